@@ -1,0 +1,321 @@
+"""Young people, their custodians, cases (ärenden) and the journal.
+
+Writes go through cases.services; reads of personal data through cases.selectors.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.identity import Gender, IdKind, format_id_number
+from core.models import District, Unit
+
+MASKED_NAME = _("Skyddad identitet")
+MASKED_NUMBER = "********-****"
+
+
+class InsatsType(models.Model):
+    """Catalogue of the eight insatser (data migration 0002) with the age range each serves."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    min_age = models.PositiveSmallIntegerField(_("lägsta ålder"))
+    max_age = models.PositiveSmallIntegerField(_("högsta ålder"))
+    has_individual_cases = models.BooleanField(_("har individärenden"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=0)
+
+    class Meta:
+        verbose_name = _("insatstyp")
+        verbose_name_plural = _("insatstyper")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_age__lte=models.F("max_age")), name="insats_age_range")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProtectionLevel(models.TextChoices):
+    NONE = "", _("Ingen")
+    CONFIDENTIALITY = "sekretessmarkering", _("Sekretessmarkering")
+    PROTECTED_REGISTRATION = "skyddad_folkbokforing", _("Skyddad folkbokföring")
+    FICTITIOUS = "fingerade", _("Fingerade personuppgifter")
+
+
+class Person(models.Model):
+    """A young person (ungdom). Age is derived from birth_date, never stored.
+
+    Identity (name, address, number) of a protected person is masked unless the selector that loaded
+    the row marked it visible for the current user (`identity_visible`): masking fails closed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id_kind = models.CharField(_("typ av nummer"), max_length=20, choices=IdKind.choices)
+    id_number = models.CharField(_("personnummer"), max_length=14, unique=True)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    birth_date = models.DateField(_("födelsedatum"))
+    gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("postort"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("område")
+    )
+    protection = models.CharField(
+        _("skyddade personuppgifter"), max_length=30, choices=ProtectionLevel.choices, blank=True, default=""
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av enhet")
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("ungdom")
+        verbose_name_plural = _("ungdomar")
+        ordering = ["last_name", "first_name"]
+        permissions = [("view_protected_identity", _("Får se skyddade personuppgifter"))]
+        indexes = [
+            # name search (prefix); PostgreSQL gets a trigram index in a migration for infix search
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+        ]
+
+    identity_visible = False  # set True per instance by cases.selectors for users allowed to see it
+
+    def __str__(self):
+        return str(self.display_name)
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(self.protection)
+
+    @property
+    def shows_identity(self) -> bool:
+        return not self.is_protected or self.identity_visible
+
+    @property
+    def display_name(self):
+        if not self.shows_identity:
+            return MASKED_NAME
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display_id_number(self) -> str:
+        if not self.shows_identity:
+            return MASKED_NUMBER
+        return format_id_number(self.id_number, self.id_kind)
+
+    @property
+    def display_address(self) -> str:
+        if not self.shows_identity:
+            return str(MASKED_NAME)
+        return ", ".join(
+            part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part
+        )
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class Custodian(models.Model):
+    """Vårdnadshavare of a young person under 18 (named Custodian to avoid clashing with django-guardian)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="custodians", verbose_name=_("ungdom")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    id_number = models.CharField(_("personnummer"), max_length=14, blank=True)
+    relation = models.CharField(_("relation"), max_length=50, blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        verbose_name = _("vårdnadshavare")
+        verbose_name_plural = _("vårdnadshavare")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReferralSource(models.TextChoices):
+    POLICE = "polis", _("Polis")
+    SOCIAL_SERVICES = "socialtjanst", _("Socialtjänst")
+    SCHOOL = "skola", _("Skola")
+    PROBATION = "kriminalvard", _("Kriminalvård")
+    PROSECUTOR_COURT = "aklagare_domstol", _("Åklagare/domstol")
+    SIS = "sis", _("SiS")
+    SELF = "egen_kontakt", _("Egen kontakt")
+    OTHER = "annan", _("Annan")
+
+
+class Basis(models.TextChoices):
+    ASSISTANCE = "bistand", _("Bistånd (beslut enligt SoL)")
+    SERVICE = "service", _("Service (utan beslut)")
+
+
+class ClosureReason(models.TextChoices):
+    PLANNED = "planerat", _("Planerat avslut")
+    UNPLANNED = "oplanerat", _("Oplanerat avslut (behandlingsavbrott)")
+    MOVED = "flytt", _("Flytt")
+    OTHER = "annat", _("Annat")
+
+
+class CaseNumberSequence(models.Model):
+    """Last case number used per year; incremented under select_for_update by cases.services."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ärendenummerserie")
+        verbose_name_plural = _("ärendenummerserier")
+
+
+class Case(models.Model):
+    """Ärende: one young person, one insats, one unit, one responsible handläggare."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("ärendenummer"), max_length=20, unique=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("ungdom")
+    )
+    insats_type = models.ForeignKey(
+        InsatsType, on_delete=models.PROTECT, related_name="cases", verbose_name=_("insats")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("enhet"))
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handled_cases",
+        verbose_name=_("handläggare"),
+    )
+    referral_source = models.CharField(_("aktualiserad av"), max_length=20, choices=ReferralSource.choices)
+    basis = models.CharField(_("grund"), max_length=10, choices=Basis.choices)
+    opened_on = models.DateField(_("aktualiserat"))
+    closed_on = models.DateField(_("avslutat"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("avslutsorsak"), max_length=10, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.TextField(_("kommentar till avslut"), blank=True)
+    next_follow_up_on = models.DateField(_("nästa uppföljning"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-opened_on", "-number"]
+        permissions = [
+            ("reassign_case", _("Får byta handläggare")),
+            ("export_person", _("Får ta ut registerutdrag och exporter")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_not_before_opened",
+            ),
+            models.CheckConstraint(
+                condition=(Q(closed_on__isnull=True) & Q(closure_reason=""))
+                | (Q(closed_on__isnull=False) & ~Q(closure_reason="")),
+                name="case_closure_reason_iff_closed",
+            ),
+        ]
+        indexes = [
+            # Mina ärenden: open cases of one handläggare
+            models.Index(fields=["handler", "closed_on"], name="case_handler_open"),
+            # unit-scoped lists and follow-up figures by period
+            models.Index(fields=["unit", "opened_on"], name="case_unit_opened"),
+            models.Index(fields=["unit", "closed_on"], name="case_unit_closed"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Per-case grants across units (django-guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("delning av ärende")
+        verbose_name_plural = _("delningar av ärenden")
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class PersonUserObjectPermission(UserObjectPermissionBase):
+    """Grants on a person, e.g. view_protected_identity named by the enhetschef."""
+
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class PersonGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class EntryKind(models.TextChoices):
+    CONVERSATION = "samtal", _("Samtal")
+    MEETING = "mote", _("Möte")
+    PHONE = "telefon", _("Telefon")
+    HOME_VISIT = "hembesok", _("Hembesök")
+    NETWORK_MEETING = "natverksmote", _("Nätverksmöte")
+    DECISION = "beslut", _("Beslut")
+    NOTE = "anteckning", _("Anteckning")
+    CORRECTION = "rattelse", _("Rättelse")
+
+
+class JournalEntry(models.Model):
+    """Journalanteckning. Once signed it is never changed or deleted (service rule and, on PostgreSQL,
+    a trigger); a correction is a new entry pointing at the corrected one."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries", verbose_name=_("ärende"))
+    kind = models.CharField(_("typ"), max_length=20, choices=EntryKind.choices)
+    occurred_on = models.DateField(_("datum"))
+    text = models.TextField(_("anteckning"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skriven av")
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    signed_at = models.DateTimeField(_("signerad"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("rättar anteckning"),
+    )
+
+    class Meta:
+        verbose_name = _("journalanteckning")
+        verbose_name_plural = _("journalanteckningar")
+        ordering = ["-occurred_on", "-created_at"]
+        indexes = [
+            # case page timeline
+            models.Index(fields=["case", "occurred_on"], name="entry_case_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None

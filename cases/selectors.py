@@ -1,0 +1,211 @@
+"""Reads of people, cases and journal entries: the one place that applies the user's permissions.
+
+Visibility (deny by default):
+- a case is visible to staff of its unit, and to users granted `view_case` on it (django-guardian,
+  direct foreign-key permission table);
+- a person is visible when registered by the user's unit or when one of their cases is visible;
+- a protected identity (skyddade personuppgifter) is shown only to users granted
+  `view_protected_identity` on that person or globally; everyone else sees it masked.
+Anything not visible is a 404, exactly like something that does not exist.
+Functions that return named people for display write the access-log row themselves.
+"""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from cases.identity import search_forms
+from cases.models import Case, CaseUserObjectPermission, JournalEntry, Person, PersonUserObjectPermission
+from core.access_log import Seen, access_log_record
+from core.models import AccessAction, User
+
+
+def _permission_id(codename: str, app_label: str = "cases") -> int:
+    return Permission.objects.values_list("id", flat=True).get(
+        content_type__app_label=app_label, codename=codename
+    )
+
+
+def _case_grants(user: User) -> QuerySet:
+    return CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case", content_object=OuterRef("pk")
+    )
+
+
+def case_queryset_for_user(user: User) -> QuerySet[Case]:
+    """Cases the user may see: own unit, or a per-case grant. Scoped in the query itself."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    if not user.has_perm("cases.view_case"):
+        return Case.objects.none()
+    return Case.objects.filter(Q(unit_id=user.unit_id) | Exists(_case_grants(user)))
+
+
+def person_queryset_for_user(user: User) -> QuerySet[Person]:
+    """People the user may see: registered by their unit, or with a case they may see."""
+    if not user.is_authenticated or not user.is_active:
+        return Person.objects.none()
+    if user.is_superuser:
+        return Person.objects.all()
+    if not user.has_perm("cases.view_person"):
+        return Person.objects.none()
+    visible_cases = case_queryset_for_user(user).filter(person_id=OuterRef("pk"))
+    return Person.objects.filter(Q(unit_id=user.unit_id) | Exists(visible_cases))
+
+
+def mark_identity_visibility(user: User, people: Iterable[Person]) -> list[Person]:
+    """Set `identity_visible` on each protected person the user is allowed to see unmasked (one query)."""
+    people = [person for person in people if person is not None]
+    protected = [person for person in people if person.is_protected]
+    if not protected:
+        return people
+    if user.is_superuser or user.has_perm("cases.view_protected_identity"):
+        allowed = {person.pk for person in protected}
+    else:
+        allowed = set(
+            PersonUserObjectPermission.objects.filter(
+                user=user,
+                permission_id=_permission_id("view_protected_identity"),
+                content_object_id__in=[person.pk for person in protected],
+            ).values_list("content_object_id", flat=True)
+        )
+    for person in protected:
+        person.identity_visible = person.pk in allowed
+    return people
+
+
+def _log_people(
+    *,
+    user: User,
+    request: HttpRequest | None,
+    action: AccessAction,
+    what: str,
+    rows: Iterable[tuple[Person, Case | None]],
+) -> None:
+    access_log_record(
+        user=user,
+        request=request,
+        action=action,
+        what=what,
+        seen=[
+            Seen(
+                person_id=person.pk,
+                case_id=case.pk if case else None,
+                protected_identity=person.is_protected and person.identity_visible,
+            )
+            for person, case in rows
+        ],
+    )
+
+
+def case_get_for_user(
+    *,
+    user: User,
+    case_id: UUID,
+    request: HttpRequest | None = None,
+    what: str = "case_page",
+    log: bool = True,
+) -> Case:
+    """One visible case with person and catalogue rows loaded; logs the view. 404 if not visible."""
+    case = (
+        case_queryset_for_user(user)
+        .select_related("person", "person__district", "insats_type", "unit", "handler")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    mark_identity_visibility(user, [case.person])
+    if log:
+        _log_people(
+            user=user, request=request, action=AccessAction.VIEW, what=what, rows=[(case.person, case)]
+        )
+    return case
+
+
+def person_get_for_user(
+    *,
+    user: User,
+    person_id: UUID,
+    request: HttpRequest | None = None,
+    what: str = "person_page",
+    log: bool = True,
+) -> Person:
+    """One visible person with custodians; logs the view. 404 if not visible."""
+    person = (
+        person_queryset_for_user(user)
+        .select_related("district", "unit")
+        .prefetch_related("custodians")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    mark_identity_visibility(user, [person])
+    if log:
+        _log_people(user=user, request=request, action=AccessAction.VIEW, what=what, rows=[(person, None)])
+    return person
+
+
+def person_find_by_id_number(*, user: User, id_number: str) -> Person | None:
+    """The visible person with this normalised number, or None (also when it exists but is not visible)."""
+    return person_queryset_for_user(user).filter(id_number=id_number).first()
+
+
+def case_list_log(*, user: User, cases: Iterable[Case], request: HttpRequest | None, what: str) -> list[Case]:
+    """Mask and log the rows of a case list page actually shown (cases with person selected)."""
+    cases = list(cases)
+    mark_identity_visibility(user, [case.person for case in cases])
+    _log_people(
+        user=user, request=request, action=AccessAction.LIST, what=what, rows=[(c.person, c) for c in cases]
+    )
+    return cases
+
+
+def person_search(
+    *, user: User, query: str, request: HttpRequest | None = None, limit: int = 50
+) -> list[Person]:
+    """Search visible people by personnummer (any common form), case number or name; hits are logged.
+
+    A protected person is found by name only by users allowed to see the identity, so masked rows never
+    confirm a typed name.
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    people = person_queryset_for_user(user).select_related("district")
+    number = search_forms(query)
+    if number:
+        people = people.filter(id_number=number)
+    elif any(char.isdigit() for char in query):
+        visible_cases = case_queryset_for_user(user).filter(number=query)
+        people = people.filter(
+            Q(id_number=query.upper()) | Q(Exists(visible_cases.filter(person_id=OuterRef("pk"))))
+        )
+    else:
+        name_filter = Q()
+        for term in query.split():
+            name_filter &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        people = people.filter(name_filter)
+    found = mark_identity_visibility(user, people.order_by("last_name", "first_name")[:limit])
+    if not number and not any(char.isdigit() for char in query):
+        found = [person for person in found if person.shows_identity]
+    _log_people(
+        user=user, request=request, action=AccessAction.SEARCH, what="search", rows=[(p, None) for p in found]
+    )
+    return found
+
+
+def journal_entries_for_case(case: Case) -> QuerySet[JournalEntry]:
+    """Timeline of a case the caller has already fetched through case_get_for_user."""
+    return (
+        JournalEntry.objects.filter(case=case)
+        .select_related("author", "corrects")
+        .prefetch_related(Prefetch("corrections", queryset=JournalEntry.objects.only("id", "corrects_id")))
+        .order_by("-occurred_on", "-created_at")
+    )

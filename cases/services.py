@@ -1,0 +1,324 @@
+"""Writes for people, cases and the journal: one entry point per action, each atomic and validated.
+
+Callers have fetched the objects through cases.selectors, so visibility is already applied.
+Errors are django.core.exceptions.ValidationError with Swedish messages keyed by field.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.identity import IdKind, normalise_reserve_number, parse_id_number
+from cases.models import (
+    Case,
+    CaseNumberSequence,
+    ClosureReason,
+    Custodian,
+    InsatsType,
+    JournalEntry,
+    Person,
+)
+from core.models import District, Unit, User
+
+
+class DuplicatePersonError(ValidationError):
+    """The number is already registered; carries the existing person's id so the view can link to it
+    when (and only when) the user may see that person."""
+
+    def __init__(self, existing_id):
+        super().__init__(
+            {"id_number": _("Det finns redan en person registrerad med det numret.")}, code="duplicate"
+        )
+        self.existing_id = existing_id
+
+
+@dataclass(frozen=True)
+class CustodianData:
+    name: str
+    id_number: str = ""
+    relation: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def identity_resolve(*, id_kind: str, id_number: str, birth_date: datetime.date | None, gender: str | None):
+    """Validate and normalise an identity number; birth date and gender come from it where possible."""
+    if id_kind == IdKind.RESERVE:
+        number = normalise_reserve_number(id_number)
+        if birth_date is None:
+            raise ValidationError({"birth_date": _("Ange födelsedatum för en person med reservnummer.")})
+        return number, birth_date, gender or "okant"
+    try:
+        parsed = parse_id_number(id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from None
+    if parsed.kind != id_kind:
+        label = _("ett samordningsnummer") if parsed.kind == IdKind.COORDINATION else _("ett personnummer")
+        raise ValidationError(
+            {"id_kind": _("Numret är %(label)s. Välj rätt typ av nummer.") % {"label": label}}
+        )
+    return parsed.number, parsed.birth_date, gender or parsed.gender
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: User,
+    id_kind: str,
+    id_number: str,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date | None = None,
+    gender: str | None = None,
+    district: District | None = None,
+    street_address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    protection: str = "",
+    custodians: list[CustodianData] | None = None,
+) -> Person:
+    """Register a young person (with custodians) in the actor's unit."""
+    if actor.unit_id is None:
+        raise ValidationError(_("Du måste tillhöra en enhet för att registrera personer."))
+    number, birth_date, gender = identity_resolve(
+        id_kind=id_kind, id_number=id_number, birth_date=birth_date, gender=gender
+    )
+    existing = Person.objects.filter(id_number=number).values_list("id", flat=True).first()
+    if existing:
+        raise DuplicatePersonError(existing)
+    person = Person(
+        id_kind=id_kind,
+        id_number=number,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        gender=gender,
+        district=district,
+        street_address=street_address,
+        postal_code=postal_code,
+        city=city,
+        protection=protection,
+        unit_id=actor.unit_id,
+    )
+    person.full_clean(exclude=["unit"])
+    person.save()
+    for data in custodians or []:
+        custodian_add(actor=actor, person=person, data=data)
+    return person
+
+
+@transaction.atomic
+def custodian_add(*, actor: User, person: Person, data: CustodianData) -> Custodian:
+    """Add a vårdnadshavare to a person the actor may see."""
+    custodian_number = ""
+    if data.id_number:
+        try:
+            custodian_number = parse_id_number(data.id_number).number
+        except ValidationError as error:
+            raise ValidationError({"custodian_id_number": error.messages}) from None
+    custodian = Custodian(
+        person=person,
+        name=data.name.strip(),
+        id_number=custodian_number,
+        relation=data.relation,
+        phone=data.phone,
+        email=data.email,
+    )
+    custodian.full_clean()
+    custodian.save()
+    return custodian
+
+
+def _next_case_number(year: int) -> str:
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
+    CaseNumberSequence.objects.filter(pk=year).update(last_number=F("last_number") + 1)
+    sequence.refresh_from_db()
+    return f"{year}-{sequence.last_number:04d}"
+
+
+def case_check_age(*, person: Person, insats_type: InsatsType, opened_on: datetime.date) -> None:
+    age = person.age_on(opened_on)
+    if not insats_type.min_age <= age <= insats_type.max_age:
+        raise ValidationError(
+            {
+                "insats_type": _(
+                    "%(insats)s är för personer %(min)s–%(max)s år. Personen är %(age)s år vid aktualiseringen."
+                )
+                % {
+                    "insats": insats_type.name,
+                    "min": insats_type.min_age,
+                    "max": insats_type.max_age,
+                    "age": age,
+                }
+            },
+            code="age",
+        )
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    person: Person,
+    insats_type: InsatsType,
+    unit: Unit,
+    handler: User,
+    referral_source: str,
+    basis: str,
+    opened_on: datetime.date,
+    number: str | None = None,
+) -> Case:
+    """Open an ärende (aktualisering). The age must fit the insats; the handläggare must work in the unit."""
+    errors = {}
+    if opened_on > timezone.localdate():
+        errors["opened_on"] = _("Datumet kan inte ligga i framtiden.")
+    if not insats_type.has_individual_cases:
+        errors["insats_type"] = _("%(insats)s har inga individärenden.") % {"insats": insats_type.name}
+    if handler.unit_id != unit.pk:
+        errors["handler"] = _("Handläggaren arbetar inte på den valda enheten.")
+    if errors:
+        raise ValidationError(errors)
+    case_check_age(person=person, insats_type=insats_type, opened_on=opened_on)
+    case = Case(
+        number=number or _next_case_number(opened_on.year),
+        person=person,
+        insats_type=insats_type,
+        unit=unit,
+        handler=handler,
+        referral_source=referral_source,
+        basis=basis,
+        opened_on=opened_on,
+    )
+    case.full_clean()
+    case.save()
+    return case
+
+
+def _lock_open_case(case: Case) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise ValidationError(_("Ärendet är avslutat och kan inte ändras."), code="closed")
+    return locked
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, reason: str, closed_on: datetime.date, note: str = "") -> Case:
+    """Close an open case with a reason and a date not before it was opened; it is read-only afterwards."""
+    locked = _lock_open_case(case)
+    errors = {}
+    if reason not in ClosureReason.values:
+        errors["reason"] = _("Ange en avslutsorsak.")
+    if closed_on < locked.opened_on:
+        errors["closed_on"] = _("Avslutsdatum kan inte vara före aktualiseringsdatum (%(date)s).") % {
+            "date": locked.opened_on.isoformat()
+        }
+    elif closed_on > timezone.localdate():
+        errors["closed_on"] = _("Datumet kan inte ligga i framtiden.")
+    if errors:
+        raise ValidationError(errors)
+    locked.closed_on = closed_on
+    locked.closure_reason = reason
+    locked.closure_note = note
+    locked.version += 1
+    locked.save(update_fields=["closed_on", "closure_reason", "closure_note", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def case_reassign(*, actor: User, case: Case, handler: User) -> Case:
+    """Give an open case to another handläggare in its unit (enhetschef only)."""
+    if not actor.has_perm("cases.reassign_case"):
+        raise ValidationError(_("Bara enhetschef kan byta handläggare."), code="forbidden")
+    locked = _lock_open_case(case)
+    if handler.unit_id != locked.unit_id:
+        raise ValidationError({"handler": _("Handläggaren arbetar inte på ärendets enhet.")})
+    locked.handler = handler
+    locked.version += 1
+    locked.save(update_fields=["handler", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def journal_entry_create(
+    *, actor: User, case: Case, kind: str, occurred_on: datetime.date, text: str, sign: bool = False
+) -> JournalEntry:
+    """Write a journal entry on an open case; optionally sign it at once."""
+    _lock_open_case(case)
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("Datumet kan inte ligga i framtiden.")})
+    if occurred_on < case.opened_on:
+        raise ValidationError({"occurred_on": _("Datumet kan inte vara före aktualiseringen.")})
+    entry = JournalEntry(case=case, kind=kind, occurred_on=occurred_on, text=text.strip(), author=actor)
+    entry.signed_at = timezone.now() if sign else None
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _lock_unsigned(entry: JournalEntry, actor: User) -> JournalEntry:
+    locked = JournalEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
+    if locked.is_signed:
+        raise ValidationError(
+            _("En signerad anteckning kan inte ändras. Skriv en rättelse i stället."), code="signed"
+        )
+    if locked.author_id != actor.pk:
+        raise ValidationError(
+            _("Bara den som skrev anteckningen kan ändra eller signera den."), code="author"
+        )
+    return locked
+
+
+@transaction.atomic
+def journal_entry_update(
+    *, actor: User, entry: JournalEntry, text: str, occurred_on: datetime.date
+) -> JournalEntry:
+    """Edit an unsigned draft entry (its author only)."""
+    locked = _lock_unsigned(entry, actor)
+    locked.text = text.strip()
+    locked.occurred_on = occurred_on
+    locked.full_clean()
+    locked.save(update_fields=["text", "occurred_on"])
+    return locked
+
+
+@transaction.atomic
+def journal_entry_sign(*, actor: User, entry: JournalEntry) -> JournalEntry:
+    """Sign a draft entry; from now on it is locked."""
+    locked = _lock_unsigned(entry, actor)
+    locked.signed_at = timezone.now()
+    locked.save(update_fields=["signed_at"])
+    return locked
+
+
+@transaction.atomic
+def journal_entry_delete(*, actor: User, entry: JournalEntry) -> None:
+    """Remove an unsigned draft (its author only); signed entries are never deleted."""
+    _lock_unsigned(entry, actor).delete()
+
+
+@transaction.atomic
+def journal_entry_correct(*, actor: User, entry: JournalEntry, text: str) -> JournalEntry:
+    """Correct a signed entry: a new signed entry pointing at it; the original stays as it was."""
+    original = JournalEntry.objects.select_related("case").get(pk=entry.pk)
+    if not original.is_signed:
+        raise ValidationError(
+            _("En osignerad anteckning ändras direkt; rättelse behövs inte."), code="unsigned"
+        )
+    _lock_open_case(original.case)
+    correction = JournalEntry(
+        case=original.case,
+        kind=original.kind,
+        occurred_on=original.occurred_on,
+        text=text.strip(),
+        author=actor,
+        corrects=original,
+        signed_at=timezone.now(),
+    )
+    correction.full_clean()
+    correction.save()
+    return correction

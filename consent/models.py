@@ -1,0 +1,120 @@
+"""Samtycke (consent) to information sharing between actors, maturity assessments and revocations.
+
+Append-only: a consent is never edited; revocation is its own row. PostgreSQL triggers refuse
+UPDATE and DELETE on these tables (migration 0002).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Custodian, Person
+
+
+class Actor(models.Model):
+    """An actor a plan can involve. needs_consent: sharing information with it requires samtycke."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    needs_consent = models.BooleanField(_("kräver samtycke"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=0)
+
+    class Meta:
+        verbose_name = _("aktör")
+        verbose_name_plural = _("aktörer")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConsentForm(models.TextChoices):
+    WRITTEN = "skriftligt", _("Skriftligt")
+    ORAL = "muntligt", _("Muntligt")
+
+
+class Consent(models.Model):
+    """Consent from the young person (custodian empty) or one custodian, covering some actors."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("ungdom")
+    )
+    custodian = models.ForeignKey(
+        Custodian,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("vårdnadshavare"),
+        help_text=_("Tomt när ungdomen själv samtycker."),
+    )
+    actors = models.ManyToManyField(Actor, related_name="consents", verbose_name=_("aktörer"))
+    given_on = models.DateField(_("lämnat"))
+    form = models.CharField(_("form"), max_length=12, choices=ConsentForm.choices)
+    valid_until = models.DateField(_("giltigt till"), null=True, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("samtycke")
+        verbose_name_plural = _("samtycken")
+        ordering = ["-given_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
+                name="consent_valid_until_after_given",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "given_on"], name="consent_person_given")]
+
+    def __str__(self):
+        return f"{_('Samtycke')} {self.given_on}"
+
+
+class ConsentRevocation(models.Model):
+    """Återkallelse: takes effect on revoked_on, immediately; the consent row itself is untouched."""
+
+    consent = models.OneToOneField(
+        Consent, on_delete=models.PROTECT, related_name="revocation", verbose_name=_("samtycke")
+    )
+    revoked_on = models.DateField(_("återkallat"))
+    reason = models.TextField(_("anledning"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("återkallelse av samtycke")
+        verbose_name_plural = _("återkallelser av samtycke")
+
+    def __str__(self):
+        return f"{_('Återkallat')} {self.revoked_on}"
+
+
+class MaturityAssessment(models.Model):
+    """The handläggare's assessment of whether a child below the consent age is mature enough to consent
+    themself (OSL 12 kap 3 § turns on maturity; the age is municipal practice)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="maturity_assessments", verbose_name=_("ungdom")
+    )
+    assessed_on = models.DateField(_("bedömt"))
+    mature = models.BooleanField(_("bedöms tillräckligt mogen att själv samtycka"))
+    reasoning = models.TextField(_("motivering"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("bedömt av")
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mognadsbedömning")
+        verbose_name_plural = _("mognadsbedömningar")
+        ordering = ["-assessed_on", "-recorded_at"]
+
+    def __str__(self):
+        return f"{_('Mognadsbedömning')} {self.assessed_on}"

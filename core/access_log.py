@@ -1,0 +1,63 @@
+"""The one helper that writes access-log rows (loggkontroll).
+
+Views, exports, PDFs and the API call it through their app's selectors, inside the request's
+transaction: if the insert fails, the transaction fails and the data is not shown (fail closed).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.http import HttpRequest
+
+from core.models import AccessAction, AccessLog, User
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One named person shown to a user; protected_identity is True when a masked identity was unmasked."""
+
+    person_id: UUID
+    case_id: UUID | None = None
+    protected_identity: bool = False
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # Behind the proxy in docker-compose REMOTE_ADDR is the proxy; the app trusts no forwarded header here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    user: User,
+    seen: Iterable[Seen],
+    action: AccessAction,
+    what: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """Write one row per person seen (de-duplicated) and return how many were written."""
+    unique: dict[tuple[UUID, UUID | None], Seen] = {}
+    for item in seen:
+        unique.setdefault((item.person_id, item.case_id), item)
+    if not unique:
+        return 0
+    role = ",".join(user.role_names)[:100]
+    ip = client_ip(request)
+    rows = [
+        AccessLog(
+            user=user,
+            role=role,
+            unit_id=user.unit_id,
+            person_id=item.person_id,
+            case_id=item.case_id,
+            action=action,
+            what=what[:60],
+            protected_identity=item.protected_identity,
+            ip_address=ip,
+        )
+        for item in unique.values()
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)

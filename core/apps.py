@@ -1,0 +1,21 @@
+from django.apps import AppConfig, apps
+from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Organisation och loggar")
+
+    def ready(self):
+        # Models can be imported only once the registry is ready, hence here.
+        from core.roles import roles_sync
+
+        def sync_roles(sender, using="default", **kwargs):
+            # post_migrate is sent app by app; make every app's permissions first so roles see them all.
+            for app_config in apps.get_app_configs():
+                create_permissions(app_config, verbosity=0, using=using)
+            roles_sync()
+
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="core.sync_roles")

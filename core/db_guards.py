@@ -1,0 +1,47 @@
+"""Database-level guards (PostgreSQL only): append-only tables and locked rows.
+
+The application never updates or deletes these rows; the triggers make sure nothing else does either.
+Gallring (retention) is the one sanctioned exception: it runs `SET LOCAL ungdomsinsats.purge = 'on'`
+inside its own transaction.
+"""
+
+from django.db import migrations
+
+PURGE_SETTING = "ungdomsinsats.purge"
+
+
+def append_only_sql(table: str, *, condition: str = "TRUE", message: str) -> tuple[str, str]:
+    """(forward, reverse) SQL for a trigger refusing UPDATE/DELETE on rows where `condition` (on OLD) holds."""
+    function = f"{table}_guard"
+    forward = f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+BEGIN
+    IF current_setting('{PURGE_SETTING}', true) = 'on' THEN
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END IF;
+    IF {condition.replace("ROW.", "OLD.")} THEN
+        RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {function}();
+"""
+    reverse = f"DROP TRIGGER IF EXISTS {function} ON {table}; DROP FUNCTION IF EXISTS {function}();"
+    return forward, reverse
+
+
+def postgres_only(forward: str, reverse: str) -> migrations.RunPython:
+    """A RunPython that executes SQL only on PostgreSQL (SQLite relies on the service rules)."""
+
+    def run(sql):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(sql)
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(reverse))

@@ -1,0 +1,76 @@
+"""Roles are Django groups; this table is the one place that says what each may do (README "Roller")."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from core.models import Role
+
+CASE_WORK = [
+    "cases.view_person",
+    "cases.add_person",
+    "cases.change_person",
+    "cases.add_custodian",
+    "cases.change_custodian",
+    "cases.view_case",
+    "cases.add_case",
+    "cases.change_case",
+    "cases.view_journalentry",
+    "cases.add_journalentry",
+    "consent.view_consent",
+    "consent.add_consent",
+    "consent.add_consentrevocation",
+    "consent.add_maturityassessment",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.SOCIAL_WORKER: CASE_WORK,
+    Role.COORDINATOR: CASE_WORK,
+    Role.MANAGER: [
+        *CASE_WORK,
+        "cases.reassign_case",
+        "cases.export_person",
+        "core.view_accesslog",
+        "reporting.view_agreement",
+        "reporting.add_agreement",
+        "reporting.change_agreement",
+        "reporting.add_agreedvolume",
+        "reporting.change_agreedvolume",
+        "reporting.delete_agreedvolume",
+    ],
+    # Aggregated statistics only: no permission on any model holding personal data.
+    Role.STATISTICS: ["reporting.view_agreement"],
+    # Users, units and catalogues; no personal data.
+    Role.ADMINISTRATOR: [
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.view_unit",
+        "core.add_unit",
+        "core.change_unit",
+        "core.view_provider",
+        "core.add_provider",
+        "core.change_provider",
+        "core.view_district",
+        "core.add_district",
+        "core.change_district",
+        "core.view_municipality",
+        "cases.view_insatstype",
+        "cases.change_insatstype",
+        "consent.view_actor",
+        "consent.add_actor",
+        "consent.change_actor",
+    ],
+}
+
+
+def _permission(code: str) -> Permission:
+    app_label, codename = code.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create the role groups and set exactly the permissions listed above."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(code) for code in codes])
