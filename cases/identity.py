@@ -96,9 +96,7 @@ def normalise_reserve_number(raw: str) -> str:
     """Reservnummer are assigned locally (formats differ between regions): keep letters and digits."""
     text = re.sub(r"[\s\-+]", "", raw or "").upper()
     if not _RESERVE.match(text):
-        raise ValidationError(
-            _("Ett reservnummer består av 6–14 siffror eller bokstäver."), code="reserve_format"
-        )
+        raise ValidationError(_("Ett reservnummer består av 6–14 siffror eller bokstäver."), code="reserve_format")
     return text
 
 

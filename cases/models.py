@@ -32,9 +32,7 @@ class InsatsType(models.Model):
         verbose_name = _("insatstyp")
         verbose_name_plural = _("insatstyper")
         ordering = ["sort_order", "name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(min_age__lte=models.F("max_age")), name="insats_age_range")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(min_age__lte=models.F("max_age")), name="insats_age_range")]
 
     def __str__(self):
         return self.name
@@ -70,9 +68,7 @@ class Person(models.Model):
     protection = models.CharField(
         _("skyddade personuppgifter"), max_length=30, choices=ProtectionLevel.choices, blank=True, default=""
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av enhet")
-    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av enhet"))
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -115,9 +111,7 @@ class Person(models.Model):
     def display_address(self) -> str:
         if not self.shows_identity:
             return str(MASKED_NAME)
-        return ", ".join(
-            part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part
-        )
+        return ", ".join(part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part)
 
     def age_on(self, day) -> int:
         years = day.year - self.birth_date.year
@@ -129,9 +123,7 @@ class Person(models.Model):
 class Custodian(models.Model):
     """Vårdnadshavare of a young person under 18 (named Custodian to avoid clashing with django-guardian)."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="custodians", verbose_name=_("ungdom")
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="custodians", verbose_name=_("ungdom"))
     name = models.CharField(_("namn"), max_length=200)
     id_number = models.CharField(_("personnummer"), max_length=14, blank=True)
     relation = models.CharField(_("relation"), max_length=50, blank=True)
@@ -180,15 +172,16 @@ class CaseNumberSequence(models.Model):
         verbose_name = _("ärendenummerserie")
         verbose_name_plural = _("ärendenummerserier")
 
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
 
 class Case(models.Model):
     """Ärende: one young person, one insats, one unit, one responsible handläggare."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("ärendenummer"), max_length=20, unique=True)
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("ungdom")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("ungdom"))
     insats_type = models.ForeignKey(
         InsatsType, on_delete=models.PROTECT, related_name="cases", verbose_name=_("insats")
     )
@@ -203,9 +196,7 @@ class Case(models.Model):
     basis = models.CharField(_("grund"), max_length=10, choices=Basis.choices)
     opened_on = models.DateField(_("aktualiserat"))
     closed_on = models.DateField(_("avslutat"), null=True, blank=True)
-    closure_reason = models.CharField(
-        _("avslutsorsak"), max_length=10, choices=ClosureReason.choices, blank=True
-    )
+    closure_reason = models.CharField(_("avslutsorsak"), max_length=10, choices=ClosureReason.choices, blank=True)
     closure_note = models.TextField(_("kommentar till avslut"), blank=True)
     next_follow_up_on = models.DateField(_("nästa uppföljning"), null=True, blank=True)
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)

@@ -24,9 +24,7 @@ from core.models import AccessAction, User
 
 
 def _permission_id(codename: str, app_label: str = "cases") -> int:
-    return Permission.objects.values_list("id", flat=True).get(
-        content_type__app_label=app_label, codename=codename
-    )
+    return Permission.objects.values_list("id", flat=True).get(content_type__app_label=app_label, codename=codename)
 
 
 def _case_grants(user: User) -> QuerySet:
@@ -122,9 +120,7 @@ def case_get_for_user(
         raise Http404
     mark_identity_visibility(user, [case.person])
     if log:
-        _log_people(
-            user=user, request=request, action=AccessAction.VIEW, what=what, rows=[(case.person, case)]
-        )
+        _log_people(user=user, request=request, action=AccessAction.VIEW, what=what, rows=[(case.person, case)])
     return case
 
 
@@ -161,15 +157,11 @@ def case_list_log(*, user: User, cases: Iterable[Case], request: HttpRequest | N
     """Mask and log the rows of a case list page actually shown (cases with person selected)."""
     cases = list(cases)
     mark_identity_visibility(user, [case.person for case in cases])
-    _log_people(
-        user=user, request=request, action=AccessAction.LIST, what=what, rows=[(c.person, c) for c in cases]
-    )
+    _log_people(user=user, request=request, action=AccessAction.LIST, what=what, rows=[(c.person, c) for c in cases])
     return cases
 
 
-def person_search(
-    *, user: User, query: str, request: HttpRequest | None = None, limit: int = 50
-) -> list[Person]:
+def person_search(*, user: User, query: str, request: HttpRequest | None = None, limit: int = 50) -> list[Person]:
     """Search visible people by personnummer (any common form), case number or name; hits are logged.
 
     A protected person is found by name only by users allowed to see the identity, so masked rows never
@@ -184,9 +176,7 @@ def person_search(
         people = people.filter(id_number=number)
     elif any(char.isdigit() for char in query):
         visible_cases = case_queryset_for_user(user).filter(number=query)
-        people = people.filter(
-            Q(id_number=query.upper()) | Q(Exists(visible_cases.filter(person_id=OuterRef("pk"))))
-        )
+        people = people.filter(Q(id_number=query.upper()) | Q(Exists(visible_cases.filter(person_id=OuterRef("pk")))))
     else:
         name_filter = Q()
         for term in query.split():
@@ -195,9 +185,7 @@ def person_search(
     found = mark_identity_visibility(user, people.order_by("last_name", "first_name")[:limit])
     if not number and not any(char.isdigit() for char in query):
         found = [person for person in found if person.shows_identity]
-    _log_people(
-        user=user, request=request, action=AccessAction.SEARCH, what="search", rows=[(p, None) for p in found]
-    )
+    _log_people(user=user, request=request, action=AccessAction.SEARCH, what="search", rows=[(p, None) for p in found])
     return found
 
 

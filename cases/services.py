@@ -31,9 +31,7 @@ class DuplicatePersonError(ValidationError):
     when (and only when) the user may see that person."""
 
     def __init__(self, existing_id):
-        super().__init__(
-            {"id_number": _("Det finns redan en person registrerad med det numret.")}, code="duplicate"
-        )
+        super().__init__({"id_number": _("Det finns redan en person registrerad med det numret.")}, code="duplicate")
         self.existing_id = existing_id
 
 
@@ -59,9 +57,7 @@ def identity_resolve(*, id_kind: str, id_number: str, birth_date: datetime.date 
         raise ValidationError({"id_number": error.messages}) from None
     if parsed.kind != id_kind:
         label = _("ett samordningsnummer") if parsed.kind == IdKind.COORDINATION else _("ett personnummer")
-        raise ValidationError(
-            {"id_kind": _("Numret är %(label)s. Välj rätt typ av nummer.") % {"label": label}}
-        )
+        raise ValidationError({"id_kind": _("Numret är %(label)s. Välj rätt typ av nummer.") % {"label": label}})
     return parsed.number, parsed.birth_date, gender or parsed.gender
 
 
@@ -263,20 +259,14 @@ def journal_entry_create(
 def _lock_unsigned(entry: JournalEntry, actor: User) -> JournalEntry:
     locked = JournalEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
     if locked.is_signed:
-        raise ValidationError(
-            _("En signerad anteckning kan inte ändras. Skriv en rättelse i stället."), code="signed"
-        )
+        raise ValidationError(_("En signerad anteckning kan inte ändras. Skriv en rättelse i stället."), code="signed")
     if locked.author_id != actor.pk:
-        raise ValidationError(
-            _("Bara den som skrev anteckningen kan ändra eller signera den."), code="author"
-        )
+        raise ValidationError(_("Bara den som skrev anteckningen kan ändra eller signera den."), code="author")
     return locked
 
 
 @transaction.atomic
-def journal_entry_update(
-    *, actor: User, entry: JournalEntry, text: str, occurred_on: datetime.date
-) -> JournalEntry:
+def journal_entry_update(*, actor: User, entry: JournalEntry, text: str, occurred_on: datetime.date) -> JournalEntry:
     """Edit an unsigned draft entry (its author only)."""
     locked = _lock_unsigned(entry, actor)
     locked.text = text.strip()
@@ -306,9 +296,7 @@ def journal_entry_correct(*, actor: User, entry: JournalEntry, text: str) -> Jou
     """Correct a signed entry: a new signed entry pointing at it; the original stays as it was."""
     original = JournalEntry.objects.select_related("case").get(pk=entry.pk)
     if not original.is_signed:
-        raise ValidationError(
-            _("En osignerad anteckning ändras direkt; rättelse behövs inte."), code="unsigned"
-        )
+        raise ValidationError(_("En osignerad anteckning ändras direkt; rättelse behövs inte."), code="unsigned")
     _lock_open_case(original.case)
     correction = JournalEntry(
         case=original.case,

@@ -37,9 +37,7 @@ class ConsentForm(models.TextChoices):
 class Consent(models.Model):
     """Consent from the young person (custodian empty) or one custodian, covering some actors."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("ungdom")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("ungdom"))
     custodian = models.ForeignKey(
         Custodian,
         on_delete=models.PROTECT,

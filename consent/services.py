@@ -52,20 +52,14 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_revoke(
-    *, actor: User, consent: Consent, revoked_on: datetime.date, reason: str = ""
-) -> ConsentRevocation:
+def consent_revoke(*, actor: User, consent: Consent, revoked_on: datetime.date, reason: str = "") -> ConsentRevocation:
     """Revoke a consent from a date; it stops counting at once. The consent row is left as it was."""
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if ConsentRevocation.objects.filter(consent=locked).exists():
         raise ValidationError(_("Samtycket är redan återkallat."), code="revoked")
     if revoked_on < locked.given_on:
-        raise ValidationError(
-            {"revoked_on": _("Återkallelsen kan inte vara före datumet då samtycket lämnades.")}
-        )
-    return ConsentRevocation.objects.create(
-        consent=locked, revoked_on=revoked_on, reason=reason, recorded_by=actor
-    )
+        raise ValidationError({"revoked_on": _("Återkallelsen kan inte vara före datumet då samtycket lämnades.")})
+    return ConsentRevocation.objects.create(consent=locked, revoked_on=revoked_on, reason=reason, recorded_by=actor)
 
 
 @transaction.atomic

@@ -18,4 +18,4 @@ class CoreConfig(AppConfig):
                 create_permissions(app_config, verbosity=0, using=using)
             roles_sync()
 
-        post_migrate.connect(sync_roles, sender=self, dispatch_uid="core.sync_roles")
+        post_migrate.connect(sync_roles, sender=self, weak=False, dispatch_uid="core.sync_roles")

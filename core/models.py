@@ -31,9 +31,7 @@ class Provider(models.Model):
         verbose_name_plural = _("utförare")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "name"], name="provider_unique_name_per_municipality"
-            )
+            models.UniqueConstraint(fields=["municipality", "name"], name="provider_unique_name_per_municipality")
         ]
 
     def __str__(self):
@@ -43,18 +41,14 @@ class Provider(models.Model):
 class Unit(models.Model):
     """Enhet: staff and cases belong to a unit; case visibility is scoped by it."""
 
-    provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="units", verbose_name=_("utförare")
-    )
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="units", verbose_name=_("utförare"))
     name = models.CharField(_("namn"), max_length=150)
 
     class Meta:
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "name"], name="unit_unique_name_per_provider")
-        ]
+        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="unit_unique_name_per_provider")]
 
     def __str__(self):
         return self.name
@@ -73,9 +67,7 @@ class District(models.Model):
         verbose_name_plural = _("områden")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "name"], name="district_unique_name_per_municipality"
-            )
+            models.UniqueConstraint(fields=["municipality", "name"], name="district_unique_name_per_municipality")
         ]
 
     def __str__(self):

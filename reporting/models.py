@@ -47,9 +47,7 @@ class Agreement(models.Model):
         verbose_name = _("överenskommelse")
         verbose_name_plural = _("överenskommelser")
         ordering = ["-ends_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="agreement_period")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="agreement_period")]
 
     def __str__(self):
         return self.name
@@ -66,9 +64,7 @@ class AgreedVolume(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="volumes", verbose_name=_("överenskommelse")
     )
-    insats_type = models.ForeignKey(
-        InsatsType, on_delete=models.PROTECT, related_name="+", verbose_name=_("insats")
-    )
+    insats_type = models.ForeignKey(InsatsType, on_delete=models.PROTECT, related_name="+", verbose_name=_("insats"))
     min_per_year = models.PositiveIntegerField(_("lägst per år"))
     max_per_year = models.PositiveIntegerField(_("högst per år"))
 
@@ -77,9 +73,7 @@ class AgreedVolume(models.Model):
         verbose_name_plural = _("avtalade volymer")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "insats_type"], name="volume_unique_per_insats"),
-            models.CheckConstraint(
-                condition=Q(min_per_year__lte=models.F("max_per_year")), name="volume_range"
-            ),
+            models.CheckConstraint(condition=Q(min_per_year__lte=models.F("max_per_year")), name="volume_range"),
         ]
 
     def __str__(self):

@@ -1,0 +1,83 @@
+"""Shared fixtures: personas (STYLE.md rule 3) and the Chromium set-up for browser tests (RECIPES.md)."""
+
+import os
+
+import pytest
+
+from core.models import Role
+from tests.factories import ProviderFactory, UnitFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium; outside CI they may skip with a reason, in CI they always run."""
+    if os.path.exists(CHROMIUM) or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"Chromium saknas ({CHROMIUM}); sätt CHROMIUM_PATH eller installera chromium")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="Brottsförebyggande gruppen", provider=ProviderFactory())
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="Fältverksamheten", provider=ProviderFactory())
+
+
+@pytest.fixture
+def handler(unit):
+    """socialsekreterare of `unit`: owns the cases under test."""
+    return UserFactory(username="handler", first_name="Hanna", last_name="Handläggare", unit=unit)
+
+
+@pytest.fixture
+def colleague(unit):
+    """socialsekreterare of the same unit."""
+    return UserFactory(username="colleague", first_name="Kalle", last_name="Kollega", unit=unit)
+
+
+@pytest.fixture
+def outsider(other_unit):
+    """socialsekreterare of another unit: sees none of `unit`'s cases (404)."""
+    return UserFactory(username="outsider", first_name="Olle", last_name="Utomstående", unit=other_unit)
+
+
+@pytest.fixture
+def manager(unit):
+    """enhetschef of `unit`."""
+    return UserFactory(username="manager", first_name="Maria", last_name="Chef", unit=unit, role=Role.MANAGER)
+
+
+@pytest.fixture
+def coordinator(unit):
+    return UserFactory(
+        username="coordinator", first_name="Sara", last_name="Samordnare", unit=unit, role=Role.COORDINATOR
+    )
+
+
+@pytest.fixture
+def stats_client(db):
+    """statistik role: aggregated figures only, no personal data."""
+    return UserFactory(username="stats", first_name="Stina", last_name="Statistik", unit=None, role=Role.STATISTICS)

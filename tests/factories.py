@@ -1,0 +1,117 @@
+"""factory_boy factories shared by every app's tests."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from stdnum import luhn
+
+from cases.identity import IdKind
+from cases.models import Case, Custodian, InsatsType, JournalEntry, Person
+from core.models import District, Municipality, Provider, Role, Unit, User
+
+
+def personnummer_for(birth_date: datetime.date, serial: int) -> str:
+    """A Luhn-valid 12-digit personnummer for a birth date (serial 0–999 picks the number)."""
+    short = f"{birth_date:%y%m%d}{serial % 1000:03d}"
+    return f"{birth_date:%Y}{birth_date:%m%d}{serial % 1000:03d}{luhn.calc_check_digit(short)}"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    name = "Linköpings kommun"
+    code = "0580"
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ("municipality", "name")
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "Råd och stöd"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"Enhet {n}")
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("municipality", "name")
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "Skäggetorp"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Handläggare{n}")
+    unit = factory.SubFactory(UnitFactory)
+    password = factory.django.Password("demo-losen-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        role = extracted or Role.SOCIAL_WORKER
+        if create and role:
+            self.groups.add(Group.objects.get(name=role))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    id_kind = IdKind.PERSONNUMMER
+    birth_date = datetime.date(2009, 4, 12)
+    id_number = factory.Sequence(lambda n: personnummer_for(datetime.date(2009, 4, 12), n))
+    first_name = "Elin"
+    last_name = factory.Sequence(lambda n: f"Testsson{n}")
+    gender = "flicka"
+    unit = factory.SubFactory(UnitFactory)
+
+
+class CustodianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Custodian
+
+    person = factory.SubFactory(PersonFactory)
+    name = factory.Sequence(lambda n: f"Vårdnadshavare {n}")
+    relation = "förälder"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    number = factory.Sequence(lambda n: f"2025-{n + 1:04d}")
+    person = factory.SubFactory(PersonFactory)
+    insats_type = factory.LazyFunction(lambda: InsatsType.objects.get(code="ungdomstjanst"))
+    handler = factory.SubFactory(UserFactory)
+    unit = factory.SelfAttribute("handler.unit")
+    referral_source = "polis"
+    basis = "bistand"
+    opened_on = datetime.date(2025, 3, 1)
+
+
+class JournalEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JournalEntry
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "samtal"
+    occurred_on = datetime.date(2025, 3, 5)
+    text = "Samtal med ungdomen om upplägget."
+    author = factory.SelfAttribute("case.handler")
