@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core.policy import access_policy
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "logga-in/",
+        access_policy("public")(auth_views.LoginView).as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logga-ut/", access_policy("authenticated")(auth_views.LogoutView).as_view(), name="logout"),
 ]

@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core.policy import access_policy
 
+
+@access_policy("authenticated")
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "cases/home.html")
