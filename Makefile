@@ -16,15 +16,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Swedish is the source language; the catalogue (committed, .po and .mo) is the base for other languages.
 messages: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	DEBUG=1 $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=node_modules -v 0
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l sv --ignore=.venv -v 0
 
-demo: $(STAMP) messages
+demo: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) messages
+test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
