@@ -41,13 +41,14 @@ class ParsedId:
     gender: str
 
 
-def _century_for(two_digit_year: int, separator: str, today: datetime.date) -> int:
-    century = today.year // 100
-    if two_digit_year > today.year % 100:
-        century -= 1
-    if separator == "+":  # aged 100 or more
-        century -= 1
-    return century
+def _year_for(two_digit_year: int, month: int, day: int, separator: str, today: datetime.date) -> int:
+    """Full year of a 10-digit number: '-' means under 100 years old, '+' 100 or older (compared on the
+    whole date, so 261231-NNNN read on 2026-11-22 is 1926, not a birth date in the future)."""
+    latest = (today.year - (100 if separator == "+" else 0), today.month, today.day)
+    year = today.year // 100 * 100 + two_digit_year
+    while (year, month, day) > latest:
+        year -= 100
+    return year
 
 
 def parse_id_number(raw: str, *, today: datetime.date | None = None) -> ParsedId:
@@ -65,12 +66,14 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> ParsedId
         short = date_part[2:]
     else:
         short = date_part
-        year = _century_for(int(short[:2]), separator, today) * 100 + int(short[:2])
+        year = None
     month, day = int(short[2:4]), int(short[4:6])
     kind = IdKind.PERSONNUMMER
     if day > COORDINATION_DAY_OFFSET:
         kind = IdKind.COORDINATION
         day -= COORDINATION_DAY_OFFSET
+    if year is None:
+        year = _year_for(int(short[:2]), month, day, separator, today)
     try:
         birth_date = datetime.date(year, month, day)
     except ValueError:
