@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from cases.identity import search_forms
@@ -196,4 +196,49 @@ def journal_entries_for_case(case: Case) -> QuerySet[JournalEntry]:
         .select_related("author", "corrects")
         .prefetch_related(Prefetch("corrections", queryset=JournalEntry.objects.only("id", "corrects_id")))
         .order_by("-occurred_on", "-created_at")
+    )
+
+
+# Sort keys of "Mina ärenden" -> ORDER BY (a whitelist; the request never names a column directly).
+CASE_LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "number": ("number",),
+    "person": ("person__last_name", "person__first_name", "number"),
+    "insats": ("insats_type__sort_order", "number"),
+    "opened": ("opened_on", "number"),
+    "days": ("-opened_on", "-number"),
+    "follow_up": ("next_follow_up_on", "number"),
+}
+
+
+def case_list_mine(*, user: User, order: str = "follow_up", descending: bool = False) -> QuerySet[Case]:
+    """The user's own open cases (Mina ärenden), with person and insats loaded; unlogged until shown.
+
+    Callers log the rows they show with case_list_log. Protected people sort by their real name only
+    among the user's own cases, which the user handles and may see anyway.
+    """
+    fields = CASE_LIST_ORDERINGS.get(order, CASE_LIST_ORDERINGS["follow_up"])
+    if descending:
+        fields = tuple(field[1:] if field.startswith("-") else f"-{field}" for field in fields)
+    if order == "follow_up":
+        follow_up = F("next_follow_up_on")
+        first = follow_up.desc(nulls_last=True) if descending else follow_up.asc(nulls_last=True)
+        ordering = (first, *fields[1:])
+    else:
+        ordering = fields
+    return (
+        case_queryset_for_user(user)
+        .filter(handler=user, closed_on__isnull=True)
+        .select_related("person", "insats_type")
+        .order_by(*ordering)
+    )
+
+
+def case_counts_mine(*, user: User) -> list[dict]:
+    """Number of the user's open cases per insats, counted in the database (one query)."""
+    return list(
+        case_queryset_for_user(user)
+        .filter(handler=user, closed_on__isnull=True)
+        .values("insats_type__name", "insats_type__sort_order")
+        .annotate(count=Count("id"))
+        .order_by("insats_type__sort_order")
     )
