@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "consent",
     "interventions",
     "reporting",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast while PostgreSQL is away (restart, failover) instead of hanging a worker process.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 # Every request is one transaction: the access-log row and the read it records commit together,
 # and a failed log write means the page is not shown (fail closed).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -173,7 +177,28 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False  # set per task: only idempotent tasks ack late
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task whose worker died is redelivered after visibility_timeout: keep it above the hard limit.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    # Publishing while Redis is down fails within seconds; jobs.outbox keeps the message and resends it.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task interrupted by a killed worker goes back to the queue (effective on acks_late tasks).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Workers recycle their child processes so a leaking PDF render cannot grow without bound.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)  # KiB
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 100)
+# Two queues: heavy reports never hold up the small interactive jobs (docker-compose runs a worker each).
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {"reporting.*": {"queue": "reports"}}
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_BEAT_SCHEDULE = {
+    # Resend messages stored while Redis was unreachable (jobs.outbox).
+    "jobs-outbox-drain": {"task": "jobs.outbox_drain", "schedule": env_int("OUTBOX_DRAIN_SECONDS", 30)},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
@@ -193,6 +218,10 @@ ANONYMOUS_USER_NAME = None
 
 # Domain settings (DOMAIN.md): municipal practice, not statute, so configurable.
 CONSENT_OWN_AGE = env_int("CONSENT_OWN_AGE", 15)
+# Medling must be done promptly (lag 2002:445 § 6): remind when a case has waited this many days.
+MEDIATION_REMINDER_DAYS = env_int("MEDIATION_REMINDER_DAYS", 30)
+# Samordnarens planering: follow-ups due within this many days.
+PLAN_FOLLOW_UP_HORIZON_DAYS = env_int("PLAN_FOLLOW_UP_HORIZON_DAYS", 14)
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Linköpings kommun")
 
 # Security headers; the production values are on unless DEBUG.
@@ -207,11 +236,18 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Container healthchecks call these over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# JSON lines without personal data in production (config/logging.py); LOG_FORMAT=plain for a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
