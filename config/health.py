@@ -20,8 +20,7 @@ REDIS_TIMEOUT_SECONDS = 2
 
 def database_ready() -> bool:
     try:
-        # Drop a connection the server has closed (restart, failover) before trying it.
-        connection.close_if_unusable_or_obsolete()
+        # CONN_HEALTH_CHECKS replaces a connection the server closed (restart, failover) before this query.
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
