@@ -153,3 +153,203 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Skapade")
+    UPDATE = "update", _("Ändrade")
+    DELETE = "delete", _("Tog bort")
+
+
+class ChangeLog(models.Model):
+    """Change history (ändringshistorik): who changed what and when, with old and new values.
+
+    Append-only (PostgreSQL trigger). `changes` maps a field name to [old, new] as text. The person and
+    case are kept as plain ids (no foreign key) so that gallring can find and remove a person's history
+    together with the rest of their file.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("ändrad av"))
+    object_type = models.CharField(_("posttyp"), max_length=60)  # "app_label.model"
+    object_id = models.CharField(_("post-id"), max_length=64)
+    person_id = models.UUIDField(_("person"), null=True, blank=True)
+    case_id = models.UUIDField(_("ärende"), null=True, blank=True)
+    action = models.CharField(_("åtgärd"), max_length=10, choices=ChangeAction.choices)
+    changes = models.JSONField(_("ändringar"), default=dict)
+
+    class Meta:
+        verbose_name = _("ändring")
+        verbose_name_plural = _("ändringshistorik")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # history of one person (person page, registerutdrag, gallring)
+            models.Index(fields=["person_id", "at"], name="changelog_person_at"),
+            # history of one case
+            models.Index(fields=["case_id", "at"], name="changelog_case_at"),
+            # history of one record
+            models.Index(fields=["object_type", "object_id"], name="changelog_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.object_type} {self.object_id} {self.action}"
+
+
+class GrantKind(models.TextChoices):
+    CASE_VIEW = "case_view", _("Delning av ärende")
+    PROTECTED_IDENTITY = "protected_identity", _("Behörighet till skyddade personuppgifter")
+
+
+class GrantAction(models.TextChoices):
+    GRANT = "grant", _("Gav behörighet")
+    REVOKE = "revoke", _("Tog bort behörighet")
+
+
+class AccessGrantEvent(models.Model):
+    """Append-only record of every grant and revocation of a per-object permission, with its reason.
+
+    The permission itself lives in django-guardian's direct foreign-key tables
+    (cases.CaseUserObjectPermission, cases.PersonUserObjectPermission); this table says who gave or took
+    it, when and why. Ids only, no personal data, so it outlives gallring like the access log.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=GrantKind.choices)
+    action = models.CharField(_("åtgärd"), max_length=10, choices=GrantAction.choices)
+    person_id = models.UUIDField(_("person"))
+    case_id = models.UUIDField(_("ärende"), null=True, blank=True)
+    grantee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("behörighet för"))
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("beslutad av"))
+    reason = models.TextField(_("skäl"))
+
+    class Meta:
+        verbose_name = _("behörighetsändring")
+        verbose_name_plural = _("behörighetsändringar")
+        ordering = ["-at", "-id"]
+        permissions = [
+            ("manage_access", _("Får dela ärenden och namnge personal med behörighet till skyddade personuppgifter")),
+        ]
+        indexes = [
+            # history shown on the sharing page of one case / the grants page of one person
+            models.Index(fields=["case_id", "at"], name="grantevent_case_at"),
+            models.Index(fields=["person_id", "at"], name="grantevent_person_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.action} {self.grantee_id}"
+
+
+class RecordType(models.TextChoices):
+    PERSON_FILE = "personakt", _("Personakt (person, ärenden, journal, samtycken, planer)")
+    ACCESS_LOG = "atkomstlogg", _("Åtkomstlogg och behörighetsändringar")
+
+
+class RetentionAction(models.TextChoices):
+    ANONYMISE = "anonymise", _("Avidentifiera (statistikuppgifter behålls)")
+    DELETE = "delete", _("Radera helt")
+
+
+class RetentionRule(models.Model):
+    """Gallringsregel per record type. Defaults follow the SoL practice in DOMAIN.md (README "Gallring")."""
+
+    record_type = models.CharField(_("posttyp"), max_length=20, choices=RecordType.choices, unique=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    years = models.PositiveSmallIntegerField(_("år efter sista anteckning"), default=5)
+    by_end_of_following_year = models.BooleanField(
+        _("gallra under kalenderåret efter"),
+        default=True,
+        help_text=_("Posten gallras under kalenderåret efter det år då tiden gått ut, i stället för exakt på dagen."),
+    )
+    keep_birth_days = models.CharField(
+        _("behåll personer födda dessa dagar"),
+        max_length=50,
+        blank=True,
+        default="5,15,25",
+        help_text=_("Dagar i månaden, kommaseparerade (forskningsurval)."),
+    )
+    exempt_insats_types = models.ManyToManyField(
+        "cases.InsatsType",
+        blank=True,
+        related_name="+",
+        verbose_name=_("undantagna insatser"),
+        help_text=_("Personakter med ett ärende av dessa insatser bevaras."),
+    )
+    action = models.CharField(
+        _("åtgärd"), max_length=10, choices=RetentionAction.choices, default=RetentionAction.ANONYMISE
+    )
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("gallringsregel")
+        verbose_name_plural = _("gallringsregler")
+        ordering = ["record_type"]
+
+    def __str__(self):
+        return self.get_record_type_display()
+
+    @property
+    def kept_days(self) -> set[int]:
+        return {int(part) for part in self.keep_birth_days.replace(" ", "").split(",") if part.isdigit()}
+
+
+class RetentionRunStatus(models.TextChoices):
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
+class RetentionRun(models.Model):
+    """One gallring run (dry or real). A real run that was killed is resumed by the next run."""
+
+    started_at = models.DateTimeField(_("startad"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    as_of = models.DateField(_("gallringsdag"))
+    dry_run = models.BooleanField(_("provkörning"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RetentionRunStatus.choices, default=RetentionRunStatus.RUNNING
+    )
+    started_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("startad av")
+    )
+    error = models.TextField(_("fel"), blank=True)
+
+    class Meta:
+        verbose_name = _("gallringskörning")
+        verbose_name_plural = _("gallringskörningar")
+        ordering = ["-started_at", "-id"]
+        permissions = [("run_retention", _("Får provköra gallring"))]
+
+    def __str__(self):
+        return f"{self.as_of} {'dry' if self.dry_run else 'real'} {self.status}"
+
+
+class RetentionItem(models.Model):
+    """What a run removed (or, in a dry run, would remove): ids and counts, never personal data.
+
+    A real item is written in the same transaction as the removal it records, so after a crash an item
+    exists exactly for the people whose removal committed.
+    """
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="items", verbose_name=_("körning"))
+    record_type = models.CharField(_("posttyp"), max_length=20, choices=RecordType.choices)
+    person_id = models.UUIDField(_("person"), null=True, blank=True)
+    case_numbers = models.JSONField(_("ärendenummer"), default=list)
+    last_entry_on = models.DateField(_("sista anteckning"), null=True, blank=True)
+    action = models.CharField(_("åtgärd"), max_length=10, choices=RetentionAction.choices)
+    removed = models.JSONField(_("borttaget"), default=dict)  # "app.Model" -> number of rows, "files" -> n
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gallrad post")
+        verbose_name_plural = _("gallrade poster")
+        ordering = ["run", "id"]
+        constraints = [
+            # one removal per person per real run; dry runs repeat freely
+            models.UniqueConstraint(fields=["run", "person_id"], name="retentionitem_unique_person_per_run"),
+        ]
+        indexes = [models.Index(fields=["person_id"], name="retentionitem_person")]
+
+    def __str__(self):
+        return f"{self.run_id} {self.person_id}"

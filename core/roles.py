@@ -22,6 +22,23 @@ CASE_WORK = [
     "consent.add_maturityassessment",
 ]
 
+# Insatser and genomförandeplaner (interventions app): case workers and samordnare record them.
+INTERVENTION_MODELS = [
+    "communityserviceorder",
+    "mediation",
+    "victimsupport",
+    "skkassignment",
+    "aslangroup",
+    "defectorassessment",
+    "purchasedservice",
+    "fieldshift",
+    "polare",
+    "areaeffort",
+    "plan",
+]
+CASE_WORK += [f"interventions.{verb}_{model}" for model in INTERVENTION_MODELS for verb in ("view", "add", "change")]
+CASE_WORK += ["consent.view_disclosure", "consent.add_disclosure"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SOCIAL_WORKER: CASE_WORK,
     Role.COORDINATOR: CASE_WORK,
@@ -30,6 +47,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.reassign_case",
         "cases.export_person",
         "core.view_accesslog",
+        "core.manage_access",
+        "core.run_retention",
+        "core.view_retentionrun",
+        "core.view_retentionrule",
         "reporting.view_agreement",
         "reporting.add_agreement",
         "reporting.change_agreement",
@@ -54,11 +75,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_district",
         "core.change_district",
         "core.view_municipality",
+        "core.view_retentionrule",
+        "core.change_retentionrule",
+        "core.view_retentionrun",
         "cases.view_insatstype",
         "cases.change_insatstype",
         "consent.view_actor",
         "consent.add_actor",
         "consent.change_actor",
+        "consent.view_legalbasis",
+        "consent.add_legalbasis",
+        "consent.change_legalbasis",
+        "interventions.view_polarefeerate",
+        "interventions.add_polarefeerate",
+        "interventions.change_polarefeerate",
+        "interventions.delete_polarefeerate",
     ],
 }
 

@@ -1,0 +1,167 @@
+"""A person's file (personakt) as a graph of rows: the basis of registerutdrag and of gallring.
+
+`person_file_rows` walks every reverse relation from the Person and Case models (and on from there:
+journal entries, consents, revocations, plans, insats details, stored files...), one query per
+relation per level, so a model another app adds later is included without changes here. Registerutdrag
+renders the rows; gallring removes them. Visibility is applied by the caller (cases.selectors) and by
+`case_ids`, which limits the cases (and everything under them) to those the user may see.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Person
+
+MAX_DEPTH = 6
+
+
+def _reverse_relations(model: type[models.Model]) -> list:
+    """Relations from other models' foreign keys to this model (including auto-created m2m tables)."""
+    return [
+        relation
+        for relation in model._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+    ]
+
+
+@dataclass
+class PersonFile:
+    """Rows of one person's file, by model, in walk order (parents before children)."""
+
+    rows: dict[type[models.Model], dict] = field(default_factory=dict)  # model -> {pk: instance}
+
+    def add(self, model, instances) -> list:
+        bucket = self.rows.setdefault(model, {})
+        new = [instance for instance in instances if instance.pk not in bucket]
+        for instance in new:
+            bucket[instance.pk] = instance
+        return new
+
+    def models(self) -> list[type[models.Model]]:
+        return list(self.rows)
+
+    def instances(self, model) -> list[models.Model]:
+        return list(self.rows.get(model, {}).values())
+
+    def count(self) -> dict[str, int]:
+        return {model._meta.label: len(rows) for model, rows in self.rows.items() if rows}
+
+
+def person_file_rows(
+    *,
+    person_ids: Iterable[UUID],
+    case_ids: Iterable[UUID] | None = None,
+    include_through: bool = True,
+    skip: Iterable[type[models.Model]] = (),
+) -> PersonFile:
+    """Every row that belongs to these people's files.
+
+    case_ids: when given, only these cases (and their sub-records) are included (registerutdrag shows
+    the cases the user may see). include_through: include auto-created many-to-many rows (gallring
+    needs them; an extract shows the many-to-many values on the row instead). skip: models not walked.
+    """
+    found = PersonFile()
+    skipped = set(skip)
+    people = list(Person._base_manager.filter(pk__in=list(person_ids)))
+    frontier = {Person: found.add(Person, people)}
+    allowed_cases = set(case_ids) if case_ids is not None else None
+    for _depth in range(MAX_DEPTH):
+        next_frontier: dict = defaultdict(list)
+        for parent_model, parents in frontier.items():
+            if not parents:
+                continue
+            parent_ids = [parent.pk for parent in parents]
+            for relation in _reverse_relations(parent_model):
+                child_model = relation.related_model
+                if child_model in skipped:
+                    continue
+                if child_model._meta.auto_created and not include_through:
+                    continue
+                children = child_model._base_manager.filter(**{f"{relation.field.name}__in": parent_ids})
+                if child_model is Case and allowed_cases is not None:
+                    children = children.filter(pk__in=allowed_cases)
+                new = found.add(child_model, children)
+                if new:
+                    next_frontier[child_model].extend(new)
+        if not next_frontier:
+            break
+        frontier = next_frontier
+    return found
+
+
+# --- rendering for registerutdrag -----------------------------------------------------------------
+
+PERSON_FIELDS_SHOWN_MASKED = {"first_name", "last_name", "id_number", "street_address", "postal_code", "city"}
+
+
+def _value_text(instance: models.Model, model_field: models.Field) -> str:
+    if model_field.choices:
+        return str(getattr(instance, f"get_{model_field.name}_display")())
+    value = getattr(instance, model_field.attname)
+    if value is None or value == "":
+        return ""
+    if isinstance(model_field, models.ForeignKey):
+        related = getattr(instance, model_field.name)
+        return str(related)
+    if isinstance(model_field, models.FileField):
+        return str(value)
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class ExtractSection:
+    key: str  # "app_label.model"
+    title: str
+    rows: list[dict[str, str]]
+
+
+def _render_model_rows(model: type[models.Model], instances: list[models.Model]) -> ExtractSection:
+    shown_fields = [
+        model_field
+        for model_field in model._meta.concrete_fields
+        # the row's link back to the person is the person themself; masked identity stays masked
+        if not (isinstance(model_field, models.ForeignKey) and model_field.related_model is Person)
+    ]
+    fk_names = [f.name for f in shown_fields if isinstance(f, models.ForeignKey) and f.related_model is not Person]
+    m2m_fields = list(model._meta.many_to_many)
+    loaded = model._base_manager.filter(pk__in=[i.pk for i in instances]).select_related(*fk_names)
+    if m2m_fields:
+        loaded = loaded.prefetch_related(*[f.name for f in m2m_fields])
+    rows = []
+    for instance in loaded.order_by("pk"):
+        row = {str(f.verbose_name): _value_text(instance, f) for f in shown_fields}
+        for m2m in m2m_fields:
+            row[str(m2m.verbose_name)] = ", ".join(str(item) for item in getattr(instance, m2m.name).all())
+        rows.append(row)
+    return ExtractSection(key=model._meta.label_lower, title=str(model._meta.verbose_name_plural), rows=rows)
+
+
+def person_extract_sections(*, person: Person, case_ids: Iterable[UUID], skip=()) -> list[ExtractSection]:
+    """Registerutdrag content below the person's own data: every record of their file the user may see.
+
+    `person` was loaded and marked for identity by cases.selectors; its own identity is rendered by
+    the caller with display_name / display_id_number / display_address, never here.
+    """
+    person_file = person_file_rows(person_ids=[person.pk], case_ids=case_ids, include_through=False, skip=skip)
+    sections = []
+    for model in person_file.models():
+        if model is Person:
+            continue
+        instances = person_file.instances(model)
+        if instances:
+            sections.append(_render_model_rows(model, instances))
+    return sections

@@ -1,0 +1,139 @@
+"""Writes of access control: per-case sharing across units and naming staff for skyddad identitet.
+
+The permissions live in django-guardian's direct foreign-key tables (cases.CaseUserObjectPermission,
+cases.PersonUserObjectPermission) and are read by cases.selectors. Every grant and revocation is
+decided by the enhetschef of the record's unit, carries a reason, and writes an append-only
+AccessGrantEvent in the same transaction.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
+from core.models import AccessGrantEvent, GrantAction, GrantKind, User
+
+CASE_SHARE_PERMISSION = "view_case"
+PROTECTED_IDENTITY_PERMISSION = "view_protected_identity"
+MIN_REASON_LENGTH = 5
+
+
+def access_manager_check(*, actor: User, unit_id: int | None) -> bool:
+    """Whether the actor is an enhetschef allowed to manage access for records of this unit."""
+    return (
+        actor.is_active
+        and actor.has_perm("core.manage_access")
+        and actor.unit_id is not None
+        and actor.unit_id == unit_id
+    )
+
+
+def _validate(*, actor: User, unit_id: int, grantee: User, reason: str) -> str:
+    errors = {}
+    if not access_manager_check(actor=actor, unit_id=unit_id):
+        raise ValidationError(_("Bara enhetschefen för enheten kan ändra behörigheter."), code="forbidden")
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        errors["reason"] = _("Ange skälet (minst %(n)s tecken).") % {"n": MIN_REASON_LENGTH}
+    if not grantee.is_active:
+        errors["grantee"] = _("Användaren är inte aktiv.")
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+def _event(*, kind, action, person_id, case_id, grantee, actor, reason) -> AccessGrantEvent:
+    return AccessGrantEvent.objects.create(
+        kind=kind, action=action, person_id=person_id, case_id=case_id, grantee=grantee, actor=actor, reason=reason
+    )
+
+
+@transaction.atomic
+def case_share_grant(*, actor: User, case: Case, grantee: User, reason: str) -> AccessGrantEvent:
+    """Share a case with a user of another unit (view_case on this case); enhetschef of the case's unit."""
+    reason = _validate(actor=actor, unit_id=case.unit_id, grantee=grantee, reason=reason)
+    if grantee.unit_id == case.unit_id:
+        raise ValidationError({"grantee": _("Användaren arbetar på ärendets enhet och ser redan ärendet.")})
+    if not grantee.has_perm("cases.view_case"):
+        raise ValidationError({"grantee": _("Användaren har ingen roll som arbetar med ärenden.")})
+    already = CaseUserObjectPermission.objects.filter(
+        user=grantee, content_object=case, permission__codename=CASE_SHARE_PERMISSION
+    ).exists()
+    if already:
+        raise ValidationError({"grantee": _("Ärendet är redan delat med användaren.")})
+    assign_perm(CASE_SHARE_PERMISSION, grantee, case)
+    return _event(
+        kind=GrantKind.CASE_VIEW,
+        action=GrantAction.GRANT,
+        person_id=case.person_id,
+        case_id=case.pk,
+        grantee=grantee,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def case_share_revoke(*, actor: User, case: Case, grantee: User, reason: str) -> AccessGrantEvent:
+    """Stop sharing a case with a user; takes effect on their next request."""
+    reason = _validate(actor=actor, unit_id=case.unit_id, grantee=grantee, reason=reason)
+    exists = CaseUserObjectPermission.objects.filter(
+        user=grantee, content_object=case, permission__codename=CASE_SHARE_PERMISSION
+    ).exists()
+    if not exists:
+        raise ValidationError({"grantee": _("Ärendet är inte delat med användaren.")})
+    remove_perm(CASE_SHARE_PERMISSION, grantee, case)
+    return _event(
+        kind=GrantKind.CASE_VIEW,
+        action=GrantAction.REVOKE,
+        person_id=case.person_id,
+        case_id=case.pk,
+        grantee=grantee,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def protected_identity_grant(*, actor: User, person: Person, grantee: User, reason: str) -> AccessGrantEvent:
+    """Name a staff member who may see a protected person's identity; enhetschef of the person's unit."""
+    reason = _validate(actor=actor, unit_id=person.unit_id, grantee=grantee, reason=reason)
+    if not person.is_protected:
+        raise ValidationError(_("Personen har inga skyddade personuppgifter."), code="not_protected")
+    already = PersonUserObjectPermission.objects.filter(
+        user=grantee, content_object=person, permission__codename=PROTECTED_IDENTITY_PERMISSION
+    ).exists()
+    if already:
+        raise ValidationError({"grantee": _("Användaren har redan behörigheten.")})
+    assign_perm(PROTECTED_IDENTITY_PERMISSION, grantee, person)
+    return _event(
+        kind=GrantKind.PROTECTED_IDENTITY,
+        action=GrantAction.GRANT,
+        person_id=person.pk,
+        case_id=None,
+        grantee=grantee,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def protected_identity_revoke(*, actor: User, person: Person, grantee: User, reason: str) -> AccessGrantEvent:
+    """Take back a named staff member's right to see a protected identity."""
+    reason = _validate(actor=actor, unit_id=person.unit_id, grantee=grantee, reason=reason)
+    exists = PersonUserObjectPermission.objects.filter(
+        user=grantee, content_object=person, permission__codename=PROTECTED_IDENTITY_PERMISSION
+    ).exists()
+    if not exists:
+        raise ValidationError({"grantee": _("Användaren har inte behörigheten.")})
+    remove_perm(PROTECTED_IDENTITY_PERMISSION, grantee, person)
+    return _event(
+        kind=GrantKind.PROTECTED_IDENTITY,
+        action=GrantAction.REVOKE,
+        person_id=person.pk,
+        case_id=None,
+        grantee=grantee,
+        actor=actor,
+        reason=reason,
+    )

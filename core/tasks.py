@@ -1,0 +1,23 @@
+"""Celery tasks of core: gallring. Tasks take ids, call a service, and are safe to run again."""
+
+import datetime
+
+from celery import shared_task
+
+from core.models import User
+from core.retention import retention_run
+
+
+@shared_task(acks_late=True, queue="reports", soft_time_limit=3300, time_limit=3600)
+def retention_run_task(as_of: str | None = None, limit: int | None = None) -> int:
+    """The celery beat job: remove what is due today. Idempotent: a killed run is finished by the next one."""
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    return retention_run(as_of=day, dry_run=False, limit=limit).pk
+
+
+@shared_task(acks_late=True, queue="reports", soft_time_limit=1800, time_limit=1900)
+def retention_dry_run_task(user_id: int | None = None, as_of: str | None = None) -> int:
+    """A dry run started from the gallring page: records what a real run would remove, removes nothing."""
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    return retention_run(as_of=day, dry_run=True, started_by=user).pk
