@@ -10,14 +10,16 @@ Tasks started this way must be idempotent: a message may be published twice (sen
 marking it sent lost its connection), never zero times.
 """
 
+import contextlib
 import datetime
+import importlib
 import logging
 
 from celery import current_app
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.logging import scrub
 from jobs.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,11 @@ def enqueue(task_name: str, *, args: list | None = None, kwargs: dict | None = N
 
 
 def _task_or_none(task_name: str):
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        current_app.loader.import_default_modules()
+    """The registered task, importing its module first where the name says which it is."""
+    if task_name not in current_app.tasks:
+        for module in (task_name.rpartition(".")[0], f"{task_name.partition('.')[0]}.tasks"):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
     return current_app.tasks.get(task_name)
 
 
@@ -58,7 +63,7 @@ def publish(message_id: int) -> bool:
             current_app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, retry=False, **options)
     except Exception as error:  # the broker library raises many kinds (kombu, redis, OSError): keep the row
         OutboxMessage.objects.filter(pk=message.pk).update(
-            attempts=message.attempts + 1, last_error=f"{type(error).__name__}"[:200]
+            attempts=message.attempts + 1, last_error=scrub(f"{type(error).__name__}: {error}")[:200]
         )
         logger.warning(
             "outbox publish failed; kept for retry", extra={"outbox_id": message.pk, "error": type(error).__name__}
@@ -103,7 +108,7 @@ def outbox_pending(key: str) -> bool:
 
 def broker_reachable() -> bool:
     """A quick check a page can make before promising that a job starts now."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if current_app.conf.task_always_eager:
         return True
     try:
         with current_app.connection_for_write() as connection:
