@@ -57,6 +57,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.add_agreedvolume",
         "reporting.change_agreedvolume",
         "reporting.delete_agreedvolume",
+        "reporting.view_report",
+        "reporting.add_report",
+        "reporting.change_report",
+        "reporting.finalise_report",
     ],
     # Aggregated statistics only: no permission on any model holding personal data.
     Role.STATISTICS: ["reporting.view_agreement"],

@@ -1,7 +1,9 @@
-"""Agreements (verksamhetsuppdrag) with agreed volumes; follow-up reports come with the follow-up issue."""
+"""Agreements (verksamhetsuppdrag) with agreed volumes, and the stored follow-up reports with their versions."""
 
 import datetime
+import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,13 @@ class Agreement(models.Model):
     ends_on = models.DateField(_("gäller till"))
     budget = models.PositiveBigIntegerField(_("budget (kr)"))
     notice_months = models.PositiveSmallIntegerField(_("uppsägningstid (månader)"), default=12)
+    # avhopp: purchased insatser (skyddat boende, behandling) are followed up against their own budget
+    defection_budget = models.PositiveBigIntegerField(
+        _("budget för köpta insatser vid avhopp (kr per år)"), null=True, blank=True
+    )
+    # the nämnd's decision on renewal or termination; once recorded the reminder stops
+    renewal_decided_on = models.DateField(_("beslut om förlängning fattat"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("överenskommelse")
@@ -78,3 +87,172 @@ class AgreedVolume(models.Model):
 
     def __str__(self):
         return f"{self.insats_type}: {self.min_per_year}–{self.max_per_year}"
+
+
+class ReportKind(models.TextChoices):
+    FIRST_HALF = "h1", _("Första halvåret")
+    SECOND_HALF = "h2", _("Andra halvåret")
+    YEAR = "year", _("Helår")
+    CUSTOM = "custom", _("Valfri period")
+
+
+class Report(models.Model):
+    """A follow-up (uppföljning) of one provider, optionally one unit, for one period.
+
+    The figures and files live in its versions; a report has at most one draft at a time and any
+    number of finalised versions, which never change.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="reports", verbose_name=_("utförare"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("enhet")
+    )
+    kind = models.CharField(_("typ av period"), max_length=10, choices=ReportKind.choices)
+    period_start = models.DateField(_("från och med"))
+    period_end = models.DateField(_("till och med"))
+    reference = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uppföljning")
+        verbose_name_plural = _("uppföljningar")
+        ordering = ["-period_end", "-period_start"]
+        permissions = [("finalise_report", _("Får fastställa uppföljningar"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period"),
+            # one report per scope and period; beat and double clicks use get_or_create on these
+            models.UniqueConstraint(
+                fields=["provider", "period_start", "period_end"],
+                condition=Q(unit__isnull=True),
+                name="report_unique_provider_period",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "unit", "period_start", "period_end"],
+                condition=Q(unit__isnull=False),
+                name="report_unique_unit_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.period_start}–{self.period_end}"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    FINALISED = "finalised", _("Fastställd")
+
+
+class GenerationStatus(models.TextChoices):
+    NOT_STARTED = "new", _("Inte skapad")
+    QUEUED = "queued", _("Väntar på att starta")
+    RUNNING = "running", _("Skapas")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
+class ReportVersion(models.Model):
+    """One version of a report: a snapshot of the figures, the commentary and the generated files.
+
+    A finalised version never changes (reporting.services refuses it; on PostgreSQL a trigger too).
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions", verbose_name=_("uppföljning"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    generation_status = models.CharField(
+        _("framställning"), max_length=10, choices=GenerationStatus.choices, default=GenerationStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
+    progress_step = models.CharField(_("steg"), max_length=100, blank=True)
+    failure_reason = models.TextField(_("orsak till fel"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    queued_at = models.DateTimeField(_("beställd"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("framställd"), null=True, blank=True)
+    figures = models.JSONField(_("siffror"), default=dict, blank=True)
+    pdf_file = models.CharField(_("PDF-fil"), max_length=300, blank=True)
+    xlsx_file = models.CharField(_("Excel-fil"), max_length=300, blank=True)
+    csv_file = models.CharField(_("CSV-fil"), max_length=300, blank=True)
+    # "Fastställ" renders the files once more as finalised and then flips the status (reporting.tasks)
+    finalise_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fastställande begärt av"),
+    )
+    finalised_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fastställd av"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version av uppföljning")
+        verbose_name_plural = _("versioner av uppföljningar")
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique_number"),
+            # at most one draft per report: a retried task or a double click cannot make a second one
+            models.UniqueConstraint(fields=["report"], condition=Q(status="draft"), name="report_version_one_draft"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(finalised_at__isnull=False) & Q(generation_status="done")),
+                name="report_version_finalised_is_generated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_busy(self) -> bool:
+        return self.generation_status in (GenerationStatus.QUEUED, GenerationStatus.RUNNING)
+
+
+class CommentarySection(models.TextChoices):
+    SUMMARY = "summary", _("Sammanfattning")
+    VOLUMES = "volumes", _("Volymer mot överenskommelsen")
+    CLOSURES = "closures", _("Avslut och behandlingsavbrott")
+    DISTRICTS = "districts", _("Områden")
+    RESOURCES = "resources", _("Resursfördelning och budget")
+    ASSESSMENT = "assessment", _("Bedömning och förslag")
+
+
+class ReportCommentary(models.Model):
+    """The manager's own text for one section of a version (written on the draft, locked when finalised)."""
+
+    version = models.ForeignKey(
+        ReportVersion, on_delete=models.PROTECT, related_name="commentary", verbose_name=_("version")
+    )
+    section = models.CharField(_("avsnitt"), max_length=20, choices=CommentarySection.choices)
+    text = models.TextField(_("text"), blank=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("ändrad av")
+    )
+
+    class Meta:
+        verbose_name = _("kommentar")
+        verbose_name_plural = _("kommentarer")
+        constraints = [models.UniqueConstraint(fields=["version", "section"], name="commentary_unique_section")]
+
+    def __str__(self):
+        return f"{self.version} {self.section}"

@@ -1,0 +1,177 @@
+"""Excel (openpyxl) and CSV exports of a follow-up: the same snapshot, the same suppression as the PDF.
+
+Both are built from `report_tables(figures)`, a list of plain tables. Suppressed cells hold the text
+"<5"; every other count is a number.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from reporting.suppression import SUPPRESSED_LABEL
+
+
+@dataclass
+class Table:
+    name: str  # sheet name (max 31 characters)
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _cell(value, display: str | None = None):
+    """A published number, or the text shown instead of it ("<5", "–")."""
+    if value is None:
+        return display if display is not None else SUPPRESSED_LABEL
+    return value
+
+
+def report_tables(figures: dict) -> list[Table]:
+    period, previous = figures["period_label"], figures["previous_period_label"]
+    tables = [
+        Table(
+            name=_("Sammanfattning"),
+            title=f"{figures['title']} – {figures['provider']}"
+            + (f", {figures['unit']}" if figures["unit"] else "")
+            + f" – {period}",
+            headers=[_("Nyckeltal"), period, previous, _("Förändring")],
+            rows=[
+                [
+                    row["label"],
+                    _cell(row["current"], row["current_display"]),
+                    _cell(row["previous"], row["previous_display"]),
+                    row["change_display"],
+                ]
+                for row in figures["key_figures"]
+            ],
+        ),
+        Table(
+            name=_("Volymer"),
+            title=_("Nya ärenden per insats mot avtalad volym"),
+            headers=[
+                _("Insats"),
+                _("Nya"),
+                _("varav bistånd"),
+                _("varav service"),
+                _("Avslutade"),
+                _("Oplanerade avslut"),
+                _("Pågående vid periodens slut"),
+                _("Avtal per år"),
+                _("Avtal för perioden, lägst"),
+                _("Avtal för perioden, högst"),
+                _("Uppfyllelse (%)"),
+                _("Läge"),
+                _("Nya året innan"),
+            ],
+            rows=[
+                [
+                    row["name"],
+                    _cell(row["new"]),
+                    _cell(row["new_assistance"]),
+                    _cell(row["new_service"]),
+                    _cell(row["closed"]),
+                    _cell(row["unplanned"]),
+                    _cell(row["open_at_end"]),
+                    row["agreed_display"],
+                    _cell(row["target_min"], "–"),
+                    _cell(row["target_max"], "–"),
+                    _cell(row["attainment_percent"], "–"),
+                    row["status_display"],
+                    _cell(row["previous_new"]),
+                ]
+                for row in figures["volumes"]
+            ],
+        ),
+    ]
+    sheet_names = {"district": _("Områden"), "age_band": _("Ålder"), "gender": _("Kön")}
+    for dist in figures["distributions"]:
+        tables.append(
+            Table(
+                name=sheet_names.get(dist["key"], dist["key"])[:31],
+                title=dist["title"],
+                headers=[
+                    dist["title"],
+                    f"{dist['unit_label']} {period}",
+                    _("Andel (%)"),
+                    f"{dist['unit_label']} {previous}",
+                    _("Andel (%)"),
+                ],
+                rows=[
+                    [
+                        row["label"],
+                        _cell(row["count"]),
+                        _cell(row["percent"], "–" if row["count"] is None else 0),
+                        _cell(row["previous_count"]),
+                        _cell(row["previous_percent"], "–" if row["previous_count"] is None else 0),
+                    ]
+                    for row in dist["rows"]
+                ]
+                + [[_("Totalt"), _cell(dist["total"]), 100, _cell(dist["previous_total"]), 100]],
+            )
+        )
+    extra_rows = []
+    for extra in figures["extras"]:
+        if not extra["available"]:
+            extra_rows.append([extra["title"], extra["note"], "", ""])
+        for row in extra["figures"]:
+            extra_rows.append(
+                [
+                    extra["title"],
+                    row["label"],
+                    _cell(row["current"], row["current_display"]),
+                    _cell(row["previous"], row["previous_display"]),
+                ]
+            )
+    tables.append(
+        Table(
+            name=_("SIG, avhopp, fält"),
+            title=_("SIG, avhopp och fältverksamhet"),
+            headers=[_("Avsnitt"), _("Uppgift"), period, previous],
+            rows=extra_rows,
+        )
+    )
+    return tables
+
+
+def render_xlsx(figures: dict) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in report_tables(figures):
+        sheet = workbook.create_sheet(table.name[:31])
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True, size=12)
+        sheet.append([])
+        sheet.append(table.headers)
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(row)
+        sheet.freeze_panes = "B4"
+        for index, _header in enumerate(table.headers, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 1 else 18
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_csv(figures: dict) -> bytes:
+    """Long format, one figure per line: avsnitt; rad; kolumn; värde (semicolon, UTF-8 with BOM for Excel)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("avsnitt"), _("rad"), _("kolumn"), _("värde")])
+    for table in report_tables(figures):
+        for row in table.rows:
+            for header, value in zip(table.headers[1:], row[1:], strict=False):
+                writer.writerow([table.name, row[0], header, _csv_value(value)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value).replace("\u00a0", " ")

@@ -1,0 +1,995 @@
+"""THE module of follow-up figures: every count is a database aggregation (no Python loops over cases).
+
+The on-screen report, the PDF, the Excel/CSV export and the statistics API all read from here.
+
+Low level (general, for anyone):
+- `case_counts(period, scope, group_by=(...), bucket=...)` counts new / closed / unplanned / open /
+  active cases and distinct persons, grouped by any of DIMENSIONS and optionally by period bucket,
+  in one query.
+- `Period`, `Scope`, `prorate_fraction`, `agreed_targets`.
+
+High level: `follow_up(period, scope, agreement=...)` builds the nämnd report (`FollowUp`) with the same
+period a year earlier side by side and small-cell suppression applied; `FollowUp.as_dict()` is the
+snapshot stored with a report version and the one input of the PDF, Excel and CSV renderers.
+"""
+
+import calendar
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db.models import Case as When_Case
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.identity import Gender
+from cases.models import Basis, Case, ClosureReason, InsatsType, ReferralSource
+from core.models import Provider, Unit
+from reporting.suppression import SUPPRESSED_LABEL, is_suppressed, suppress
+
+NBSP = "\u00a0"
+DASH = "–"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Period and scope
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed date interval [start, end]."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("period end before start")
+
+    @classmethod
+    def half_year(cls, year: int, half: int) -> "Period":
+        if half == 1:
+            return cls(datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+        return cls(datetime.date(year, 7, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def last_ended_half_year(cls, today: datetime.date) -> "Period":
+        """The half-year that ended most recently before `today`."""
+        if today.month <= 6:
+            return cls.half_year(today.year - 1, 2)
+        return cls.half_year(today.year, 1)
+
+    def shifted_years(self, years: int) -> "Period":
+        return Period(_shift_year(self.start, years), _shift_year(self.end, years))
+
+    def previous_year(self) -> "Period":
+        return self.shifted_years(-1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} {DASH} {self.end.isoformat()}"
+
+    def overlap(self, other: "Period") -> "Period | None":
+        start, end = max(self.start, other.start), min(self.end, other.end)
+        return Period(start, end) if start <= end else None
+
+    def split(self, bucket: str) -> list["Period"]:
+        """Consecutive sub-periods by calendar month, quarter, half-year or year, clipped to this period."""
+        months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[bucket]
+        parts = []
+        cursor = self.start
+        while cursor <= self.end:
+            first_month = ((cursor.month - 1) // months) * months + 1
+            last_month = first_month + months - 1
+            bucket_end = datetime.date(cursor.year, last_month, calendar.monthrange(cursor.year, last_month)[1])
+            parts.append(Period(cursor, min(bucket_end, self.end)))
+            cursor = bucket_end + datetime.timedelta(days=1)
+        return parts
+
+    def as_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def _shift_year(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases: a provider, optionally one unit; both None means every case (API use)."""
+
+    provider_id: int | None = None
+    unit_id: int | None = None
+    municipality_id: int | None = None
+
+    def q(self, unit_path: str = "unit") -> Q:
+        """The scope as a filter on any model that reaches a Unit through `unit_path` (e.g. "case__unit")."""
+        condition = Q()
+        if self.municipality_id is not None:
+            condition &= Q(**{f"{unit_path}__provider__municipality_id": self.municipality_id})
+        if self.provider_id is not None:
+            condition &= Q(**{f"{unit_path}__provider_id": self.provider_id})
+        if self.unit_id is not None:
+            condition &= Q(**{f"{unit_path}_id": self.unit_id})
+        return condition
+
+    def filter(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        return queryset.filter(self.q("unit"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dimensions
+
+AGE_BANDS: list[tuple[int, int | None, str]] = [
+    (0, 9, "0–9"),
+    (10, 14, "10–14"),
+    (15, 17, "15–17"),
+    (18, 20, "18–20"),
+    (21, 29, "21–29"),
+    (30, None, "30–"),
+]
+UNKNOWN_KEY = "okant"
+
+
+def age_at_opening_expression():
+    """Whole years between Person.birth_date and Case.opened_on, computed in the database.
+
+    Uses the helper annotations added by `_with_age` (month*100+day of both dates).
+    """
+    years = ExtractYear("opened_on") - ExtractYear("person__birth_date")
+    return years - When_Case(When(Q(_opened_md__lt=F("_birth_md")), then=Value(1)), default=Value(0))
+
+
+def _with_age(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.annotate(
+        _opened_md=ExtractMonth("opened_on") * 100 + ExtractDay("opened_on"),
+        _birth_md=ExtractMonth("person__birth_date") * 100 + ExtractDay("person__birth_date"),
+    ).annotate(_age=age_at_opening_expression())
+
+
+def _age_band_expression():
+    whens = []
+    for low, high, label in AGE_BANDS:
+        condition = Q(_age__gte=low) if high is None else Q(_age__gte=low, _age__lte=high)
+        whens.append(When(condition, then=Value(label)))
+    return When_Case(*whens, default=Value(UNKNOWN_KEY), output_field=CharField())
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """How to group by one attribute: the key expression, its label and its sort order."""
+
+    name: str
+    key: str  # a values() path or an annotation name
+    label: str | None = None  # a values() path with a display name, or None to use `choices`
+    choices: tuple = ()
+    order: str | None = None
+    needs_age: bool = False
+
+    def label_for(self, row: dict) -> str:
+        if self.label:
+            return row.get(f"_{self.name}_label") or _("Uppgift saknas")
+        value = row.get(f"_{self.name}")
+        return str(dict(self.choices).get(value, value if value not in (None, "") else _("Uppgift saknas")))
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    "insats": Dimension("insats", "insats_type__code", "insats_type__name", order="insats_type__sort_order"),
+    "unit": Dimension("unit", "unit_id", "unit__name", order="unit__name"),
+    "district": Dimension("district", "person__district_id", "person__district__name", order="person__district__name"),
+    "age_band": Dimension("age_band", "_age_band_key", choices=tuple((b[2], b[2]) for b in AGE_BANDS), needs_age=True),
+    "gender": Dimension("gender", "person__gender", choices=tuple(Gender.choices)),
+    "basis": Dimension("basis", "basis", choices=tuple(Basis.choices)),
+    "referral_source": Dimension("referral_source", "referral_source", choices=tuple(ReferralSource.choices)),
+    "closure_reason": Dimension("closure_reason", "closure_reason", choices=tuple(ClosureReason.choices)),
+}
+BUCKETS = ("month", "quarter", "half", "year")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Case counts
+
+
+@dataclass
+class CaseCounts:
+    """Counts for one period and one group. Values are exact; use `suppressed()` before publishing."""
+
+    new: int | None = 0
+    new_assistance: int | None = 0  # bistånd
+    new_service: int | None = 0
+    closed: int | None = 0
+    unplanned: int | None = 0  # oplanerat avslut (behandlingsavbrott)
+    open_at_end: int | None = 0
+    active: int | None = 0  # cases open at some time in the period ("aktuella ärenden")
+    persons: int | None = 0  # distinct young people with an active case ("aktuella ungdomar")
+
+    @property
+    def unplanned_share(self) -> float | None:
+        if not self.closed or self.unplanned is None:
+            return None
+        return 100.0 * self.unplanned / self.closed
+
+    def suppressed(self) -> "CaseCounts":
+        """A copy with every count of 1–4 replaced by None (shown as "<5")."""
+        return CaseCounts(**{f.name: suppress(getattr(self, f.name)) for f in fields(self)})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+METRICS = [f.name for f in fields(CaseCounts)]
+
+
+def _metric_aggregates(period: Period, suffix: str = "") -> dict:
+    start, end = period.start, period.end
+    opened_in = Q(opened_on__gte=start, opened_on__lte=end)
+    closed_in = Q(closed_on__gte=start, closed_on__lte=end)
+    started = Q(opened_on__lte=end)
+    active = started & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    open_at_end = started & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    return {
+        f"new{suffix}": Count("pk", filter=opened_in),
+        f"new_assistance{suffix}": Count("pk", filter=opened_in & Q(basis=Basis.ASSISTANCE)),
+        f"new_service{suffix}": Count("pk", filter=opened_in & Q(basis=Basis.SERVICE)),
+        f"closed{suffix}": Count("pk", filter=closed_in),
+        f"unplanned{suffix}": Count("pk", filter=closed_in & Q(closure_reason=ClosureReason.UNPLANNED)),
+        f"open_at_end{suffix}": Count("pk", filter=open_at_end),
+        f"active{suffix}": Count("pk", filter=active),
+        f"persons{suffix}": Count("person_id", filter=active, distinct=True),
+    }
+
+
+@dataclass
+class CountRow:
+    """One group of `case_counts`: dimension keys and labels, the bucket (if any) and the counts."""
+
+    keys: dict[str, Any]
+    labels: dict[str, str]
+    counts: CaseCounts
+    bucket: Period | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "keys": self.keys,
+            "labels": self.labels,
+            "bucket": self.bucket.as_dict() if self.bucket else None,
+            "counts": self.counts.as_dict(),
+        }
+
+
+def cases_in_scope(period: Period, scope: Scope, filters: Q | None = None) -> QuerySet[Case]:
+    """Cases of the scope that were open at some time in the period (the base of every count)."""
+    queryset = scope.filter(Case.objects.all()).filter(
+        Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+    )
+    if filters is not None:
+        queryset = queryset.filter(filters)
+    return queryset
+
+
+def case_counts(
+    period: Period,
+    scope: Scope,
+    *,
+    group_by: Sequence[str] = (),
+    bucket: str | None = None,
+    filters: Q | None = None,
+) -> list[CountRow]:
+    """Case counts for the period, grouped by any DIMENSIONS and optionally by period bucket. One query.
+
+    Without group_by and bucket the result is a single row with empty keys. Rows are exact counts;
+    callers that publish them apply `CaseCounts.suppressed()` (or the API's own suppression).
+    """
+    unknown = [name for name in group_by if name not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown dimension(s): {unknown}")
+    if bucket is not None and bucket not in BUCKETS:
+        raise ValueError(f"unknown bucket: {bucket}")
+    dimensions = [DIMENSIONS[name] for name in group_by]
+    queryset = cases_in_scope(period, scope, filters)
+    if any(dimension.needs_age for dimension in dimensions):
+        queryset = _with_age(queryset).annotate(_age_band_key=_age_band_expression())
+
+    parts = period.split(bucket) if bucket else [period]
+    aggregates: dict = {}
+    for index, part in enumerate(parts):
+        aggregates.update(_metric_aggregates(part, f"__{index}"))
+
+    if dimensions:
+        value_fields: dict[str, Any] = {}
+        for dimension in dimensions:
+            value_fields[f"_{dimension.name}"] = F(dimension.key)
+            if dimension.label:
+                value_fields[f"_{dimension.name}_label"] = F(dimension.label)
+        order = []
+        for dimension in dimensions:
+            if dimension.order:
+                value_fields[f"_{dimension.name}_order"] = F(dimension.order)
+                order.append(f"_{dimension.name}_order")
+            order.append(f"_{dimension.name}")
+        rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*order))
+    else:
+        rows = [queryset.aggregate(**aggregates)]
+
+    result = []
+    for row in rows:
+        keys = {dimension.name: row[f"_{dimension.name}"] for dimension in dimensions}
+        labels = {dimension.name: dimension.label_for(row) for dimension in dimensions}
+        for index, part in enumerate(parts):
+            counts = CaseCounts(**{metric: row[f"{metric}__{index}"] or 0 for metric in METRICS})
+            result.append(CountRow(keys=keys, labels=labels, counts=counts, bucket=part if bucket else None))
+    return result
+
+
+def case_totals(period: Period, scope: Scope, *, filters: Q | None = None) -> CaseCounts:
+    """Headline totals for the period (exact; a nämnd report shows them as they are)."""
+    return case_counts(period, scope, filters=filters)[0].counts
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Agreed volumes
+
+
+def prorate_fraction(period: Period, within: Period | None = None) -> float:
+    """The share of a year the period covers, counted in months (a half-year is exactly 0.5).
+
+    Partial months count by their days. With `within` (the agreement's term) only the overlap counts.
+    """
+    covered = period.overlap(within) if within else period
+    if covered is None:
+        return 0.0
+    total = 0.0
+    for month in covered.split("month"):
+        days_in_month = calendar.monthrange(month.start.year, month.start.month)[1]
+        total += month.days / days_in_month
+    return total / 12
+
+
+@dataclass
+class AgreedTarget:
+    insats_code: str
+    min_per_year: int
+    max_per_year: int
+    target_min: float  # pro-rated to the period
+    target_max: float
+
+
+def agreed_targets(agreement, period: Period) -> dict[str, AgreedTarget]:
+    """The agreement's yearly volumes per insats code, pro-rated to the part of the period it covers."""
+    if agreement is None:
+        return {}
+    fraction = prorate_fraction(period, Period(agreement.starts_on, agreement.ends_on))
+    rows = agreement.volumes.values_list("insats_type__code", "min_per_year", "max_per_year")
+    return {
+        code: AgreedTarget(code, low, high, round(low * fraction, 1), round(high * fraction, 1))
+        for code, low, high in rows
+    }
+
+
+def attainment_status(actual: int, target_min: float, target_max: float) -> str:
+    if actual < target_min:
+        return "under"
+    if actual > target_max:
+        return "over"
+    return "within"
+
+
+STATUS_LABELS = {"under": gettext_lazy("Under"), "within": gettext_lazy("Inom"), "over": gettext_lazy("Över")}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Swedish display formats
+
+
+def format_number(value: float | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return DASH
+    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)
+    return text
+
+
+def format_count(value: int | None) -> str:
+    """A published count: "<5" when suppressed (None) or 1–4."""
+    if value is None or is_suppressed(value):
+        return SUPPRESSED_LABEL
+    return format_number(value)
+
+
+def format_percent(value: float | None, decimals: int = 0) -> str:
+    if value is None:
+        return DASH
+    return f"{format_number(value, decimals)}{NBSP}%"
+
+
+def format_money(value: int | float | None) -> str:
+    if value is None:
+        return DASH
+    return f"{format_number(round(value))}{NBSP}kr"
+
+
+def format_range(low: float, high: float) -> str:
+    decimals = 0 if float(low).is_integer() and float(high).is_integer() else 1
+    if low == high:
+        return format_number(low, decimals)
+    return f"{format_number(low, decimals)}{DASH}{format_number(high, decimals)}"
+
+
+def format_change(current: int | None, previous: int | None) -> str:
+    """Change against the previous period, e.g. "+12 (+5 %)"; a dash when either is suppressed."""
+    if current is None or previous is None:
+        return DASH
+    diff = current - previous
+    sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
+    text = f"{sign}{format_number(abs(diff))}"
+    if previous:
+        text += f" ({sign}{format_number(abs(100.0 * diff / previous))}{NBSP}%)"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The follow-up report
+
+
+@dataclass
+class KeyFigure:
+    key: str
+    label: str
+    current: float | int | None
+    previous: float | int | None
+    current_display: str
+    previous_display: str
+    change_display: str = DASH
+
+
+@dataclass
+class VolumeRow:
+    code: str
+    name: str
+    new: int | None
+    new_assistance: int | None
+    new_service: int | None
+    closed: int | None
+    unplanned: int | None
+    open_at_end: int | None
+    previous_new: int | None
+    displays: dict[str, str]
+    agreed_display: str = DASH  # yearly, e.g. "30–40"
+    target_min: float | None = None
+    target_max: float | None = None
+    target_display: str = DASH  # pro-rated to the period
+    attainment_percent: int | None = None
+    attainment_display: str = DASH
+    status: str = ""
+    status_display: str = DASH
+
+
+@dataclass
+class DistributionRow:
+    key: str
+    label: str
+    count: int | None
+    percent: float | None
+    previous_count: int | None
+    previous_percent: float | None
+    count_display: str
+    percent_display: str
+    previous_display: str
+    previous_percent_display: str
+
+
+@dataclass
+class Distribution:
+    key: str
+    title: str
+    unit_label: str
+    rows: list[DistributionRow]
+    total: int | None
+    previous_total: int | None
+    total_display: str
+    previous_total_display: str
+
+
+@dataclass
+class ExtraSection:
+    """SIG, avhopp and fältverksamhet: shown with "Uppgifter saknas" when the data is not recorded."""
+
+    key: str
+    title: str
+    available: bool
+    figures: list[KeyFigure] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class AgreementInfo:
+    name: str
+    reference: str
+    starts_on: str
+    ends_on: str
+    budget: int
+    budget_display: str
+    period_budget_display: str
+    notice_months: int
+    decision_on: str
+    decision_due: bool
+    renewal_decided_on: str
+
+
+@dataclass
+class FollowUp:
+    title: str
+    municipality: str
+    provider: str
+    unit: str
+    period: dict
+    period_label: str
+    previous_period: dict
+    previous_period_label: str
+    generated_at: str
+    agreement: AgreementInfo | None
+    key_figures: list[KeyFigure]
+    volumes: list[VolumeRow]
+    distributions: list[Distribution]
+    extras: list[ExtraSection]
+    notes: list[str]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _key_figures(current: CaseCounts, previous: CaseCounts) -> list[KeyFigure]:
+    """Headline totals for the whole scope, exact (the nämnd papers show e.g. "4 st ärenden")."""
+    rows = [
+        ("new", _("Nya ärenden")),
+        ("new_assistance", _("varav bistånd")),
+        ("new_service", _("varav service")),
+        ("closed", _("Avslutade ärenden")),
+        ("unplanned", _("Oplanerade avslut (behandlingsavbrott)")),
+        ("open_at_end", _("Pågående ärenden vid periodens slut")),
+        ("active", _("Aktuella ärenden under perioden")),
+        ("persons", _("Aktuella ungdomar under perioden")),
+    ]
+    figures = [
+        KeyFigure(
+            key=key,
+            label=label,
+            current=getattr(current, key),
+            previous=getattr(previous, key),
+            current_display=format_number(getattr(current, key)),
+            previous_display=format_number(getattr(previous, key)),
+            change_display=format_change(getattr(current, key), getattr(previous, key)),
+        )
+        for key, label in rows
+    ]
+    share_now, share_before = current.unplanned_share, previous.unplanned_share
+    figures.insert(
+        5,
+        KeyFigure(
+            key="unplanned_share",
+            label=_("Andel oplanerade avslut"),
+            current=None if share_now is None else round(share_now, 1),
+            previous=None if share_before is None else round(share_before, 1),
+            current_display=format_percent(share_now, 1),
+            previous_display=format_percent(share_before, 1),
+        ),
+    )
+    return figures
+
+
+def _volumes(current: list[CountRow], previous: list[CountRow], targets: dict[str, AgreedTarget]) -> list[VolumeRow]:
+    by_code_now = {row.keys["insats"]: row for row in current}
+    by_code_before = {row.keys["insats"]: row.counts for row in previous}
+    catalogue = InsatsType.objects.filter(Q(code__in=list(by_code_now) + list(targets))).values_list("code", "name")
+    result = []
+    for code, name in catalogue:  # a loop over the insats catalogue (eight rows), not over cases
+        counts = by_code_now[code].counts if code in by_code_now else CaseCounts()
+        published = counts.suppressed()
+        before = (by_code_before.get(code) or CaseCounts()).suppressed()
+        row = VolumeRow(
+            code=code,
+            name=name,
+            new=published.new,
+            new_assistance=published.new_assistance,
+            new_service=published.new_service,
+            closed=published.closed,
+            unplanned=published.unplanned,
+            open_at_end=published.open_at_end,
+            previous_new=before.new,
+            displays={
+                metric: format_count(getattr(published, metric))
+                for metric in ("new", "new_assistance", "new_service", "closed", "unplanned", "open_at_end")
+            }
+            | {"previous_new": format_count(before.new), "change": format_change(published.new, before.new)},
+        )
+        target = targets.get(code)
+        if target:
+            row.agreed_display = format_range(target.min_per_year, target.max_per_year)
+            row.target_min, row.target_max = target.target_min, target.target_max
+            row.target_display = format_range(target.target_min, target.target_max)
+            row.status = attainment_status(counts.new, target.target_min, target.target_max)
+            row.status_display = str(STATUS_LABELS[row.status])
+            midpoint = (target.target_min + target.target_max) / 2
+            if published.new is not None and midpoint:
+                row.attainment_percent = round(100 * counts.new / midpoint)
+                row.attainment_display = format_percent(row.attainment_percent)
+        result.append(row)
+    return result
+
+
+def _share_display(count: int | None, percent: float | None) -> str:
+    if count == 0:
+        return f"0{NBSP}%"
+    return format_percent(percent)
+
+
+def _distribution(
+    key: str,
+    title: str,
+    current: list[CountRow],
+    previous: list[CountRow],
+    *,
+    total_now: int,
+    total_before: int,
+    order: Iterable[str] | None = None,
+) -> Distribution:
+    """Young people per group (distinct persons with an active case) and their share of all young people.
+
+    Counts of 1–4 are shown as "<5" and their share is hidden too, so no cell can be worked out from the
+    others. Totals are the distinct persons of the scope (a person is in one district and one gender;
+    with cases opened at different ages a person can be in two age bands).
+    """
+    now = {str(row.keys[key]): row.counts.persons for row in current}
+    before = {str(row.keys[key]): row.counts.persons for row in previous}
+    labels = {str(row.keys[key]): row.labels[key] for row in [*previous, *current]}
+    if order is None:  # largest first, as the nämnd papers list districts ("Skäggetorp, åtföljt av Berga …")
+        keys = sorted(labels, key=lambda group: (-now.get(group, 0), -before.get(group, 0), labels[group]))
+    else:
+        keys = [group for group in order if group in labels]
+    rows = []
+    for group in keys:
+        count, previous_count = suppress(now.get(group, 0)), suppress(before.get(group, 0))
+        percent = round(100.0 * count / total_now, 1) if count and total_now else None
+        previous_percent = round(100.0 * previous_count / total_before, 1) if previous_count and total_before else None
+        rows.append(
+            DistributionRow(
+                key=UNKNOWN_KEY if group == "None" else group,
+                label=labels[group],
+                count=count,
+                percent=percent,
+                previous_count=previous_count,
+                previous_percent=previous_percent,
+                count_display=format_count(count) if count != 0 else "0",
+                percent_display=_share_display(count, percent),
+                previous_display=format_count(previous_count) if previous_count != 0 else "0",
+                previous_percent_display=_share_display(previous_count, previous_percent),
+            )
+        )
+    return Distribution(
+        key=key,
+        title=title,
+        unit_label=_("Ungdomar"),
+        rows=rows,
+        total=suppress(total_now),
+        previous_total=suppress(total_before),
+        total_display=format_count(total_now) if total_now else "0",
+        previous_total_display=format_count(total_before) if total_before else "0",
+    )
+
+
+def _agreement_info(agreement, period: Period, today: datetime.date) -> AgreementInfo | None:
+    if agreement is None:
+        return None
+    fraction = prorate_fraction(period, Period(agreement.starts_on, agreement.ends_on))
+    return AgreementInfo(
+        name=agreement.name,
+        reference=agreement.reference,
+        starts_on=agreement.starts_on.isoformat(),
+        ends_on=agreement.ends_on.isoformat(),
+        budget=agreement.budget,
+        budget_display=format_money(agreement.budget),
+        period_budget_display=format_money(agreement.budget * fraction),
+        notice_months=agreement.notice_months,
+        decision_on=agreement.decision_on.isoformat(),
+        decision_due=agreement_decision_due(agreement, today),
+        renewal_decided_on=agreement.renewal_decided_on.isoformat() if agreement.renewal_decided_on else "",
+    )
+
+
+def agreement_decision_due(agreement, today: datetime.date) -> bool:
+    """From the decision date (12 months before the end) until a decision is recorded or the term ends."""
+    return agreement.renewal_decided_on is None and agreement.decision_on <= today <= agreement.ends_on
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SIG, avhopp and fältverksamhet: built on the interventions models when they exist
+
+MISSING = gettext_lazy("Uppgifter saknas")
+EXTRA_ERRORS = (LookupError, FieldError)  # the interventions models are missing or not yet as expected
+
+
+def _interventions_model(name: str):
+    return apps.get_model("interventions", name)
+
+
+def _count_figure(key: str, label: str, now: int | None, before: int | None) -> KeyFigure:
+    """A count of persons or their records: 1–4 is published as "<5"."""
+    now, before = suppress(now or 0), suppress(before or 0)
+    return KeyFigure(
+        key,
+        label,
+        now,
+        before,
+        format_count(now) if now != 0 else "0",
+        format_count(before) if before != 0 else "0",
+        format_change(now, before),
+    )
+
+
+def _total_figure(key: str, label: str, now, before, formatter=format_number) -> KeyFigure:
+    """A total that identifies nobody (money, contacts, nights): published as it is."""
+    now = float(now or 0) if formatter is format_money else int(now or 0)
+    before = float(before or 0) if formatter is format_money else int(before or 0)
+    return KeyFigure(
+        key,
+        label,
+        now,
+        before,
+        formatter(now),
+        formatter(before),
+        DASH if formatter is format_money else format_change(now, before),
+    )
+
+
+def _missing_figure(key: str, label: str) -> KeyFigure:
+    return KeyFigure(key, label, None, None, str(MISSING), str(MISSING))
+
+
+def _sig_figures(period: Period, scope: Scope) -> dict:
+    Plan = _interventions_model("Plan")
+    GoalAttainment = _interventions_model("GoalAttainment")
+    FollowUpMeeting = _interventions_model("FollowUp")
+    case_active = Q(case__opened_on__lte=period.end) & (
+        Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=period.start)
+    )
+    plans = Plan.objects.filter(scope.q("case__unit"), case_active).aggregate(
+        plans=Count("pk", distinct=True),
+        people=Count("case__person", distinct=True),
+        trainers=Count("case__person", filter=Q(trainer_assigned_on__lte=period.end), distinct=True),
+    )
+    held = Q(follow_up__held_on__gte=period.start, follow_up__held_on__lte=period.end)
+    goals = GoalAttainment.objects.filter(scope.q("follow_up__version__plan__case__unit"), held).aggregate(
+        reached=Count("pk", filter=Q(level="uppnatt")),
+        partly=Count("pk", filter=Q(level="delvis")),
+        not_reached=Count("pk", filter=Q(level="ej_uppnatt")),
+    )
+    meetings = FollowUpMeeting.objects.filter(
+        scope.q("version__plan__case__unit"), held_on__gte=period.start, held_on__lte=period.end
+    ).count()
+    return plans | goals | {"meetings": meetings}
+
+
+def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
+    """SIG special follow-up: active plans, PT, follow-ups held and goals attained; återfall where recorded."""
+    title = _("Sociala insatsgrupper (SIG) – särskild uppföljning")
+    try:
+        now, before = _sig_figures(period, scope), _sig_figures(previous, scope)
+    except EXTRA_ERRORS:
+        return ExtraSection(key="sig", title=title, available=False, note=str(MISSING))
+    rows = [
+        ("plans", _("Aktiva genomförandeplaner")),
+        ("people", _("Ungdomar med genomförandeplan")),
+        ("trainers", _("Ungdomar med personlig tränare")),
+        ("meetings", _("Hållna uppföljningar av planer")),
+        ("reached", _("Mål uppnådda")),
+        ("partly", _("Mål delvis uppnådda")),
+        ("not_reached", _("Mål inte uppnådda")),
+    ]
+    figures = [_count_figure(key, label, now[key], before[key]) for key, label in rows]
+    figures.append(_missing_figure("recidivism", _("Återfall i brott (effektindikator)")))
+    return ExtraSection(
+        key="sig",
+        title=title,
+        available=True,
+        figures=figures,
+        note=_("Återfall registreras ännu inte i systemet och redovisas därför som ”Uppgifter saknas”."),
+    )
+
+
+def _defection_figures(period: Period, scope: Scope) -> dict:
+    PurchasedService = _interventions_model("PurchasedService")
+    aggregates = {
+        "cost": Sum("cost"),
+        "people": Count("case__person", distinct=True),
+        "services": Count("pk"),
+    }
+    for kind in ("skyddat_boende", "behandling"):
+        aggregates[f"cost_{kind}"] = Sum("cost", filter=Q(kind=kind))
+    return PurchasedService.objects.filter(
+        scope.q("case__unit"), starts_on__gte=period.start, starts_on__lte=period.end
+    ).aggregate(**aggregates)
+
+
+def defection_section(period: Period, scope: Scope, previous: Period, agreement=None) -> ExtraSection:
+    """Purchased insatser for avhoppare (cost counted when the service starts) against the agreement's budget."""
+    title = _("Avhopp – köpta insatser mot budget")
+    try:
+        now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
+    except EXTRA_ERRORS:
+        return ExtraSection(key="avhopp", title=title, available=False, note=str(MISSING))
+    figures = [
+        _count_figure("people", _("Ungdomar med köpta insatser"), now["people"], before["people"]),
+        _count_figure("services", _("Köpta insatser som startat"), now["services"], before["services"]),
+        _total_figure(
+            "cost_skyddat_boende",
+            _("Kostnad skyddat boende"),
+            now["cost_skyddat_boende"],
+            before["cost_skyddat_boende"],
+            format_money,
+        ),
+        _total_figure(
+            "cost_behandling", _("Kostnad behandling"), now["cost_behandling"], before["cost_behandling"], format_money
+        ),
+        _total_figure("cost", _("Kostnad köpta insatser totalt"), now["cost"], before["cost"], format_money),
+    ]
+    note = ""
+    budget = getattr(agreement, "defection_budget", None) if agreement is not None else None
+    if budget:
+        fraction_now = prorate_fraction(period, Period(agreement.starts_on, agreement.ends_on))
+        fraction_before = prorate_fraction(previous, Period(agreement.starts_on, agreement.ends_on))
+        budget_now, budget_before = budget * fraction_now, budget * fraction_before
+        figures.append(
+            _total_figure("budget", _("Budget för köpta insatser (perioden)"), budget_now, budget_before, format_money)
+        )
+        used = 100.0 * float(now["cost"] or 0) / budget_now if budget_now else None
+        used_before = 100.0 * float(before["cost"] or 0) / budget_before if budget_before else None
+        figures.append(
+            KeyFigure(
+                "budget_used",
+                _("Andel av budget"),
+                None if used is None else round(used, 1),
+                None if used_before is None else round(used_before, 1),
+                format_percent(used),
+                format_percent(used_before),
+            )
+        )
+    else:
+        figures.append(_missing_figure("budget", _("Budget för köpta insatser")))
+        note = _("Ingen budget för köpta insatser är angiven i överenskommelsen.")
+    return ExtraSection(key="avhopp", title=title, available=True, figures=figures, note=note)
+
+
+def _field_figures(period: Period, scope: Scope) -> dict:
+    FieldShift = _interventions_model("FieldShift")
+    PolareNight = _interventions_model("PolareNight")
+    AreaEffort = _interventions_model("AreaEffort")
+    shifts = FieldShift.objects.filter(
+        scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end
+    ).aggregate(shifts=Count("pk"), met=Sum("youths_met"), talked=Sum("youths_talked"))
+    nights = PolareNight.objects.filter(
+        scope.q("polare__unit"), worked_on__gte=period.start, worked_on__lte=period.end
+    ).aggregate(nights=Count("pk"), polare=Count("polare", distinct=True), fees=Sum("fee"))
+    efforts = AreaEffort.objects.filter(
+        scope.q("unit"), starts_on__lte=period.end, ends_on__gte=period.start
+    ).aggregate(efforts=Count("pk"), districts=Count("district", distinct=True))
+    return shifts | nights | efforts
+
+
+def field_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
+    """Fältverksamhet: nights out, youths met and talked with, polare nights and fees, områdesinsatser."""
+    title = _("Fältverksamhet")
+    try:
+        now, before = _field_figures(period, scope), _field_figures(previous, scope)
+    except EXTRA_ERRORS:
+        return ExtraSection(key="faltverksamhet", title=title, available=False, note=str(MISSING))
+    figures = [
+        _total_figure("shifts", _("Fältpass (kvällar ute)"), now["shifts"], before["shifts"]),
+        _total_figure("met", _("Ungdomar mötta"), now["met"], before["met"]),
+        _total_figure("talked", _("Ungdomar samtal med"), now["talked"], before["talked"]),
+        _count_figure("polare", _("Polare som arbetat"), now["polare"], before["polare"]),
+        _total_figure("nights", _("Polarkvällar"), now["nights"], before["nights"]),
+        _total_figure("fees", _("Arvoden till polare"), now["fees"], before["fees"], format_money),
+        _total_figure("efforts", _("Områdesinsatser pågående under perioden"), now["efforts"], before["efforts"]),
+    ]
+    return ExtraSection(
+        key="faltverksamhet",
+        title=title,
+        available=True,
+        figures=figures,
+        note=_("Mötta och samtal avser kontakter under fältpass, inte unika personer."),
+    )
+
+
+def extra_sections(period: Period, scope: Scope, previous: Period, agreement=None) -> list[ExtraSection]:
+    return [
+        sig_section(period, scope, previous),
+        defection_section(period, scope, previous, agreement),
+        field_section(period, scope, previous),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def follow_up(
+    period: Period,
+    scope: Scope,
+    *,
+    agreement=None,
+    today: datetime.date | None = None,
+    title: str = "",
+) -> FollowUp:
+    """The whole follow-up for the nämnd: about a dozen aggregate queries, independent of the case count."""
+    today = today or timezone.localdate()
+    previous = period.previous_year()
+    provider = Provider.objects.select_related("municipality").get(pk=scope.provider_id)
+    unit_name = Unit.objects.values_list("name", flat=True).get(pk=scope.unit_id) if scope.unit_id else ""
+
+    totals_now, totals_before = case_totals(period, scope), case_totals(previous, scope)
+    targets = agreed_targets(agreement, period)
+    volumes = _volumes(
+        case_counts(period, scope, group_by=["insats"]), case_counts(previous, scope, group_by=["insats"]), targets
+    )
+    totals = {"total_now": totals_now.persons, "total_before": totals_before.persons}
+    distributions = [
+        _distribution(
+            "district",
+            _("Aktuella ungdomar per område"),
+            case_counts(period, scope, group_by=["district"]),
+            case_counts(previous, scope, group_by=["district"]),
+            **totals,
+        ),
+        _distribution(
+            "age_band",
+            _("Aktuella ungdomar per ålder vid aktualisering"),
+            case_counts(period, scope, group_by=["age_band"]),
+            case_counts(previous, scope, group_by=["age_band"]),
+            order=[band[2] for band in AGE_BANDS] + [UNKNOWN_KEY],
+            **totals,
+        ),
+        _distribution(
+            "gender",
+            _("Aktuella ungdomar per kön"),
+            case_counts(period, scope, group_by=["gender"]),
+            case_counts(previous, scope, group_by=["gender"]),
+            order=list(Gender.values),
+            **totals,
+        ),
+    ]
+    notes = [
+        _("Antal 1–4 visas som ”<5” i tabeller där enskilda annars kan pekas ut; andelen visas då inte."),
+        _("Avtalade volymer är per år och räknas om till periodens längd i månader."),
+        _("Ålder räknas vid aktualisering. En ungdom med flera ärenden räknas en gång per grupp."),
+    ]
+    return FollowUp(
+        title=title or _("Uppföljning av verksamhetsuppdrag"),
+        municipality=provider.municipality.name,
+        provider=provider.name,
+        unit=unit_name,
+        period=period.as_dict(),
+        period_label=period.label,
+        previous_period=previous.as_dict(),
+        previous_period_label=previous.label,
+        generated_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        agreement=_agreement_info(agreement, period, today),
+        key_figures=_key_figures(totals_now, totals_before),
+        volumes=volumes,
+        distributions=distributions,
+        extras=extra_sections(period, scope, previous, agreement),
+        notes=notes,
+    )

@@ -1,0 +1,121 @@
+"""Celery tasks for follow-up reports. Small: they take ids, return early when already done, call services.
+
+report_generate is idempotent (it works on the one draft of a report and writes its files by atomic
+rename), so it acknowledges late: a worker that dies mid-run leaves the message to be redelivered and
+the redelivered run simply does the work again on the same version. It runs on the "reports" queue
+(CELERY_TASK_ROUTES).
+"""
+
+import datetime
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reporting import services
+from reporting.exports import render_csv, render_xlsx
+from reporting.figures import Period, Scope, follow_up
+from reporting.models import ReportVersion
+from reporting.pdf import render_pdf
+from reporting.selectors import agreement_for_period
+
+logger = logging.getLogger(__name__)
+
+REPORTS_DIR = "reports"
+
+
+def version_directory(version: ReportVersion) -> str:
+    """Relative to MEDIA_ROOT; only ids, never names or numbers of people."""
+    return f"{REPORTS_DIR}/{version.report_id}/v{version.number}"
+
+
+def write_atomically(relative_path: str, content: bytes) -> str:
+    """Write under MEDIA_ROOT via a temporary file in the same folder and an atomic rename."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / relative_path).resolve()
+    if root not in target.parents:
+        raise ValueError("path outside MEDIA_ROOT")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return relative_path
+
+
+def _meta(version: ReportVersion, *, finalising: bool) -> dict:
+    return {
+        "reference": version.report.reference,
+        "version": version.number,
+        "finalised": finalising,
+        "finalised_on": timezone.localdate().isoformat() if finalising else "",
+    }
+
+
+def generate(version_id: int) -> str:
+    """Compute the figures (unless finalising a reviewed draft), render PDF, Excel and CSV, finish."""
+    version = services.generation_claim(version_id=version_id)
+    if version is None:
+        return "nothing-to-do"
+    finalising = version.finalise_requested_by_id is not None
+    try:
+        report = version.report
+        if finalising and version.figures:
+            figures = version.figures  # finalise exactly the figures the manager reviewed
+        else:
+            services.generation_progress(version_id=version_id, progress=15, step=_("Räknar fram siffrorna"))
+            period = Period(report.period_start, report.period_end)
+            scope = Scope(provider_id=report.provider_id, unit_id=report.unit_id)
+            figures = follow_up(period, scope, agreement=agreement_for_period(scope=scope, period=period)).as_dict()
+            services.generation_progress(
+                version_id=version_id, progress=40, step=_("Siffrorna är klara"), figures=figures
+            )
+        commentary = {row.section: row.text for row in version.commentary.all()}
+        directory = version_directory(version)
+        services.generation_progress(version_id=version_id, progress=50, step=_("Skapar PDF"))
+        files = {
+            "pdf_file": write_atomically(
+                f"{directory}/uppfoljning.pdf",
+                render_pdf(figures, commentary=commentary, meta=_meta(version, finalising=finalising)),
+            )
+        }
+        services.generation_progress(version_id=version_id, progress=85, step=_("Skapar Excel och CSV"))
+        files["xlsx_file"] = write_atomically(f"{directory}/uppfoljning.xlsx", render_xlsx(figures))
+        files["csv_file"] = write_atomically(f"{directory}/uppfoljning.csv", render_csv(figures))
+        services.generation_complete(version=version, files=files)
+    except SoftTimeLimitExceeded:
+        services.generation_fail(version_id=version_id, reason=_("Tidsgränsen för att skapa rapporten överskreds."))
+        raise
+    except Exception as error:
+        # the reason is for the manager; it holds no personal data (the report holds aggregates only)
+        logger.exception("report generation failed for version %s", version_id)
+        services.generation_fail(
+            version_id=version_id,
+            reason=_("Rapporten kunde inte skapas: %(error)s") % {"error": f"{type(error).__name__}: {error}"[:500]},
+        )
+        raise
+    return "done"
+
+
+@shared_task(name="reporting.tasks.report_generate", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def report_generate(version_id: int) -> str:
+    return generate(version_id)
+
+
+@shared_task(name="reporting.tasks.report_half_year_drafts", acks_late=True, ignore_result=True)
+def report_half_year_drafts(today: str | None = None) -> list[int]:
+    """celery beat, the first day after a half-year: a draft per agreement, generation queued. Idempotent."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return [draft.pk for draft in services.half_year_drafts_create(today=day)]

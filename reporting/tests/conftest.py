@@ -1,0 +1,43 @@
+import datetime
+
+import pytest
+
+from cases.models import InsatsType
+from reporting.models import AgreedVolume, Agreement
+from reporting.tests.datasets import build_cases, seed_2016_specs
+
+# The personas live in tests/conftest.py, which is not a parent of this folder: re-export them here.
+from tests import conftest as personas
+
+unit = personas.unit
+other_unit = personas.other_unit
+handler = personas.handler
+outsider = personas.outsider
+manager = personas.manager
+coordinator = personas.coordinator
+stats_client = personas.stats_client
+
+
+@pytest.fixture
+def seed_2016(unit, handler):
+    """The seed's Jan–Dec 2016 follow-up, bulk-created in `unit` (Brottsförebyggande gruppen)."""
+    return build_cases(unit=unit, handler=handler, specs=seed_2016_specs())
+
+
+@pytest.fixture
+def agreement(unit):
+    """Seed 000's agreement: 2014–2018, 3 854 000 kr, volumes per insats per year."""
+    agreement = Agreement.objects.create(
+        provider=unit.provider,
+        name="Brottsförebyggande verksamhet",
+        reference="ON 2017-123",
+        starts_on=datetime.date(2014, 1, 1),
+        ends_on=datetime.date(2018, 12, 31),
+        budget=3_854_000,
+    )
+    volumes = {"ungdomstjanst": (30, 40), "stod_brottsutsatta": (700, 700), "medling": (30, 30), "skk": (10, 10)}
+    for code, (low, high) in volumes.items():
+        AgreedVolume.objects.create(
+            agreement=agreement, insats_type=InsatsType.objects.get(code=code), min_per_year=low, max_per_year=high
+        )
+    return agreement
