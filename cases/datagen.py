@@ -121,7 +121,7 @@ DISTRICT_WEIGHTS_HEAD = 0.30
 UNIT_NAMES = ["Brottsförebyggande gruppen", "Insatsteamet", "Fältverksamheten", "Fenix", "Avdelning vuxen"]
 PEOPLE_PER_PROVIDER = 25_000  # a large city has one provider (stadsdelsförvaltning) per ~25 000 young people
 SOCIAL_WORKERS_PER_UNIT_MIN = 4
-CASES_PER_SOCIAL_WORKER = 400  # over the six years of history
+CASES_PER_SOCIAL_WORKER = 1000  # over six years: ≈30–40 open cases each at any time
 
 # insats code -> (weight among new cases, unit index, min days, max days open)
 INSATS_PROFILE = {
@@ -324,6 +324,11 @@ def reset_database() -> None:
 
 
 SCALE_MARK = "generate_data"
+GENERATOR_VERSION = 2  # bump when the generated rows change, so `--if-needed` regenerates
+
+
+def scale_mark(scale: str, seed: int, until: datetime.date) -> str:
+    return f"{scale} seed={seed} until={until.isoformat()} v{GENERATOR_VERSION}"
 
 
 def scale_mark_get() -> str | None:
@@ -457,7 +462,7 @@ class DataGenerator:
                     for statement in dropped:
                         cursor.execute(statement)
                 self._timed("index", index_started)
-            _scale_mark_set(f"{self.scale.name} seed={self.seed} until={self.until.isoformat()}")
+            _scale_mark_set(scale_mark(self.scale.name, self.seed, self.until))
         if postgres:
             analyze_started = time.perf_counter()
             with connection.cursor() as cursor:

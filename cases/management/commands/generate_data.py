@@ -8,7 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.datagen import DEFAULT_UNTIL, SCALES, generate, scale_mark_get
+from cases.datagen import DEFAULT_UNTIL, SCALES, generate, scale_mark, scale_mark_get
 
 
 class Command(BaseCommand):
@@ -28,9 +28,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, until, reset, if_needed, verbosity, **options):
-        wanted = f"{scale} seed={seed} until={until.isoformat()}"
         if if_needed:
-            if scale_mark_get() == wanted:
+            if scale_mark_get() == scale_mark(scale, seed, until):
                 self.stdout.write(f"Databasen har redan skala {scale}; inget att göra.")
                 return
             reset = True

@@ -1,0 +1,488 @@
+"""The operations `make bench` measures (issue 8), each with its target and, where the operation is
+database-bound, the same aggregate as raw SQL.
+
+Each setup finds the product code it needs (a URL name, a module function); when that code does not
+exist yet it raises Missing and the table says "saknas". Inputs vary per repetition (different cases,
+people, numbers, names) from a deterministic sample of the generated data, so no repetition is a
+cache hit of the previous one; nothing is cached by the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import random
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from bench.harness import Missing, Operation, Prepared
+from cases.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL
+from cases.models import Case, Person
+from core.models import Provider, Unit, User
+
+SAMPLE = 400  # distinct inputs per operation (repetitions cycle through them)
+
+
+@dataclass
+class Context:
+    """The generated data's bench personas and deterministic input samples."""
+
+    until: datetime.date
+    handler: User
+    manager: User
+    statistics: User
+    unit: Unit
+    provider: Provider
+    case_ids: list[uuid.UUID]
+    people: list[tuple[uuid.UUID, str, str, str]]  # (id, id_number, first_name, last_name), visible to handler
+    log_people: list[uuid.UUID]
+    log_users: list[int]
+    period_start: datetime.date
+    period_end: datetime.date
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, user: User) -> Client:
+        if user.username not in self.clients:
+            client = Client(raise_request_exception=True)
+            client.force_login(user)
+            self.clients[user.username] = client
+        return self.clients[user.username]
+
+
+def build_context(*, until: datetime.date = DEFAULT_UNTIL, seed: int = 8) -> Context:
+    """Pick the bench personas and deterministic samples (a seeded shuffle of ids ordered in the database)."""
+    rng = random.Random(seed)
+    try:
+        handler = User.objects.select_related("unit__provider").get(username=BENCH_HANDLER)
+        manager = User.objects.get(username=BENCH_MANAGER)
+        statistics = User.objects.get(username=BENCH_STATISTICS)
+    except User.DoesNotExist:
+        raise SystemExit("Benchmarkdata saknas: kör `manage.py generate_data --scale S` först.") from None
+    unit = handler.unit
+    case_ids = list(Case.objects.filter(unit=unit).order_by("number").values_list("id", flat=True)[:20_000])
+    rng.shuffle(case_ids)
+    people = list(
+        Person.objects.filter(unit=unit, protection="")
+        .order_by("id_number")
+        .values_list("id", "id_number", "first_name", "last_name")[:20_000]
+    )
+    rng.shuffle(people)
+    log_people = [row[0] for row in people[:SAMPLE]]
+    log_users = list(User.objects.filter(unit=unit).order_by("id").values_list("id", flat=True))
+    rng.shuffle(log_users)
+    half = 1 if until.month <= 6 else 2
+    period_start = datetime.date(until.year, 1 if half == 1 else 7, 1)
+    period_end = datetime.date(until.year, 6, 30) if half == 1 else datetime.date(until.year, 12, 31)
+    return Context(
+        until=until,
+        handler=handler,
+        manager=manager,
+        statistics=statistics,
+        unit=unit,
+        provider=unit.provider,
+        case_ids=case_ids[:SAMPLE],
+        people=people[:SAMPLE],
+        log_people=log_people,
+        log_users=log_users,
+        period_start=period_start,
+        period_end=period_end,
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _url(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        raise Missing(f"ingen URL med namnet {name!r}") from None
+
+
+def _first_url(names: list[str], **kwargs) -> tuple[str, str]:
+    for name in names:
+        try:
+            return name, reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    raise Missing("ingen av URL-namnen " + ", ".join(names))
+
+
+def _attr(module: str, name: str):
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise Missing(f"{module}.{name} finns inte") from None
+
+
+def _get(client: Client, url: str, data: dict | None = None, *, expect: int = 200):
+    response = client.get(url, data or {})
+    if response.status_code != expect:
+        raise AssertionError(f"GET {url} gav {response.status_code}, väntade {expect}")
+    # stream/iterate the whole body as a browser would (PDFs, exports)
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    return response
+
+
+def _uuid_param(value: uuid.UUID):
+    return value if connection.vendor == "postgresql" else value.hex
+
+
+def _sql(statement: str, params_for):
+    """A raw-SQL timing call: one cursor, all rows fetched."""
+
+    def run(i: int):
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params_for(i))
+            return cursor.fetchall()
+
+    return run
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+# Visibility of a case for a user, as cases.selectors.case_queryset_for_user writes it.
+CASE_VISIBLE = (
+    "(c.unit_id = %s OR EXISTS (SELECT 1 FROM cases_caseuserobjectpermission g JOIN auth_permission ap "
+    "ON ap.id = g.permission_id WHERE g.user_id = %s AND ap.codename = 'view_case' AND g.content_object_id = c.id))"
+)
+PERSON_VISIBLE = (
+    "(p.unit_id = %s OR EXISTS (SELECT 1 FROM cases_case c WHERE c.person_id = p.id AND " + CASE_VISIBLE + "))"
+)
+
+
+# -- the operations ------------------------------------------------------------------------------------
+
+
+def case_list(ctx: Context) -> Prepared:
+    url = _url("home")
+    client = ctx.client(ctx.handler)
+    orders = ["follow_up", "opened", "person", "insats", "number", "days"]
+    sql = (
+        "SELECT c.id, c.number, c.opened_on, c.next_follow_up_on, p.first_name, p.last_name, p.protection, i.name "
+        "FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+        "JOIN cases_insatstype i ON i.id = c.insats_type_id "
+        f"WHERE c.handler_id = %s AND c.closed_on IS NULL AND {CASE_VISIBLE} "
+        "ORDER BY c.next_follow_up_on, c.number LIMIT 25"
+    )
+    count_sql = (
+        "SELECT c.insats_type_id, COUNT(*) FROM cases_case c "
+        f"WHERE c.handler_id = %s AND c.closed_on IS NULL AND {CASE_VISIBLE} GROUP BY c.insats_type_id"
+    )
+    args = [ctx.handler.pk, ctx.unit.pk, ctx.handler.pk]
+
+    def raw(i):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+            cursor.execute(count_sql, args)
+            return rows, cursor.fetchall()
+
+    return Prepared(
+        app=lambda i: _get(client, url, {"sortera": orders[i % len(orders)]}),
+        sql=raw,
+        via="GET / (Mina ärenden: egna öppna ärenden, sorterade, 25 per sida)",
+    )
+
+
+def case_page(ctx: Context) -> Prepared:
+    if not ctx.case_ids:
+        raise Missing("inga ärenden i benchmarkenheten")
+    _url("case_detail", case_id=ctx.case_ids[0])
+    client = ctx.client(ctx.handler)
+    urls = [reverse("case_detail", kwargs={"case_id": case_id}) for case_id in ctx.case_ids]
+    return Prepared(app=lambda i: _get(client, urls[i % len(urls)]), via="GET /arenden/<uuid>/")
+
+
+def _number_forms(number: str) -> list[str]:
+    """The common ways a personnummer is typed: 12 or 10 digits, with or without the dash."""
+    if len(number) != 12 or not number.isdigit():
+        return [number]
+    return [f"{number[:8]}-{number[8:]}", number, f"{number[2:8]}-{number[8:]}", number[2:]]
+
+
+def personnummer_lookup(ctx: Context) -> Prepared:
+    url = _url("person_search")
+    client = ctx.client(ctx.handler)
+    queries = [_number_forms(number)[i % 4] for i, (_id, number, _f, _l) in enumerate(ctx.people)]
+    sql = (
+        "SELECT p.id, p.first_name, p.last_name, p.protection FROM cases_person p "
+        f"WHERE p.id_number = %s AND {PERSON_VISIBLE} ORDER BY p.last_name, p.first_name LIMIT 50"
+    )
+    return Prepared(
+        app=lambda i: _get(client, url, {"q": queries[i % len(queries)]}),
+        sql=_sql(sql, lambda i: [ctx.people[i % len(ctx.people)][1], ctx.unit.pk, ctx.unit.pk, ctx.handler.pk]),
+        via="GET /sok/?q=<personnummer i 10 eller 12 siffror>",
+    )
+
+
+def _name_queries(ctx: Context) -> list[str]:
+    """Realistic typed names: a whole last name, first + last, or a part of the last name (infix)."""
+    queries = []
+    for i, (_id, _number, first, last) in enumerate(ctx.people):
+        kind = i % 3
+        if kind == 0:
+            queries.append(last)
+        elif kind == 1:
+            queries.append(f"{first} {last}")
+        else:
+            queries.append(last[1:5] if len(last) > 5 else last)
+    return queries
+
+
+def name_search(ctx: Context) -> Prepared:
+    url = _url("person_search")
+    client = ctx.client(ctx.handler)
+    queries = _name_queries(ctx)
+
+    def raw(i):
+        terms = queries[i % len(queries)].split()
+        where = " AND ".join(["(UPPER(p.first_name) LIKE UPPER(%s) OR UPPER(p.last_name) LIKE UPPER(%s))"] * len(terms))
+        params = [value for term in terms for value in (f"%{term}%", f"%{term}%")]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.id, p.first_name, p.last_name, p.protection FROM cases_person p "
+                f"WHERE {where} AND {PERSON_VISIBLE} ORDER BY p.last_name, p.first_name LIMIT 50",
+                [*params, ctx.unit.pk, ctx.unit.pk, ctx.handler.pk],
+            )
+            return cursor.fetchall()
+
+    return Prepared(
+        app=lambda i: _get(client, url, {"q": queries[i % len(queries)]}),
+        sql=raw,
+        via="GET /sok/?q=<namn eller del av namn>",
+    )
+
+
+STATS_URL_NAMES = ["api-v1:statistics", "api:statistics", "statistics", "api_statistics", "statistics-cases"]
+
+
+def _statistics_sql(*, municipality: bool) -> str:
+    scope = "AND pr.municipality_id = %s" if municipality else ""
+    return (
+        "SELECT pr.municipality_id, c.insats_type_id, "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.opened_on BETWEEN %s AND %s) AS new, "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.closed_on BETWEEN %s AND %s) AS closed, "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.closed_on BETWEEN %s AND %s AND c.closure_reason = 'oplanerat') "
+        "AS unplanned, "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.opened_on <= %s AND (c.closed_on IS NULL OR c.closed_on > %s)) "
+        "AS open_at_end "
+        "FROM cases_case c JOIN core_unit u ON u.id = c.unit_id JOIN core_provider pr ON pr.id = u.provider_id "
+        f"WHERE c.opened_on <= %s AND (c.closed_on IS NULL OR c.closed_on >= %s) {scope} "
+        "GROUP BY pr.municipality_id, c.insats_type_id"
+    )
+
+
+def _statistics(ctx: Context, *, municipality: bool) -> Prepared:
+    name, url = _first_url(STATS_URL_NAMES)
+    client = ctx.client(ctx.statistics)
+    start, end = ctx.period_start, ctx.period_end
+    params = {"from": start.isoformat(), "to": end.isoformat(), "period": "half_year"}
+    if municipality:
+        params["municipality"] = ctx.provider.municipality.code
+    sql_params = [start, end, start, end, start, end, end, end, end, start]
+    if municipality:
+        sql_params.append(ctx.provider.municipality_id)
+    return Prepared(
+        app=lambda i: _get(client, url, params),
+        sql=_sql(_statistics_sql(municipality=municipality), lambda i: sql_params),
+        via=f"GET {url} ({name})",
+    )
+
+
+def statistics_municipality(ctx: Context) -> Prepared:
+    return _statistics(ctx, municipality=True)
+
+
+def statistics_national(ctx: Context) -> Prepared:
+    return _statistics(ctx, municipality=False)
+
+
+def follow_up_figures(ctx: Context) -> Prepared:
+    follow_up = _attr("reporting.figures", "follow_up")
+    period_class = _attr("reporting.figures", "Period")
+    scope_class = _attr("reporting.figures", "Scope")
+    half = 1 if ctx.period_start.month == 1 else 2
+    period = period_class.half_year(ctx.period_start.year, half)
+    scope = scope_class(provider_id=ctx.provider.pk)
+    start, end = ctx.period_start, ctx.period_end
+    sql = (
+        "SELECT c.insats_type_id, c.basis, p.district_id, "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.opened_on BETWEEN %s AND %s), "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.closed_on BETWEEN %s AND %s), "
+        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.closed_on BETWEEN %s AND %s AND c.closure_reason = 'oplanerat') "
+        "FROM cases_case c JOIN core_unit u ON u.id = c.unit_id JOIN cases_person p ON p.id = c.person_id "
+        "WHERE u.provider_id = %s AND c.opened_on <= %s AND (c.closed_on IS NULL OR c.closed_on >= %s) "
+        "GROUP BY GROUPING SETS ((c.insats_type_id, c.basis), (p.district_id), ())"
+    )
+    if connection.vendor != "postgresql":
+        sql = sql.replace(
+            "GROUP BY GROUPING SETS ((c.insats_type_id, c.basis), (p.district_id), ())", "GROUP BY 1, 2, 3"
+        )
+    params = [start, end, start, end, start, end, ctx.provider.pk, end, start]
+
+    def app(i):
+        return follow_up(period, scope, today=ctx.until + datetime.timedelta(days=1))
+
+    return Prepared(
+        app=app,
+        # the same period a year earlier is part of the report: time both in SQL too
+        sql=lambda i: (_sql(sql, lambda _i: params)(i), _sql(sql, lambda _i: _year_earlier(params))(i)),
+        via="reporting.figures.follow_up (halvår + samma halvår året innan, en utförare)",
+    )
+
+
+def _year_earlier(params: list) -> list:
+    return [value.replace(year=value.year - 1) if isinstance(value, datetime.date) else value for value in params]
+
+
+PDF_FUNCTIONS = [("reporting.pdf", "follow_up_pdf"), ("reporting.pdf", "render_pdf"), ("reporting.pdf", "render")]
+
+
+def half_year_pdf(ctx: Context) -> Prepared:
+    render = None
+    for module, name in PDF_FUNCTIONS:
+        try:
+            render = _attr(module, name)
+            via = f"{module}.{name}"
+            break
+        except Missing:
+            continue
+    if render is None:
+        raise Missing("ingen PDF-rendering i reporting.pdf")
+    follow_up = _attr("reporting.figures", "follow_up")
+    period_class = _attr("reporting.figures", "Period")
+    scope_class = _attr("reporting.figures", "Scope")
+    half = 1 if ctx.period_start.month == 1 else 2
+    period = period_class.half_year(ctx.period_start.year, half)
+    scope = scope_class(provider_id=ctx.provider.pk)
+    peak = {"mb": 0.0}
+
+    def app(i):
+        _reset_peak_rss()
+        figures = follow_up(period, scope, today=ctx.until + datetime.timedelta(days=1))
+        pdf = render(figures)
+        peak["mb"] = max(peak["mb"], _peak_rss_mb())
+        return pdf
+
+    def extra():
+        return {
+            "peak_rss_mb": round(peak["mb"], 1),
+            "text": f"högsta RSS under rendering {peak['mb']:.0f} MB (mål ≤ 600 MB)",
+            "met_checks": [peak["mb"] <= 600],
+        }
+
+    return Prepared(app=app, via=via, reps=5, note="5 upprepningar (tung operation)", extra=extra)
+
+
+LOGGKONTROLL_URL_NAMES = ["accesslog_list", "accesslog", "loggkontroll", "core:accesslog_list"]
+
+
+def _loggkontroll(ctx: Context, *, by_person: bool) -> Prepared:
+    name, url = _first_url(LOGGKONTROLL_URL_NAMES)
+    client = ctx.client(ctx.manager)
+    since_person = ctx.until - datetime.timedelta(days=5 * 365)
+    since_user = ctx.until - datetime.timedelta(days=30)
+    if by_person:
+        sql = "SELECT * FROM core_accesslog WHERE person_id = %s AND at >= %s ORDER BY at DESC"
+
+        def params(i):
+            return [_uuid_param(ctx.log_people[i % len(ctx.log_people)]), _day_start(since_person)]
+
+        def query(i):
+            return {"person": str(ctx.log_people[i % len(ctx.log_people)]), "fran": since_person.isoformat()}
+    else:
+        sql = "SELECT * FROM core_accesslog WHERE user_id = %s AND at >= %s AND at < %s ORDER BY at DESC"
+
+        def params(i):
+            return [ctx.log_users[i % len(ctx.log_users)], _day_start(since_user), _day_start(ctx.until)]
+
+        def query(i):
+            return {
+                "anvandare": ctx.log_users[i % len(ctx.log_users)],
+                "fran": since_user.isoformat(),
+                "till": ctx.until.isoformat(),
+            }
+
+    return Prepared(
+        app=lambda i: _get(client, url, query(i)),
+        sql=_sql(sql, params),
+        via=f"GET {url} ({name})",
+    )
+
+
+def loggkontroll_person(ctx: Context) -> Prepared:
+    return _loggkontroll(ctx, by_person=True)
+
+
+def loggkontroll_user(ctx: Context) -> Prepared:
+    return _loggkontroll(ctx, by_person=False)
+
+
+EXTRACT_URL_NAMES = ["person_extract", "person_extract_json", "registerutdrag", "person_register_extract"]
+
+
+def register_extract(ctx: Context) -> Prepared:
+    name, _url_probe = _first_url(EXTRACT_URL_NAMES, person_id=ctx.log_people[0])
+    client = ctx.client(ctx.manager)
+    urls = [reverse(name, kwargs={"person_id": person_id}) for person_id in ctx.log_people]
+    return Prepared(app=lambda i: _get(client, urls[i % len(urls)]), via=f"GET /personer/<uuid>/… ({name})")
+
+
+IMPORT_FUNCTIONS = [("cases.importing", "people_import"), ("cases.services", "people_import")]
+
+
+def bulk_import(ctx: Context) -> Prepared:
+    for module, name in IMPORT_FUNCTIONS:
+        try:
+            _attr(module, name)
+        except Missing:
+            continue
+        raise Missing(f"{module}.{name} finns men mätningen är inte skriven")
+    raise Missing("ingen importfunktion (cases.importing.people_import)")
+
+
+OPERATIONS: list[Operation] = [
+    Operation("case_list", "Ärendelista (25 rader)", case_list, target_p95_ms=100, db_bound=True),
+    Operation("case_page", "Ärendesida", case_page, target_p95_ms=120),
+    Operation("pnr_lookup", "Sök personnummer", personnummer_lookup, target_p95_ms=30, db_bound=True),
+    Operation("name_search", "Namnsökning", name_search, target_p95_ms=250, db_bound=True),
+    Operation("stats_municipality", "Statistik-API, en kommun, halvår", statistics_municipality, 60, db_bound=True),
+    Operation(
+        "stats_national", "Statistik-API, hela landet", statistics_national, 400, target_ratio=1.5, db_bound=True
+    ),
+    Operation("follow_up", "Uppföljningssiffror, halvår", follow_up_figures, db_bound=True),
+    Operation("pdf", "Halvårs-PDF", half_year_pdf, target_p95_ms=20_000, target_note="topp-RSS ≤ 600 MB"),
+    Operation("log_person", "Loggkontroll: vem öppnade person X (5 år)", loggkontroll_person, 2000, db_bound=True),
+    Operation("log_user", "Loggkontroll: vad öppnade användare Y (månad)", loggkontroll_user, 2000, db_bound=True),
+    Operation("extract", "Registerutdrag, en person", register_extract),
+    Operation("import", "Import av 10 000 personer", bulk_import, target_note="≥ 2 000 personer/s"),
+]
+
+
+def _reset_peak_rss() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")  # resets VmHWM (peak resident set size) on Linux
+    except OSError:
+        pass
+
+
+def _peak_rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,19 @@
+"""Settings for `make bench` and `make loadtest`: production settings (DEBUG off, cached templates,
+ATOMIC_REQUESTS, the access log) with only what a loopback benchmark needs changed."""
+
+import os
+import warnings
+
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ungdomsinsats_bench")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # plain HTTP on loopback
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from config.settings import *  # noqa: E402,F403
+
+# No collectstatic needed for a benchmark: templates resolve {% static %} without the manifest.
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+warnings.filterwarnings("ignore", message="No directory at")
