@@ -45,7 +45,7 @@ class PersonFile:
             bucket[instance.pk] = instance
         return new
 
-    def models(self) -> list[type[models.Model]]:
+    def model_list(self) -> list[type[models.Model]]:
         return list(self.rows)
 
     def instances(self, model) -> list[models.Model]:
@@ -158,7 +158,7 @@ def person_extract_sections(*, person: Person, case_ids: Iterable[UUID], skip=()
     """
     person_file = person_file_rows(person_ids=[person.pk], case_ids=case_ids, include_through=False, skip=skip)
     sections = []
-    for model in person_file.models():
+    for model in person_file.model_list():
         if model is Person:
             continue
         instances = person_file.instances(model)

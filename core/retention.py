@@ -16,9 +16,10 @@ the Person row stays with birth date, gender, district and unit but without name
 protection level; Case rows stay (dates, insats, unit, basis, source, closure reason) without the closure
 note; everything else in the file — custodians, journal entries, consents, revocations, maturity
 assessments, per-object grants, plans and insats records of other apps, change history — is deleted, and
-files stored for those records are removed. A model can opt out of deletion by declaring
-`RETENTION_KEEP = {"field": cleared_value, ...}`: its rows are kept with those fields cleared.
-Action DELETE removes the Person and Case rows too (statistics for those periods then change).
+files stored for those records are removed. The records the follow-up figures count (reporting.figures:
+SIG plans, goal attainment, follow-up meetings, purchased avhopp insatser; STATISTICS_KEEP, or a model
+declaring `RETENTION_KEEP = True`) are kept with every free-text field emptied and their files removed.
+Action DELETE removes all of it, the Person and Case rows too (statistics for those periods then change).
 
 The access log (RecordType.ACCESS_LOG) and grant events are kept `years` (at least five) after the row.
 
@@ -65,6 +66,15 @@ logger = logging.getLogger(__name__)
 MIN_ACCESS_LOG_YEARS = 5
 EPOCH = datetime.date(1900, 1, 1)
 ANONYMISED_NAME = "Gallrad"
+# Rows the follow-up figures count: kept (free text emptied) when a file is anonymised. By model label.
+STATISTICS_KEEP = {
+    "interventions.plan",
+    "interventions.planversion",
+    "interventions.goal",
+    "interventions.followup",
+    "interventions.goalattainment",
+    "interventions.purchasedservice",
+}
 # Conventional folders for files derived from one person or case (PDFs, exports) outside any FileField.
 PERSON_FILES_DIR = "personer"
 CASE_FILES_DIR = "arenden"
@@ -136,7 +146,7 @@ def _file_last_entry(person_id: UUID) -> datetime.date | None:
     """Latest auto-set timestamp or known entry date anywhere in the person's file (all apps' records)."""
     latest: datetime.date | None = None
     person_file = person_file_rows(person_ids=[person_id])
-    for model in person_file.models():
+    for model in person_file.model_list():
         stamp_fields = [
             field
             for field in model._meta.concrete_fields
@@ -227,6 +237,24 @@ def _remove_folder(relative: str) -> int:
     return count
 
 
+def _kept_for_statistics(model) -> bool:
+    return model._meta.label_lower in STATISTICS_KEEP or getattr(model, "RETENTION_KEEP", False) is True
+
+
+def _free_text_cleared(model) -> dict:
+    """Every free-text and file field of a kept model set empty (choice codes, numbers and dates stay)."""
+    cleared = {}
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.FileField) or (
+            isinstance(field, (models.CharField, models.TextField))
+            and not field.choices
+            and not field.unique
+            and not field.primary_key
+        ):
+            cleared[field.attname] = None if field.null else ""
+    return cleared
+
+
 def _raw_delete(model, pks) -> int:
     # A plain DELETE without Django's collector: the walk already found every row that points at these
     # (foreign keys are deferred to commit, so the order within the transaction does not matter).
@@ -240,17 +268,18 @@ def person_file_remove(*, person_id: UUID, action: RetentionAction) -> dict[str,
     person_file = person_file_rows(person_ids=[person_id])
     removed: dict[str, int] = {}
     files = 0
-    kept_models = {Person, Case} if action == RetentionAction.ANONYMISE else set()
-    for model in reversed(person_file.models()):
+    anonymise = action == RetentionAction.ANONYMISE
+    for model in reversed(person_file.model_list()):
         instances = person_file.instances(model)
         if not instances:
             continue
-        keep = getattr(model, "RETENTION_KEEP", None) if action == RetentionAction.ANONYMISE else None
-        if model in kept_models:
-            continue
+        if anonymise and model in (Person, Case):
+            continue  # anonymised below
         files += _remove_files(instances)
-        if keep is not None:
-            model._base_manager.filter(pk__in=[i.pk for i in instances]).update(**keep)
+        if anonymise and _kept_for_statistics(model):
+            cleared = _free_text_cleared(model)
+            if cleared:
+                model._base_manager.filter(pk__in=[i.pk for i in instances]).update(**cleared)
             removed[f"{model._meta.label} (avidentifierade)"] = len(instances)
             continue
         count = _raw_delete(model, [i.pk for i in instances])
