@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -198,6 +199,12 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE = {
     # Resend messages stored while Redis was unreachable (jobs.outbox).
     "jobs-outbox-drain": {"task": "jobs.outbox_drain", "schedule": env_int("OUTBOX_DRAIN_SECONDS", 30)},
+    # Gallring (core.retention): nightly; a run killed half-way is finished by the next one.
+    "core-retention-run": {
+        "task": "core.tasks.retention_run_task",
+        "schedule": crontab(hour=env_int("RETENTION_HOUR", 3), minute=15),
+        "kwargs": {"limit": env_int("RETENTION_RUN_LIMIT", 20000)},
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -223,6 +230,9 @@ MEDIATION_REMINDER_DAYS = env_int("MEDIATION_REMINDER_DAYS", 30)
 # Samordnarens planering: follow-ups due within this many days.
 PLAN_FOLLOW_UP_HORIZON_DAYS = env_int("PLAN_FOLLOW_UP_HORIZON_DAYS", 14)
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Linköpings kommun")
+# Loggkontroll: flag a user who opened more distinct people than this within one hour; stickprov size.
+LOGGKONTROLL_BURST_LIMIT = env_int("LOGGKONTROLL_BURST_LIMIT", 30)
+LOGGKONTROLL_SAMPLE_SIZE = env_int("LOGGKONTROLL_SAMPLE_SIZE", 25)
 
 # Security headers; the production values are on unless DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True
