@@ -35,3 +35,16 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
+
+# Speed at scale (issue 8, README): `make bench` times every operation on generated data in its own
+# database (SCALE=XS|S|M|L, M by default; the data is generated once per scale and kept);
+# `make loadtest` runs 20 concurrent users against gunicorn for 60 s.
+SCALE ?= M
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ungdomsinsats_bench
+.PHONY: bench loadtest
+
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
+
+loadtest: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
