@@ -49,7 +49,7 @@ def _nice_max(value: float) -> float:
 def volume_chart(volumes: list[dict], *, chart_id: str = "volymer") -> str:
     """New cases per insats as bars, with the agreed (pro-rated) range as a band behind each bar."""
     rows = volumes or []
-    label_width, bar_width, row_height, top = 210, 330, 30, 30
+    label_width, bar_width, row_height, top = 230, 320, 30, 30
     width = label_width + bar_width + 90
     height = top + row_height * max(len(rows), 1) + 40
     scale_max = _nice_max(max([row["new"] or 0 for row in rows] + [row["target_max"] or 0 for row in rows] + [1]))
@@ -67,7 +67,7 @@ def volume_chart(volumes: list[dict], *, chart_id: str = "volymer") -> str:
         body.append(_text(x(value), height - 20, f"{value:.0f}", anchor="middle", fill=MUTED, size=9))
     for index, row in enumerate(rows):
         y = top + index * row_height
-        body.append(_text(label_width - 8, y + 16, row["name"][:34], anchor="end"))
+        body.append(_text(label_width - 8, y + 16, row["name"][:40], anchor="end"))
         if row.get("target_min") is not None:
             low, high = row["target_min"], row["target_max"]
             band = max(x(high) - x(low), 2.5)
@@ -104,7 +104,7 @@ def distribution_chart(distribution: dict, *, chart_id: str = "omraden", limit: 
     width = label_width + bar_width + 80
     height = top + row_height * max(len(rows), 1) + 36
     scale_max = max([row["percent"] or 0 for row in rows] + [row["previous_percent"] or 0 for row in rows] + [10])
-    scale_max = float(min(100, ((int(scale_max) // 10) + 1) * 10))
+    scale_max = float(min(100, ((int(scale_max) // 20) + 1) * 20))  # quarters fall on whole 5 %
 
     def x(value: float) -> float:
         return label_width + bar_width * value / scale_max

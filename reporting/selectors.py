@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import Unit, User
+from core.models import Provider, Unit, User
 from reporting.figures import Period, Scope, agreement_decision_due
 from reporting.models import AgreedVolume, Agreement, Report, ReportCommentary, ReportVersion
 
@@ -46,6 +46,13 @@ def scope_choices_for_user(user: User) -> list[tuple[str, str, Scope]]:
             Scope(provider_id=unit.provider_id, unit_id=unit.pk),
         ),
     ]
+
+
+def scope_models(scope: Scope) -> tuple[Provider, Unit | None]:
+    """The provider and unit rows of a scope the caller took from scope_choices_for_user."""
+    provider = Provider.objects.get(pk=scope.provider_id)
+    unit = Unit.objects.get(pk=scope.unit_id) if scope.unit_id else None
+    return provider, unit
 
 
 # Agreements ------------------------------------------------------------------------------------------------
@@ -146,4 +153,4 @@ def report_version_status(*, user: User, report_id: UUID) -> ReportVersion | Non
     """The newest version of a report in scope (for the progress display, 1 query), or 404."""
     if not _scoped(Report.objects.filter(pk=report_id), user, "reporting.view_report").exists():
         raise Http404
-    return ReportVersion.objects.filter(report_id=report_id).order_by("-number").first()
+    return ReportVersion.objects.filter(report_id=report_id).select_related("report").order_by("-number").first()

@@ -101,6 +101,7 @@ def agreement_create(
     starts_on: datetime.date,
     ends_on: datetime.date,
     budget: int,
+    defection_budget: int | None = None,
     notice_months: int = 12,
     volumes: list[VolumeData],
 ) -> Agreement:
@@ -115,6 +116,7 @@ def agreement_create(
         starts_on=starts_on,
         ends_on=ends_on,
         budget=budget,
+        defection_budget=defection_budget,
         notice_months=notice_months,
     )
     agreement.full_clean()
@@ -134,6 +136,7 @@ def agreement_update(
     starts_on: datetime.date,
     ends_on: datetime.date,
     budget: int,
+    defection_budget: int | None = None,
     notice_months: int,
     renewal_decided_on: datetime.date | None,
     volumes: list[VolumeData],
@@ -147,6 +150,7 @@ def agreement_update(
         starts_on=starts_on,
         ends_on=ends_on,
         budget=budget,
+        defection_budget=defection_budget,
         notice_months=notice_months,
         renewal_decided_on=renewal_decided_on,
         version=F("version") + 1,
