@@ -6,6 +6,7 @@ from config import health
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("cases.urls")),
+    path("insatser/", include("interventions.urls")),
     path("uppfoljning/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -116,3 +116,69 @@ class MaturityAssessment(models.Model):
 
     def __str__(self):
         return f"{_('Mognadsbedömning')} {self.assessed_on}"
+
+
+class LegalBasis(models.Model):
+    """Catalogue of legal bases for an utlämnande (editable list): consent, or a secrecy-breaking rule."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    reference = models.CharField(_("lagrum"), max_length=100, blank=True)
+    is_consent = models.BooleanField(
+        _("grundas på samtycke"),
+        default=False,
+        help_text=_("Utlämnandet kräver då giltigt samtycke för mottagaren samma dag."),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=0)
+
+    class Meta:
+        verbose_name = _("rättslig grund")
+        verbose_name_plural = _("rättsliga grunder")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.reference})" if self.reference else self.name
+
+
+class Disclosure(models.Model):
+    """Utlämnande: information about a person sent to another authority, with its legal basis.
+
+    Append-only (PostgreSQL trigger); holds what was sent as a short description, not a copy of the data.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("ungdom"))
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosures",
+        verbose_name=_("ärende"),
+    )
+    recipient = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+", verbose_name=_("mottagare"))
+    recipient_detail = models.CharField(_("mottagare (myndighet/enhet)"), max_length=200, blank=True)
+    what_sent = models.TextField(_("vad som lämnades ut"))
+    legal_basis = models.ForeignKey(
+        LegalBasis, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("rättslig grund")
+    )
+    disclosed_on = models.DateField(_("utlämnat"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("beslutat av")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("utlämnande")
+        verbose_name_plural = _("utlämnanden")
+        ordering = ["-disclosed_on", "-recorded_at"]
+        indexes = [
+            # case page list and the person's loggkontroll extract
+            models.Index(fields=["person", "disclosed_on"], name="disclosure_person_date"),
+        ]
+
+    def __str__(self):
+        return f"{_('Utlämnande')} {self.disclosed_on}"

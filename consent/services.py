@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Custodian, Person
-from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
-from core.models import User
+from cases.models import Case, Custodian, Person
+from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
+from consent.selectors import sharing_decision
+from core.access_log import Seen, access_log_record
+from core.models import AccessAction, User
 
 
 @transaction.atomic
@@ -72,3 +74,58 @@ def maturity_assess(
     return MaturityAssessment.objects.create(
         person=person, assessed_on=assessed_on, mature=mature, reasoning=reasoning.strip(), assessed_by=actor
     )
+
+
+@transaction.atomic
+def disclosure_record(
+    *,
+    actor: User,
+    person: Person,
+    case: Case | None,
+    recipient: Actor,
+    recipient_detail: str = "",
+    what_sent: str,
+    legal_basis: LegalBasis,
+    disclosed_on: datetime.date,
+    decided_by: User,
+) -> Disclosure:
+    """Record an utlämnande to another authority. A consent-based disclosure needs valid consent that day
+    (consent.selectors.sharing_decision). The disclosure also writes an access-log row (loggkontroll)."""
+    errors = {}
+    if case is not None and case.person_id != person.pk:
+        errors["case"] = _("Ärendet hör inte till den här personen.")
+    if not what_sent.strip():
+        errors["what_sent"] = _("Beskriv vad som lämnades ut.")
+    if not legal_basis.active:
+        errors["legal_basis"] = _("Den rättsliga grunden används inte längre. Välj en annan.")
+    if disclosed_on > timezone.localdate():
+        errors["disclosed_on"] = _("Datumet kan inte ligga i framtiden.")
+    if legal_basis.is_consent and "disclosed_on" not in errors:
+        decision = sharing_decision(person=person, actor=recipient, on=disclosed_on)
+        if not decision.allowed:
+            errors["legal_basis"] = _(
+                "Utlämnande till %(recipient)s med stöd av samtycke går inte: %(message)s "
+                "Registrera samtycke eller välj en annan rättslig grund."
+            ) % {"recipient": recipient.name, "message": decision.message}
+    if errors:
+        raise ValidationError(errors)
+    disclosure = Disclosure(
+        person=person,
+        case=case,
+        recipient=recipient,
+        recipient_detail=recipient_detail.strip(),
+        what_sent=what_sent.strip(),
+        legal_basis=legal_basis,
+        disclosed_on=disclosed_on,
+        decided_by=decided_by,
+        recorded_by=actor,
+    )
+    disclosure.full_clean()
+    disclosure.save()
+    access_log_record(
+        user=actor,
+        seen=[Seen(person_id=person.pk, case_id=case.pk if case else None)],
+        action=AccessAction.EXPORT,
+        what=f"utlamnande:{disclosure.pk}",
+    )
+    return disclosure

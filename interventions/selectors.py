@@ -1,0 +1,541 @@
+"""Reads for insatser and plans. Cases and people are reached only through cases.selectors, which apply
+the user's permissions (404 when not visible) and write the access log.
+
+The consent flag of a plan is computed here from the current consent state (consent.selectors), so a
+revocation or an expiry shows at once; the daily job only keeps a dated trace of it.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum, prefetch_related_objects
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, EntryKind, JournalEntry
+from cases.selectors import case_get_for_user, case_list_log, case_queryset_for_user
+from consent.models import Actor
+from consent.selectors import disclosure_list_for_case, sharing_decisions
+from core.access_log import Seen, access_log_record
+from core.models import AccessAction, User
+from interventions.models import (
+    Activity,
+    AreaEffort,
+    AslanGroup,
+    AslanParticipant,
+    CommunityServiceOrder,
+    DefectorAssessment,
+    FieldShift,
+    FollowUp,
+    Goal,
+    GoalAttainment,
+    Mediation,
+    MediationStatus,
+    MeetingKind,
+    PartyRole,
+    Plan,
+    PlanParticipant,
+    PlanVersion,
+    Polare,
+    PolareFeeRate,
+    PolareNight,
+    PurchasedService,
+    SkkAssignment,
+    ThreatLevel,
+    VictimSupport,
+)
+
+# ---------------------------------------------------------------- routing and fees (pure rules)
+
+MEDIATION_MIN_AGE = 12
+
+ROUTE_SIG = "sig"
+ROUTE_FENIX = "fenix"
+ROUTE_ADULT = "vuxen"
+ROUTE_NONE = ""
+
+
+@dataclass(frozen=True)
+class Routing:
+    code: str
+    text: str
+
+
+def avhopp_routing(*, age: int, motivated: bool, threat_level: str) -> Routing:
+    """Routing suggestion for an avhoppare (DOMAIN.md): 21+ → avdelning vuxen; under 21 with a serious
+    (konkret) threat → Fenix; 16+ motivated without a serious threat → SIG; otherwise no suggestion."""
+    serious = threat_level == ThreatLevel.CONCRETE
+    if age >= 21:
+        return Routing(ROUTE_ADULT, _("Avdelning vuxen (21 år eller äldre)."))
+    if serious:
+        return Routing(ROUTE_FENIX, _("Fenix (under 21 år med allvarlig hotbild)."))
+    if age >= 16 and motivated:
+        return Routing(
+            ROUTE_SIG, _("Sociala insatsgrupper, SIG (16 år eller äldre, motiverad, ingen allvarlig hotbild).")
+        )
+    if not motivated:
+        return Routing(
+            ROUTE_NONE, _("Inget förslag: ungdomen bedöms inte som motiverad. Arbeta vidare med motivationen.")
+        )
+    return Routing(ROUTE_NONE, _("Inget förslag: under 16 år utan allvarlig hotbild. Bedöm inom barn och unga."))
+
+
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return max(years, 0)
+
+
+def polare_fee_for(*, polare: Polare, on: datetime.date) -> Decimal | None:
+    """Fee per night from the fee table: the band covering the polare's age with the most years of service
+    the polare has reached. None when no band covers the age."""
+    age = years_between(polare.birth_date, on)
+    service = years_between(polare.service_started_on, on)
+    rate = (
+        PolareFeeRate.objects.filter(min_age__lte=age, max_age__gte=age, min_years_of_service__lte=service)
+        .order_by("-min_years_of_service")
+        .first()
+    )
+    return rate.fee_per_night if rate else None
+
+
+# ---------------------------------------------------------------- case access
+
+
+def case_for_insats(*, user: User, case_id: UUID, request: HttpRequest | None, what: str) -> Case:
+    """A case the user may see (else 404), logged once, with custodians loaded for consent and plans."""
+    case = case_get_for_user(user=user, case_id=case_id, request=request, what=what)
+    # custodians drive consent and agreements; loading them once keeps later queries constant
+    prefetch_related_objects([case.person], "custodians")
+    return case
+
+
+def case_for_print(*, user: User, case_id: UUID, request: HttpRequest | None, what: str) -> Case:
+    """A case the user may see (else 404) for a PDF: the print is access-logged as PRINT."""
+    case = case_get_for_user(user=user, case_id=case_id, request=request, log=False)
+    prefetch_related_objects([case.person], "custodians")
+    access_log_record(
+        user=user,
+        request=request,
+        action=AccessAction.PRINT,
+        what=what,
+        seen=[
+            Seen(
+                person_id=case.person.pk,
+                case_id=case.pk,
+                protected_identity=case.person.is_protected and case.person.identity_visible,
+            )
+        ],
+    )
+    return case
+
+
+def plan_get_for_user(
+    *, user: User, plan_id: UUID, request: HttpRequest | None, what: str = "plan", printing: bool = False
+) -> Plan:
+    """A plan whose case the user may see (else 404); the view (or print) is access-logged."""
+    case_id = Plan.objects.filter(pk=plan_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Http404
+    fetch = case_for_print if printing else case_for_insats
+    case = fetch(user=user, case_id=case_id, request=request, what=what)
+    plan = Plan.objects.select_related("coordinator").get(pk=plan_id)
+    plan.case = case
+    return plan
+
+
+# ---------------------------------------------------------------- plans
+
+
+@dataclass
+class ConsentProblem:
+    actor: Actor
+    message: str
+
+
+@dataclass
+class PlanState:
+    plan: Plan
+    version: PlanVersion
+    problems: list[ConsentProblem] = field(default_factory=list)
+    next_follow_up: FollowUp | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.problems)
+
+
+def _version_queryset() -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.select_related("created_by").prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.order_by("position", "id")),
+        Prefetch("activities", queryset=Activity.objects.select_related("actor", "goal").order_by("due_on", "id")),
+        Prefetch("participants", queryset=PlanParticipant.objects.select_related("actor")),
+        Prefetch("agreements"),
+        Prefetch(
+            "follow_ups",
+            queryset=FollowUp.objects.prefetch_related(
+                Prefetch("attainments", queryset=GoalAttainment.objects.select_related("goal"))
+            ).order_by("due_on", "id"),
+        ),
+    )
+
+
+def _actors_needing_consent(version: PlanVersion) -> list[Actor]:
+    actors = {p.actor_id: p.actor for p in version.participants.all()}
+    actors.update({a.actor_id: a.actor for a in version.activities.all()})
+    return [actor for actor in actors.values() if actor.needs_consent]
+
+
+def plan_states(*, plans: list[Plan], on: datetime.date) -> list[PlanState]:
+    """Current version and live consent problems for each plan (constant number of queries).
+
+    Plans must come with `case__person` loaded. A plan is flagged when an actor in it (participant or
+    responsible for an activity) needs consent and sharing_decision does not allow it on `on`.
+    """
+    versions = {v.plan_id: v for v in _version_queryset().filter(plan__in=plans, superseded_at__isnull=True)}
+    pairs = []
+    for plan in plans:
+        version = versions.get(plan.pk)
+        if version:
+            pairs.extend((plan.case.person, actor) for actor in _actors_needing_consent(version))
+    decisions = sharing_decisions(pairs=pairs, on=on)
+    states = []
+    for plan in plans:
+        version = versions.get(plan.pk)
+        if version is None:
+            continue
+        state = PlanState(plan=plan, version=version)
+        for actor in _actors_needing_consent(version):
+            decision = decisions[(plan.case.person.pk, actor.pk)]
+            if not decision.allowed:
+                state.problems.append(
+                    ConsentProblem(
+                        actor=actor,
+                        message=_(
+                            "Samtycket för %(actor)s gäller inte längre (återkallat eller utgånget). %(message)s "
+                            "Nya aktiviteter för %(actor)s är spärrade."
+                        )
+                        % {"actor": actor.name, "message": decision.message},
+                    )
+                )
+        state.next_follow_up = next((f for f in version.follow_ups.all() if f.held_on is None), None)
+        states.append(state)
+    return states
+
+
+def plan_detail(*, plan: Plan, version_number: int | None = None, on: datetime.date | None = None) -> PlanState:
+    """The plan with the requested version (default: current) and its live consent state."""
+    on = on or timezone.localdate()
+    state = plan_states(plans=[plan], on=on)[0]
+    if version_number is not None and version_number != state.version.number:
+        version = _version_queryset().filter(plan=plan, number=version_number).first()
+        if version is None:
+            raise Http404
+        state.version = version
+    return state
+
+
+def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(plan=plan).only("id", "plan_id", "number", "created_at", "superseded_at")
+
+
+def plans_for_case(*, case: Case, on: datetime.date) -> list[PlanState]:
+    """Plans of a case already fetched through case_get_for_user."""
+    plans = list(Plan.objects.filter(case=case).select_related("coordinator"))
+    for plan in plans:
+        plan.case = case
+    return plan_states(plans=plans, on=on)
+
+
+@dataclass
+class CoordinatorPlanning:
+    coordinator: User
+    due: list[tuple[PlanState, FollowUp]] = field(default_factory=list)
+    overdue: list[tuple[PlanState, FollowUp]] = field(default_factory=list)
+    lacking_consent: list[PlanState] = field(default_factory=list)
+
+
+def planning_for_user(
+    *, user: User, on: datetime.date, request: HttpRequest | None = None, only_mine: bool = False
+) -> tuple[list[CoordinatorPlanning], list[tuple[Mediation, int]]]:
+    """Samordnarens planering: for plans on open, visible cases — follow-ups due within the horizon and
+    overdue ones, per samordnare, and plans lacking needed consent; plus medlingar waiting too long.
+    Rows shown are access-logged as a list."""
+    horizon = on + datetime.timedelta(days=settings.PLAN_FOLLOW_UP_HORIZON_DAYS)
+    visible = case_queryset_for_user(user).filter(closed_on__isnull=True)
+    plans = Plan.objects.filter(case__in=visible).select_related("coordinator", "case__person", "case__insats_type")
+    if only_mine:
+        plans = plans.filter(coordinator=user)
+    states = plan_states(plans=list(plans.order_by("coordinator__last_name", "case__number")), on=on)
+    groups: dict[int, CoordinatorPlanning] = {}
+    shown: list[Case] = []
+    for state in states:
+        group = groups.setdefault(state.plan.coordinator_id, CoordinatorPlanning(coordinator=state.plan.coordinator))
+        relevant = False
+        for follow_up in state.version.follow_ups.all():
+            if follow_up.held_on is not None:
+                continue
+            if follow_up.due_on < on:
+                group.overdue.append((state, follow_up))
+                relevant = True
+            elif follow_up.due_on <= horizon:
+                group.due.append((state, follow_up))
+                relevant = True
+        if state.flagged:
+            group.lacking_consent.append(state)
+            relevant = True
+        if relevant:
+            shown.append(state.plan.case)
+    waiting = mediations_waiting(user=user, on=on)
+    shown.extend(mediation.case for mediation, _days in waiting)
+    case_list_log(user=user, cases=shown, request=request, what="planning")
+    result = [g for g in groups.values() if g.due or g.overdue or g.lacking_consent]
+    return result, waiting
+
+
+# ---------------------------------------------------------------- medling
+
+
+def mediation_start_problems(mediation: Mediation, on: datetime.date) -> list[str]:
+    """What still stops the mediation from starting (§ 5), in Swedish; empty when it may start."""
+    problems = []
+    if not mediation.checks_recorded_on:
+        problems.append(_("Kontrollerna enligt 5 § är inte registrerade."))
+    if not mediation.offender_volunteers:
+        problems.append(_("Gärningspersonen har inte bekräftat att hen deltar frivilligt."))
+    if not mediation.victim_volunteers:
+        problems.append(_("Brottsoffret har inte bekräftat att hen deltar frivilligt."))
+    if not mediation.reported_to_police:
+        problems.append(_("Brottet är inte anmält till polisen."))
+    if not mediation.offender_admitted:
+        problems.append(_("Gärningspersonen har inte erkänt gärningen."))
+    if not mediation.suitability_assessed:
+        problems.append(_("Lämpligheten är inte bedömd."))
+    if mediation.case.person.age_on(on) < MEDIATION_MIN_AGE and not mediation.under_12_reason:
+        problems.append(_("Gärningspersonen är under 12 år: medling kräver synnerliga skäl, som måste anges."))
+    if not any(party.role == PartyRole.VICTIM for party in mediation.parties.all()):
+        problems.append(_("Brottsoffret är inte registrerat som part."))
+    if mediation.mediator_id is None:
+        problems.append(_("Ingen medlare är utsedd."))
+    return problems
+
+
+def mediation_waiting_days(*, mediation: Mediation, opened_on: datetime.date, on: datetime.date) -> int | None:
+    """Days the mediation has waited, when it has waited longer than MEDIATION_REMINDER_DAYS without a
+    mediation meeting (lag 2002:445 § 6: skyndsamt); else None."""
+    if mediation.status == MediationStatus.ENDED:
+        return None
+    held = any(m.kind == MeetingKind.MEDIATION for m in mediation.meetings.all())
+    days = (on - opened_on).days
+    if not held and days > settings.MEDIATION_REMINDER_DAYS:
+        return days
+    return None
+
+
+def mediations_waiting(*, user: User, on: datetime.date) -> list[tuple[Mediation, int]]:
+    """Open medlingar on visible cases that have waited too long (for the handläggare/samordnare view)."""
+    limit = on - datetime.timedelta(days=settings.MEDIATION_REMINDER_DAYS)
+    rows = (
+        Mediation.objects.filter(
+            case__in=case_queryset_for_user(user).filter(closed_on__isnull=True), case__opened_on__lt=limit
+        )
+        .exclude(status=MediationStatus.ENDED)
+        .exclude(meetings__kind=MeetingKind.MEDIATION)
+        .select_related("case__person", "case__handler")
+        .order_by("case__opened_on")
+    )
+    return [(m, (on - m.case.opened_on).days) for m in rows]
+
+
+# ---------------------------------------------------------------- the case section
+
+
+@dataclass
+class CaseInsatsPanel:
+    case: Case
+    code: str
+    community_service: CommunityServiceOrder | None = None
+    performed_hours: Decimal = Decimal("0")
+    mediation: Mediation | None = None
+    mediation_waiting: int | None = None
+    mediation_problems: list[str] = field(default_factory=list)
+    victim_support: VictimSupport | None = None
+    contacts: int = 0
+    skk: SkkAssignment | None = None
+    aslan: list[AslanParticipant] = field(default_factory=list)
+    assessments: list[DefectorAssessment] = field(default_factory=list)
+    routing: Routing | None = None
+    purchases: list[PurchasedService] = field(default_factory=list)
+    purchases_total: Decimal = Decimal("0")
+    purchases_per_year: list[dict] = field(default_factory=list)
+    plans: list[PlanState] = field(default_factory=list)
+    disclosures: list = field(default_factory=list)
+
+
+def case_insats_panel(*, case: Case, on: datetime.date | None = None) -> CaseInsatsPanel:
+    """Everything the case page shows about the insats, plans and disclosures of a case already fetched
+    through case_get_for_user (no further logging). The number of queries depends on the insats, not on
+    how many records the case has."""
+    on = on or timezone.localdate()
+    code = case.insats_type.code
+    panel = CaseInsatsPanel(case=case, code=code)
+    if code == "ungdomstjanst":
+        panel.community_service = (
+            CommunityServiceOrder.objects.filter(case=case)
+            .prefetch_related("workplaces", "sessions__workplace")
+            .first()
+        )
+        if panel.community_service:
+            panel.performed_hours = sum((s.hours for s in panel.community_service.sessions.all()), Decimal("0"))
+    elif code == "medling":
+        panel.mediation = (
+            Mediation.objects.filter(case=case)
+            .select_related("mediator")
+            .prefetch_related("parties", "consultations", "meetings")
+            .first()
+        )
+        if panel.mediation:
+            panel.mediation.case = case
+            panel.mediation_waiting = mediation_waiting_days(mediation=panel.mediation, opened_on=case.opened_on, on=on)
+            if not panel.mediation.started_on:
+                panel.mediation_problems = mediation_start_problems(panel.mediation, on)
+        elif case.is_open and (on - case.opened_on).days > settings.MEDIATION_REMINDER_DAYS:
+            panel.mediation_waiting = (on - case.opened_on).days
+    elif code == "stod_brottsutsatta":
+        panel.victim_support = VictimSupport.objects.filter(case=case).first()
+        panel.contacts = JournalEntry.objects.filter(
+            case=case, kind__in=[EntryKind.CONVERSATION, EntryKind.PHONE, EntryKind.MEETING, EntryKind.HOME_VISIT]
+        ).count()
+    elif code == "skk":
+        panel.skk = SkkAssignment.objects.filter(case=case).first()
+    elif code == "aslan":
+        panel.aslan = list(
+            AslanParticipant.objects.filter(case=case)
+            .select_related("group")
+            .prefetch_related("parents", "attendance__meeting")
+        )
+    elif code == "avhopp":
+        panel.assessments = list(DefectorAssessment.objects.filter(case=case).select_related("assessed_by"))
+        if panel.assessments:
+            latest = panel.assessments[0]
+            panel.routing = avhopp_routing(
+                age=case.person.age_on(on), motivated=latest.motivated, threat_level=latest.threat_level
+            )
+        panel.purchases = list(PurchasedService.objects.filter(case=case))
+        panel.purchases_total = sum((p.cost for p in panel.purchases), Decimal("0"))
+        per_year: dict[int, Decimal] = defaultdict(Decimal)
+        for purchase in panel.purchases:
+            per_year[purchase.starts_on.year] += purchase.cost
+        panel.purchases_per_year = [{"year": y, "total": t} for y, t in sorted(per_year.items())]
+    panel.plans = plans_for_case(case=case, on=on)
+    panel.disclosures = list(disclosure_list_for_case(case=case))
+    return panel
+
+
+# ---------------------------------------------------------------- unit-level lists
+
+
+def purchased_costs_per_year(*, user: User) -> list[dict]:
+    """Avhopp: purchased insatser summed per year over the cases the user may see (aggregated in SQL)."""
+    return list(
+        PurchasedService.objects.filter(case__in=case_queryset_for_user(user))
+        .annotate(year=ExtractYear("starts_on"))
+        .values("year")
+        .annotate(total=Sum("cost"), services=Count("id"), cases=Count("case", distinct=True))
+        .order_by("-year")
+    )
+
+
+def aslan_groups_for_user(*, user: User) -> QuerySet[AslanGroup]:
+    """ASLAN groups of the user's unit, with participant counts."""
+    if not user.has_perm("cases.view_case"):
+        return AslanGroup.objects.none()
+    return AslanGroup.objects.filter(unit_id=user.unit_id).annotate(
+        participant_count=Count("participants", distinct=True), meeting_count=Count("meetings", distinct=True)
+    )
+
+
+def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest | None) -> AslanGroup:
+    """One ASLAN group of the user's unit (else 404); the children listed are access-logged as a list."""
+    group = aslan_groups_for_user(user=user).filter(pk=group_id).first()
+    if group is None:
+        raise Http404
+    participants = list(
+        AslanParticipant.objects.filter(group=group, case__in=case_queryset_for_user(user))
+        .select_related("case__person", "case__insats_type")
+        .prefetch_related("parents")
+    )
+    case_list_log(user=user, cases=[p.case for p in participants], request=request, what="aslan_group")
+    group.visible_participants = participants
+    group.meeting_list = list(group.meetings.prefetch_related("attendance").order_by("held_on"))
+    return group
+
+
+def aslan_cases_available(*, user: User, group: AslanGroup) -> QuerySet[Case]:
+    """Open ASLAN cases of the group's unit not yet in the group (for the add form; names shown masked)."""
+    return (
+        case_queryset_for_user(user)
+        .filter(insats_type__code="aslan", unit_id=group.unit_id, closed_on__isnull=True)
+        .exclude(Exists(AslanParticipant.objects.filter(group=group, case_id=OuterRef("pk"))))
+        .select_related("person")
+    )
+
+
+def field_shifts_for_user(*, user: User, since: datetime.date | None = None) -> QuerySet[FieldShift]:
+    """Field shifts of the user's unit (no personal data about youths)."""
+    if not user.has_perm("interventions.view_fieldshift"):
+        return FieldShift.objects.none()
+    rows = FieldShift.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("staff")
+    if since:
+        rows = rows.filter(worked_on__gte=since)
+    return rows
+
+
+def field_totals(*, user: User, year: int) -> dict:
+    return (
+        field_shifts_for_user(user=user)
+        .filter(worked_on__year=year)
+        .aggregate(shifts=Count("id"), met=Sum("youths_met"), talked=Sum("youths_talked"))
+    )
+
+
+def polare_roster_for_user(*, user: User) -> QuerySet[Polare]:
+    """Polare of the user's unit with nights and fees summed (in SQL)."""
+    if not user.has_perm("interventions.view_polare"):
+        return Polare.objects.none()
+    return (
+        Polare.objects.filter(unit_id=user.unit_id)
+        .annotate(nights_count=Count("nights"), fees_total=Sum("nights__fee"))
+        .order_by("-active", "name")
+    )
+
+
+def polare_nights_for_user(*, user: User, since: datetime.date):
+    return PolareNight.objects.filter(
+        polare__in=polare_roster_for_user(user=user), worked_on__gte=since
+    ).select_related("polare")
+
+
+def area_efforts_for_user(*, user: User) -> QuerySet[AreaEffort]:
+    if not user.has_perm("interventions.view_areaeffort"):
+        return AreaEffort.objects.none()
+    return AreaEffort.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("extensions")
+
+
+def insats_cases_for_user(*, user: User, code: str) -> QuerySet[Case]:
+    """Visible open cases of one insats (used to pick a case)."""
+    return case_queryset_for_user(user).filter(insats_type__code=code, closed_on__isnull=True).select_related("person")
+
+
+def plans_flag_scan(*, on: datetime.date) -> tuple[set, set]:
+    """For the daily job: ids of all plans on open cases and of those lacking needed consent today."""
+    plans = list(Plan.objects.filter(case__closed_on__isnull=True).select_related("case__person"))
+    states = plan_states(plans=plans, on=on)
+    return {s.plan.pk for s in states if s.flagged}, {p.pk for p in plans}

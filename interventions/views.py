@@ -1,0 +1,896 @@
+"""HTML views for insatser, plans and field work: parse input, call one selector and/or service, render.
+
+Every view declares its access policy. Cases and people are reached only through selectors that apply
+permissions (404 when not visible) and write the access log. Each form posts to one action; a service's
+ValidationError goes back onto the form's fields (Swedish), the page is shown again with status 400.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases.identity import search_forms
+from cases.models import Case, Custodian
+from cases.selectors import person_find_by_id_number
+from cases.services import CustodianData
+from consent import services as consent_services
+from core.policy import access_policy
+from interventions import forms, selectors, services
+from interventions.models import (
+    CommunityServiceOrder,
+    Mediation,
+    Plan,
+)
+from interventions.pdf import pdf_response
+
+# ---------------------------------------------------------------- helpers
+
+
+def attach_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _require(user, perm: str) -> None:
+    # A visible case but an action the role may not take: answer like an unknown URL (deny by default).
+    if not user.has_perm(perm):
+        raise Http404
+
+
+def _order(case: Case) -> CommunityServiceOrder:
+    order = CommunityServiceOrder.objects.filter(case=case).first()
+    if order is None:
+        raise ValidationError(_("Registrera först domen/beslutet om ungdomstjänst."))
+    order.case = case
+    return order
+
+
+def _mediation(case: Case) -> Mediation:
+    mediation = Mediation.objects.filter(case=case).first()
+    if mediation is None:
+        raise ValidationError(_("Registrera först uppgifterna om medlingen."))
+    mediation.case = case
+    return mediation
+
+
+def _custodian(case: Case, giver: str) -> Custodian | None:
+    if giver == forms.YOUNG_PERSON:
+        return None
+    custodian = next((c for c in case.person.custodians.all() if str(c.pk) == giver), None)
+    if custodian is None:
+        raise ValidationError({"giver": _("Välj ungdomen eller en av vårdnadshavarna.")})
+    return custodian
+
+
+@dataclass(frozen=True)
+class Action:
+    form: Callable
+    perm: str
+    run: Callable
+    message: str
+    anchor: str
+    insats: str | None = None
+
+
+def _d(form) -> dict:
+    return form.cleaned_data
+
+
+# ---------------------------------------------------------------- case actions
+
+CASE_ACTIONS: dict[str, Action] = {
+    # Ungdomstjänst
+    "ungdomstjanst": Action(
+        form=forms.CommunityServiceForm,
+        perm="interventions.change_communityserviceorder",
+        run=lambda r, case, f: services.community_service_set(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Uppgifterna om ungdomstjänsten är sparade."),
+        anchor="ungdomstjanst",
+        insats="ungdomstjanst",
+    ),
+    "arbetsplats": Action(
+        form=forms.WorkplaceForm,
+        perm="interventions.change_communityserviceorder",
+        run=lambda r, case, f: services.community_service_workplace_add(actor=r.user, order=_order(case), **_d(f)),
+        message=gettext_lazy("Arbetsplatsen är tillagd."),
+        anchor="ungdomstjanst",
+        insats="ungdomstjanst",
+    ),
+    "timmar": Action(
+        form=forms.SessionForm,
+        perm="interventions.change_communityserviceorder",
+        run=lambda r, case, f: services.community_service_session_add(actor=r.user, order=_order(case), **_d(f)),
+        message=gettext_lazy("Timmarna är registrerade."),
+        anchor="ungdomstjanst",
+        insats="ungdomstjanst",
+    ),
+    "ungdomstjanst-avslut": Action(
+        form=forms.CommunityServiceEndForm,
+        perm="interventions.change_communityserviceorder",
+        run=lambda r, case, f: services.community_service_end(actor=r.user, order=_order(case), **_d(f)),
+        message=gettext_lazy("Ungdomstjänsten är avslutad."),
+        anchor="ungdomstjanst",
+        insats="ungdomstjanst",
+    ),
+    # Medling
+    "medling": Action(
+        form=forms.MediationForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_set(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Uppgifterna om medlingen är sparade."),
+        anchor="medling",
+        insats="medling",
+    ),
+    "part": Action(
+        form=forms.PartyForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_party_add(actor=r.user, mediation=_mediation(case), **_d(f)),
+        message=gettext_lazy("Parten är tillagd."),
+        anchor="medling",
+        insats="medling",
+    ),
+    "kontroller": Action(
+        form=forms.ChecksForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_checks_record(actor=r.user, mediation=_mediation(case), **_d(f)),
+        message=gettext_lazy("Kontrollerna enligt 5 § är registrerade."),
+        anchor="medling",
+        insats="medling",
+    ),
+    "medling-start": Action(
+        form=forms.StartForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_start(actor=r.user, mediation=_mediation(case), **_d(f)),
+        message=gettext_lazy("Medlingen är påbörjad."),
+        anchor="medling",
+        insats="medling",
+    ),
+    "samrad": Action(
+        form=forms.ConsultationForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_consultation_add(actor=r.user, mediation=_mediation(case), **_d(f)),
+        message=gettext_lazy("Samrådet är registrerat."),
+        anchor="medling",
+        insats="medling",
+    ),
+    "medlingsmote": Action(
+        form=forms.MediationMeetingForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_meeting_add(actor=r.user, mediation=_mediation(case), **_d(f)),
+        message=gettext_lazy("Mötet är registrerat."),
+        anchor="medling",
+        insats="medling",
+    ),
+    "medling-avslut": Action(
+        form=forms.MediationEndForm,
+        perm="interventions.change_mediation",
+        run=lambda r, case, f: services.mediation_end(actor=r.user, mediation=_mediation(case), **_d(f)),
+        message=gettext_lazy("Medlingen är avslutad."),
+        anchor="medling",
+        insats="medling",
+    ),
+    # Stöd, SKK, Avhopp
+    "stod": Action(
+        form=forms.VictimSupportForm,
+        perm="interventions.change_victimsupport",
+        run=lambda r, case, f: services.victim_support_set(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Uppgifterna är sparade."),
+        anchor="stod",
+        insats="stod_brottsutsatta",
+    ),
+    "skk": Action(
+        form=forms.SkkForm,
+        perm="interventions.change_skkassignment",
+        run=lambda r, case, f: services.skk_set(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Uppgifterna om kontaktpersonen är sparade."),
+        anchor="skk",
+        insats="skk",
+    ),
+    "hotbild": Action(
+        form=forms.DefectorAssessmentForm,
+        perm="interventions.add_defectorassessment",
+        run=lambda r, case, f: services.defector_assess(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Bedömningen är registrerad."),
+        anchor="avhopp",
+        insats="avhopp",
+    ),
+    "kopt-insats": Action(
+        form=forms.PurchaseForm,
+        perm="interventions.add_purchasedservice",
+        run=lambda r, case, f: services.purchased_service_add(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Den köpta insatsen är registrerad."),
+        anchor="avhopp",
+        insats="avhopp",
+    ),
+    # Every case: plans, consent and disclosures
+    "plan": Action(
+        form=lambda data, case, user: forms.PlanCreateForm(data, case=case, user=user),
+        perm="interventions.add_plan",
+        run=lambda r, case, f: services.plan_create(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Genomförandeplanen är skapad."),
+        anchor="planer",
+    ),
+    "samtycke": Action(
+        form=forms.ConsentRecordForm,
+        perm="consent.add_consent",
+        run=lambda r, case, f: consent_services.consent_record(
+            actor=r.user,
+            person=case.person,
+            custodian=_custodian(case, _d(f)["giver"]),
+            actors=list(_d(f)["actors"]),
+            given_on=_d(f)["given_on"],
+            form=_d(f)["form"],
+            valid_until=_d(f)["valid_until"],
+            note=_d(f)["note"],
+        ),
+        message=gettext_lazy("Samtycket är registrerat."),
+        anchor="samtycke",
+    ),
+    "aterkalla": Action(
+        form=forms.ConsentRevokeForm,
+        perm="consent.add_consentrevocation",
+        run=lambda r, case, f: consent_services.consent_revoke(actor=r.user, **_d(f)),
+        message=gettext_lazy("Samtycket är återkallat från och med det angivna datumet."),
+        anchor="samtycke",
+    ),
+    "utlamnande": Action(
+        form=lambda data, case, user: forms.DisclosureForm(data, case=case, user=user),
+        perm="consent.add_disclosure",
+        run=lambda r, case, f: consent_services.disclosure_record(actor=r.user, person=case.person, case=case, **_d(f)),
+        message=gettext_lazy("Utlämnandet är registrerat."),
+        anchor="utlamnanden",
+    ),
+}
+
+# Heading and button text of each form (case page and plan page).
+FORM_TEXT = {
+    "ungdomstjanst": (gettext_lazy("Dom och handledare"), gettext_lazy("Spara")),
+    "arbetsplats": (gettext_lazy("Lägg till arbetsplats"), gettext_lazy("Lägg till arbetsplats")),
+    "timmar": (gettext_lazy("Registrera utförda timmar"), gettext_lazy("Registrera timmar")),
+    "ungdomstjanst-avslut": (gettext_lazy("Avsluta ungdomstjänsten"), gettext_lazy("Avsluta")),
+    "medling": (gettext_lazy("Uppgifter om medlingen"), gettext_lazy("Spara")),
+    "part": (gettext_lazy("Lägg till part"), gettext_lazy("Lägg till part")),
+    "kontroller": (gettext_lazy("Kontroller enligt 5 § lagen om medling"), gettext_lazy("Spara kontrollerna")),
+    "medling-start": (gettext_lazy("Påbörja medlingen"), gettext_lazy("Påbörja medling")),
+    "samrad": (gettext_lazy("Samråd med förundersökningsledaren"), gettext_lazy("Registrera samråd")),
+    "medlingsmote": (gettext_lazy("Registrera möte"), gettext_lazy("Registrera möte")),
+    "medling-avslut": (gettext_lazy("Avsluta medlingen"), gettext_lazy("Avsluta medlingen")),
+    "stod": (gettext_lazy("Brottet"), gettext_lazy("Spara")),
+    "skk": (gettext_lazy("Kontaktperson"), gettext_lazy("Spara")),
+    "hotbild": (gettext_lazy("Ny bedömning av hotbild och motivation"), gettext_lazy("Registrera bedömning")),
+    "kopt-insats": (gettext_lazy("Registrera köpt insats"), gettext_lazy("Registrera köpt insats")),
+    "plan": (gettext_lazy("Ny genomförandeplan"), gettext_lazy("Skapa plan")),
+    "samtycke": (gettext_lazy("Registrera samtycke"), gettext_lazy("Registrera samtycke")),
+    "aterkalla": (gettext_lazy("Återkalla samtycke"), gettext_lazy("Återkalla samtycket")),
+    "utlamnande": (gettext_lazy("Registrera utlämnande"), gettext_lazy("Registrera utlämnande")),
+    "andra": (gettext_lazy("Ändra mål och uppföljningssätt"), gettext_lazy("Spara")),
+    "aktor": (gettext_lazy("Lägg till aktör i planen"), gettext_lazy("Lägg till aktör")),
+    "mal": (gettext_lazy("Lägg till mål"), gettext_lazy("Lägg till mål")),
+    "aktivitet": (gettext_lazy("Lägg till aktivitet"), gettext_lazy("Lägg till aktivitet")),
+    "godkannande": (gettext_lazy("Registrera godkännande av planen"), gettext_lazy("Registrera godkännande")),
+    "tranare": (gettext_lazy("Personlig tränare"), gettext_lazy("Spara")),
+    "uppfoljning-planera": (gettext_lazy("Planera uppföljning"), gettext_lazy("Planera uppföljning")),
+    "uppfoljning": (gettext_lazy("Registrera genomförd uppföljning"), gettext_lazy("Registrera uppföljning")),
+    "revidera": (gettext_lazy("Revidera planen (ny version)"), gettext_lazy("Skapa ny version")),
+}
+
+
+@dataclass
+class PageForm:
+    name: str
+    form: object
+    url: str
+    title: str
+    submit: str
+
+
+def _page_forms(forms_by_name: dict, url_name: str, obj_id) -> list[PageForm]:
+    return [
+        PageForm(name, form, reverse(url_name, args=[obj_id, name]), *FORM_TEXT[name])
+        for name, form in forms_by_name.items()
+    ]
+
+
+SECTION_FORMS = {
+    "ungdomstjanst": ["ungdomstjanst", "arbetsplats", "timmar", "ungdomstjanst-avslut"],
+    "medling": ["medling", "part", "kontroller", "medling-start", "samrad", "medlingsmote", "medling-avslut"],
+    "stod_brottsutsatta": ["stod"],
+    "skk": ["skk"],
+    "avhopp": ["hotbild", "kopt-insats"],
+}
+COMMON_FORMS = ["plan", "samtycke", "aterkalla", "utlamnande"]
+
+
+def _make_form(name: str, case: Case, user, data=None):
+    spec = CASE_ACTIONS[name]
+    if isinstance(spec.form, type):
+        return spec.form(data, case=case)
+    return spec.form(data, case, user)  # forms that also need the user (defaults such as "me")
+
+
+def _initial_for(name: str, panel) -> dict:
+    """Current values for the forms that edit a one-to-one record."""
+    if name == "ungdomstjanst" and panel.community_service:
+        o = panel.community_service
+        return {f: getattr(o, f) for f in forms.CommunityServiceForm.base_fields}
+    if name == "medling" and panel.mediation:
+        m = panel.mediation
+        return {
+            **{f: getattr(m, f) for f in ("offence", "offence_on", "police_reference", "prosecutor")},
+            "mediator": m.mediator_id,
+        }
+    if name == "kontroller" and panel.mediation:
+        return {f: getattr(panel.mediation, f) for f in forms.ChecksForm.base_fields if f != "recorded_on"}
+    if name == "stod" and panel.victim_support:
+        return {f: getattr(panel.victim_support, f) for f in forms.VictimSupportForm.base_fields}
+    if name == "skk" and panel.skk:
+        return {f: getattr(panel.skk, f) for f in forms.SkkForm.base_fields}
+    return {}
+
+
+def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, status: int = 200):
+    panel = selectors.case_insats_panel(case=case)
+    page_forms = {}
+    if case.is_open:
+        for name in SECTION_FORMS.get(panel.code, []) + COMMON_FORMS:
+            if not request.user.has_perm(CASE_ACTIONS[name].perm):
+                continue
+            if bound and name in bound:
+                page_forms[name] = bound[name]
+            else:
+                form = _make_form(name, case, request.user)
+                for key, value in _initial_for(name, panel).items():
+                    form.fields[key].initial = value
+                page_forms[name] = form
+    return render(
+        request,
+        "interventions/case_page.html",
+        {
+            "case": case,
+            "person": case.person,
+            "panel": panel,
+            "insats_forms": _page_forms(
+                {k: v for k, v in page_forms.items() if k not in COMMON_FORMS}, "interventions:case_action", case.pk
+            ),
+            "common_forms": _page_forms(
+                {k: v for k, v in page_forms.items() if k in COMMON_FORMS}, "interventions:case_action", case.pk
+            ),
+        },
+        status=status,
+    )
+
+
+@access_policy("case")
+@login_required
+def case_insats(request, case_id):
+    """The insats page of a case: details of its insats, plans, consent and disclosures, with the forms."""
+    case = selectors.case_for_insats(user=request.user, case_id=case_id, request=request, what="insats_page")
+    return _case_page(request, case)
+
+
+@access_policy("case")
+@login_required
+@require_POST
+def case_action(request, case_id, action):
+    """One form on the insats page: validate, call its service, show errors on the fields or redirect."""
+    spec = CASE_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    case = selectors.case_for_insats(user=request.user, case_id=case_id, request=request, what=f"insats_{action}")
+    _require(request.user, spec.perm)
+    if spec.insats and case.insats_type.code != spec.insats:
+        raise Http404
+    form = _make_form(action, case, request.user, request.POST)
+    if form.is_valid():
+        try:
+            result = spec.run(request, case, form)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, spec.message)
+            if action == "plan":
+                return redirect("interventions:plan", plan_id=result.pk)
+            return redirect(reverse("interventions:case", args=[case.pk]) + f"#{spec.anchor}")
+    return _case_page(request, case, bound={action: form}, status=400)
+
+
+# ---------------------------------------------------------------- plans
+
+PLAN_ACTIONS: dict[str, Action] = {
+    "andra": Action(
+        form=forms.PlanEditForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_update(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Planen är uppdaterad."),
+        anchor="plan",
+    ),
+    "aktor": Action(
+        form=forms.ParticipantForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_participant_add(
+            actor=r.user, plan=plan, actor_obj=_d(f)["actor"], contact=_d(f)["contact"]
+        ),
+        message=gettext_lazy("Aktören ingår nu i planen."),
+        anchor="aktorer",
+    ),
+    "mal": Action(
+        form=forms.GoalForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_goal_add(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Målet är tillagt."),
+        anchor="mal",
+    ),
+    "aktivitet": Action(
+        form=forms.ActivityForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_activity_add(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Aktiviteten är tillagd."),
+        anchor="aktiviteter",
+    ),
+    "godkannande": Action(
+        form=forms.AgreementForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_agreement_record(
+            actor=r.user, plan=plan, custodian=_custodian(plan.case, _d(f)["giver"]), agreed_on=_d(f)["agreed_on"]
+        ),
+        message=gettext_lazy("Godkännandet är registrerat."),
+        anchor="godkannanden",
+    ),
+    "tranare": Action(
+        form=forms.TrainerForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_trainer_assign(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Den personliga tränaren är utsedd."),
+        anchor="plan",
+    ),
+    "uppfoljning-planera": Action(
+        form=forms.FollowUpScheduleForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_follow_up_schedule(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Uppföljningen är inplanerad."),
+        anchor="uppfoljningar",
+    ),
+    "uppfoljning": Action(
+        form=forms.FollowUpRecordForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_follow_up_record(
+            actor=r.user,
+            follow_up=_d(f)["follow_up"],
+            held_on=_d(f)["held_on"],
+            note=_d(f)["note"],
+            attainments=f.attainments(),
+        ),
+        message=gettext_lazy("Uppföljningen är registrerad."),
+        anchor="uppfoljningar",
+    ),
+    "revidera": Action(
+        form=forms.ReviseForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_revise(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("En ny version av planen är skapad. Den tidigare versionen finns kvar att läsa."),
+        anchor="plan",
+    ),
+    "samtycke": Action(
+        form=forms.ConsentRecordForm,
+        perm="consent.add_consent",
+        run=lambda r, plan, f: CASE_ACTIONS["samtycke"].run(r, plan.case, f),
+        message=gettext_lazy("Samtycket är registrerat."),
+        anchor="samtycke",
+    ),
+    "aterkalla": Action(
+        form=forms.ConsentRevokeForm,
+        perm="consent.add_consentrevocation",
+        run=lambda r, plan, f: CASE_ACTIONS["aterkalla"].run(r, plan.case, f),
+        message=gettext_lazy("Samtycket är återkallat från och med det angivna datumet."),
+        anchor="samtycke",
+    ),
+}
+VERSION_FORMS = {"aktivitet", "uppfoljning"}
+
+
+def _plan_form(name: str, plan: Plan, state, data=None):
+    kwargs = {"case": plan.case, "plan": plan}
+    if name in VERSION_FORMS:
+        kwargs["version"] = state.version
+    form = PLAN_ACTIONS[name].form(data, **kwargs)
+    if data is None and name == "andra":
+        form.fields["overall_goal"].initial = state.version.overall_goal
+        form.fields["follow_up_method"].initial = state.version.follow_up_method
+    if data is None and name == "tranare":
+        form.fields["name"].initial = plan.trainer_name
+        form.fields["phone"].initial = plan.trainer_phone
+    return form
+
+
+def _plan_page(request, plan: Plan, *, version_number=None, bound=None, status=200):
+    state = selectors.plan_detail(plan=plan, version_number=version_number)
+    editable = plan.case.is_open and state.version.is_current
+    page_forms = {}
+    if editable:
+        for name, spec in PLAN_ACTIONS.items():
+            if request.user.has_perm(spec.perm):
+                page_forms[name] = (bound or {}).get(name) or _plan_form(name, plan, state)
+    return render(
+        request,
+        "interventions/plan.html",
+        {
+            "plan": plan,
+            "case": plan.case,
+            "person": plan.case.person,
+            "state": state,
+            "version": state.version,
+            "versions": selectors.plan_versions(plan=plan),
+            "forms": _page_forms(page_forms, "interventions:plan_action", plan.pk),
+            "editable": editable,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@access_policy("case")
+@login_required
+def plan_detail(request, plan_id, number=None):
+    """A genomförandeplan (current version, or an earlier one read-only) with its live consent flag."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, request=request)
+    return _plan_page(request, plan, version_number=number)
+
+
+@access_policy("case")
+@login_required
+@require_POST
+def plan_action(request, plan_id, action):
+    spec = PLAN_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, request=request, what=f"plan_{action}")
+    _require(request.user, spec.perm)
+    state = selectors.plan_detail(plan=plan)
+    form = _plan_form(action, plan, state, request.POST)
+    if form.is_valid():
+        try:
+            spec.run(request, plan, form)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, spec.message)
+            return redirect(reverse("interventions:plan", args=[plan.pk]) + f"#{spec.anchor}")
+    return _plan_page(request, plan, bound={action: form}, status=400)
+
+
+@access_policy("case")
+@login_required
+def plan_pdf(request, plan_id):
+    """The plan as a PDF for the young person and the family (plain Swedish, masked identity, no address)."""
+    plan = selectors.plan_get_for_user(
+        user=request.user, plan_id=plan_id, request=request, what="plan_pdf", printing=True
+    )
+    state = selectors.plan_detail(plan=plan)
+    return pdf_response(
+        template="interventions/pdf/plan.html",
+        context={
+            "plan": plan,
+            "case": plan.case,
+            "person": plan.case.person,
+            "state": state,
+            "version": state.version,
+            "today": timezone.localdate(),
+        },
+        filename=f"genomforandeplan-{plan.case.number}.pdf",
+    )
+
+
+@access_policy("case")
+@login_required
+def community_service_pdf(request, case_id):
+    """Report on an ungdomstjänst to åklagare/domstol."""
+    case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what="ungdomstjanst_pdf")
+    panel = selectors.case_insats_panel(case=case)
+    if panel.community_service is None:
+        raise Http404
+    return pdf_response(
+        template="interventions/pdf/community_service.html",
+        context={
+            "case": case,
+            "person": case.person,
+            "panel": panel,
+            "order": panel.community_service,
+            "today": timezone.localdate(),
+            "author": request.user,
+        },
+        filename=f"ungdomstjanst-{case.number}.pdf",
+    )
+
+
+@access_policy("case")
+@login_required
+def mediation_pdf(request, case_id):
+    """Report on a mediation back to åklagaren."""
+    case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what="medling_pdf")
+    panel = selectors.case_insats_panel(case=case)
+    if panel.mediation is None:
+        raise Http404
+    return pdf_response(
+        template="interventions/pdf/mediation.html",
+        context={
+            "case": case,
+            "person": case.person,
+            "panel": panel,
+            "mediation": panel.mediation,
+            "today": timezone.localdate(),
+            "author": request.user,
+        },
+        filename=f"medling-{case.number}.pdf",
+    )
+
+
+# ---------------------------------------------------------------- planning view
+
+
+@access_policy("case")
+@login_required
+def planning(request):
+    """Samordnarens planering: follow-ups due within 14 days and overdue, per samordnare; plans lacking
+    consent; medlingar waiting too long. Only plans on cases the user may see."""
+    _require(request.user, "interventions.view_plan")
+    only_mine = request.GET.get("visa") == "mina"
+    groups, waiting = selectors.planning_for_user(
+        user=request.user, on=timezone.localdate(), request=request, only_mine=only_mine
+    )
+    return render(
+        request,
+        "interventions/planning.html",
+        {"groups": groups, "waiting": waiting, "only_mine": only_mine, "today": timezone.localdate()},
+    )
+
+
+# ---------------------------------------------------------------- stöd: a whole short case in one form
+
+
+@access_policy("person")
+@login_required
+def short_case(request):
+    """Record a whole short support case (register or pick the person, open, 1–2 contacts, close)."""
+    _require(request.user, "cases.add_case")
+    form = forms.ShortCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = None
+            new_person = None
+            if data["existing_number"]:
+                number = search_forms(data["existing_number"])
+                person = number and person_find_by_id_number(user=request.user, id_number=number)
+                if not person:
+                    raise ValidationError(
+                        {"existing_number": _("Ingen ungdom med det numret finns bland dem du har tillgång till.")}
+                    )
+            else:
+                new_person = services.NewPersonData(
+                    id_kind=data["id_kind"],
+                    id_number=data["id_number"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data["birth_date"],
+                    custodians=(CustodianData(name=data["custodian_name"]),) if data["custodian_name"] else (),
+                )
+            contacts = [services.ContactData(data["contact1_on"], data["contact1_kind"], data["contact1_text"])]
+            if data["contact2_on"]:
+                contacts.append(
+                    services.ContactData(data["contact2_on"], data["contact2_kind"] or "samtal", data["contact2_text"])
+                )
+            case = services.victim_support_short_case(
+                actor=request.user,
+                person=person,
+                new_person=new_person,
+                referral_source=data["referral_source"],
+                crime_type=data["crime_type"],
+                crime_on=data["crime_on"],
+                reported_to_police=data["reported_to_police"],
+                contacts=contacts,
+                closed_on=data["closed_on"],
+                closure_note=data["closure_note"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Ärendet %(number)s är registrerat och avslutat.") % {"number": case.number})
+            return redirect("interventions:case", case_id=case.pk)
+    return render(request, "interventions/short_case.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------- avhopp costs
+
+
+@access_policy("case")
+@login_required
+def avhopp_costs(request):
+    """Purchased insatser for avhoppare summed per year over the cases the user may see (no names)."""
+    _require(request.user, "interventions.view_purchasedservice")
+    return render(
+        request, "interventions/avhopp_costs.html", {"rows": selectors.purchased_costs_per_year(user=request.user)}
+    )
+
+
+# ---------------------------------------------------------------- ASLAN
+
+
+@access_policy("case")
+@login_required
+def aslan_groups(request):
+    _require(request.user, "interventions.view_aslangroup")
+    form = forms.AslanGroupForm(request.POST or None)
+    if request.method == "POST":
+        _require(request.user, "interventions.add_aslangroup")
+        if form.is_valid():
+            try:
+                group = services.aslan_group_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Gruppen är skapad."))
+                return redirect("interventions:aslan_group", group_id=group.pk)
+    return render(
+        request,
+        "interventions/aslan_groups.html",
+        {"groups": selectors.aslan_groups_for_user(user=request.user), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@access_policy("case")
+@login_required
+def aslan_group(request, group_id):
+    """An ASLAN group: children (ASLAN cases of the unit) with parents, meetings and attendance."""
+    _require(request.user, "interventions.view_aslangroup")
+    group = selectors.aslan_group_get_for_user(user=request.user, group_id=group_id, request=request)
+    add_form = forms.AslanParticipantForm(
+        request.POST if request.POST.get("form") == "deltagare" else None,
+        cases=selectors.aslan_cases_available(user=request.user, group=group),
+    )
+    meeting_form = forms.AslanMeetingForm(
+        request.POST if request.POST.get("form") == "trff" else None, participants=group.visible_participants
+    )
+    if request.method == "POST":
+        _require(request.user, "interventions.change_aslangroup")
+        try:
+            if request.POST.get("form") == "deltagare" and add_form.is_valid():
+                case = add_form.cleaned_data["case"]
+                services.aslan_participant_add(
+                    actor=request.user, group=group, case=case, parents=list(case.person.custodians.all())
+                )
+                messages.success(request, _("Barnet är tillagt i gruppen."))
+                return redirect("interventions:aslan_group", group_id=group.pk)
+            if request.POST.get("form") == "trff" and meeting_form.is_valid():
+                services.aslan_meeting_record(
+                    actor=request.user,
+                    group=group,
+                    held_on=meeting_form.cleaned_data["held_on"],
+                    topic=meeting_form.cleaned_data["topic"],
+                    attendance=meeting_form.attendance(),
+                )
+                messages.success(request, _("Träffen och närvaron är registrerade."))
+                return redirect("interventions:aslan_group", group_id=group.pk)
+        except ValidationError as error:
+            attach_errors(add_form if request.POST.get("form") == "deltagare" else meeting_form, error)
+    bad = add_form.errors or meeting_form.errors
+    return render(
+        request,
+        "interventions/aslan_group.html",
+        {"group": group, "add_form": add_form, "meeting_form": meeting_form},
+        status=400 if bad else 200,
+    )
+
+
+# ---------------------------------------------------------------- fältverksamhet (no individual cases)
+
+
+@access_policy("authenticated")
+@login_required
+def field_shifts(request):
+    """Shift log of the user's unit: area, staff, youths met and talked with (numbers only)."""
+    _require(request.user, "interventions.view_fieldshift")
+    form = forms.FieldShiftForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        _require(request.user, "interventions.add_fieldshift")
+        if form.is_valid():
+            try:
+                services.field_shift_record(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Fältpasset är registrerat."))
+                return redirect("interventions:field_shifts")
+    today = timezone.localdate()
+    shifts = selectors.field_shifts_for_user(user=request.user)[:50]
+    totals = selectors.field_totals(user=request.user, year=today.year)
+    return render(
+        request,
+        "interventions/field_shifts.html",
+        {"form": form, "shifts": shifts, "totals": totals, "year": today.year},
+        status=400 if form.errors else 200,
+    )
+
+
+@access_policy("authenticated")
+@login_required
+def polare_roster(request):
+    """Polare of the unit, nights on the roster and the fee per night from the fee table."""
+    _require(request.user, "interventions.view_polare")
+    roster = selectors.polare_roster_for_user(user=request.user)
+    which = request.POST.get("form")
+    polare_form = forms.PolareForm(request.POST if which == "polare" else None)
+    night_form = forms.PolareNightForm(request.POST if which == "kvall" else None, polare_queryset=roster)
+    if request.method == "POST":
+        _require(request.user, "interventions.change_polare")
+        form = polare_form if which == "polare" else night_form
+        if form.is_valid():
+            try:
+                if which == "polare":
+                    services.polare_add(actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("Polaren är tillagd."))
+                else:
+                    night = services.polare_night_book(actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("Kvällen är schemalagd. Arvode: %(fee)s kr.") % {"fee": night.fee})
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                return redirect("interventions:polare")
+    since = timezone.localdate().replace(day=1)
+    return render(
+        request,
+        "interventions/polare.html",
+        {
+            "roster": roster,
+            "nights": selectors.polare_nights_for_user(user=request.user, since=since),
+            "since": since,
+            "polare_form": polare_form,
+            "night_form": night_form,
+        },
+        status=400 if (polare_form.errors or night_form.errors) else 200,
+    )
+
+
+@access_policy("authenticated")
+@login_required
+def area_efforts(request):
+    """Områdesinsatser of the unit: start one (1–12 weeks) or extend a running one."""
+    _require(request.user, "interventions.view_areaeffort")
+    which = request.POST.get("form")
+    start_form = forms.AreaEffortForm(request.POST if which == "ny" else None)
+    efforts = selectors.area_efforts_for_user(user=request.user)
+    extend_form = forms.area_effort_extend_form(request.POST if which == "forlang" else None, efforts=efforts)
+    if request.method == "POST":
+        _require(request.user, "interventions.change_areaeffort")
+        form = start_form if which == "ny" else extend_form
+        if form.is_valid():
+            try:
+                if which == "ny":
+                    services.area_effort_start(actor=request.user, **form.cleaned_data)
+                else:
+                    services.area_effort_extend(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Områdesinsatsen är sparad."))
+                return redirect("interventions:area_efforts")
+    return render(
+        request,
+        "interventions/area_efforts.html",
+        {"efforts": efforts, "start_form": start_form, "extend_form": extend_form, "today": timezone.localdate()},
+        status=400 if (start_form.errors or extend_form.errors) else 200,
+    )
