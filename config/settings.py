@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("RETENTION_HOUR", 3), minute=15),
         "kwargs": {"limit": env_int("RETENTION_RUN_LIMIT", 20000)},
     },
+    # Follow-up: the draft for each half-year on the first day after it ends (reporting.tasks; idempotent).
+    "reporting-half-year-drafts": {
+        "task": "reporting.tasks.report_half_year_drafts",
+        "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=2, minute=30),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
