@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "axes",
     "core",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "interventions",
     "reporting",
     "jobs",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -217,11 +219,26 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # api/: one JSON error shape for every 4xx ({"error": {"code", "message", "fields"}}), 409 on edit conflicts
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# Requests per client (token, user or IP) for the API; a token may carry its own rate.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ungdomsinsats API",
+    "DESCRIPTION": (
+        "Läs-API för statistik (aggregerat, små tal dolda) och för behöriga integrationer på ärendenivå. "
+        "Autentisering med API-nyckel (Authorization: Bearer <nyckel>) eller inloggad session. "
+        "Fel har alltid formen {\"error\": {\"code\", \"message\", \"fields\"}}."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 GUARDIAN_RAISE_403 = False

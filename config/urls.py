@@ -9,6 +9,7 @@ urlpatterns = [
     path("insatser/", include("interventions.urls")),
     path("uppfoljning/", include("reporting.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

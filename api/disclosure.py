@@ -1,0 +1,289 @@
+"""Secondary suppression for the statistics API (the rule is described in README "Statistik via API").
+
+Primary rule (reporting.suppression): a count of 1–4 is never published.
+
+Secondary rule, applied to one *cube*: one measure, one scope, one calendar year, the period tree
+(year → half-years → quarters → months; for a stock measure only the month ends) crossed with the values
+of at most one dimension plus their total. Every number the API can publish for that measure, scope and
+year is a cell of this cube, whatever period granularity or dimension a request asks for, and the cube's
+suppression pattern is computed from the data alone, never from the request. So two requests see the
+same decision for the same number.
+
+A suppressed cell must not be recoverable from the published ones. The published cells are linked by
+additive relations: a parent period is the sum of its child periods, a total is the sum of the dimension's
+values. For every suppressed cell the engine keeps a *certificate*: a change of +1/−1 on suppressed cells
+only that leaves every relation balanced (and never takes a count below zero on the −1 side). Another
+data set that differs exactly by that change publishes the very same numbers, so no combination of
+published numbers — totals minus visible cells, coarser minus finer periods, two requests whose filters
+differ by one person — determines the suppressed cell. Certificates are built from three patterns:
+
+- *vertical pair* (the total column alone): −1 on the cell, +1 on a sibling period, each carried down to
+  one month so the finer periods stay balanced;
+- *rectangle* (a dimension value): −1 on the cell and on the same value in a sibling period's other
+  value, +1 on the two opposite corners, again carried down to months;
+- *column pair up to the year* (for a year cell, or when cheaper): −1 on the value and +1 on another value
+  in the same period, carried up to the year (whose parent is never published) and down to one month.
+
+The total column is decided first (it is shared by every dimension) and each of its certificates is
+extended into the dimension's columns, so the certificates hold in all published tables at once.
+Finally, in every relation whose parent is shown, the suppressed children together must not sum to 1–4
+(that sum would itself be a small published count); otherwise one more child is suppressed (with its
+own certificate). The engine prefers patterns that suppress the fewest new cells.
+
+Limits of the model: measures are protected one by one (stock and flows are linked by open(end) =
+open(start) + new − closed, which is not protected), and different scopes (municipality, provider, the
+unit of an agreement) are separate cubes.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reporting.suppression import is_suppressed
+
+TOTAL = "__total__"
+THRESHOLD = 5
+
+Cell = tuple[str, str]  # (period node, column)
+
+
+@dataclass
+class PeriodTree:
+    """Period nodes with parent/children; leaves are months. A stock measure has only leaves (no sums)."""
+
+    parent: dict[str, str | None]
+    children: dict[str, list[str]]
+
+    @classmethod
+    def for_year(cls, year: int, additive: bool = True) -> "PeriodTree":
+        months = [f"{year}-{month:02d}" for month in range(1, 13)]
+        if not additive:
+            return cls(parent=dict.fromkeys(months), children={month: [] for month in months})
+        parent: dict[str, str | None] = {str(year): None}
+        children: dict[str, list[str]] = {str(year): [f"{year}-H1", f"{year}-H2"]}
+        for half in (1, 2):
+            half_id = f"{year}-H{half}"
+            parent[half_id] = str(year)
+            children[half_id] = [f"{year}-Q{quarter}" for quarter in (2 * half - 1, 2 * half)]
+            for quarter in (2 * half - 1, 2 * half):
+                quarter_id = f"{year}-Q{quarter}"
+                parent[quarter_id] = half_id
+                children[quarter_id] = months[3 * (quarter - 1) : 3 * quarter]
+                for month in children[quarter_id]:
+                    parent[month] = quarter_id
+                    children[month] = []
+        return cls(parent=parent, children=children)
+
+    @property
+    def nodes(self) -> list[str]:
+        return list(self.parent)
+
+    def leaves_under(self, node: str) -> list[str]:
+        if not self.children[node]:
+            return [node]
+        return [leaf for child in self.children[node] for leaf in self.leaves_under(child)]
+
+    def path_down(self, node: str, leaf: str) -> list[str]:
+        """node, …, leaf (leaf must lie under node)."""
+        path = [leaf]
+        while path[-1] != node:
+            path.append(self.parent[path[-1]])
+        return path[::-1]
+
+    def root_of(self, node: str) -> str:
+        while self.parent[node] is not None:
+            node = self.parent[node]
+        return node
+
+    def siblings(self, node: str) -> list[str]:
+        parent = self.parent[node]
+        return [] if parent is None else [other for other in self.children[parent] if other != node]
+
+    def relations(self) -> Iterable[tuple[str, list[str]]]:
+        for node, kids in self.children.items():
+            if kids:
+                yield node, kids
+
+
+@dataclass
+class Pattern:
+    minus: list[Cell]
+    plus: list[Cell]
+    # for a total-column pattern: the months its two chains end in (the dimension stage extends them)
+    minus_chain: list[str] = field(default_factory=list)
+    plus_chain: list[str] = field(default_factory=list)
+
+
+class Protector:
+    """Decides which cells of one cube are suppressed. `counts[(node, column)]` are exact counts (cases);
+    `persons` optionally the distinct persons per cell (a cell with 1–4 persons is primary too)."""
+
+    def __init__(
+        self,
+        tree: PeriodTree,
+        columns: Sequence[str],
+        counts: dict[Cell, int],
+        persons: dict[Cell, int] | None = None,
+        frozen: dict[Cell, bool] | None = None,
+        total_patterns: Sequence[Pattern] = (),
+    ):
+        self.tree = tree
+        self.columns = list(columns)  # value columns of this stage ([TOTAL] for the total stage)
+        self.counts = counts
+        self.persons = persons or {}
+        self.frozen = frozen or {}  # decided cells of an earlier stage: cell -> suppressed
+        self.total_patterns = list(total_patterns)
+        self.suppressed: set[Cell] = {cell for cell, hidden in self.frozen.items() if hidden}
+        self.certified: set[Cell] = set()
+        self.patterns: list[Pattern] = []
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def count(self, cell: Cell) -> int:
+        return self.counts.get(cell, 0)
+
+    def is_primary(self, cell: Cell) -> bool:
+        return is_suppressed(self.count(cell)) or is_suppressed(self.persons.get(cell))
+
+    def _cost(self, cells: Iterable[Cell]) -> tuple[int, int]:
+        new = [cell for cell in set(cells) if cell not in self.suppressed]
+        return len(new), sum(self.count(cell) for cell in new)
+
+    def _apply(self, pattern: Pattern) -> None:
+        cells = [*pattern.minus, *pattern.plus]
+        self.suppressed.update(cells)
+        self.certified.update(cells)
+        self.patterns.append(pattern)
+
+    def _chain(self, node: str, leaf: str, column: str) -> list[Cell]:
+        return [(step, column) for step in self.tree.path_down(node, leaf)]
+
+    def _best_leaf(self, node: str, minus_col: str | None, plus_col: str | None, need: str | None):
+        """The month under `node` whose chain in the given columns adds the fewest new suppressions.
+        `need`: a column whose month cell must be ≥ 1 (it takes the −1)."""
+        best = None
+        for leaf in self.tree.leaves_under(node):
+            if need is not None and self.count((leaf, need)) < 1:
+                continue
+            cells = []
+            for column in (minus_col, plus_col):
+                if column is not None:
+                    cells += self._chain(node, leaf, column)
+            cost = self._cost(cells)
+            if best is None or cost < best[0]:
+                best = (cost, leaf, cells)
+        return best
+
+    # -- candidate patterns -----------------------------------------------------------------------------
+    def _total_candidates(self, cell: Cell):
+        node, column = cell
+        down = self._best_leaf(node, column, None, need=column)
+        if down is None:
+            return
+        for sibling in self.tree.siblings(node):
+            up = self._best_leaf(sibling, None, column, need=None)
+            yield Pattern(minus=down[2], plus=up[2], minus_chain=[down[1]], plus_chain=[up[1]])
+        # carried up to the year, whose own parent is never published
+        root = self.tree.root_of(node)
+        yield Pattern(minus=self._chain(root, down[1], column), plus=[], minus_chain=[down[1]])
+
+    def _value_candidates(self, cell: Cell):
+        node, column = cell
+        root = self.tree.root_of(node)
+        for other in self.columns:
+            if other == column:
+                continue
+            down = self._best_leaf(node, column, other, need=column)
+            if down is None:
+                return
+            # rectangle with a sibling period
+            for sibling in self.tree.siblings(node):
+                up = self._best_leaf(sibling, other, column, need=other)
+                if up is None:
+                    continue
+                minus = self._chain(node, down[1], column) + self._chain(sibling, up[1], other)
+                plus = self._chain(node, down[1], other) + self._chain(sibling, up[1], column)
+                yield Pattern(minus=minus, plus=plus)
+            # column pair carried up to the year
+            leaf = down[1]
+            yield Pattern(minus=self._chain(root, leaf, column), plus=self._chain(root, leaf, other))
+
+    def _protect(self, cell: Cell) -> None:
+        candidates = self._total_candidates(cell) if cell[1] == TOTAL else self._value_candidates(cell)
+        best = None
+        for pattern in candidates:
+            cost = self._cost([*pattern.minus, *pattern.plus])
+            if best is None or cost < best[0]:
+                best = (cost, pattern)
+        if best is not None:
+            self._apply(best[1])
+        else:
+            # no pattern (a single value column): the cell equals the total and is protected with it
+            self.suppressed.add(cell)
+
+    def _extend(self, pattern: Pattern) -> None:
+        """Carry a total-column certificate into this stage's value columns."""
+        minus_leaf = pattern.minus_chain[0]
+        start = pattern.minus[0][0]
+        best = None
+        for column in self.columns:
+            if self.count((minus_leaf, column)) < 1:
+                continue
+            cells = self._chain(start, minus_leaf, column)
+            plus = []
+            if pattern.plus_chain:
+                plus = self._chain(pattern.plus[0][0], pattern.plus_chain[0], column)
+            cost = self._cost(cells + plus)
+            if best is None or cost < best[0]:
+                best = (cost, Pattern(minus=cells, plus=plus))
+        if best is not None:
+            self._apply(best[1])
+
+    # -- the run ------------------------------------------------------------------------------------------
+    def _relations(self) -> Iterable[tuple[Cell, list[Cell]]]:
+        columns = self.columns
+        for node, kids in self.tree.relations():
+            for column in columns:
+                yield (node, column), [(kid, column) for kid in kids]
+        if columns != [TOTAL]:
+            for node in self.tree.nodes:
+                yield (node, TOTAL), [(node, column) for column in columns]
+
+    def run(self) -> set[Cell]:
+        for pattern in self.total_patterns:
+            self._extend(pattern)
+        cells = [(node, column) for node in self.tree.nodes for column in self.columns]
+        # months first: their patterns are the smallest and often cover the coarser cells
+        depth = {node: len(self.tree.path_down(self.tree.root_of(node), node)) for node in self.tree.nodes}
+        for cell in sorted(cells, key=lambda c: (-depth[c[0]], self.count(c))):
+            if self.is_primary(cell) and cell not in self.certified:
+                self._protect(cell)
+        changed = True
+        while changed:
+            changed = False
+            for parent, kids in self._relations():
+                if parent in self.suppressed:
+                    continue
+                hidden = sum(self.count(kid) for kid in kids if kid in self.suppressed)
+                if 0 < hidden < THRESHOLD:
+                    visible = [kid for kid in kids if kid not in self.suppressed and kid not in self.frozen]
+                    visible = [kid for kid in visible if self.count(kid) > 0] or visible
+                    if not visible:
+                        continue
+                    self._protect(min(visible, key=self.count))
+                    changed = True
+        return self.suppressed
+
+
+def protect_cube(
+    tree: PeriodTree,
+    columns: Sequence[str],
+    counts: dict[Cell, int],
+    persons: dict[Cell, int] | None = None,
+) -> set[Cell]:
+    """Suppressed cells of a cube: the total column first, then the value columns (if any)."""
+    total_stage = Protector(tree, [TOTAL], counts, persons)
+    total_hidden = total_stage.run()
+    if not columns:
+        return total_hidden
+    frozen = {(node, TOTAL): (node, TOTAL) in total_hidden for node in tree.nodes}
+    value_stage = Protector(tree, columns, counts, persons, frozen=frozen, total_patterns=total_stage.patterns)
+    return value_stage.run()

@@ -1,0 +1,62 @@
+"""OpenAPI description: the token security scheme, the shared error shape on every operation, and the
+view base classes' schema class."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Maskinläsbar kod, t.ex. not_found, invalid, throttled."))
+    message = serializers.CharField(help_text=_("Förklaring på svenska."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Fel per parameter eller fält (bara vid valideringsfel)."),
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    "400": _("Ogiltiga parametrar (se error.fields)."),
+    "401": _("Inloggning eller API-nyckel saknas eller är ogiltig."),
+    "403": _("Anroparen saknar behörighet till denna del av API:t."),
+    "404": _("Finns inte eller är inte synligt för anroparen."),
+    "406": _("Efterfrågat svarsformat stöds inte."),
+    "429": _("För många anrop; se Retry-After."),
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """Adds the error responses every API operation can give, in the one error shape."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = getattr(self.view, "error_codes", ("400", "401", "403", "404", "406", "429"))
+        for code in codes:
+            responses.setdefault(
+                code,
+                self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[code])), code
+                ),
+            )
+        return responses
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "ui_<prefix>.<hemlighet>",
+            "description": str(
+                _("API-nyckel som en administratör har skapat. Skicka den som Authorization: Bearer <nyckel>.")
+            ),
+        }

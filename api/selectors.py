@@ -1,0 +1,280 @@
+"""Statistics reads for the API: cubes of suppressed counts built on reporting.figures.case_counts.
+
+Nothing here returns personal data: only counts per period and group, with the API's suppression
+(api.disclosure) applied. Counts are cases (ärenden), as in the nämnd's follow-up.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db.models import Max, Q
+
+from api.disclosure import TOTAL, PeriodTree, protect_cube
+from cases.identity import Gender
+from cases.models import Basis, Case, InsatsType
+from core.models import District, Provider, Unit
+from reporting import figures
+from reporting.figures import AGE_BANDS, UNKNOWN_KEY, Period, Scope, agreed_targets, attainment_status, case_counts
+from reporting.models import Agreement
+from reporting.suppression import SUPPRESSION_THRESHOLD, suppress
+
+MEASURES = {"new": "new", "closed": "closed", "unplanned": "unplanned", "open": "open_at_end"}
+STOCK_MEASURES = {"open"}
+PERIODS = {"month": "month", "quarter": "quarter", "half_year": "half", "year": "year"}
+DIMENSIONS = ("insats", "unit", "district", "age_band", "gender", "basis")
+
+
+def node_of(bucket: Period, level: str) -> str:
+    year, month = bucket.start.year, bucket.start.month
+    if level == "month":
+        return f"{year}-{month:02d}"
+    if level == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    if level == "half":
+        return f"{year}-H{(month - 1) // 6 + 1}"
+    return str(year)
+
+
+def bucket_label(bucket: Period, level: str) -> str:
+    return node_of(bucket, level)
+
+
+def _key(value) -> str:
+    return UNKNOWN_KEY if value in (None, "") else str(value)
+
+
+def _municipality_id(scope: Scope) -> int | None:
+    if scope.municipality_id is not None:
+        return scope.municipality_id
+    if scope.provider_id is not None:
+        return Provider.objects.values_list("municipality_id", flat=True).get(pk=scope.provider_id)
+    return None
+
+
+def dimension_catalogue(dimension: str, scope: Scope) -> dict[str, str]:
+    """Every value of a dimension in the scope (key -> label), so that empty groups show as 0 and the list
+    of groups itself reveals nothing."""
+    if dimension == "insats":
+        return dict(InsatsType.objects.values_list("code", "name"))
+    if dimension == "unit":
+        units = Unit.objects.filter(**_unit_filter(scope))
+        return {str(pk): name for pk, name in units.values_list("pk", "name")}
+    if dimension == "district":
+        municipality = _municipality_id(scope)
+        districts = (
+            District.objects.all() if municipality is None else District.objects.filter(municipality_id=municipality)
+        )
+        return {str(pk): name for pk, name in districts.values_list("pk", "name")} | {UNKNOWN_KEY: "Uppgift saknas"}
+    if dimension == "age_band":
+        return {band[2]: band[2] for band in AGE_BANDS} | {UNKNOWN_KEY: "Uppgift saknas"}
+    if dimension == "gender":
+        return {value: str(label) for value, label in Gender.choices}
+    if dimension == "basis":
+        return {value: str(label) for value, label in Basis.choices}
+    raise ValueError(dimension)
+
+
+def _unit_filter(scope: Scope) -> dict:
+    condition = {}
+    if scope.municipality_id is not None:
+        condition["provider__municipality_id"] = scope.municipality_id
+    if scope.provider_id is not None:
+        condition["provider_id"] = scope.provider_id
+    if scope.unit_id is not None:
+        condition["pk"] = scope.unit_id
+    return condition
+
+
+@dataclass
+class YearCube:
+    year: int
+    measure: str
+    dimension: str | None
+    tree: PeriodTree
+    columns: list[str]
+    labels: dict[str, str]
+    counts: dict
+    suppressed: set
+
+    def cell(self, node: str, column: str) -> dict:
+        hidden = (node, column) in self.suppressed
+        return {"count": None if hidden else self.counts.get((node, column), 0), "suppressed": hidden}
+
+
+def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> YearCube:
+    """All counts of one measure and year for the scope, by every period level (and the dimension), with
+    the suppression pattern decided on the whole cube. 2 queries per period level (1 without dimension)."""
+    period = Period.year(year)
+    stock = measure in STOCK_MEASURES
+    metric = MEASURES[measure]
+    levels = ["month"] if stock else ["month", "quarter", "half", "year"]
+    counts: dict = {}
+    labels: dict[str, str] = dimension_catalogue(dimension, scope) if dimension else {}
+    for level in levels:
+        for row in case_counts(period, scope, bucket=level):
+            counts[(node_of(row.bucket, level), TOTAL)] = getattr(row.counts, metric)
+        if dimension:
+            for row in case_counts(period, scope, group_by=[dimension], bucket=level):
+                key = _key(row.keys[dimension])
+                labels.setdefault(key, row.labels[dimension])
+                counts[(node_of(row.bucket, level), key)] = counts.get((node_of(row.bucket, level), key), 0) + getattr(
+                    row.counts, metric
+                )
+    tree = PeriodTree.for_year(year, additive=not stock)
+    columns = list(labels) if dimension else []
+    suppressed = protect_cube(tree, columns, counts)
+    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed)
+
+
+def statistics_case_counts(*, scope: Scope, measure: str, period: str, year: int, years: int, group_by: str | None):
+    """The time series the counts endpoint returns: buckets of `period` over `years` calendar years ending
+    with `year`, each with the total and (with group_by) one cell per group."""
+    level = PERIODS[period]
+    stock = measure in STOCK_MEASURES
+    buckets = []
+    groups: dict[str, str] = {}
+    for current in range(year - years + 1, year + 1):
+        cube = year_cube(scope, measure, current, group_by)
+        groups.update({key: cube.labels[key] for key in cube.columns})
+        for bucket in Period.year(current).split(level):
+            node = f"{current}-{bucket.end.month:02d}" if stock else node_of(bucket, level)
+            buckets.append(
+                {
+                    "period": bucket_label(bucket, level),
+                    "start": bucket.start.isoformat(),
+                    "end": bucket.end.isoformat(),
+                    "total": cube.cell(node, TOTAL),
+                    "cells": [{"key": key, **cube.cell(node, key)} for key in cube.columns],
+                }
+            )
+    return {
+        "measure": measure,
+        "period": period,
+        "group_by": group_by,
+        "years": list(range(year - years + 1, year + 1)),
+        "scope": {"municipality": scope.municipality_id, "provider": scope.provider_id},
+        "suppression": suppression_note(),
+        "groups": [{"key": key, "label": label} for key, label in groups.items()],
+        "buckets": buckets,
+    }
+
+
+def suppression_note() -> dict:
+    return {
+        "threshold": SUPPRESSION_THRESHOLD,
+        "rule": (
+            "Antal 1–4 visas inte (count = null, suppressed = true). Därtill döljs fler celler så att ingen dold "
+            "cell kan räknas fram ur summor, andra perioder eller andra frågor (sekundär undertryckning)."
+        ),
+    }
+
+
+def statistics_agreements(*, scope: Scope, year: int, half: int | None):
+    """Agreement attainment: each agreement in the scope that covers the period, per insats the agreed yearly
+    range, the range pro-rated to the period and the new cases (from the same suppressed cubes)."""
+    period = Period.half_year(year, half) if half else Period.year(year)
+    node = f"{year}-H{half}" if half else str(year)
+    agreements = (
+        Agreement.objects.filter(scope.q("unit") if scope.unit_id else _agreement_scope(scope))
+        .filter(starts_on__lte=period.end, ends_on__gte=period.start)
+        .select_related("provider", "unit")
+        .order_by("provider__name", "name", "pk")
+    )
+    result = []
+    cubes: dict = {}
+    for agreement in agreements:  # agreements of one scope: a handful of rows
+        agreement_scope = Scope(provider_id=agreement.provider_id, unit_id=agreement.unit_id)
+        if agreement_scope not in cubes:
+            cubes[agreement_scope] = year_cube(agreement_scope, "new", year, "insats")
+        cube = cubes[agreement_scope]
+        rows = []
+        for code, target in agreed_targets(agreement, period).items():
+            cell = cube.cell(node, code)
+            status = (
+                None if cell["suppressed"] else attainment_status(cell["count"], target.target_min, target.target_max)
+            )
+            rows.append(
+                {
+                    "insats": code,
+                    "label": cube.labels.get(code, code),
+                    "agreed_min_per_year": target.min_per_year,
+                    "agreed_max_per_year": target.max_per_year,
+                    "target_min": target.target_min,
+                    "target_max": target.target_max,
+                    "new": cell["count"],
+                    "suppressed": cell["suppressed"],
+                    "status": status,
+                }
+            )
+        result.append(
+            {
+                "id": agreement.pk,
+                "name": agreement.name,
+                "provider": {"id": agreement.provider_id, "name": agreement.provider.name},
+                "unit": {"id": agreement.unit_id, "name": agreement.unit.name} if agreement.unit_id else None,
+                "starts_on": agreement.starts_on.isoformat(),
+                "ends_on": agreement.ends_on.isoformat(),
+                "volumes": rows,
+            }
+        )
+    return {
+        "period": period.as_dict(),
+        "suppression": suppression_note(),
+        "agreements": result,
+    }
+
+
+def _agreement_scope(scope: Scope) -> Q:
+    condition = Q()
+    if scope.municipality_id is not None:
+        condition &= Q(provider__municipality_id=scope.municipality_id)
+    if scope.provider_id is not None:
+        condition &= Q(provider_id=scope.provider_id)
+    return condition
+
+
+def statistics_last_modified(scope: Scope) -> datetime.datetime | None:
+    return scope.filter(Case.objects.all()).aggregate(last=Max("updated_at"))["last"]
+
+
+def etag_for(payload: dict) -> str:
+    return '"' + hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
+
+
+FIELD_FIGURES = ("shifts", "met", "talked", "nights", "efforts")
+
+
+def statistics_field_work(*, scope: Scope, year: int, period: str) -> dict:
+    """Fältverksamhet per bucket: fältpass, ungdomar mötta och samtal med (kontakter, inte personer),
+    polarkvällar, pågående områdesinsatser, and the number of polare who worked (persons: 1–4 hidden).
+    None of these counts identifies a young person; polare are a person count and are suppressed, and as
+    a distinct count per bucket they do not add up across buckets, so no secondary suppression is needed."""
+    level = PERIODS[period]
+    buckets = []
+    available = True
+    for bucket in Period.year(year).split(level):  # at most twelve buckets, three queries each
+        try:
+            figures_now = figures._field_figures(bucket, scope)
+        except figures.EXTRA_ERRORS:
+            available = False
+            break
+        polare = figures_now.get("polare") or 0
+        buckets.append(
+            {
+                "period": bucket_label(bucket, level),
+                "start": bucket.start.isoformat(),
+                "end": bucket.end.isoformat(),
+                **{name: int(figures_now.get(name) or 0) for name in FIELD_FIGURES},
+                "polare": suppress(polare),
+                "polare_suppressed": suppress(polare) is None,
+            }
+        )
+    return {
+        "year": year,
+        "period": period,
+        "available": available,
+        "scope": {"municipality": scope.municipality_id, "provider": scope.provider_id},
+        "buckets": buckets if available else [],
+    }
