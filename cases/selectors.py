@@ -242,3 +242,35 @@ def case_counts_mine(*, user: User) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("insats_type__sort_order")
     )
+
+
+def case_list_for_person(*, user: User, person: Person) -> QuerySet[Case]:
+    """The cases of a person (already fetched via person_get_for_user) that the user may see, newest first."""
+    return (
+        case_queryset_for_user(user)
+        .filter(person=person)
+        .select_related("insats_type", "unit", "handler")
+        .order_by("-opened_on", "-number")
+    )
+
+
+def case_timeline_entries(case: Case) -> list[JournalEntry]:
+    """All entries of a case (fetched via case_get_for_user) in one query, newest first; each entry gets
+    `correction_list` (entries correcting it) and `corrected_entry` filled in from the same list."""
+    entries = list(JournalEntry.objects.filter(case=case).select_related("author").order_by("-occurred_on", "-id"))
+    by_id = {entry.pk: entry for entry in entries}
+    for entry in entries:
+        entry.correction_list = []
+    for entry in entries:
+        entry.corrected_entry = by_id.get(entry.corrects_id)
+        if entry.corrected_entry is not None:
+            entry.corrected_entry.correction_list.append(entry)
+    return entries
+
+
+def journal_entry_get(*, case: Case, entry_id: int) -> JournalEntry:
+    """An entry of a case the caller fetched through case_get_for_user; 404 when it belongs elsewhere."""
+    entry = JournalEntry.objects.filter(case=case, pk=entry_id).select_related("author").first()
+    if entry is None:
+        raise Http404
+    return entry

@@ -195,17 +195,33 @@ def case_open(
     return case
 
 
-def _lock_open_case(case: Case) -> Case:
+def _lock_open_case(case: Case, expected_version: int | None = None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        # Optimistic locking: someone saved the case after this user's form was shown.
+        raise ValidationError(
+            _("Ärendet har ändrats av någon annan medan du arbetade. Ingenting sparades. Läs in sidan igen."),
+            code="conflict",
+        )
     if not locked.is_open:
         raise ValidationError(_("Ärendet är avslutat och kan inte ändras."), code="closed")
     return locked
 
 
 @transaction.atomic
-def case_close(*, actor: User, case: Case, reason: str, closed_on: datetime.date, note: str = "") -> Case:
-    """Close an open case with a reason and a date not before it was opened; it is read-only afterwards."""
-    locked = _lock_open_case(case)
+def case_close(
+    *,
+    actor: User,
+    case: Case,
+    reason: str,
+    closed_on: datetime.date,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Close an open case with a reason and a date not before it was opened; it is read-only afterwards.
+
+    expected_version: the version the user's form showed; a different stored version saves nothing."""
+    locked = _lock_open_case(case, expected_version)
     errors = {}
     if reason not in ClosureReason.values:
         errors["reason"] = _("Ange en avslutsorsak.")
@@ -226,11 +242,11 @@ def case_close(*, actor: User, case: Case, reason: str, closed_on: datetime.date
 
 
 @transaction.atomic
-def case_reassign(*, actor: User, case: Case, handler: User) -> Case:
-    """Give an open case to another handläggare in its unit (enhetschef only)."""
+def case_reassign(*, actor: User, case: Case, handler: User, expected_version: int | None = None) -> Case:
+    """Give an open case to another handläggare in its unit (enhetschef only); see case_close for the version."""
     if not actor.has_perm("cases.reassign_case"):
         raise ValidationError(_("Bara enhetschef kan byta handläggare."), code="forbidden")
-    locked = _lock_open_case(case)
+    locked = _lock_open_case(case, expected_version)
     if handler.unit_id != locked.unit_id:
         raise ValidationError({"handler": _("Handläggaren arbetar inte på ärendets enhet.")})
     locked.handler = handler

@@ -1,3 +1,5 @@
+"""Case-work pages. Public ids only: UUIDs for people and cases, integer ids for entries within a case."""
+
 from django.urls import path
 
 from cases import import_views, views
@@ -7,5 +9,14 @@ urlpatterns = [
     path("import/", import_views.cases_import_page, name="cases_import"),
     path("sok/", views.person_search, name="person_search"),
     path("personer/ny/", views.person_register, name="person_register"),
+    path("personer/<uuid:person_id>/", views.person_detail, name="person_detail"),
+    path("personer/<uuid:person_id>/nytt-arende/", views.case_open, name="case_open"),
     path("arenden/<uuid:case_id>/", views.case_detail, name="case_detail"),
+    path("arenden/<uuid:case_id>/anteckningar/", views.entry_create, name="entry_create"),
+    path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/andra/", views.entry_edit, name="entry_edit"),
+    path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/signera/", views.entry_sign, name="entry_sign"),
+    path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/ta-bort/", views.entry_delete, name="entry_delete"),
+    path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/ratta/", views.entry_correct, name="entry_correct"),
+    path("arenden/<uuid:case_id>/avsluta/", views.case_close, name="case_close"),
+    path("arenden/<uuid:case_id>/handlaggare/", views.case_reassign, name="case_reassign"),
 ]

@@ -1,29 +1,62 @@
 """HTML views for case work (socialsekreterare): parse input, call one selector and/or service, render.
 
 Every view declares its access policy; personal data is read only through cases.selectors, which
-apply permissions (404 for anything not visible) and write the access-log rows.
+apply permissions (404 for anything not visible) and write the access-log rows. Service errors
+(ValidationError keyed by field, Swedish) are attached to the form fields in one place: _attach_errors.
 """
 
+from dataclasses import dataclass, field
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from cases import selectors
+from cases import forms, selectors, services
+from cases.models import Case, Person
+from consent import selectors as consent_selectors
+from consent.models import Actor, Consent
 from core.policy import access_policy
 
 HOME_PAGE_SIZE = 25
 # (sort key, column heading) of Mina ärenden; the keys are selectors.CASE_LIST_ORDERINGS.
 HOME_COLUMNS = [
-    ("number", _("Ärende")),
-    ("person", _("Ungdom")),
-    ("insats", _("Insats")),
-    ("opened", _("Aktualiserat")),
-    ("days", _("Dagar öppet")),
-    ("follow_up", _("Nästa uppföljning")),
+    ("number", gettext_lazy("Ärende")),
+    ("person", gettext_lazy("Ungdom")),
+    ("insats", gettext_lazy("Insats")),
+    ("opened", gettext_lazy("Aktualiserat")),
+    ("days", gettext_lazy("Dagar öppet")),
+    ("follow_up", gettext_lazy("Nästa uppföljning")),
 ]
+CLOSED_MESSAGE = gettext_lazy("Ärendet är avslutat och kan inte ändras.")
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the total it would otherwise COUNT(*) for (Mina ärenden sums its per-insats counts)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Mina ärenden and search ---------------------------------------------------------------------
 
 
 @access_policy("authenticated")
@@ -34,14 +67,14 @@ def home(request):
     if order not in selectors.CASE_LIST_ORDERINGS:
         order = "follow_up"
     descending = request.GET.get("ordning") == "fallande"
+    counts = selectors.case_counts_mine(user=request.user)
     mine = selectors.case_list_mine(user=request.user, order=order, descending=descending)
-    paginator = Paginator(mine, HOME_PAGE_SIZE)
+    paginator = KnownCountPaginator(mine, HOME_PAGE_SIZE, count=sum(row["count"] for row in counts))
     page = paginator.get_page(request.GET.get("sida"))
     cases = selectors.case_list_log(user=request.user, cases=page.object_list, request=request, what="home")
     today = timezone.localdate()
     for case in cases:
         case.days_open = (today - case.opened_on).days
-    counts = selectors.case_counts_mine(user=request.user)
     return render(
         request,
         "cases/home.html",
@@ -61,17 +94,494 @@ def home(request):
 @access_policy("authenticated")
 @login_required
 def person_search(request):
-    return render(request, "cases/search.html", {})
+    """Search by name, personnummer (any common form) or case number; hits are permission-scoped and logged."""
+    form = forms.PersonSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = selectors.person_search(user=request.user, query=form.cleaned_data["q"], request=request)
+    return render(request, "cases/search.html", {"form": form, "results": results})
+
+
+# --- People --------------------------------------------------------------------------------------
 
 
 @access_policy("authenticated")
 @login_required
 def person_register(request):
-    return render(request, "cases/person_form.html", {})
+    """Register a young person with custodians. A number already registered links to that person only
+    when the user may see them; otherwise the message gives no hint that the person exists."""
+    if not request.user.has_perm("cases.add_person"):
+        raise Http404
+    form = forms.PersonRegisterForm(request.POST or None)
+    custodians = forms.CustodianFormSet(request.POST or None, prefix="vh")
+    existing = None
+    if request.method == "POST" and form.is_valid() & custodians.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_register(
+                actor=request.user,
+                id_kind=data["id_kind"],
+                id_number=data["id_number"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                gender=data["gender"] or None,
+                district=data["district"],
+                street_address=data["street_address"],
+                postal_code=data["postal_code"],
+                city=data["city"],
+                protection=data["protection"],
+                custodians=[
+                    services.CustodianData(
+                        **{key: row[key] for key in ("name", "id_number", "relation", "phone", "email")}
+                    )
+                    for row in custodians.cleaned_data
+                    if row.get("name")
+                ],
+            )
+        except services.DuplicatePersonError as error:
+            existing = selectors.person_queryset_for_user(request.user).filter(pk=error.existing_id).first()
+            if existing is None:
+                form.add_error(
+                    "id_number",
+                    _(
+                        "Personen kan inte registreras här. Kontakta din enhetschef eller systemadministratören "
+                        "om du behöver arbeta med personen."
+                    ),
+                )
+            else:
+                form.add_error("id_number", error.messages)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Ungdomen är registrerad."))
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "cases/person_form.html",
+        {"form": form, "custodians": custodians, "existing": existing},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access_policy("person")
+@login_required
+def person_detail(request, person_id):
+    """Person page: identity (masked where protected), custodians, visible cases and consent."""
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
+    cases = list(selectors.case_list_for_person(user=request.user, person=person))
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "age": person.age_on(timezone.localdate()),
+            "cases": cases,
+            "consent_summary": consent_summary(person=person, all_actors=True),
+            "can_open_case": request.user.has_perm("cases.add_case"),
+        },
+    )
+
+
+# --- Consent summary (case page and person page) -------------------------------------------------
+
+
+@dataclass
+class ActorConsent:
+    actor: Actor
+    allowed: bool
+    missing: list[str]
+    covering: list[tuple[str, object]] = field(default_factory=list)  # (who, valid until or None)
+
+
+@dataclass
+class ConsentSummary:
+    actors: list[ActorConsent]
+    valid: list  # consents counting today
+    ended: int  # expired or revoked consents in the history
+    today: object
+    all_consents: list  # the whole history, newest first (timeline events)
+    all_actors: bool  # False: only actors covered by a valid consent are listed
+
+
+def _giver(consent, person: Person) -> str:
+    if consent.custodian_id is None:
+        return _("Ungdomen")
+    if not person.shows_identity:
+        return _("Vårdnadshavare")
+    return _("%(name)s (vårdnadshavare)") % {"name": consent.custodian.name}
+
+
+def _consent_history(person: Person) -> list[Consent]:
+    """consent_history (newest first, custodian and revocation loaded) in one query instead of two: the
+    consent-actor links with their consent joined; each consent gets `actor_list`. Keeps the case page
+    within its query budget."""
+    links = (
+        Consent.actors.through.objects.filter(consent__person=person)
+        .select_related("consent__custodian", "consent__revocation", "actor")
+        .order_by("-consent__given_on", "-consent__recorded_at", "consent_id", "actor__sort_order")
+    )
+    consents: dict[int, Consent] = {}
+    for link in links:
+        consent = consents.setdefault(link.consent_id, link.consent)
+        if not hasattr(consent, "actor_list"):
+            consent.actor_list = []
+        consent.actor_list.append(link.actor)
+    return list(consents.values())
+
+
+def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSummary:
+    """What the person's consents cover today and until when, and whether each actor may receive
+    information (consent.selectors.sharing_decisions decides, in a constant number of queries).
+
+    The case page lists the actors covered by some valid consent (all_actors=False): an actor that needs
+    consent and has none is never allowed under the rule, so the page says so in one line and saves the
+    catalogue query. The person page lists every actor that needs consent."""
+    today = timezone.localdate()
+    history = _consent_history(person)
+    valid, ended = [], 0
+    for consent in history:
+        consent.giver = _giver(consent, person)
+        revoked = getattr(consent, "revocation", None)
+        if revoked and revoked.revoked_on <= today:
+            consent.status = _("Återkallat %(date)s") % {"date": revoked.revoked_on.isoformat()}
+            ended += 1
+        elif consent.valid_until and consent.valid_until < today:
+            consent.status = _("Gick ut %(date)s") % {"date": consent.valid_until.isoformat()}
+            ended += 1
+        elif consent.given_on > today:
+            consent.status = _("Gäller från %(date)s") % {"date": consent.given_on.isoformat()}
+        else:
+            consent.status = _("Gäller")
+            valid.append(consent)
+    if all_actors:
+        actors = list(Actor.objects.filter(needs_consent=True).order_by("sort_order", "name"))
+    else:
+        covered = {actor.pk: actor for consent in valid for actor in consent.actor_list if actor.needs_consent}
+        actors = sorted(covered.values(), key=lambda actor: (actor.sort_order, actor.name))
+    decisions = (
+        consent_selectors.sharing_decisions(pairs=[(person, actor) for actor in actors], on=today) if actors else {}
+    )
+    youth, custodian_generic = _("ungdomen"), _("en vårdnadshavare")
+    rows = []
+    for actor in actors:
+        decision = decisions[(person.pk, actor.pk)]
+        missing = decision.missing
+        if not person.shows_identity:  # custodian names would reveal a protected identity
+            missing = [m if m == youth or m.startswith(_("vårdnadshavare")) else custodian_generic for m in missing]
+        covering = [
+            (consent.giver, consent.valid_until)
+            for consent in valid
+            if any(a.pk == actor.pk for a in consent.actor_list)
+        ]
+        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=missing, covering=covering))
+    return ConsentSummary(
+        actors=rows, valid=valid, ended=ended, today=today, all_consents=history, all_actors=all_actors
+    )
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+
+@access_policy("person")
+@login_required
+def case_open(request, person_id):
+    """Aktualisering: open a case for a visible person; every message in Swedish next to its field."""
+    if not request.user.has_perm("cases.add_case"):
+        raise Http404
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request, what="case_open")
+    form = forms.CaseOpenForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                actor=request.user,
+                person=person,
+                insats_type=data["insats_type"],
+                unit=data["unit"],
+                handler=data["handler"],
+                referral_source=data["referral_source"],
+                basis=data["basis"],
+                opened_on=data["opened_on"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Ärende %(number)s är öppnat.") % {"number": case.number})
+            return redirect("case_detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/case_open.html",
+        {"person": person, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@dataclass
+class TimelineItem:
+    on: object
+    entry: object = None
+    text: str = ""
+
+
+def _timeline(case: Case, entries: list, consents) -> list[TimelineItem]:
+    """Journal entries and the case's own events (opened, closed, consents given/revoked), newest first."""
+    items = [TimelineItem(on=entry.occurred_on, entry=entry) for entry in entries]
+    items.append(TimelineItem(on=case.opened_on, text=_("Ärendet aktualiserades.")))
+    if case.closed_on:
+        items.append(
+            TimelineItem(
+                on=case.closed_on,
+                text=_("Ärendet avslutades: %(reason)s.") % {"reason": case.get_closure_reason_display()},
+            )
+        )
+    for consent in consents:
+        who = _giver(consent, case.person)
+        names = ", ".join(actor.name for actor in consent.actor_list)
+        items.append(
+            TimelineItem(
+                on=consent.given_on,
+                text=_("Samtycke från %(who)s: %(actors)s.") % {"who": who, "actors": names},
+            )
+        )
+        revocation = getattr(consent, "revocation", None)
+        if revocation:
+            items.append(
+                TimelineItem(
+                    on=revocation.revoked_on,
+                    text=_("Samtycke från %(who)s återkallades: %(actors)s.") % {"who": who, "actors": names},
+                )
+            )
+    # newest first; on the same day journal entries come before events (events are day-level facts)
+    items.sort(key=lambda item: (item.on, item.entry is not None), reverse=True)
+    return items
+
+
+def _case_page(request, case: Case, *, entry_form=None, status: int = 200):
+    user = request.user
+    entries = selectors.case_timeline_entries(case)
+    summary = consent_summary(person=case.person)
+    can_write = case.is_open and user.has_perm("cases.add_journalentry")
+    context = {
+        "case": case,
+        "person": case.person,
+        "age": case.person.age_on(timezone.localdate()),
+        "timeline": _timeline(case, entries, summary.all_consents),
+        "consent_summary": summary,
+        "can_write": can_write,
+        "can_close": case.is_open and user.has_perm("cases.change_case"),
+        "can_reassign": case.is_open and user.has_perm("cases.reassign_case"),
+        "entry_form": entry_form or (forms.JournalEntryForm() if can_write else None),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 @access_policy("case")
 @login_required
 def case_detail(request, case_id):
+    """Case page: person summary, facts, consent, interventions, timeline and the actions allowed."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request)
-    return render(request, "cases/case_detail.html", {"case": case})
+    return _case_page(request, case)
+
+
+def _case_for_change(request, case_id) -> Case:
+    """A visible case for a write: not logged as a view (the page shown afterwards is)."""
+    return selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, log=False)
+
+
+@access_policy("case")
+@login_required
+@require_POST
+def entry_create(request, case_id):
+    """Write a journal entry; "Spara och signera" signs it at once."""
+    if not request.user.has_perm("cases.add_journalentry"):
+        raise Http404
+    case = _case_for_change(request, case_id)
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return redirect("case_detail", case_id=case.pk)
+    form = forms.JournalEntryForm(request.POST)
+    if form.is_valid():
+        sign = "signera" in request.POST
+        try:
+            entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **form.cleaned_data)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(
+                request, _("Anteckningen är signerad.") if sign else _("Anteckningen är sparad som utkast.")
+            )
+            return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request)
+    return _case_page(request, case, entry_form=form, status=400)
+
+
+@access_policy("case")
+@login_required
+@require_POST
+def entry_sign(request, case_id, entry_id):
+    """Sign one's own draft; from then on it is locked."""
+    case = _case_for_change(request, case_id)
+    entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
+    try:
+        if not case.is_open:
+            raise ValidationError(CLOSED_MESSAGE)
+        services.journal_entry_sign(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
+    return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+
+
+@access_policy("case")
+@login_required
+@require_POST
+def entry_delete(request, case_id, entry_id):
+    """Remove one's own unsigned draft; signed entries are never deleted (the service refuses)."""
+    case = _case_for_change(request, case_id)
+    entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
+    try:
+        if not case.is_open:
+            raise ValidationError(CLOSED_MESSAGE)
+        services.journal_entry_delete(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Utkastet är borttaget."))
+    return redirect("case_detail", case_id=case.pk)
+
+
+@access_policy("case")
+@login_required
+def entry_edit(request, case_id, entry_id):
+    """Edit one's own unsigned draft. Signed entries are never offered for editing; asking anyway
+    gets the service's refusal and a pointer to "Rätta"."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_edit")
+    entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
+    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return back
+    if entry.is_signed:
+        messages.error(request, _("En signerad anteckning kan inte ändras. Skriv en rättelse i stället."))
+        return back
+    if entry.author_id != request.user.pk:
+        messages.error(request, _("Bara den som skrev anteckningen kan ändra eller signera den."))
+        return back
+    form = forms.JournalEntryEditForm(
+        request.POST or None, initial={"occurred_on": entry.occurred_on, "text": entry.text}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Utkastet är sparat."))
+            return back
+    return render(
+        request,
+        "cases/entry_edit.html",
+        {"case": case, "entry": entry, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access_policy("case")
+@login_required
+def entry_correct(request, case_id, entry_id):
+    """Rätta: a new signed entry linked to a signed one; the original stays visible and unchanged."""
+    if not request.user.has_perm("cases.add_journalentry"):
+        raise Http404
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_correct")
+    entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
+    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return back
+    if not entry.is_signed:
+        messages.error(request, _("En osignerad anteckning ändras direkt; rättelse behövs inte."))
+        return back
+    form = forms.CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.journal_entry_correct(actor=request.user, entry=entry, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Rättelsen är signerad. Den ursprungliga anteckningen finns kvar."))
+            return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{correction.pk}")
+    return render(
+        request,
+        "cases/entry_correct.html",
+        {"case": case, "entry": entry, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access_policy("case")
+@login_required
+def case_close(request, case_id):
+    """Close with reason and date; the form carries the case version (a concurrent change saves nothing)."""
+    if not request.user.has_perm("cases.change_case"):
+        raise Http404
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="case_close")
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return redirect("case_detail", case_id=case.pk)
+    form = forms.CaseCloseForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_close(
+                actor=request.user,
+                case=case,
+                reason=data["reason"],
+                closed_on=data["closed_on"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Ärendet är avslutat."))
+            return redirect("case_detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/case_close.html",
+        {"case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access_policy("manager")
+@login_required
+def case_reassign(request, case_id):
+    """Byt handläggare: enhetschef only (cases.reassign_case); others get 404 like any hidden page."""
+    if not request.user.has_perm("cases.reassign_case"):
+        raise Http404
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="case_reassign")
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return redirect("case_detail", case_id=case.pk)
+    form = forms.CaseReassignForm(request.POST or None, case=case, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.case_reassign(
+                actor=request.user,
+                case=case,
+                handler=form.cleaned_data["handler"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Ny handläggare: %(name)s.") % {"name": updated.handler})
+            return redirect("case_detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/case_reassign.html",
+        {"case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

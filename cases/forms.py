@@ -1,0 +1,180 @@
+"""Forms for case work. They only parse and label input; the rules live in cases.services, whose
+ValidationErrors (keyed by field, Swedish) are attached back to these forms by the views."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.identity import Gender, IdKind, parse_id_number
+from cases.models import Basis, ClosureReason, EntryKind, InsatsType, ProtectionLevel, ReferralSource
+from core.models import District, Unit, User
+
+
+class DateInput(forms.DateInput):
+    """Native date picker; the value is ISO (2024-03-15), which is also the Swedish format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name() or obj.username
+        return f"{name} ({obj.unit})" if obj.unit_id else name
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Namn, personnummer eller ärendenummer"),
+        max_length=100,
+        help_text=_("Personnummer går att skriva med 10 eller 12 siffror, med eller utan bindestreck."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class PersonRegisterForm(forms.Form):
+    id_kind = forms.ChoiceField(label=_("Typ av nummer"), choices=IdKind.choices, initial=IdKind.PERSONNUMMER)
+    id_number = forms.CharField(
+        label=_("Personnummer"),
+        max_length=20,
+        help_text=_("ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN. Reservnummer skrivs som det tilldelats."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Födelsedatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Behövs bara för reservnummer; annars hämtas det ur personnumret."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Kön"),
+        required=False,
+        choices=[("", _("Hämta ur personnumret")), *Gender.choices],
+    )
+    district = forms.ModelChoiceField(
+        label=_("Område"), required=False, queryset=District.objects.none(), empty_label=_("Inget valt")
+    )
+    street_address = forms.CharField(label=_("Gatuadress"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postnummer"), max_length=10, required=False)
+    city = forms.CharField(label=_("Postort"), max_length=100, required=False)
+    protection = forms.ChoiceField(
+        label=_("Skyddade personuppgifter"), choices=ProtectionLevel.choices, required=False, initial=""
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.order_by("name")
+
+
+class CustodianForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200, required=False)
+    id_number = forms.CharField(label=_("Personnummer"), max_length=20, required=False)
+    relation = forms.CharField(label=_("Relation"), max_length=50, required=False, help_text=_("Till exempel mamma."))
+    phone = forms.CharField(
+        label=_("Telefon"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    email = forms.EmailField(label=_("E-post"), required=False)
+
+    def clean_id_number(self):
+        number = self.cleaned_data["id_number"].strip()
+        if number:
+            parse_id_number(number)  # raises a Swedish ValidationError tied to this custodian's field
+        return number
+
+    def clean(self):
+        data = super().clean()
+        other = [data.get(key) for key in ("id_number", "relation", "phone", "email")]
+        if any(other) and not data.get("name"):
+            self.add_error("name", _("Ange vårdnadshavarens namn."))
+        return data
+
+
+CustodianFormSet = forms.formset_factory(CustodianForm, extra=2, max_num=4)
+
+
+class CaseOpenForm(forms.Form):
+    insats_type = forms.ModelChoiceField(
+        label=_("Insats"), queryset=InsatsType.objects.none(), empty_label=_("Välj insats")
+    )
+    referral_source = forms.ChoiceField(
+        label=_("Aktualiserad av"), choices=[("", _("Välj källa")), *ReferralSource.choices]
+    )
+    basis = forms.ChoiceField(label=_("Grund"), choices=Basis.choices, widget=forms.RadioSelect)
+    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.none(), empty_label=None)
+    handler = StaffChoiceField(label=_("Handläggare"), queryset=User.objects.none(), empty_label=None)
+    opened_on = forms.DateField(label=_("Aktualiseringsdatum"), widget=DateInput())
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["insats_type"].queryset = InsatsType.objects.filter(has_individual_cases=True)
+        # The user's own provider: cases are opened in a unit the user works beside.
+        units = Unit.objects.filter(provider__units=user.unit_id) if user.unit_id else Unit.objects.none()
+        self.fields["unit"].queryset = units.distinct().order_by("name")
+        self.fields["handler"].queryset = (
+            User.objects.filter(is_active=True, unit__in=units).select_related("unit").distinct()
+        )
+        self.fields["unit"].initial = user.unit_id
+        self.fields["handler"].initial = user.pk
+        self.fields["opened_on"].initial = timezone.localdate()
+
+
+class JournalEntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Typ av anteckning"),
+        choices=[choice for choice in EntryKind.choices if choice[0] != EntryKind.CORRECTION],
+    )
+    occurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class JournalEntryEditForm(forms.Form):
+    occurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Rättelse"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Skriv vad som är fel och vad som gäller. Den ursprungliga anteckningen finns kvar."),
+    )
+
+
+class VersionedCaseForm(forms.Form):
+    """A form that changes a case: it carries the version the user saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CaseCloseForm(VersionedCaseForm):
+    reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=ClosureReason.choices, widget=forms.RadioSelect)
+    closed_on = forms.DateField(label=_("Avslutsdatum"), widget=DateInput())
+    note = forms.CharField(label=_("Kommentar till avslutet"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+
+
+class CaseReassignForm(VersionedCaseForm):
+    handler = StaffChoiceField(label=_("Ny handläggare"), queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = (
+            User.objects.filter(is_active=True, unit_id=case.unit_id)
+            .filter(Q(groups__permissions__codename="view_case") | Q(is_superuser=True))
+            .select_related("unit")
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["handler"].initial = case.handler_id
