@@ -48,3 +48,19 @@ bench: $(STAMP)
 
 loadtest: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
+
+# Backup and restore (PostgreSQL; README-prod "Säkerhetskopiering"). `make backup` writes
+# $(BACKUP_DIR)/ungdomsinsats-<time>.dump and a .json manifest from the same snapshot;
+# `make restore FILE=backups/ungdomsinsats-<time>.dump` loads it into the (new, empty) database in
+# DATABASE_URL and runs check_integrity against the manifest.
+BACKUP_DIR ?= backups
+.PHONY: backup restore
+
+backup: $(STAMP)
+	$(BIN)/python manage.py backup_database --output-dir $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Ange FILE=sökväg/till/säkerhetskopia.dump"; exit 2; }
+	@test -n "$$DATABASE_URL" || { echo "Ange DATABASE_URL för den (tomma) databas som ska läsas in"; exit 2; }
+	pg_restore --no-owner --no-privileges --exit-on-error --dbname="$$DATABASE_URL" "$(FILE)"
+	$(BIN)/python manage.py check_integrity --manifest "$(basename $(FILE)).json"

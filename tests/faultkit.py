@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import redis
+from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 
@@ -73,8 +74,8 @@ def celery_broker(url: str):
     saved = (conf.broker_url, conf.task_always_eager)
 
     def reset_pools():
-        with contextlib.suppress(Exception):
-            celery_app.pool.force_close_all()
+        # kombu keeps producer pools per connection in a global registry: clear it with our references
+        kombu_pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 

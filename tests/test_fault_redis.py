@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from cases.models import JournalEntry
+from jobs.models import OutboxMessage
 from jobs.outbox import broker_reachable, enqueue, outbox_drain, outbox_pending
 from tests.factories import CaseFactory
 from tests.faultkit import RedisServer, celery_broker
@@ -25,7 +26,7 @@ def own_redis():
     server.stop()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_redis_outage_loses_neither_edits_nor_jobs(client, handler, own_redis):
     case = CaseFactory(handler=handler, opened_on=datetime.date(2025, 3, 1))
     client.force_login(handler)
@@ -58,7 +59,7 @@ def test_redis_outage_loses_neither_edits_nor_jobs(client, handler, own_redis):
             # when Redis comes back, the drain hands the job over exactly once
             own_redis.start()
             assert broker_reachable()
-            assert outbox_drain(grace=datetime.timedelta(0)) == 1
+            assert outbox_drain(grace=datetime.timedelta(0)) == 1, OutboxMessage.objects.get(pk=message.pk).last_error
             assert outbox_drain(grace=datetime.timedelta(0)) == 0
             assert not outbox_pending(key)
             assert own_redis.client().llen("interactive") == 1
