@@ -1,0 +1,83 @@
+"""axe-core (vendored, static/vendor/axe-core) on the pages a handläggare uses: no serious or critical
+violation of the WCAG 2.1 A/AA rules. Each page is also screenshotted to artifacts/screenshots/."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from consent.models import Actor
+from consent.services import consent_record
+from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def busy_case(handler):
+    """An open case with a custodian, a consent, a signed entry, a correction and a draft."""
+    person = PersonFactory(unit=handler.unit, first_name="Alma", last_name="Axesson")
+    custodian = CustodianFactory(person=person, name="Bo Axesson")
+    consent_record(
+        actor=handler,
+        person=person,
+        custodian=custodian,
+        actors=list(Actor.objects.filter(code__in=["polis", "skola"])),
+        given_on=datetime.date(2025, 3, 2),
+        form="skriftligt",
+        valid_until=datetime.date(2030, 3, 2),
+    )
+    case = CaseFactory(handler=handler, person=person)
+    signed = JournalEntryFactory(case=case, signed_at=timezone.now())
+    JournalEntryFactory(case=case, corrects=signed, text="Rättelse av datumet.", signed_at=timezone.now())
+    JournalEntryFactory(case=case, text="Ett utkast.")
+    CaseFactory(handler=handler, person=PersonFactory(unit=handler.unit, protection="skyddad_folkbokforing"))
+    return case
+
+
+def test_pages_have_no_serious_accessibility_violations(
+    page, live_server, login, handler, busy_case, assert_accessible
+):
+    page.goto(f"{live_server.url}/logga-in/")
+    assert_accessible("login")
+
+    login(handler)
+    assert_accessible("start-mina-arenden")
+
+    page.goto(f"{live_server.url}/sok/?q=Axesson")
+    expect(page.get_by_role("link", name="Alma Axesson")).to_be_visible()
+    assert_accessible("search")
+
+    page.goto(f"{live_server.url}/personer/{busy_case.person_id}/")
+    assert_accessible("person")
+
+    page.goto(f"{live_server.url}/arenden/{busy_case.pk}/")
+    assert_accessible("case")
+
+    page.goto(f"{live_server.url}/personer/ny/")
+    assert_accessible("form-register-person")
+    page.get_by_role("button", name="Registrera").click()  # empty: errors on every required field
+    assert_accessible("form-register-person-errors")
+
+    page.goto(f"{live_server.url}/personer/{busy_case.person_id}/nytt-arende/")
+    assert_accessible("form-open-case")
+
+    page.goto(f"{live_server.url}/arenden/{busy_case.pk}/avsluta/")
+    assert_accessible("form-close-case")
+
+    entry = busy_case.entries.filter(corrects__isnull=True, signed_at__isnull=False).first()
+    page.goto(f"{live_server.url}/arenden/{busy_case.pk}/anteckningar/{entry.pk}/ratta/")
+    assert_accessible("form-correct-entry")
+
+
+def test_keyboard_user_can_skip_to_content_and_sees_focus(page, live_server, login, handler):
+    login(handler)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till huvudinnehållet")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
