@@ -1,0 +1,89 @@
+"""SIG plan and consent enforcement in real Chromium (issue 4 point 6): create a SIG plan → try to add polis
+without consent (blocked, message shown) → record consent from the young person and the custodians → add
+polis → revoke consent → the plan is flagged."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import InsatsType
+from interventions.models import Plan, PlanParticipant
+from tests.factories import CaseFactory, CustodianFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def open_form(page, name):
+    """Open the collapsed action form `name` (a <details> element) and return it."""
+    form = page.locator(f"#form-{name}")
+    form.locator("summary").click()
+    return form
+
+
+def test_sig_plan_consent_flow(page, live_server, login, handler, coordinator, screenshot):
+    person = PersonFactory(
+        unit=handler.unit, first_name="Sam", last_name="Siggesson", birth_date=datetime.date(2009, 6, 1)
+    )
+    mother = CustodianFactory(person=person, name="Maria Siggesson")
+    father = CustodianFactory(person=person, name="Mats Siggesson")
+    case = CaseFactory(person=person, handler=handler, insats_type=InsatsType.objects.get(code="sig"))
+
+    login(coordinator)
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+    page.get_by_role("link", name="Hantera insatsen, planen, samtycken och utlämnanden").click()
+
+    # create a SIG plan
+    form = open_form(page, "plan")
+    form.get_by_label("Övergripande mål").fill("Sam lämnar kriminaliteten och går tillbaka till skolan.")
+    form.get_by_role("button", name="Skapa plan").click()
+    expect(page.get_by_text("Genomförandeplanen är skapad.")).to_be_visible()
+    plan = Plan.objects.get(case=case)
+    assert page.url == f"{live_server.url}/insatser/plan/{plan.pk}/"
+
+    # try to add polis without consent: blocked, with the reason on the page next to the field
+    form = open_form(page, "aktor")
+    form.get_by_label("Aktör").select_option(label="Polis")
+    form.get_by_role("button", name="Lägg till aktör").click()
+    blocked = page.locator("#form-aktor")
+    expect(blocked).to_contain_text("Polis kan inte ingå i planen eftersom giltigt samtycke saknas")
+    expect(blocked).to_contain_text("ungdomen")
+    expect(blocked.get_by_label("Aktör")).to_have_attribute("aria-invalid", "true")
+    assert not PlanParticipant.objects.exists()
+    screenshot("sig-1-polis-blocked")
+
+    # record consent from the young person and both custodians
+    for giver in ["Ungdomen själv", f"{mother.name} (vårdnadshavare)", f"{father.name} (vårdnadshavare)"]:
+        form = open_form(page, "samtycke")
+        form.get_by_label(giver).check()
+        form.get_by_label("Polis").check()
+        form.get_by_label("Skriftligt").check()
+        form.get_by_role("button", name="Registrera samtycke").click()
+        expect(page.get_by_text("Samtycket är registrerat.")).to_be_visible()
+
+    # now polis can be added
+    form = open_form(page, "aktor")
+    form.get_by_label("Aktör").select_option(label="Polis")
+    form.get_by_label("Kontaktperson").fill("Närpolisen Skäggetorp")
+    form.get_by_role("button", name="Lägg till aktör").click()
+    expect(page.get_by_text("Aktören ingår nu i planen.")).to_be_visible()
+    expect(page.locator("#aktorer")).to_contain_text("Polis (Närpolisen Skäggetorp)")
+    expect(page.get_by_text("Planen är flaggad: samtycke saknas.")).to_have_count(0)
+
+    # a custodian revokes: the plan is flagged at once
+    form = open_form(page, "aterkalla")
+    form.get_by_label("Samtycke som återkallas").select_option(
+        label=f"{father.name}: Polis ({datetime.date.today().isoformat()})"
+    )
+    form.get_by_label("Anledning").fill("Pappan vill inte längre")
+    form.get_by_role("button", name="Återkalla samtycket").click()
+    expect(page.get_by_text("Samtycket är återkallat från och med det angivna datumet.")).to_be_visible()
+    flag = page.locator("#consent-flag")
+    expect(flag).to_contain_text("Planen är flaggad: samtycke saknas.")
+    expect(flag).to_contain_text(father.name)
+    expect(page.locator("#aktorer")).to_contain_text("samtycke saknas, nya aktiviteter spärrade")
+    screenshot("sig-2-plan-flagged")
+
+    # and the case page shows the flag too
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+    expect(page.get_by_text("Flaggad: samtycke saknas.")).to_be_visible()
