@@ -155,6 +155,15 @@ class VersionedCaseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class FollowUpForm(VersionedCaseForm):
+    next_follow_up_on = forms.DateField(
+        label=_("Nästa uppföljning"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Lämna tomt om ingen uppföljning är planerad."),
+    )
+
+
 class CaseCloseForm(VersionedCaseForm):
     reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=ClosureReason.choices, widget=forms.RadioSelect)
     closed_on = forms.DateField(label=_("Avslutsdatum"), widget=DateInput())

@@ -23,6 +23,7 @@ from cases.models import (
     JournalEntry,
     Person,
 )
+from core.concurrency import version_check_and_bump
 from core.models import District, Unit, User
 
 
@@ -195,14 +196,12 @@ def case_open(
     return case
 
 
-def _lock_open_case(case: Case, expected_version: int | None = None) -> Case:
+def _lock_open_case(case: Case, expected_version: int | None = None, submitted: dict | None = None) -> Case:
+    """Lock an open case. With expected_version (the version the user's form showed) a newer saved version
+    raises core.concurrency.EditConflict and saves nothing; otherwise the version is bumped in memory."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        # Optimistic locking: someone saved the case after this user's form was shown.
-        raise ValidationError(
-            _("Ärendet har ändrats av någon annan medan du arbetade. Ingenting sparades. Läs in sidan igen."),
-            code="conflict",
-        )
+    if expected_version is not None:
+        version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
     if not locked.is_open:
         raise ValidationError(_("Ärendet är avslutat och kan inte ändras."), code="closed")
     return locked
@@ -221,7 +220,9 @@ def case_close(
     """Close an open case with a reason and a date not before it was opened; it is read-only afterwards.
 
     expected_version: the version the user's form showed; a different stored version saves nothing."""
-    locked = _lock_open_case(case, expected_version)
+    locked = _lock_open_case(
+        case, expected_version, submitted={"closed_on": closed_on, "closure_reason": reason, "closure_note": note}
+    )
     errors = {}
     if reason not in ClosureReason.values:
         errors["reason"] = _("Ange en avslutsorsak.")
@@ -236,7 +237,8 @@ def case_close(
     locked.closed_on = closed_on
     locked.closure_reason = reason
     locked.closure_note = note
-    locked.version += 1
+    if expected_version is None:
+        locked.version += 1
     locked.save(update_fields=["closed_on", "closure_reason", "closure_note", "version", "updated_at"])
     return locked
 
@@ -246,12 +248,29 @@ def case_reassign(*, actor: User, case: Case, handler: User, expected_version: i
     """Give an open case to another handläggare in its unit (enhetschef only); see case_close for the version."""
     if not actor.has_perm("cases.reassign_case"):
         raise ValidationError(_("Bara enhetschef kan byta handläggare."), code="forbidden")
-    locked = _lock_open_case(case, expected_version)
+    locked = _lock_open_case(case, expected_version, submitted={"handler": handler})
     if handler.unit_id != locked.unit_id:
         raise ValidationError({"handler": _("Handläggaren arbetar inte på ärendets enhet.")})
     locked.handler = handler
-    locked.version += 1
+    if expected_version is None:
+        locked.version += 1
     locked.save(update_fields=["handler", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def case_follow_up_plan(
+    *, actor: User, case: Case, next_follow_up_on: datetime.date | None, expected_version: int | None = None
+) -> Case:
+    """Set or clear the next planned follow-up of an open case (staff who may change the case)."""
+    locked = _lock_open_case(case, expected_version, submitted={"next_follow_up_on": next_follow_up_on})
+    if next_follow_up_on is not None and next_follow_up_on < timezone.localdate():
+        message = _("Uppföljningen kan inte planeras till ett datum som har passerat.")
+        raise ValidationError({"next_follow_up_on": message})
+    if expected_version is None:
+        locked.version += 1
+    locked.next_follow_up_on = next_follow_up_on
+    locked.save(update_fields=["next_follow_up_on", "version", "updated_at"])
     return locked
 
 

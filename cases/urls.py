@@ -17,6 +17,7 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/signera/", views.entry_sign, name="entry_sign"),
     path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/ta-bort/", views.entry_delete, name="entry_delete"),
     path("arenden/<uuid:case_id>/anteckningar/<int:entry_id>/ratta/", views.entry_correct, name="entry_correct"),
+    path("arenden/<uuid:case_id>/uppfoljning/", views.case_follow_up, name="case_follow_up"),
     path("arenden/<uuid:case_id>/avsluta/", views.case_close, name="case_close"),
     path("arenden/<uuid:case_id>/handlaggare/", views.case_reassign, name="case_reassign"),
 ]

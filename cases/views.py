@@ -357,7 +357,7 @@ def _timeline(case: Case, entries: list, consents) -> list[TimelineItem]:
     return items
 
 
-def _case_page(request, case: Case, *, entry_form=None, status: int = 200):
+def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, status: int = 200):
     user = request.user
     entries = selectors.case_timeline_entries(case)
     summary = consent_summary(person=case.person)
@@ -372,6 +372,8 @@ def _case_page(request, case: Case, *, entry_form=None, status: int = 200):
         "can_close": case.is_open and user.has_perm("cases.change_case"),
         "can_reassign": case.is_open and user.has_perm("cases.reassign_case"),
         "entry_form": entry_form or (forms.JournalEntryForm() if can_write else None),
+        "follow_up_form": follow_up_form
+        or forms.FollowUpForm(initial={"version": case.version, "next_follow_up_on": case.next_follow_up_on}),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -518,6 +520,32 @@ def entry_correct(request, case_id, entry_id):
         {"case": case, "entry": entry, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@access_policy("case")
+@login_required
+@require_POST
+def case_follow_up(request, case_id):
+    """Plan (or clear) the next follow-up shown on Mina ärenden; the form carries the case version."""
+    if not request.user.has_perm("cases.change_case"):
+        raise Http404
+    case = _case_for_change(request, case_id)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_follow_up_plan(
+                actor=request.user,
+                case=case,
+                next_follow_up_on=form.cleaned_data["next_follow_up_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Nästa uppföljning är sparad."))
+            return redirect("case_detail", case_id=case.pk)
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request)
+    return _case_page(request, case, follow_up_form=form, status=400)
 
 
 @access_policy("case")

@@ -593,7 +593,9 @@ def test_close_with_a_stale_version_saves_nothing(client, handler, manager):
     )
 
     assert response.status_code == 400
-    assert "Ärendet har ändrats av någon annan medan du arbetade. Ingenting sparades." in _html(response)
+    html = _html(response)
+    assert "Någon annan har sparat ändringar i ärende medan du redigerade" in html
+    assert "Inget av det du skrev har sparats." in html
     case.refresh_from_db()
     assert case.is_open and case.handler == other
 
@@ -627,3 +629,27 @@ def test_reassign_only_by_manager(client, handler, colleague, manager):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.handler == colleague and case.version == 2
+
+
+@pytest.mark.django_db
+def test_plan_follow_up_shows_on_mina_arenden_and_a_stale_form_saves_nothing(client, handler, colleague):
+    case = CaseFactory(handler=handler)
+    client.force_login(handler)
+    shown_version = case.version
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
+
+    client.post(reverse("case_follow_up", args=[case.pk]), {"version": shown_version, "next_follow_up_on": next_week})
+
+    case.refresh_from_db()
+    assert case.next_follow_up_on == next_week and case.version == shown_version + 1
+    assert next_week.isoformat() in _html(client.get(reverse("home")))
+
+    # a colleague who loaded the page before that change
+    client.force_login(colleague)
+    response = client.post(
+        reverse("case_follow_up", args=[case.pk]), {"version": shown_version, "next_follow_up_on": ""}
+    )
+    assert response.status_code == 400
+    assert "Nästa uppföljning är nu: " + next_week.isoformat() in _html(response)
+    case.refresh_from_db()
+    assert case.next_follow_up_on == next_week
