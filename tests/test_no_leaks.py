@@ -1,0 +1,294 @@
+"""No leaks (issue 7 points 2, 5 and 8): walk every route as a user who may see none of the data, with the ids
+of records they may not see, and find nothing: the answer is the one a non-existent id gets (404, never
+403), no name, number, address or journal text appears, nothing is written and nothing is access-logged.
+
+Then each surface that shows a person — lists, search, case page, PDF, exports, API, admin and logs — is
+checked for a skyddad identitet shown to a colleague who is not named by the enhetschef.
+"""
+
+import datetime
+import logging
+import subprocess
+import uuid
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.db import models
+from django.urls import reverse
+
+from cases.models import ProtectionLevel
+from consent.models import Actor
+from consent.services import consent_record
+from core.models import AccessLog, Role
+from interventions import services as intervention_services
+from tests.conftest import *  # noqa: F403
+from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
+from tests.test_url_policies import url_routes
+
+PROJECT_APPS = ["cases", "consent", "interventions", "reporting", "core", "api"]
+# Rows everyone may know exist (catalogues, organisation): their ids are no secret.
+PUBLIC_MODELS = {"cases.insatstype", "consent.actor", "consent.legalbasis", "core.unit", "core.provider"}
+
+
+@pytest.fixture
+def secret_file(handler, coordinator):
+    """A file in the handler's unit: a person with custodian, a SIG case, journal, consent and a plan."""
+    person = PersonFactory(
+        unit=handler.unit,
+        first_name="Leakus",
+        last_name="Hemligsson",
+        birth_date=datetime.date(2008, 7, 9),
+        street_address="Läckvägen 13",
+    )
+    CustodianFactory(person=person, name="Vårdnadshavare Hemligsson")
+    case = CaseFactory(handler=handler, person=person, number="2019-7351", insats_type_id=_insats("sig"))
+    JournalEntryFactory(case=case, text="Mycket hemlig journaltext")
+    consent_record(
+        actor=handler,
+        person=person,
+        custodian=None,
+        actors=[Actor.objects.filter(needs_consent=True).first()],
+        given_on=datetime.date(2025, 3, 2),
+        form="skriftligt",
+        note="Hemlig samtyckesanteckning",
+    )
+    plan = intervention_services.plan_create(
+        actor=handler, case=case, coordinator=coordinator, overall_goal="Hemligt planmål"
+    )
+    intervention_services.plan_goal_add(actor=handler, plan=plan, text="Hemligt delmål")
+    return case
+
+
+def _insats(code):
+    return apps.get_model("cases", "InsatsType").objects.get(code=code).pk
+
+
+def _secrets(case) -> list[str]:
+    person = case.person
+    return [
+        "Leakus",
+        "Hemligsson",
+        person.id_number,
+        f"{person.id_number[:8]}-{person.id_number[8:]}",
+        person.id_number[2:8] + "-" + person.id_number[8:],
+        "Läckvägen",
+        case.number,
+        "Mycket hemlig journaltext",
+        "Hemlig samtyckesanteckning",
+        "Hemligt planmål",
+        "Hemligt delmål",
+    ]
+
+
+def _foreign_ids() -> dict[str, list]:
+    """Primary keys of every personal-data row (everything in the database belongs to the handler's unit)."""
+    uuids, ints = [], []
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            label = model._meta.label_lower
+            if label in PUBLIC_MODELS or label.startswith("core.") or label.startswith("api."):
+                continue
+            pk = model._meta.pk
+            values = list(model._base_manager.values_list("pk", flat=True)[:50])
+            if isinstance(pk, models.UUIDField):
+                uuids.extend(values)
+            elif isinstance(pk, (models.AutoField, models.BigAutoField)):
+                ints.extend(values)
+    return {"uuid": sorted(set(uuids), key=str), "int": sorted(set(ints))}
+
+
+def _row_counts() -> dict[str, int]:
+    counts = {}
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model is not AccessLog:
+                counts[model._meta.label] = model._base_manager.count()
+    return counts
+
+
+def _assert_clean(response, secrets, where):
+    body = response.content.decode(errors="replace")
+    leaked = [secret for secret in secrets if secret in body]
+    assert not leaked, f"{where}: {leaked}"
+
+
+def _requests(route, ids):
+    """(url, is_foreign_uuid) pairs: every parameter filled with foreign ids, one parameter at a time."""
+    converters = route.converters
+    if not converters or route.is_regex:
+        return [(route.url(), False)]
+    urls = []
+    uuid_params = [name for name, conv in converters.items() if conv == "uuid"]
+    int_params = [name for name, conv in converters.items() if conv == "int"]
+    for value in ids["uuid"]:
+        for name in uuid_params:
+            urls.append((route.url({name: value}), True))
+    for value in ids["int"]:
+        for name in int_params:
+            # with the foreign parent too, e.g. /arenden/<foreign case>/anteckningar/<foreign entry>/
+            fill = {name: value}
+            for parent in uuid_params:
+                fill[parent] = ids["uuid"][0]
+            urls.append((route.url(fill), bool(uuid_params)))
+    return urls or [(route.url(), False)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["outsider", "stats_client"])
+def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, secret_file, persona):
+    user = request.getfixturevalue(persona)
+    secrets = _secrets(secret_file)
+    ids = _foreign_ids()
+    assert secret_file.pk in ids["uuid"] and secret_file.person.pk in ids["uuid"]
+    counts = _row_counts()
+    client.force_login(user)
+    for route in url_routes():
+        baseline = {method: getattr(client, method)(route.url()).status_code for method in ("get", "post")}
+        for url, foreign_uuid in _requests(route, ids):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                where = f"{persona} {method.upper()} {url} ({route.name})"
+                assert response.status_code != 403 or baseline[method] == 403, f"403 confirms existence: {where}"
+                if foreign_uuid:
+                    assert response.status_code == baseline[method], f"{where}: {response.status_code}"
+                if response.status_code < 400 and response.get("Content-Type", "").startswith("application/pdf"):
+                    _assert_clean_pdf(response, secrets, where)
+                _assert_clean(response, secrets, where)
+    # the search pages with the secrets as queries
+    for query in secrets[:4]:
+        _assert_clean(client.get(reverse("person_search"), {"q": query}), secrets, f"search {query}")
+    assert _row_counts() == counts, "a request by someone who may not see the data changed it"
+    assert not AccessLog.objects.filter(user=user).exists(), "an access-log row means a person was shown"
+
+
+def _assert_clean_pdf(response, secrets, where):
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
+    leaked = [secret for secret in secrets if secret in text]
+    assert not leaked, f"{where} (PDF): {leaked}"
+
+
+@pytest.mark.django_db
+def test_socialsekreterare_of_another_unit_gets_404_on_case_pdf_export_and_api(client, outsider, secret_file):
+    client.force_login(outsider)
+    plan = secret_file.plans.get()
+    for url in (
+        reverse("case_detail", kwargs={"case_id": secret_file.pk}),
+        reverse("interventions:plan_pdf", kwargs={"plan_id": plan.pk}),
+        reverse("person_extract_json", kwargs={"person_id": secret_file.person.pk}),
+        reverse("person_extract_pdf", kwargs={"person_id": secret_file.person.pk}),
+        reverse("api_case_detail", kwargs={"case_id": secret_file.pk}),
+        reverse("api_person_detail", kwargs={"person_id": secret_file.person.pk}),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_a_record_you_may_not_see_answers_like_one_that_does_not_exist(client, outsider, secret_file):
+    client.force_login(outsider)
+    real = client.get(reverse("case_detail", kwargs={"case_id": secret_file.pk}))
+    missing = client.get(reverse("case_detail", kwargs={"case_id": uuid.uuid4()}))
+    assert real.status_code == missing.status_code == 404
+    assert real.content == missing.content
+
+
+# --- skyddad identitet on every surface ----------------------------------------------------------
+
+
+@pytest.fixture
+def protected_case(handler):
+    person = PersonFactory(
+        unit=handler.unit,
+        first_name="Maskerad",
+        last_name="Fingeradsson",
+        street_address="Skyddsgatan 5",
+        protection=ProtectionLevel.PROTECTED_REGISTRATION,
+    )
+    case = CaseFactory(handler=handler, person=person, insats_type_id=_insats("sig"))
+    JournalEntryFactory(case=case, text="Anteckning om skyddad person")
+    return case
+
+
+def _masked_secrets(case) -> list[str]:
+    person = case.person
+    return [
+        "Maskerad",
+        "Fingeradsson",
+        "Skyddsgatan",
+        person.id_number,
+        f"{person.id_number[:8]}-{person.id_number[8:]}",
+    ]
+
+
+@pytest.mark.django_db
+def test_protected_identity_never_shown_on_any_surface(client, handler, coordinator, protected_case, caplog):
+    """The handläggare works the case but is not named by the enhetschef: masked everywhere."""
+    secrets = _masked_secrets(protected_case)
+    person = protected_case.person
+    plan = intervention_services.plan_create(actor=handler, case=protected_case, coordinator=coordinator)
+    client.force_login(handler)
+    caplog.set_level(logging.DEBUG)
+    surfaces = {
+        "list (Mina ärenden)": client.get(reverse("home")),
+        "search by name": client.get(reverse("person_search"), {"q": "Fingeradsson"}),
+        "search by number": client.get(reverse("person_search"), {"q": person.id_number}),
+        "person page": client.get(reverse("person_detail", kwargs={"person_id": person.pk})),
+        "case page": client.get(reverse("case_detail", kwargs={"case_id": protected_case.pk})),
+        "plan page": client.get(reverse("interventions:plan", kwargs={"plan_id": plan.pk})),
+        "history": client.get(reverse("person_history", kwargs={"person_id": person.pk})),
+        "API people": client.get(reverse("api_person_list")),
+        "API person": client.get(reverse("api_person_detail", kwargs={"person_id": person.pk})),
+        "API cases": client.get(reverse("api_case_list")),
+    }
+    # the search pages repeat what the user typed; the rest must not appear
+    typed = {"search by name": {"Fingeradsson"}, "search by number": {person.id_number}}
+    for where, response in surfaces.items():
+        assert response.status_code == 200, where
+        _assert_clean(response, [s for s in secrets if s not in typed.get(where, set())], where)
+    _assert_clean_pdf(client.get(reverse("interventions:plan_pdf", kwargs={"plan_id": plan.pk})), secrets, "plan PDF")
+    # logs: no log line carries the identity
+    for record in caplog.records:
+        line = record.getMessage()
+        assert not [secret for secret in secrets if secret in line], line
+    # the access log holds ids only and marks that nothing was unmasked
+    assert AccessLog.objects.filter(person_id=person.pk).exists()
+    assert not AccessLog.objects.filter(person_id=person.pk, protected_identity=True).exists()
+
+
+@pytest.mark.django_db
+def test_protected_identity_masked_in_exports(client, manager, protected_case):
+    secrets = _masked_secrets(protected_case)
+    person = protected_case.person
+    client.force_login(manager)
+    client.get(reverse("case_detail", kwargs={"case_id": protected_case.pk}))
+    exports = {
+        "loggkontroll CSV": client.get(reverse("accesslog_export")),
+        "registerutdrag JSON": client.get(reverse("person_extract_json", kwargs={"person_id": person.pk})),
+        "loggutdrag CSV": client.get(
+            reverse("accesslog_person_extract", kwargs={"person_id": person.pk}), {"format": "csv"}
+        ),
+    }
+    for where, response in exports.items():
+        assert response.status_code == 200, where
+        _assert_clean(response, secrets, where)
+    pdf = client.get(reverse("person_extract_pdf", kwargs={"person_id": person.pk}))
+    _assert_clean_pdf(pdf, secrets, "registerutdrag PDF")
+
+
+@pytest.mark.django_db
+def test_protected_identity_masked_in_admin(client, handler, protected_case):
+    """A staff member of the unit with person rights in the admin, not named by the enhetschef: masked."""
+    staff = UserFactory(username="admin-staff", is_staff=True, unit=handler.unit, role=Role.ADMINISTRATOR)
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="cases", codename__in=["view_person", "view_case"])
+    )
+    client.force_login(staff)
+    secrets = _masked_secrets(protected_case)
+    for url in (
+        reverse("admin:cases_person_changelist"),
+        reverse("admin:cases_case_changelist"),
+        reverse("admin:cases_person_change", args=[protected_case.person.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_clean(response, secrets, url)
