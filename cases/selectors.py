@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 
 from cases.identity import search_forms
@@ -202,7 +203,8 @@ def journal_entries_for_case(case: Case) -> QuerySet[JournalEntry]:
 # Sort keys of "Mina ärenden" -> ORDER BY (a whitelist; the request never names a column directly).
 CASE_LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
     "number": ("number",),
-    "person": ("person__last_name", "person__first_name", "number"),
+    # protected identities last and by case number, so the order never hints at a masked name
+    "person": ("person_sort_protected", "person_sort_last", "person_sort_first", "number"),
     "insats": ("insats_type__sort_order", "number"),
     "opened": ("opened_on", "number"),
     "days": ("-opened_on", "-number"),
@@ -213,8 +215,8 @@ CASE_LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
 def case_list_mine(*, user: User, order: str = "follow_up", descending: bool = False) -> QuerySet[Case]:
     """The user's own open cases (Mina ärenden), with person and insats loaded; unlogged until shown.
 
-    Callers log the rows they show with case_list_log. Protected people sort by their real name only
-    among the user's own cases, which the user handles and may see anyway.
+    Callers log the rows they show with case_list_log. Sorting by person puts protected identities last,
+    ordered by case number, so a masked row's position never hints at the name.
     """
     fields = CASE_LIST_ORDERINGS.get(order, CASE_LIST_ORDERINGS["follow_up"])
     if descending:
@@ -225,12 +227,15 @@ def case_list_mine(*, user: User, order: str = "follow_up", descending: bool = F
         ordering = (first, *fields[1:])
     else:
         ordering = fields
-    return (
-        case_queryset_for_user(user)
-        .filter(handler=user, closed_on__isnull=True)
-        .select_related("person", "insats_type")
-        .order_by(*ordering)
-    )
+    rows = case_queryset_for_user(user).filter(handler=user, closed_on__isnull=True)
+    if order == "person":
+        unprotected = Q(person__protection="")
+        rows = rows.annotate(
+            person_sort_protected=SqlCase(When(unprotected, then=Value(0)), default=Value(1)),
+            person_sort_last=SqlCase(When(unprotected, then=F("person__last_name")), default=Value("")),
+            person_sort_first=SqlCase(When(unprotected, then=F("person__first_name")), default=Value("")),
+        )
+    return rows.select_related("person", "insats_type").order_by(*ordering)
 
 
 def case_counts_mine(*, user: User) -> list[dict]:

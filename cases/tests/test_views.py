@@ -154,6 +154,26 @@ def _data_queries(captured) -> int:
     return sum(1 for query in captured.captured_queries if "SAVEPOINT" not in query["sql"])
 
 
+@pytest.mark.django_db
+def test_home_sorted_by_person_puts_protected_identities_last(client, handler):
+    for number, last_name, protection in [
+        ("2025-0001", "Örn", ""),
+        ("2025-0002", "Andersson", "sekretessmarkering"),
+        ("2025-0003", "Berg", ""),
+    ]:
+        CaseFactory(
+            handler=handler,
+            number=number,
+            person=PersonFactory(unit=handler.unit, last_name=last_name, protection=protection),
+        )
+    client.force_login(handler)
+
+    html = _html(client.get(reverse("home"), {"sortera": "person"}))
+
+    assert html.index("2025-0003") < html.index("2025-0001") < html.index("2025-0002")
+    assert "Andersson" not in html
+
+
 def _home_queries(client, handler, django_assert_max_num_queries, count) -> int:
     CaseFactory.create_batch(count, handler=handler)
     client.force_login(handler)
