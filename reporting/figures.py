@@ -193,7 +193,12 @@ DIMENSIONS: dict[str, Dimension] = {
     "insats": Dimension("insats", "insats_type__code", "insats_type__name", order="insats_type__sort_order"),
     "unit": Dimension("unit", "unit_id", "unit__name", order="unit__name"),
     "district": Dimension("district", "person__district_id", "person__district__name", order="person__district__name"),
-    "age_band": Dimension("age_band", "_age_band_key", choices=tuple((b[2], b[2]) for b in AGE_BANDS), needs_age=True),
+    "age_band": Dimension(
+        "age_band",
+        "_age_band_key",
+        choices=(*((band[2], band[2]) for band in AGE_BANDS), (UNKNOWN_KEY, gettext_lazy("Uppgift saknas"))),
+        needs_age=True,
+    ),
     "gender": Dimension("gender", "person__gender", choices=tuple(Gender.choices)),
     "basis": Dimension("basis", "basis", choices=tuple(Basis.choices)),
     "referral_source": Dimension("referral_source", "referral_source", choices=tuple(ReferralSource.choices)),
