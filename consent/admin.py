@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.admin import MASKED
 from cases.models import Custodian, Person
 from cases.selectors import person_queryset_for_user
-from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
+from consent.models import Actor, Consent, ConsentRevocation, LegalBasis, MaturityAssessment
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.access_log import Seen
 from core.admin import AccessLoggedAdminMixin, AppendOnlyAdmin, register_remaining
@@ -203,6 +203,21 @@ class MaturityAssessmentAdmin(ServiceAppendOnlyAdmin):
 
     def seen_for(self, obj):
         return [Seen(person_id=obj.person_id)]
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(admin.ModelAdmin):
+    """The editable list of legal bases for utlämnanden (interventions helper); retired with `active`, never deleted."""
+
+    list_display = ["name", "reference", "is_consent", "active", "sort_order"]
+    list_editable = ["active", "sort_order"]
+    search_fields = ["name", "reference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "is_consent"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 register_remaining("consent")
