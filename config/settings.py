@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.report_half_year_drafts",
         "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=2, minute=30),
     },
+    # Plans lacking needed consent get a dated trace (pages compute the flag live; interventions.tasks).
+    "interventions-plan-consent-flags": {
+        "task": "interventions.plans_flag_consent_lapses",
+        "schedule": crontab(hour=env_int("PLAN_FLAG_HOUR", 4), minute=0),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
