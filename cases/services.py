@@ -24,7 +24,11 @@ from cases.models import (
     Person,
 )
 from core.concurrency import version_check_and_bump
-from core.models import District, Unit, User
+from core.history import change_record, history_snapshot
+from core.models import ChangeAction, District, Unit, User
+
+# History of a new journal entry: its facts; the text itself is the entry (draft edits record old and new text).
+JOURNAL_TRACKED = ["kind", "occurred_on", "author", "signed_at", "corrects"]
 
 
 class DuplicatePersonError(ValidationError):
@@ -104,6 +108,7 @@ def person_register(
     )
     person.full_clean(exclude=["unit"])
     person.save()
+    change_record(actor=actor, instance=person, action=ChangeAction.CREATE)
     for data in custodians or []:
         custodian_add(actor=actor, person=person, data=data)
     return person
@@ -128,6 +133,7 @@ def custodian_add(*, actor: User, person: Person, data: CustodianData) -> Custod
     )
     custodian.full_clean()
     custodian.save()
+    change_record(actor=actor, instance=custodian, action=ChangeAction.CREATE)
     return custodian
 
 
@@ -193,6 +199,7 @@ def case_open(
     )
     case.full_clean()
     case.save()
+    change_record(actor=actor, instance=case, action=ChangeAction.CREATE)
     return case
 
 
@@ -234,12 +241,14 @@ def case_close(
         errors["closed_on"] = _("Datumet kan inte ligga i framtiden.")
     if errors:
         raise ValidationError(errors)
+    before = history_snapshot(locked)
     locked.closed_on = closed_on
     locked.closure_reason = reason
     locked.closure_note = note
     if expected_version is None:
         locked.version += 1
     locked.save(update_fields=["closed_on", "closure_reason", "closure_note", "version", "updated_at"])
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
     return locked
 
 
@@ -251,10 +260,12 @@ def case_reassign(*, actor: User, case: Case, handler: User, expected_version: i
     locked = _lock_open_case(case, expected_version, submitted={"handler": handler})
     if handler.unit_id != locked.unit_id:
         raise ValidationError({"handler": _("Handläggaren arbetar inte på ärendets enhet.")})
+    before = history_snapshot(locked)
     locked.handler = handler
     if expected_version is None:
         locked.version += 1
     locked.save(update_fields=["handler", "version", "updated_at"])
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
     return locked
 
 
@@ -288,6 +299,9 @@ def journal_entry_create(
     entry.signed_at = timezone.now() if sign else None
     entry.full_clean()
     entry.save()
+    change_record(
+        actor=actor, instance=entry, action=ChangeAction.CREATE, fields=JOURNAL_TRACKED, person_id=case.person_id
+    )
     return entry
 
 
@@ -304,10 +318,14 @@ def _lock_unsigned(entry: JournalEntry, actor: User) -> JournalEntry:
 def journal_entry_update(*, actor: User, entry: JournalEntry, text: str, occurred_on: datetime.date) -> JournalEntry:
     """Edit an unsigned draft entry (its author only)."""
     locked = _lock_unsigned(entry, actor)
+    before = history_snapshot(locked)
     locked.text = text.strip()
     locked.occurred_on = occurred_on
     locked.full_clean()
     locked.save(update_fields=["text", "occurred_on"])
+    change_record(
+        actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before, person_id=locked.case.person_id
+    )
     return locked
 
 
@@ -315,15 +333,21 @@ def journal_entry_update(*, actor: User, entry: JournalEntry, text: str, occurre
 def journal_entry_sign(*, actor: User, entry: JournalEntry) -> JournalEntry:
     """Sign a draft entry; from now on it is locked."""
     locked = _lock_unsigned(entry, actor)
+    before = history_snapshot(locked)
     locked.signed_at = timezone.now()
     locked.save(update_fields=["signed_at"])
+    change_record(
+        actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before, person_id=locked.case.person_id
+    )
     return locked
 
 
 @transaction.atomic
 def journal_entry_delete(*, actor: User, entry: JournalEntry) -> None:
     """Remove an unsigned draft (its author only); signed entries are never deleted."""
-    _lock_unsigned(entry, actor).delete()
+    locked = _lock_unsigned(entry, actor)
+    change_record(actor=actor, instance=locked, action=ChangeAction.DELETE, person_id=locked.case.person_id)
+    locked.delete()
 
 
 @transaction.atomic
@@ -344,4 +368,11 @@ def journal_entry_correct(*, actor: User, entry: JournalEntry, text: str) -> Jou
     )
     correction.full_clean()
     correction.save()
+    change_record(
+        actor=actor,
+        instance=correction,
+        action=ChangeAction.CREATE,
+        fields=JOURNAL_TRACKED,
+        person_id=original.case.person_id,
+    )
     return correction

@@ -11,7 +11,8 @@ from cases.models import Case, Custodian, Person
 from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
 from consent.selectors import sharing_decision
 from core.access_log import Seen, access_log_record
-from core.models import AccessAction, User
+from core.history import change_record
+from core.models import AccessAction, ChangeAction, User
 
 
 @transaction.atomic
@@ -50,6 +51,12 @@ def consent_record(
     consent.full_clean()
     consent.save()
     consent.actors.set(actors)
+    change_record(
+        actor=actor,
+        instance=consent,
+        action=ChangeAction.CREATE,
+        extra={"actors": [None, ", ".join(sorted(a.code for a in actors))]},
+    )
     return consent
 
 
@@ -61,7 +68,11 @@ def consent_revoke(*, actor: User, consent: Consent, revoked_on: datetime.date, 
         raise ValidationError(_("Samtycket är redan återkallat."), code="revoked")
     if revoked_on < locked.given_on:
         raise ValidationError({"revoked_on": _("Återkallelsen kan inte vara före datumet då samtycket lämnades.")})
-    return ConsentRevocation.objects.create(consent=locked, revoked_on=revoked_on, reason=reason, recorded_by=actor)
+    revocation = ConsentRevocation.objects.create(
+        consent=locked, revoked_on=revoked_on, reason=reason, recorded_by=actor
+    )
+    change_record(actor=actor, instance=revocation, action=ChangeAction.CREATE, person_id=locked.person_id)
+    return revocation
 
 
 @transaction.atomic
@@ -71,9 +82,11 @@ def maturity_assess(
     """Record whether a child under the consent age is mature enough to consent themself."""
     if not reasoning.strip():
         raise ValidationError({"reasoning": _("Motivera bedömningen.")})
-    return MaturityAssessment.objects.create(
+    assessment = MaturityAssessment.objects.create(
         person=person, assessed_on=assessed_on, mature=mature, reasoning=reasoning.strip(), assessed_by=actor
     )
+    change_record(actor=actor, instance=assessment, action=ChangeAction.CREATE)
+    return assessment
 
 
 @transaction.atomic
