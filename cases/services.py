@@ -278,10 +278,12 @@ def case_follow_up_plan(
     if next_follow_up_on is not None and next_follow_up_on < timezone.localdate():
         message = _("Uppföljningen kan inte planeras till ett datum som har passerat.")
         raise ValidationError({"next_follow_up_on": message})
+    before = history_snapshot(locked)
     if expected_version is None:
         locked.version += 1
     locked.next_follow_up_on = next_follow_up_on
     locked.save(update_fields=["next_follow_up_on", "version", "updated_at"])
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
     return locked
 
 
