@@ -1,6 +1,7 @@
 """Organisation, staff and the access log (loggkontroll)."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -241,6 +242,9 @@ class AccessGrantEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.action} {self.grantee_id}"
 
 
+MIN_ACCESS_LOG_YEARS = 5
+
+
 class RecordType(models.TextChoices):
     PERSON_FILE = "personakt", _("Personakt (person, ärenden, journal, samtycken, planer)")
     ACCESS_LOG = "atkomstlogg", _("Åtkomstlogg och behörighetsändringar")
@@ -292,6 +296,17 @@ class RetentionRule(models.Model):
     @property
     def kept_days(self) -> set[int]:
         return {int(part) for part in self.keep_birth_days.replace(" ", "").split(",") if part.isdigit()}
+
+    def clean(self):
+        """The access log is kept at least five years; kept birth days are days of a month."""
+        errors = {}
+        if self.record_type == RecordType.ACCESS_LOG and self.years < MIN_ACCESS_LOG_YEARS:
+            errors["years"] = _("Åtkomstloggen ska sparas i minst fem år.")
+        parts = [part for part in self.keep_birth_days.replace(" ", "").split(",") if part]
+        if any(not part.isdigit() or not 1 <= int(part) <= 31 for part in parts):
+            errors["keep_birth_days"] = _("Ange dagar 1–31 åtskilda med kommatecken.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class RetentionRunStatus(models.TextChoices):

@@ -37,7 +37,6 @@ from pathlib import Path
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import DateField, Exists, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -63,7 +62,6 @@ from core.models import (
 
 logger = logging.getLogger(__name__)
 
-MIN_ACCESS_LOG_YEARS = 5
 EPOCH = datetime.date(1900, 1, 1)
 ANONYMISED_NAME = "Gallrad"
 # Rows the follow-up figures count: kept (free text emptied) when a file is anonymised. By model label.
@@ -96,11 +94,8 @@ def retention_cutoff(*, rule: RetentionRule, as_of: datetime.date) -> datetime.d
 
 
 def retention_rule_validate(rule: RetentionRule) -> None:
-    if rule.record_type == RecordType.ACCESS_LOG and rule.years < MIN_ACCESS_LOG_YEARS:
-        raise ValidationError({"years": _("Åtkomstloggen ska sparas i minst fem år.")})
-    bad = [part for part in rule.keep_birth_days.replace(" ", "").split(",") if part and not part.isdigit()]
-    if bad or any(not 1 <= day <= 31 for day in rule.kept_days):
-        raise ValidationError({"keep_birth_days": _("Ange dagar 1–31 åtskilda med kommatecken.")})
+    """The rule's own checks (RetentionRule.clean; the admin form runs them too)."""
+    rule.clean()
 
 
 # --- which person files are due ----------------------------------------------------------------------
