@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.admin import MASKED
 from cases.models import Custodian, Person
 from cases.selectors import person_queryset_for_user
-from consent.models import Actor, Consent, ConsentRevocation, LegalBasis, MaturityAssessment
+from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.access_log import Seen
-from core.admin import AccessLoggedAdminMixin, AppendOnlyAdmin, register_remaining
+from core.admin import AccessLoggedAdminMixin, AppendOnlyAdmin, ReadOnlyAdmin, register_remaining
 
 
 @admin.register(Actor)
@@ -218,6 +218,23 @@ class LegalBasisAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    """Utlämnanden: recorded on the case page with their legal basis; append-only, read-only here."""
+
+    list_display = ["disclosed_on", "person", "case", "recipient", "legal_basis", "decided_by"]
+    list_select_related = ["person", "case", "recipient", "legal_basis", "decided_by"]
+    list_filter = ["recipient", "legal_basis"]
+    date_hierarchy = "disclosed_on"
+    search_fields = ["=case__number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(person__in=person_queryset_for_user(request.user))
+
+    def seen_for(self, obj):
+        return [Seen(person_id=obj.person_id, case_id=obj.case_id)]
 
 
 register_remaining("consent")

@@ -15,7 +15,20 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from core.access_log import Seen, access_log_record
-from core.models import AccessAction, AccessLog, District, Municipality, Provider, Unit, User
+from core.models import (
+    AccessAction,
+    AccessGrantEvent,
+    AccessLog,
+    ChangeLog,
+    District,
+    Municipality,
+    Provider,
+    RetentionItem,
+    RetentionRule,
+    RetentionRun,
+    Unit,
+    User,
+)
 
 admin.site.site_header = _("Ungdomsinsats – administration")
 admin.site.site_title = _("Ungdomsinsats")
@@ -157,6 +170,51 @@ class AccessLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     search_fields = ["=person_id", "=case_id", "user__username", "what"]
     show_full_result_count = False  # the log grows large; skip the second COUNT
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(ReadOnlyAdmin):
+    """Ändringshistorik: read-only, append-only (ids and changed values, written by the services)."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "person_id", "case_id"]
+    list_select_related = ["actor"]
+    list_filter = ["action", "object_type"]
+    date_hierarchy = "at"
+    search_fields = ["=person_id", "=case_id", "=object_id", "actor__username"]
+    show_full_result_count = False
+
+
+@admin.register(AccessGrantEvent)
+class AccessGrantEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "action", "grantee", "actor", "person_id", "case_id"]
+    list_select_related = ["grantee", "actor"]
+    list_filter = ["kind", "action"]
+    date_hierarchy = "at"
+    search_fields = ["=person_id", "=case_id", "grantee__username", "actor__username"]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    list_display = ["record_type", "active", "years", "by_end_of_following_year", "keep_birth_days", "action"]
+    filter_horizontal = ["exempt_insats_types"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch a rule off instead; runs refer to the rule types
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "as_of", "dry_run", "status", "started_by", "finished_at"]
+    list_select_related = ["started_by"]
+    list_filter = ["dry_run", "status"]
+
+
+@admin.register(RetentionItem)
+class RetentionItemAdmin(ReadOnlyAdmin):
+    list_display = ["run", "record_type", "person_id", "last_entry_on", "action", "at"]
+    list_select_related = ["run"]
+    list_filter = ["record_type", "action"]
+    search_fields = ["=person_id"]
 
 
 register_remaining("core")

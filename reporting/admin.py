@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import register_remaining
-from reporting.models import AgreedVolume, Agreement
+from core.admin import ReadOnlyAdmin, register_remaining
+from reporting.models import AgreedVolume, Agreement, Report, ReportCommentary, ReportVersion
 
 
 def format_kr(amount: int) -> str:
@@ -34,6 +34,31 @@ class AgreementAdmin(admin.ModelAdmin):
     @admin.display(description=_("beslut om förlängning senast"))
     def decision_on(self, obj):
         return obj.decision_on if obj.pk else "–"
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    """Uppföljningar are made and fastställda in the app (versions, PDF); the admin shows them."""
+
+    list_display = ["__str__", "kind", "unit", "period_start", "period_end", "reference", "created_by"]
+    list_select_related = ["provider", "unit", "created_by"]
+    list_filter = ["kind", "provider", "unit"]
+    search_fields = ["reference"]
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "status", "generation_status", "generated_at", "finalised_at", "finalised_by"]
+    list_select_related = ["report__provider", "finalised_by"]
+    list_filter = ["status", "generation_status"]
+    exclude = ["figures"]
+
+
+@admin.register(ReportCommentary)
+class ReportCommentaryAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "section", "updated_at", "updated_by"]
+    list_select_related = ["version__report__provider", "updated_by"]
+    list_filter = ["section"]
 
 
 register_remaining("reporting")

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from cases.identity import format_id_number
 from cases.models import Case, InsatsType, JournalEntry, Person
-from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
+from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
 from core.access_log import Seen, access_log_record
-from core.models import AccessAction, AccessLog, Role, User
+from core.models import AccessAction, AccessLog, ChangeLog, Role, User
 from reporting.admin import format_kr
 from reporting.models import AgreedVolume, Agreement
 from tests.factories import (
@@ -105,6 +105,26 @@ def make_maturity(n, ctx):
         )
 
 
+def make_disclosures(n, ctx):
+    polis, basis = Actor.objects.get(code="polis"), LegalBasis.objects.first()
+    for case in CaseFactory.create_batch(n, handler=ctx["handler"]):
+        Disclosure.objects.create(
+            person=case.person,
+            case=case,
+            recipient=polis,
+            what_sent="Uppgift om pågående insats.",
+            legal_basis=basis,
+            disclosed_on=datetime.date(2025, 4, 1),
+            decided_by=ctx["handler"],
+            recorded_by=ctx["handler"],
+        )
+
+
+def make_changes(n, ctx):
+    for index in range(n):
+        ChangeLog.objects.create(actor=ctx["handler"], object_type="cases.case", object_id=str(index), action="create")
+
+
 LISTS = [
     (Person, make_people),
     (Case, make_cases),
@@ -115,6 +135,8 @@ LISTS = [
     (AccessLog, make_access_log),
     (User, make_users),
     (Agreement, make_agreements),
+    (Disclosure, make_disclosures),
+    (ChangeLog, make_changes),
 ]
 
 
