@@ -157,7 +157,7 @@ class VersionedCaseForm(forms.Form):
 
 class FollowUpForm(VersionedCaseForm):
     next_follow_up_on = forms.DateField(
-        label=_("Nästa uppföljning"),
+        label=_("Planera nästa uppföljning"),
         required=False,
         widget=DateInput(),
         help_text=_("Lämna tomt om ingen uppföljning är planerad."),

@@ -77,5 +77,6 @@ def assert_accessible(page, screenshot):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """A Swedish browser: native date fields show 2026-11-22, as they do for the municipality's staff."""
+    """A Swedish browser (navigator.language, Accept-Language, time zone). Native date fields still show the
+    US format here: Debian's chromium has only the en-US locale pack unless chromium-l10n is installed."""
     return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
