@@ -118,4 +118,5 @@ def test_socialsekreterare_of_another_unit_gets_404_on_the_case(page, live_serve
     response = page.goto(f"{live_server.url}/arenden/{case.pk}/")
 
     assert response.status == 404
+    expect(page.get_by_role("heading", name="Sidan finns inte")).to_be_visible()
     expect(page.get_by_text("Annan")).to_have_count(0)
