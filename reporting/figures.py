@@ -15,6 +15,7 @@ snapshot stored with a report version and the one input of the PDF, Excel and CS
 
 import calendar
 import datetime
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -32,6 +33,8 @@ from cases.identity import Gender
 from cases.models import Basis, Case, ClosureReason, InsatsType, ReferralSource
 from core.models import Provider, Unit
 from reporting.suppression import SUPPRESSED_LABEL, is_suppressed, suppress
+
+logger = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
 DASH = "–"
@@ -794,7 +797,8 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     title = _("Sociala insatsgrupper (SIG) – särskild uppföljning")
     try:
         now, before = _sig_figures(period, scope), _sig_figures(previous, scope)
-    except EXTRA_ERRORS:
+    except EXTRA_ERRORS as error:
+        logger.warning("follow-up section unavailable: %s", type(error).__name__)
         return ExtraSection(key="sig", title=title, available=False, note=str(MISSING))
     rows = [
         ("plans", _("Aktiva genomförandeplaner")),
@@ -819,7 +823,7 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
 def _defection_figures(period: Period, scope: Scope) -> dict:
     PurchasedService = _interventions_model("PurchasedService")
     aggregates = {
-        "cost": Sum("cost"),
+        "total_cost": Sum("cost"),  # an alias must not shadow the field it sums
         "people": Count("case__person", distinct=True),
         "services": Count("pk"),
     }
@@ -835,7 +839,8 @@ def defection_section(period: Period, scope: Scope, previous: Period, agreement=
     title = _("Avhopp – köpta insatser mot budget")
     try:
         now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
-    except EXTRA_ERRORS:
+    except EXTRA_ERRORS as error:
+        logger.warning("follow-up section unavailable: %s", type(error).__name__)
         return ExtraSection(key="avhopp", title=title, available=False, note=str(MISSING))
     figures = [
         _count_figure("people", _("Ungdomar med köpta insatser"), now["people"], before["people"]),
@@ -850,7 +855,9 @@ def defection_section(period: Period, scope: Scope, previous: Period, agreement=
         _total_figure(
             "cost_behandling", _("Kostnad behandling"), now["cost_behandling"], before["cost_behandling"], format_money
         ),
-        _total_figure("cost", _("Kostnad köpta insatser totalt"), now["cost"], before["cost"], format_money),
+        _total_figure(
+            "cost", _("Kostnad köpta insatser totalt"), now["total_cost"], before["total_cost"], format_money
+        ),
     ]
     note = ""
     budget = getattr(agreement, "defection_budget", None) if agreement is not None else None
@@ -861,8 +868,8 @@ def defection_section(period: Period, scope: Scope, previous: Period, agreement=
         figures.append(
             _total_figure("budget", _("Budget för köpta insatser (perioden)"), budget_now, budget_before, format_money)
         )
-        used = 100.0 * float(now["cost"] or 0) / budget_now if budget_now else None
-        used_before = 100.0 * float(before["cost"] or 0) / budget_before if budget_before else None
+        used = 100.0 * float(now["total_cost"] or 0) / budget_now if budget_now else None
+        used_before = 100.0 * float(before["total_cost"] or 0) / budget_before if budget_before else None
         figures.append(
             KeyFigure(
                 "budget_used",
@@ -900,7 +907,8 @@ def field_section(period: Period, scope: Scope, previous: Period) -> ExtraSectio
     title = _("Fältverksamhet")
     try:
         now, before = _field_figures(period, scope), _field_figures(previous, scope)
-    except EXTRA_ERRORS:
+    except EXTRA_ERRORS as error:
+        logger.warning("follow-up section unavailable: %s", type(error).__name__)
         return ExtraSection(key="faltverksamhet", title=title, available=False, note=str(MISSING))
     figures = [
         _total_figure("shifts", _("Fältpass (kvällar ute)"), now["shifts"], before["shifts"]),

@@ -258,3 +258,73 @@ def test_swedish_formats():
     assert figures.format_count(1234) == "1\u00a0234"
     assert figures.format_change(10, 8) == "+2 (+25\u00a0%)"
     assert figures.format_change(None, 8) == "–"
+
+
+# SIG, avhopp and fältverksamhet on the interventions models --------------------------------------------------
+
+
+@pytest.fixture
+def interventions_data(unit, handler):
+    """Five SIG cases with plans and goal follow-ups, purchased avhopp services, and field shifts in 2024."""
+    from django.apps import apps
+
+    def model(name):
+        try:
+            return apps.get_model("interventions", name)
+        except LookupError:
+            pytest.skip("interventions models not present")
+
+    Plan, PlanVersion, Goal = model("Plan"), model("PlanVersion"), model("Goal")
+    FollowUpMeeting, GoalAttainment = model("FollowUp"), model("GoalAttainment")
+    PurchasedService, FieldShift = model("PurchasedService"), model("FieldShift")
+    sig_cases = build_cases(unit=unit, handler=handler, specs=[CaseSpec("sig", D(2024, 2, 1)) for _ in range(5)])
+    for index, case in enumerate(sig_cases):
+        plan = Plan.objects.create(
+            case=case, coordinator=handler, trainer_assigned_on=D(2024, 3, 1) if index < 3 else None
+        )
+        version = PlanVersion.objects.create(plan=plan, number=1, created_by=handler)
+        goal = Goal.objects.create(version=version, text="Skolnärvaro")
+        meeting = FollowUpMeeting.objects.create(version=version, due_on=D(2024, 5, 1), held_on=D(2024, 5, 2))
+        GoalAttainment.objects.create(follow_up=meeting, goal=goal, level="uppnatt" if index else "delvis")
+    [defector] = build_cases(unit=unit, handler=handler, specs=[CaseSpec("avhopp", D(2024, 1, 15))])
+    for kind, cost in [("skyddat_boende", 400_000), ("behandling", 150_000)]:
+        PurchasedService.objects.create(
+            case=defector, kind=kind, provider="Leverantör", starts_on=D(2024, 2, 1), cost=cost, recorded_by=handler
+        )
+    for day in range(1, 11):
+        FieldShift.objects.create(
+            unit=unit,
+            worked_on=D(2024, 3, day),
+            area="Skäggetorp centrum",
+            youths_met=70,
+            youths_talked=10,
+            recorded_by=handler,
+        )
+    return unit
+
+
+@pytest.mark.django_db
+def test_sig_avhopp_and_field_sections_from_the_interventions_models(interventions_data):
+    unit = interventions_data
+    agreement = Agreement.objects.create(
+        provider=unit.provider,
+        name="Uppdrag",
+        starts_on=D(2024, 1, 1),
+        ends_on=D(2025, 12, 31),
+        budget=3_854_000,
+        defection_budget=1_000_000,
+    )
+    report = follow_up(Period.half_year(2024, 1), Scope(provider_id=unit.provider_id), agreement=agreement)
+    extras = {extra.key: {row.key: row for row in extra.figures} for extra in report.extras}
+    sig = extras["sig"]
+    assert sig["plans"].current == 5 and sig["people"].current == 5
+    assert sig["trainers"].current_display == "<5"  # three young people with a PT
+    assert sig["reached"].current_display == "<5" and sig["partly"].current_display == "<5"
+    assert sig["recidivism"].current_display == "Uppgifter saknas"
+    avhopp = extras["avhopp"]
+    assert avhopp["cost"].current_display == "550\u00a0000\u00a0kr"
+    assert avhopp["budget"].current_display == "500\u00a0000\u00a0kr"  # half of the yearly budget
+    assert avhopp["budget_used"].current_display == "110\u00a0%"
+    assert avhopp["people"].current_display == "<5"
+    field = extras["faltverksamhet"]
+    assert (field["shifts"].current, field["met"].current, field["talked"].current) == (10, 700, 100)
