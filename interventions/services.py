@@ -20,7 +20,8 @@ from cases.models import Case, ClosureReason, Custodian, InsatsType, Person
 from cases.services import CustodianData, case_close, case_open, journal_entry_create, person_register
 from consent.models import Actor
 from consent.selectors import sharing_decision
-from core.models import District, User
+from core.history import change_record, history_snapshot
+from core.models import ChangeAction, District, User
 from interventions.models import (
     CS_MAX_HOURS,
     CS_MIN_HOURS,
@@ -85,6 +86,18 @@ def _lock_case(case: Case, insats_code: str | None = None) -> Case:
     return locked
 
 
+def _history(*, actor: User, instance, case: Case, before: dict | None = None) -> None:
+    """Change history (core.history) for a record of the case's file: a create, or an update given `before`."""
+    change_record(
+        actor=actor,
+        instance=instance,
+        action=ChangeAction.UPDATE if before is not None else ChangeAction.CREATE,
+        before=before,
+        person_id=case.person_id,
+        case_id=case.pk,
+    )
+
+
 def _fail(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -124,6 +137,7 @@ def community_service_set(
                 "done": performed
             }
     _fail(errors)
+    before = history_snapshot(order) if order else None
     order = order or CommunityServiceOrder(case=locked)
     order.ordered_hours = ordered_hours
     order.judgment_on = judgment_on
@@ -133,6 +147,7 @@ def community_service_set(
     order.supervisor_phone = supervisor_phone.strip()
     order.full_clean(exclude=["case"])
     order.save()
+    _history(actor=actor, instance=order, case=locked, before=before)
     return order
 
 
@@ -247,6 +262,7 @@ def mediation_set(
         errors["__all__"] = _("Medlingen är avslutad och kan inte ändras.")
     _fail(errors)
     created = mediation is None
+    before = None if created else history_snapshot(mediation)
     mediation = mediation or Mediation(case=locked)
     mediation.offence = offence.strip()
     mediation.offence_on = offence_on
@@ -256,6 +272,7 @@ def mediation_set(
     mediation.save()
     if created:
         MediationParty.objects.create(mediation=mediation, role=PartyRole.OFFENDER, is_case_person=True)
+    _history(actor=actor, instance=mediation, case=locked, before=before)
     return mediation
 
 
@@ -546,7 +563,9 @@ def skk_set(
     if ends_on and decided_on and ends_on < decided_on:
         errors["ends_on"] = _("Slutdatum kan inte vara före beslutet.")
     _fail(errors)
-    assignment = SkkAssignment.objects.filter(case=locked).first() or SkkAssignment(case=locked)
+    existing = SkkAssignment.objects.filter(case=locked).first()
+    before = history_snapshot(existing) if existing else None
+    assignment = existing or SkkAssignment(case=locked)
     assignment.contact_person = contact_person.strip()
     assignment.contact_phone = contact_phone.strip()
     assignment.hours_per_month = hours_per_month
@@ -555,6 +574,7 @@ def skk_set(
     assignment.ends_on = ends_on
     assignment.full_clean(exclude=["case"])
     assignment.save()
+    _history(actor=actor, instance=assignment, case=locked, before=before)
     return assignment
 
 
@@ -849,13 +869,15 @@ def plan_create(
         errors["coordinator"] = _("Samordnaren har inte tillgång till ärendet.")
     _fail(errors)
     plan = Plan.objects.create(case=locked, coordinator=coordinator)
-    PlanVersion.objects.create(
+    version = PlanVersion.objects.create(
         plan=plan,
         number=1,
         overall_goal=overall_goal.strip(),
         follow_up_method=follow_up_method.strip(),
         created_by=actor,
     )
+    _history(actor=actor, instance=plan, case=locked)
+    _history(actor=actor, instance=version, case=locked)
     return plan
 
 
@@ -873,9 +895,11 @@ def _current_version(plan: Plan) -> PlanVersion:
 def plan_update(*, actor: User, plan: Plan, overall_goal: str, follow_up_method: str) -> PlanVersion:
     """Edit the current version's overall goal and follow-up method (earlier versions are read-only)."""
     version = _current_version(plan)
+    before = history_snapshot(version)
     version.overall_goal = overall_goal.strip()
     version.follow_up_method = follow_up_method.strip()
     version.save(update_fields=["overall_goal", "follow_up_method"])
+    _history(actor=actor, instance=version, case=version.plan.case, before=before)
     return version
 
 
@@ -891,10 +915,12 @@ def plan_trainer_assign(
     assigned_on = assigned_on or _today()
     _not_future(assigned_on, "assigned_on", errors)
     _fail(errors)
+    before = history_snapshot(Plan.objects.get(pk=plan.pk))
     Plan.objects.filter(pk=plan.pk).update(
         trainer_name=name.strip(), trainer_phone=phone.strip(), trainer_assigned_on=assigned_on
     )
     plan.refresh_from_db()
+    _history(actor=actor, instance=plan, case=plan.case, before=before)
     return plan
 
 
@@ -911,7 +937,11 @@ def plan_participant_add(*, actor: User, plan: Plan, actor_obj: Actor, contact: 
         if blocked:
             errors["actor"] = blocked
     _fail(errors)
-    return PlanParticipant.objects.create(version=version, actor=actor_obj, contact=contact.strip(), added_on=_today())
+    participant = PlanParticipant.objects.create(
+        version=version, actor=actor_obj, contact=contact.strip(), added_on=_today()
+    )
+    _history(actor=actor, instance=participant, case=version.plan.case)
+    return participant
 
 
 @transaction.atomic
@@ -921,7 +951,9 @@ def plan_goal_add(*, actor: User, plan: Plan, text: str) -> Goal:
     if not text.strip():
         raise ValidationError({"text": _("Skriv målet.")})
     position = version.goals.count() + 1
-    return Goal.objects.create(version=version, position=position, text=text.strip())
+    goal = Goal.objects.create(version=version, position=position, text=text.strip())
+    _history(actor=actor, instance=goal, case=version.plan.case)
+    return goal
 
 
 @transaction.atomic
@@ -949,7 +981,7 @@ def plan_activity_add(
     if blocked:
         errors["responsible"] = blocked
     _fail(errors)
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         version=version,
         goal=goal,
         what=what.strip(),
@@ -958,6 +990,8 @@ def plan_activity_add(
         due_on=due_on,
         created_by=actor,
     )
+    _history(actor=actor, instance=activity, case=version.plan.case)
+    return activity
 
 
 @transaction.atomic
@@ -975,7 +1009,11 @@ def plan_agreement_record(
     if PlanAgreement.objects.filter(version=version, custodian=custodian).exists():
         errors["custodian"] = _("Godkännandet är redan registrerat för den här versionen.")
     _fail(errors)
-    return PlanAgreement.objects.create(version=version, custodian=custodian, agreed_on=agreed_on, recorded_by=actor)
+    agreement = PlanAgreement.objects.create(
+        version=version, custodian=custodian, agreed_on=agreed_on, recorded_by=actor
+    )
+    _history(actor=actor, instance=agreement, case=version.plan.case)
+    return agreement
 
 
 @transaction.atomic
@@ -984,7 +1022,9 @@ def plan_follow_up_schedule(*, actor: User, plan: Plan, due_on: datetime.date) -
     version = _current_version(plan)
     if due_on is None or due_on < version.plan.case.opened_on:
         raise ValidationError({"due_on": _("Ange ett datum efter att ärendet aktualiserades.")})
-    return FollowUp.objects.create(version=version, due_on=due_on)
+    follow_up = FollowUp.objects.create(version=version, due_on=due_on)
+    _history(actor=actor, instance=follow_up, case=version.plan.case)
+    return follow_up
 
 
 @transaction.atomic
@@ -1012,10 +1052,12 @@ def plan_follow_up_record(
     if missing:
         errors["attainments"] = _("Ange måluppfyllelse för varje mål.")
     _fail(errors)
+    before = history_snapshot(locked)
     locked.held_on = held_on
     locked.note = note.strip()
     locked.recorded_by = actor
     locked.save(update_fields=["held_on", "note", "recorded_by"])
+    _history(actor=actor, instance=locked, case=version.plan.case, before=before)
     GoalAttainment.objects.bulk_create(
         [
             GoalAttainment(follow_up=locked, goal=goal, level=attainments[goal.pk][0], comment=attainments[goal.pk][1])
@@ -1067,6 +1109,7 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> PlanVersion:
     FollowUp.objects.bulk_create(
         [FollowUp(version=new, due_on=f.due_on) for f in current.follow_ups.filter(held_on__isnull=True)]
     )
+    _history(actor=actor, instance=new, case=current.plan.case)
     return new
 
 

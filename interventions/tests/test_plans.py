@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from consent.models import Actor, MaturityAssessment
 from consent.selectors import sharing_decision, sharing_decisions
 from consent.services import consent_record, consent_revoke, maturity_assess
+from core.models import ChangeAction, ChangeLog
 from interventions import selectors, services
 from interventions.models import Activity, GoalAttainment, PlanParticipant, PlanVersion
 from interventions.tasks import plans_flag_consent_lapses
@@ -239,3 +240,13 @@ def test_planning_lists_due_overdue_and_lacking_consent(plan, handler, coordinat
 def test_planning_hides_plans_of_other_units(plan, outsider, today):
     groups, waiting = selectors.planning_for_user(user=outsider, on=today)
     assert groups == [] and waiting == []
+
+
+@pytest.mark.django_db
+def test_plan_changes_are_in_the_change_history(plan, handler, police):
+    services.plan_update(actor=handler, plan=plan, overall_goal="Nytt mål", follow_up_method="Möte varje månad")
+    rows = ChangeLog.objects.filter(case_id=plan.case.pk)
+    assert {"interventions.plan", "interventions.planversion"} <= set(rows.values_list("object_type", flat=True))
+    update = rows.get(action=ChangeAction.UPDATE)
+    assert update.changes["overall_goal"] == ["Inga nya brott", "Nytt mål"]
+    assert update.person_id == plan.case.person_id and update.actor == handler
