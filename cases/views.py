@@ -308,6 +308,10 @@ def case_open(request, person_id):
             _attach_errors(form, error)
         else:
             messages.success(request, _("Ärende %(number)s är öppnat.") % {"number": case.number})
+            if not selectors.case_queryset_for_user(request.user).filter(pk=case.pk).exists():
+                # opened in another unit of the same provider: the case page is theirs, not this user's
+                messages.info(request, _("Ärendet handläggs av %(unit)s.") % {"unit": case.unit.name})
+                return redirect("person_detail", person_id=person.pk)
             return redirect("case_detail", case_id=case.pk)
     return render(
         request,

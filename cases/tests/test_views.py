@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, ClosureReason, JournalEntry, Person
+from cases.models import Case, ClosureReason, InsatsType, JournalEntry, Person
 from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessLog
@@ -19,6 +19,7 @@ from tests.factories import (
     CustodianFactory,
     JournalEntryFactory,
     PersonFactory,
+    UnitFactory,
     UserFactory,
     personnummer_for,
 )
@@ -415,6 +416,29 @@ def test_open_case_errors_are_swedish_and_next_to_the_field(client, handler):
     html = _html(client.post(url, data))
     assert 'id="id_insats_type_error"' in html and "ASLAN är för personer 10–14 år" in html
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_open_case_in_a_sister_unit_returns_to_the_person(client, handler):
+    sister = UnitFactory(provider=handler.unit.provider, name="Fenix")
+    fenix_worker = UserFactory(unit=sister)
+    person = PersonFactory(unit=handler.unit)
+    client.force_login(handler)
+
+    response = client.post(
+        reverse("case_open", args=[person.pk]),
+        {
+            "insats_type": InsatsType.objects.get(code="avhopp").pk,
+            "referral_source": "polis",
+            "basis": "bistand",
+            "unit": sister.pk,
+            "handler": fenix_worker.pk,
+            "opened_on": "2025-03-01",
+        },
+    )
+
+    assert response["Location"] == reverse("person_detail", args=[person.pk])
+    assert Case.objects.get(person=person).unit == sister
 
 
 @pytest.mark.django_db
