@@ -11,8 +11,8 @@ from consent.models import Actor
 from consent.services import consent_record, consent_revoke
 from core.models import AccessAction, AccessLog
 from interventions import services
-from interventions.models import Plan, PlanParticipant
-from tests.factories import PersonFactory
+from interventions.models import AreaEffort, Plan, PlanParticipant, Polare
+from tests.factories import DistrictFactory, PersonFactory
 
 INSATS_PAGE_QUERIES = 25
 
@@ -301,3 +301,92 @@ def test_plan_page_query_count_is_constant(client, handler, sig_plan, n, django_
         assert client.get(reverse("interventions:plan", args=[sig_plan.pk])).status_code == 200
     with django_assert_max_num_queries(INSATS_PAGE_QUERIES):
         assert client.get(reverse("interventions:case", args=[sig_plan.case.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_aslan_group_pages(client, handler, outsider, make_case, today):
+    child = make_case("aslan", birth_date=today.replace(year=today.year - 11))
+    client.force_login(handler)
+    response = client.post(
+        reverse("interventions:aslan_groups"), {"name": "Vårgruppen", "starts_on": today.isoformat()}
+    )
+    assert response.status_code == 302
+    group_url = response["Location"]
+    response = client.post(group_url, {"form": "deltagare", "case": child.pk})
+    assert response.status_code == 302
+    participant = child.aslan_participations.get()
+    assert participant.parents.count() == 2
+    response = client.post(
+        group_url,
+        {
+            "form": "trff",
+            "held_on": today.isoformat(),
+            "topic": "Gränser",
+            f"youth_{participant.pk}": "on",
+            f"parents_{participant.pk}": 1,
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(group_url).content.decode()
+    assert child.person.display_name in html and "Närvarande" in html
+    client.force_login(outsider)
+    assert client.get(group_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_polare_and_area_effort_pages(client, handler, today):
+    client.force_login(handler)
+    response = client.post(
+        reverse("interventions:polare"),
+        {
+            "form": "polare",
+            "name": "Pia Polare",
+            "birth_date": today.replace(year=today.year - 17).isoformat(),
+            "service_started_on": today.replace(year=today.year - 2).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    polare = Polare.objects.get()
+    response = client.post(
+        reverse("interventions:polare"), {"form": "kvall", "polare": polare.pk, "worked_on": today.isoformat()}
+    )
+    assert response.status_code == 302
+    assert polare.nights.get().fee == Decimal("400")
+    district = DistrictFactory()
+    response = client.post(
+        reverse("interventions:area_efforts"),
+        {"form": "ny", "district": district.pk, "starts_on": today.isoformat(), "weeks": 14, "reason": "Oro"},
+    )
+    assert response.status_code == 400 and "1–12 veckor" in response.content.decode()
+    client.post(
+        reverse("interventions:area_efforts"),
+        {"form": "ny", "district": district.pk, "starts_on": today.isoformat(), "weeks": 3, "reason": "Oro"},
+    )
+    effort = AreaEffort.objects.get()
+    response = client.post(
+        reverse("interventions:area_efforts"),
+        {"form": "forlang", "effort": effort.pk, "weeks": 2, "reason": "Fortsatt oro"},
+    )
+    assert response.status_code == 302
+    effort.refresh_from_db()
+    assert effort.ends_on == today + datetime.timedelta(weeks=5)
+
+
+@pytest.mark.django_db
+def test_mediation_page_shows_what_blocks_the_start_and_the_reminder(client, handler, other_cases, today):
+    case = other_cases["medling"]
+    client.force_login(handler)
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "medling"]),
+        {"offence": "Skadegörelse", "mediator": handler.pk},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "medling-start"]), {"started_on": today.isoformat()}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Brottet är inte anmält till polisen." in html
+    assert "Medling ska ske skyndsamt" in html  # the factory case opened long ago
+    planning = client.get(reverse("interventions:planning")).content.decode()
+    assert case.number in planning and "utan medlingsmöte" in planning
