@@ -37,6 +37,7 @@ from consent.models import Actor
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.models import District, Municipality, Provider, Role, Unit, User
 from core.roles import roles_sync
+from core.services import protected_identity_grant
 from reporting.models import AgreedVolume, Agreement
 
 SEED = 580  # Linköping's kommunkod
@@ -615,6 +616,20 @@ def _consents(generator: _Generator, recorder_for) -> None:
     )
 
 
+def _protected_identity_grant(generator: _Generator) -> None:
+    """The enhetschef names the handläggare of one protected person as allowed to see the identity."""
+    manager = User.objects.filter(username="enhetschef").first()
+    for case in generator.cases:
+        if case.person.is_protected and case.person.unit_id == manager.unit_id and case.handler.unit_id == case.unit_id:
+            protected_identity_grant(
+                actor=manager,
+                person=case.person,
+                grantee=case.handler,
+                reason="Handläggaren behöver identiteten för att kunna genomföra insatsen.",
+            )
+            return
+
+
 def _organisation():
     municipality, _created = Municipality.objects.update_or_create(
         code=MUNICIPALITY_CODE, defaults={"name": MUNICIPALITY_NAME}
@@ -699,6 +714,7 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
         generator.generate_entries()
         generator.save()
         _consents(generator, recorder_for=lambda case: case.handler)
+        _protected_identity_grant(generator)
         summary.created = True
     summary.counts = {
         "people": Person.objects.filter(unit__provider=provider).count(),

@@ -13,17 +13,26 @@ from django.utils import timezone
 
 from cases.demo_data import AGREEMENT_BUDGET, DEMO_PASSWORD, DEMO_USERS, _Generator, _organisation, _users
 from cases.identity import parse_id_number
-from cases.models import Case, CaseNumberSequence, ClosureReason, Custodian, JournalEntry, Person, ProtectionLevel
+from cases.models import (
+    Case,
+    CaseNumberSequence,
+    ClosureReason,
+    Custodian,
+    JournalEntry,
+    Person,
+    PersonUserObjectPermission,
+    ProtectionLevel,
+)
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from consent.selectors import sharing_decision
-from core.models import AccessLog, District, Municipality, Provider, Role, Unit, User
+from core.models import AccessGrantEvent, AccessLog, District, Municipality, Provider, Role, Unit, User
 from reporting.models import AgreedVolume, Agreement
 
 
 def _counts() -> dict[str, int]:
     models = [
         Municipality, Provider, Unit, District, User, Person, Custodian, Case, JournalEntry, Consent,
-        ConsentRevocation, MaturityAssessment, Agreement, AgreedVolume,
+        ConsentRevocation, MaturityAssessment, Agreement, AgreedVolume, PersonUserObjectPermission, AccessGrantEvent,
     ]  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
 
@@ -114,6 +123,9 @@ def test_people_have_valid_numbers_custodians_and_protection(demo):
     levels = Counter(p.protection for p in people)
     for level in (ProtectionLevel.CONFIDENTIALITY, ProtectionLevel.PROTECTED_REGISTRATION, ProtectionLevel.FICTITIOUS):
         assert levels[level] >= 1
+    grant = PersonUserObjectPermission.objects.select_related("content_object", "user").get()
+    assert grant.content_object.is_protected and grant.user.unit_id == grant.content_object.unit_id
+    assert AccessGrantEvent.objects.get().reason
     with_custodians = set(Custodian.objects.values_list("person_id", flat=True))
     minors = {c.person_id for c in Case.objects.select_related("person") if c.person.age_on(c.opened_on) < 18}
     assert minors and minors <= with_custodians  # everyone under 18 at opening has vårdnadshavare
