@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -53,7 +54,7 @@ def _year_for(two_digit_year: int, month: int, day: int, separator: str, today: 
 
 def parse_id_number(raw: str, *, today: datetime.date | None = None) -> ParsedId:
     """Parse a personnummer or samordningsnummer in 10 or 12 digits, with or without '-' or '+'."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()  # Swedish date, not the server's UTC date around midnight
     text = re.sub(r"\s", "", raw or "")
     match = _DIGITS_WITH_SEPARATOR.match(text)
     if not match:
