@@ -37,7 +37,10 @@ class Prepared:
     via: str = ""  # how the app is reached, e.g. "GET /arenden/<id>/"
     note: str = ""
     reps: int | None = None  # override (slow operations such as the PDF)
+    warmup: int | None = None  # override
+    count_queries: bool = True  # off for operations issuing thousands of statements (the import)
     extra: Callable[[], dict] | None = None  # extra measurements (peak memory, rows/s) after the timing
+    finish: Callable[[Result], None] | None = None  # derive figures from the timed result (e.g. rows/s)
 
 
 @dataclass
@@ -108,11 +111,12 @@ def measure(operation: Operation, context, *, reps: int, warmup: int) -> Result:
         result.note = str(missing)
         return result
     result.via, result.note = prepared.via, prepared.note
-    reps = prepared.reps or reps
-    warmup = min(warmup, reps)
+    reps = min(prepared.reps, reps) if prepared.reps else reps
+    warmup = min(warmup, reps) if prepared.warmup is None else prepared.warmup
     try:
         samples = _time(prepared.app, reps, warmup)
-        result.queries = count_queries(prepared.app, reps + warmup)
+        if prepared.count_queries:
+            result.queries = count_queries(prepared.app, reps + warmup)
     except Exception as error:  # report and go on: one broken view must not hide the other numbers
         result.status = "fel"
         result.note = f"{type(error).__name__}: {str(error)[:200]}"
@@ -120,14 +124,21 @@ def measure(operation: Operation, context, *, reps: int, warmup: int) -> Result:
     result.reps = reps
     result.p50_ms = statistics.median(samples)
     result.p95_ms = percentile(samples, 0.95)
-    if prepared.sql is not None:
-        sql_samples = _time(prepared.sql, reps, warmup)
-        result.sql_p50_ms = statistics.median(sql_samples)
-        result.sql_p95_ms = percentile(sql_samples, 0.95)
-        if result.sql_p50_ms > 0:
-            result.ratio = result.p50_ms / result.sql_p50_ms
-    if prepared.extra is not None:
-        result.extra = prepared.extra()
+    try:
+        if prepared.sql is not None:
+            sql_samples = _time(prepared.sql, reps, warmup)
+            result.sql_p50_ms = statistics.median(sql_samples)
+            result.sql_p95_ms = percentile(sql_samples, 0.95)
+            if result.sql_p50_ms > 0:
+                result.ratio = result.p50_ms / result.sql_p50_ms
+        if prepared.extra is not None:
+            result.extra = prepared.extra()
+        if prepared.finish is not None:
+            prepared.finish(result)
+    except Exception as error:
+        result.status = "fel"
+        result.note = f"{type(error).__name__}: {str(error)[:200]}"
+        return result
     result.met = _met(operation, result)
     return result
 
@@ -173,7 +184,7 @@ def render_table(results: list[Result], *, title: str) -> str:
                 r.label,
                 _ms(r.p50_ms),
                 _ms(r.p95_ms),
-                str(r.queries),
+                "–" if r.queries is None else str(r.queries),
                 _ms(r.sql_p50_ms),
                 f"{r.ratio:.2f}" if r.ratio is not None else "–",
                 r.target,
