@@ -186,6 +186,9 @@ CELERY_TASK_ACKS_LATE = False  # set per task: only idempotent tasks ack late
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task whose worker died is redelivered after visibility_timeout: keep it above the hard limit.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    # Look for such abandoned messages every 10 s (kombu's default sweeps only every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     # Publishing while Redis is down fails within seconds; jobs.outbox keeps the message and resends it.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
