@@ -169,3 +169,18 @@ def test_role_groups_hold_the_documented_permissions(manager, handler):
     assert not handler.has_perm("core.manage_access") and not handler.has_perm("core.view_accesslog")
     statistics = Group.objects.get(name=Role.STATISTICS)
     assert not statistics.permissions.filter(content_type__app_label__in=["cases", "consent"]).exists()
+
+
+@pytest.mark.django_db
+def test_case_and_person_pages_link_to_access_pages_by_permission(client, manager, handler, case):
+    case_page = reverse("case_detail", kwargs={"case_id": case.pk})
+    person_page = reverse("person_detail", kwargs={"person_id": case.person.pk})
+    sharing = reverse("case_sharing", kwargs={"case_id": case.pk})
+    extract = reverse("person_extract_pdf", kwargs={"person_id": case.person.pk})
+    client.force_login(manager)
+    assert sharing in client.get(case_page).content.decode()
+    assert extract in client.get(person_page).content.decode()
+    client.force_login(handler)
+    html = client.get(case_page).content.decode()
+    assert sharing not in html and reverse("case_history", kwargs={"case_id": case.pk}) in html
+    assert extract not in client.get(person_page).content.decode()
