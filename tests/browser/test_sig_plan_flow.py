@@ -3,11 +3,13 @@ without consent (blocked, message shown) → record consent from the young perso
 polis → revoke consent → the plan is flagged."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from cases.models import InsatsType
+from interventions import services
 from interventions.models import Plan, PlanParticipant
 from tests.factories import CaseFactory, CustodianFactory, PersonFactory
 
@@ -93,3 +95,55 @@ def test_sig_plan_consent_flow(page, live_server, login, handler, coordinator, s
     # and the case page shows the flag too
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
     expect(page.get_by_text("Flaggad: samtycke saknas.")).to_be_visible()
+
+
+def test_insats_pages_are_accessible(page, live_server, login, handler, assert_accessible):
+    """axe-core finds no serious or critical violation on the other insats pages (with data and open forms)."""
+    today = datetime.date.today()
+    cases = {}
+    for code in ("ungdomstjanst", "medling", "avhopp"):
+        person = PersonFactory(unit=handler.unit, birth_date=datetime.date(2008, 3, 3))
+        CustodianFactory(person=person)
+        cases[code] = CaseFactory(person=person, handler=handler, insats_type=InsatsType.objects.get(code=code))
+    order = services.community_service_set(
+        actor=handler,
+        case=cases["ungdomstjanst"],
+        ordered_hours=30,
+        judgment_on=today,
+        issued_by="Linköpings tingsrätt",
+        report_to="Åklagaren",
+    )
+    workplace = services.community_service_workplace_add(actor=handler, order=order, name="Second hand")
+    services.community_service_session_add(
+        actor=handler, order=order, workplace=workplace, performed_on=today, hours=Decimal("4")
+    )
+    services.mediation_set(actor=handler, case=cases["medling"], offence="Skadegörelse", mediator=handler)
+    services.defector_assess(
+        actor=handler, case=cases["avhopp"], assessed_on=today, threat_level="latent", motivated=True
+    )
+    services.purchased_service_add(
+        actor=handler,
+        case=cases["avhopp"],
+        kind="behandling",
+        provider="Vägen AB",
+        starts_on=today,
+        ends_on=None,
+        cost=Decimal("120000"),
+    )
+    login(handler)
+    for code, case in cases.items():
+        page.goto(f"{live_server.url}/insatser/arende/{case.pk}/")
+        for summary in page.locator("details > summary").all():
+            summary.click()
+        assert_accessible(f"insats-{code}")
+    for path in (
+        "planering/",
+        "falt/",
+        "falt/polare/",
+        "falt/omradesinsatser/",
+        "aslan/",
+        "stod/kort-arende/",
+        "avhopp/kostnader/",
+    ):
+        page.goto(f"{live_server.url}/insatser/{path}")
+        assert_accessible("insats-" + path.strip("/").replace("/", "-"))
