@@ -5,6 +5,7 @@ Anything the user may not see is a 404, never a 403.
 """
 
 import csv
+import datetime
 import io
 import json
 
@@ -59,6 +60,7 @@ from core.services import (
 from core.tasks import retention_dry_run_task
 
 PAGE_SIZE = 50
+DEFAULT_DAYS = 30  # loggkontroll without a person or period: the last month
 CSV_EXPORT_MAX_ROWS = 100_000
 
 
@@ -70,11 +72,21 @@ def _require(user, permission: str) -> None:
 # --- loggkontroll --------------------------------------------------------------------------------
 
 
+def _page_number(raw) -> int:
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
 def _filtered_log(request):
+    """The scoped, flagged and filtered log. Without a person or a period it shows the last DEFAULT_DAYS days."""
     user = request.user
     staff = accesslog_staff_choices(user)
     form = AccessLogFilterForm(request.GET or None, staff=staff)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    if not (filters.get("person") or filters.get("since") or filters.get("until")):
+        filters["since"] = timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS)
     rows = accesslog_filter(
         accesslog_with_flags(accesslog_queryset_for_user(user)),
         user_id=filters["user"].pk if filters.get("user") else None,
@@ -102,9 +114,12 @@ def accesslog_review(request):
         page = None
         selected = accesslog_sample(rows, size=settings.LOGGKONTROLL_SAMPLE_SIZE)
     else:
-        paginator = Paginator(rows.select_related("user", "unit").order_by("-at", "-id"), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("sida"))
-        selected = list(page.object_list)
+        # No COUNT over a log of many millions of rows: fetch one row more than a page to know if there is a next.
+        number = _page_number(request.GET.get("sida"))
+        start = (number - 1) * PAGE_SIZE
+        selected = list(rows.select_related("user", "unit").order_by("-at", "-id")[start : start + PAGE_SIZE + 1])
+        page = {"number": number, "has_previous": number > 1, "has_next": len(selected) > PAGE_SIZE}
+        selected = selected[:PAGE_SIZE]
     shown = accesslog_rows_show(
         viewer=request.user, rows=selected, request=request, action=AccessAction.LIST, what="loggkontroll"
     )

@@ -132,3 +132,12 @@ def test_weak_passwords_are_refused(handler, password):
 @pytest.mark.django_db
 def test_a_long_unusual_password_is_accepted(handler):
     validate_password("Tallbarr-Ekorre-1987-Vinter", user=handler)
+
+
+@pytest.mark.django_db
+def test_stored_files_are_not_served_by_a_guessed_name(client, manager, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "rapport.pdf").write_bytes(b"%PDF-1.7")
+    client.force_login(manager)
+    for url in ("/media/rapport.pdf", "/rapport.pdf", "/static/../media/rapport.pdf"):
+        assert client.get(url).status_code == 404, url

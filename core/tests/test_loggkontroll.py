@@ -243,3 +243,16 @@ def test_page_is_not_shown_when_the_log_cannot_be_written(log_insert_fails, mana
         assert response.status_code == 500, url
         body = response.content.decode(errors="replace")
         assert "Lova" not in body and case.person.id_number not in body, url
+
+
+@pytest.mark.django_db
+def test_default_period_is_the_last_month_and_pages_need_no_count(client, manager, handler, case):
+    old = _read(handler, case.person, at=timezone.now() - datetime.timedelta(days=45))
+    recent = [_read(handler, PersonFactory(unit=handler.unit)) for _ in range(51)]
+    client.force_login(manager)
+    first = client.get(reverse("accesslog_review"), {"user": handler.pk})  # the manager's own rows grow as we go
+    shown = {row.pk for row in _rows(first)}
+    assert old.pk not in shown and len(shown) == 50
+    assert 'rel="next"' in first.content.decode()
+    second = {row.pk for row in _rows(client.get(reverse("accesslog_review"), {"user": handler.pk, "sida": 2}))}
+    assert {row.pk for row in recent} <= shown | second
