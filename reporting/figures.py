@@ -1006,3 +1006,51 @@ def follow_up(
         extras=extra_sections(period, scope, previous, agreement),
         notes=notes,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Statistics API aggregations (added for api/: distinct young people per measure, for small-cell decisions)
+
+PERSON_METRICS = ("new", "closed", "unplanned", "open_at_end")
+
+
+def _person_aggregates(period: Period, suffix: str) -> dict:
+    start, end = period.start, period.end
+    opened_in = Q(opened_on__gte=start, opened_on__lte=end)
+    closed_in = Q(closed_on__gte=start, closed_on__lte=end)
+    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    return {
+        f"new{suffix}": Count("person_id", distinct=True, filter=opened_in),
+        f"closed{suffix}": Count("person_id", distinct=True, filter=closed_in),
+        f"unplanned{suffix}": Count(
+            "person_id", distinct=True, filter=closed_in & Q(closure_reason=ClosureReason.UNPLANNED)
+        ),
+        f"open_at_end{suffix}": Count("person_id", distinct=True, filter=open_at_end),
+    }
+
+
+def person_counts(
+    period: Period, scope: Scope, *, group_by: Sequence[str] = (), bucket: str | None = None
+) -> list[CountRow]:
+    """Distinct young people behind each count of `case_counts` (new, closed, unplanned, open at end), grouped
+    the same way. One query. The statistics API hides a cell when its cases or its people number 1–4."""
+    dimensions = [DIMENSIONS[name] for name in group_by]
+    queryset = cases_in_scope(period, scope)
+    if any(dimension.needs_age for dimension in dimensions):
+        queryset = _with_age(queryset).annotate(_age_band_key=_age_band_expression())
+    parts = period.split(bucket) if bucket else [period]
+    aggregates: dict = {}
+    for index, part in enumerate(parts):
+        aggregates.update(_person_aggregates(part, f"__{index}"))
+    if dimensions:
+        value_fields = {f"_{dimension.name}": F(dimension.key) for dimension in dimensions}
+        rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*value_fields))
+    else:
+        rows = [queryset.aggregate(**aggregates)]
+    result = []
+    for row in rows:
+        keys = {dimension.name: row[f"_{dimension.name}"] for dimension in dimensions}
+        for index, part in enumerate(parts):
+            counts = CaseCounts(**{metric: row[f"{metric}__{index}"] or 0 for metric in PERSON_METRICS})
+            result.append(CountRow(keys=keys, labels={}, counts=counts, bucket=part if bucket else None))
+    return result

@@ -16,6 +16,7 @@ outsider = personas.outsider
 manager = personas.manager
 coordinator = personas.coordinator
 stats_client = personas.stats_client
+browser_type_launch_args = personas.browser_type_launch_args  # Debian's chromium (RECIPES.md)
 
 
 @pytest.fixture
