@@ -279,7 +279,8 @@ def protect_cube(
     counts: dict[Cell, int],
     persons: dict[Cell, int] | None = None,
 ) -> set[Cell]:
-    """Suppressed cells of a cube: the total column first, then the value columns (if any)."""
+    """Suppressed cells of a cube: the total column first, then the value columns (if any). A cell is
+    primary when its count, or the number of distinct people behind it, is 1–4."""
     total_stage = Protector(tree, [TOTAL], counts, persons)
     total_hidden = total_stage.run()
     if not columns:

@@ -16,7 +16,16 @@ from cases.identity import Gender
 from cases.models import Basis, Case, InsatsType
 from core.models import District, Provider, Unit
 from reporting import figures
-from reporting.figures import AGE_BANDS, UNKNOWN_KEY, Period, Scope, agreed_targets, attainment_status, case_counts
+from reporting.figures import (
+    AGE_BANDS,
+    UNKNOWN_KEY,
+    Period,
+    Scope,
+    agreed_targets,
+    attainment_status,
+    case_counts,
+    person_counts,
+)
 from reporting.models import Agreement
 from reporting.suppression import SUPPRESSION_THRESHOLD, suppress
 
@@ -103,28 +112,37 @@ class YearCube:
         return {"count": None if hidden else self.counts.get((node, column), 0), "suppressed": hidden}
 
 
+def _collect(into: dict, rows, level: str, metric: str, dimension: str | None) -> None:
+    for row in rows:
+        cell = (node_of(row.bucket, level), _key(row.keys[dimension]) if dimension else TOTAL)
+        into[cell] = into.get(cell, 0) + getattr(row.counts, metric)
+
+
 def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> YearCube:
     """All counts of one measure and year for the scope, by every period level (and the dimension), with
-    the suppression pattern decided on the whole cube. 2 queries per period level (1 without dimension)."""
+    the suppression pattern decided on the whole cube. Cases and distinct people: 4 queries per period level
+    (2 without dimension)."""
     period = Period.year(year)
     stock = measure in STOCK_MEASURES
     metric = MEASURES[measure]
     levels = ["month"] if stock else ["month", "quarter", "half", "year"]
     counts: dict = {}
+    persons: dict = {}
     labels: dict[str, str] = dimension_catalogue(dimension, scope) if dimension else {}
     for level in levels:
-        for row in case_counts(period, scope, bucket=level):
-            counts[(node_of(row.bucket, level), TOTAL)] = getattr(row.counts, metric)
+        _collect(counts, case_counts(period, scope, bucket=level), level, metric, None)
+        _collect(persons, person_counts(period, scope, bucket=level), level, metric, None)
         if dimension:
-            for row in case_counts(period, scope, group_by=[dimension], bucket=level):
-                key = _key(row.keys[dimension])
-                labels.setdefault(key, row.labels[dimension])
-                counts[(node_of(row.bucket, level), key)] = counts.get((node_of(row.bucket, level), key), 0) + getattr(
-                    row.counts, metric
-                )
+            rows = case_counts(period, scope, group_by=[dimension], bucket=level)
+            for row in rows:
+                labels.setdefault(_key(row.keys[dimension]), row.labels[dimension])
+            _collect(counts, rows, level, metric, dimension)
+            _collect(
+                persons, person_counts(period, scope, group_by=[dimension], bucket=level), level, metric, dimension
+            )
     tree = PeriodTree.for_year(year, additive=not stock)
     columns = list(labels) if dimension else []
-    suppressed = protect_cube(tree, columns, counts)
+    suppressed = protect_cube(tree, columns, counts, persons)
     return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed)
 
 

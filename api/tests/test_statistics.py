@@ -294,3 +294,24 @@ def test_agreement_attainment_uses_the_same_suppressed_counts(statistics_data, s
         assert row["suppressed"] == by_code[code]["suppressed"]
         assert (row["status"] is None) == row["suppressed"]
     assert client.get("/api/v1/statistics/field-work/", {"year": YEAR}).status_code == 200
+
+
+def test_a_cell_with_many_cases_of_few_people_is_hidden():
+    tree = PeriodTree.for_year(YEAR)
+    counts = defaultdict(int)
+    persons = {}
+    for leaf, key, value in [
+        (f"{YEAR}-03", "a", 6),
+        (f"{YEAR}-03", "b", 20),
+        (f"{YEAR}-04", "a", 9),
+        (f"{YEAR}-04", "b", 9),
+    ]:
+        node = leaf
+        while node is not None:
+            counts[(node, key)] += value
+            counts[(node, TOTAL)] += value
+            node = tree.parent[node]
+    persons[(f"{YEAR}-03", "a")] = 2  # six cases, two young people
+    hidden = protect_cube(tree, ["a", "b"], counts, persons)
+    assert (f"{YEAR}-03", "a") in hidden
+    assert (f"{YEAR}-03", "a") not in protect_cube(tree, ["a", "b"], counts)
