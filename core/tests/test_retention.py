@@ -36,7 +36,8 @@ from core.models import (
 )
 from core.retention import retention_cutoff, retention_due_people, retention_rule_validate, retention_run
 from core.tasks import retention_run_task
-from reporting.figures import Period, Scope, case_counts
+from interventions.models import FollowUp, Goal, GoalAttainment, Plan, PlanVersion, PurchasedService
+from reporting.figures import Period, Scope, case_counts, extra_sections
 from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, JournalEntryFactory, PersonFactory, UserFactory, personnummer_for
 
@@ -360,3 +361,36 @@ def test_a_run_killed_half_way_is_finished_by_the_next_run(handler):
     items = list(RetentionItem.objects.filter(run__dry_run=False).values_list("person_id", flat=True))
     assert sorted(items) == expected
     assert RetentionRun.objects.filter(dry_run=False, status=RetentionRunStatus.FAILED).count() == 1
+
+
+@pytest.mark.django_db
+def test_sig_and_avhopp_figures_for_past_periods_stay_right(handler, coordinator, rule):
+    person = make_file(handler, last_entry=datetime.date(2018, 9, 1), insats="sig", birth=datetime.date(2001, 4, 12))
+    case = Case.objects.get(person=person)
+    plan = Plan.objects.create(
+        case=case, coordinator=coordinator, trainer_name="PT Tränarsson", trainer_assigned_on=datetime.date(2018, 7, 2)
+    )
+    version = PlanVersion.objects.create(plan=plan, number=1, overall_goal="Inga nya brott", created_by=handler)
+    goal = Goal.objects.create(version=version, text="Gå till skolan varje dag")
+    follow_up = FollowUp.objects.create(
+        version=version, due_on=datetime.date(2018, 8, 1), held_on=datetime.date(2018, 8, 1), note="Bra möte"
+    )
+    GoalAttainment.objects.create(follow_up=follow_up, goal=goal, level="uppnatt", comment="Närvaro 95 %")
+    PurchasedService.objects.create(
+        case=case,
+        kind=PurchasedService._meta.get_field("kind").choices[0][0],
+        provider="Skyddat boende AB",
+        starts_on=datetime.date(2018, 7, 1),
+        cost=125000,
+        recorded_by=handler,
+    )
+    backdate(person, datetime.date(2018, 9, 1))
+    period = Period(datetime.date(2018, 1, 1), datetime.date(2018, 12, 31))
+    before = extra_sections(period, Scope(), period.previous_year())
+
+    retention_run(as_of=AS_OF, dry_run=False)
+
+    assert extra_sections(period, Scope(), period.previous_year()) == before
+    assert not Plan.objects.filter(trainer_name="PT Tränarsson").exists()
+    assert Goal.objects.get(pk=goal.pk).text == "" and GoalAttainment.objects.get(goal=goal).comment == ""
+    assert PurchasedService.objects.get(case=case).provider == ""
