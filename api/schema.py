@@ -4,7 +4,7 @@ view base classes' schema class."""
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
@@ -31,8 +31,31 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+RESPONSE_HEADERS = [
+    OpenApiParameter(
+        "Retry-After",
+        int,
+        OpenApiParameter.HEADER,
+        response=[429],
+        required=True,
+        description=_("Sekunder att vänta innan nästa anrop."),
+    ),
+    OpenApiParameter(
+        "WWW-Authenticate",
+        str,
+        OpenApiParameter.HEADER,
+        response=[401],
+        required=True,
+        description=_("Autentiseringssätt: Bearer."),
+    ),
+]
+
+
 class ApiAutoSchema(AutoSchema):
-    """Adds the error responses every API operation can give, in the one error shape."""
+    """Adds the error responses every API operation can give, in the one error shape, and their headers."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), *RESPONSE_HEADERS]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -7,7 +7,7 @@ matching If-None-Match gets 304 without a body.
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -189,6 +189,26 @@ class FieldWorkSerializer(serializers.Serializer):
 
 
 NOT_MODIFIED = OpenApiResponse(description=_("Oförändrat sedan If-None-Match (ingen kropp)."))
+CACHING = [
+    OpenApiParameter(
+        "If-None-Match",
+        str,
+        OpenApiParameter.HEADER,
+        required=False,
+        description=_("ETag från ett tidigare svar: oförändrat svar ger 304."),
+    ),
+    OpenApiParameter(
+        "ETag", str, OpenApiParameter.HEADER, response=[200, 304], required=True, description=_("Svarets version.")
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        str,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        required=False,
+        description=_("Senaste ändring av ett ärende i omfattningen (saknas när det inte finns några ärenden)."),
+    ),
+]
 
 
 class StatisticsApiView(ApiView):
@@ -229,7 +249,7 @@ class CaseStatisticsApi(StatisticsApiView):
             "åldersgrupp, kön eller grund. Antal 1–4 och de celler som krävs för att de inte ska kunna räknas "
             "fram döljs (count = null, suppressed = true)."
         ),
-        parameters=[CaseStatisticsQuery],
+        parameters=[CaseStatisticsQuery, *CACHING],
         responses={200: CaseStatisticsSerializer, 304: NOT_MODIFIED},
         tags=["statistik"],
     )
@@ -252,7 +272,7 @@ class AgreementStatisticsApi(StatisticsApiView):
     @extend_schema(
         summary="Måluppfyllelse mot överenskommelsens volymer",
         operation_id="statistics_agreements",
-        parameters=[AgreementStatisticsQuery],
+        parameters=[AgreementStatisticsQuery, *CACHING],
         responses={200: AgreementStatisticsSerializer, 304: NOT_MODIFIED},
         tags=["statistik"],
     )
@@ -270,7 +290,7 @@ class FieldWorkStatisticsApi(StatisticsApiView):
     @extend_schema(
         summary="Fältverksamhetens totaler per period",
         operation_id="statistics_field_work",
-        parameters=[FieldWorkQuery],
+        parameters=[FieldWorkQuery, *CACHING],
         responses={200: FieldWorkSerializer, 304: NOT_MODIFIED},
         tags=["statistik"],
     )
