@@ -263,6 +263,7 @@ def report_generation_queue(*, actor: User | None, version: ReportVersion) -> bo
         .exclude(generation_status__in=[GenerationStatus.QUEUED, GenerationStatus.RUNNING])
         .update(
             generation_status=GenerationStatus.QUEUED,
+            attempts=0,
             progress=0,
             progress_step=_("Väntar på att starta"),
             failure_reason="",

@@ -28,6 +28,7 @@ from reporting.selectors import agreement_for_period
 logger = logging.getLogger(__name__)
 
 REPORTS_DIR = "reports"
+MAX_ATTEMPTS = 3
 
 
 def version_directory(version: ReportVersion) -> str:
@@ -69,6 +70,11 @@ def generate(version_id: int) -> str:
     version = services.generation_claim(version_id=version_id)
     if version is None:
         return "nothing-to-do"
+    if version.attempts > MAX_ATTEMPTS:  # redelivered again and again (e.g. a worker killed at the hard limit)
+        services.generation_fail(
+            version_id=version_id, reason=_("Rapporten kunde inte skapas efter flera försök. Försök igen senare.")
+        )
+        return "gave-up"
     finalising = version.finalise_requested_by_id is not None
     try:
         report = version.report

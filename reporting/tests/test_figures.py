@@ -328,3 +328,25 @@ def test_sig_avhopp_and_field_sections_from_the_interventions_models(interventio
     assert avhopp["people"].current_display == "<5"
     field = extras["faltverksamhet"]
     assert (field["shifts"].current, field["met"].current, field["talked"].current) == (10, 700, 100)
+
+
+@pytest.mark.django_db
+def test_seed_spring_2017_any_dates(unit, handler):
+    """Seed 000, "Jan-maj 2017": 200 new cases, 136 closed, no unplanned closures."""
+    specs = [
+        CaseSpec(
+            "stod_brottsutsatta" if index % 4 else "ungdomstjanst",
+            D(2017, 1, 2) + datetime.timedelta(days=index % 140),
+            basis="service" if index % 2 else "bistand",
+        )
+        for index in range(200)
+    ]
+    for spec in specs[:136]:
+        spec.closed_on = spec.opened_on + datetime.timedelta(days=5)
+        spec.closure_reason = "planerat"
+    for spec in specs[:136]:
+        assert spec.closed_on <= D(2017, 5, 31)
+    build_cases(unit=unit, handler=handler, specs=specs)
+    totals = case_totals(Period(D(2017, 1, 1), D(2017, 5, 31)), Scope(provider_id=unit.provider_id))
+    assert (totals.new, totals.closed, totals.unplanned) == (200, 136, 0)
+    assert totals.unplanned_share == 0

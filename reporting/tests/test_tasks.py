@@ -137,6 +137,17 @@ def test_a_retried_task_makes_no_second_version(seed_2016, unit, manager, media)
 
 
 @pytest.mark.django_db
+def test_a_job_redelivered_too_often_gives_up_with_a_reason(unit, manager, media):
+    draft = services.report_request(
+        actor=manager, provider=unit.provider, unit=None, kind="year", period=Period.year(2016)
+    )
+    ReportVersion.objects.filter(pk=draft.pk).update(generation_status=GenerationStatus.RUNNING, attempts=3)
+    assert tasks.report_generate.run(draft.pk) == "gave-up"
+    draft.refresh_from_db()
+    assert draft.generation_status == GenerationStatus.FAILED and "flera försök" in draft.failure_reason
+
+
+@pytest.mark.django_db
 def test_a_failure_shows_its_reason_and_can_be_retried(seed_2016, unit, manager, settings, tmp_path):
     # given a media folder that cannot be written (a file where the folder should be)
     blocker = tmp_path / "media"
