@@ -8,13 +8,17 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import redis
+from django.conf import settings
+from django.db import connection
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
@@ -134,3 +138,61 @@ class PostgresCluster:
     def remove(self):
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class CeleryWorker:
+    """A celery worker subprocess on the test database (tests.fault_settings), killable like a container."""
+
+    def __init__(self, *, redis_url: str, media: Path, log: Path, queues: str = "reports,interactive", hard_limit=12):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
+            "FAULT_MEDIA_ROOT": str(media),
+            "REDIS_URL": redis_url,
+            "DATABASE_URL": self.database_url(),
+            "CELERY_TASK_TIME_LIMIT": str(hard_limit),
+            "CELERY_TASK_SOFT_TIME_LIMIT": str(hard_limit - 3),
+            "LOG_FORMAT": "plain",
+        }
+        self.log = log
+        self.media = media
+        self.queues = queues
+        self.process = None
+
+    @staticmethod
+    def database_url() -> str:
+        db = connection.settings_dict
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+    def start(self):
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", self.queues, "-c", "1",
+                 "-P", "prefork", "-n", f"fault{time.monotonic_ns()}@%h", "--without-gossip", "--without-mingle",
+                 "-l", "INFO"],
+                cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+
+    def pool_children(self) -> list[int]:
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    def kill_pool_process(self):
+        children = []
+        assert wait_until(lambda: bool(children.extend(self.pool_children()) or children), timeout=5)
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+
+    def kill_everything(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)

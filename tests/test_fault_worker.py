@@ -10,11 +10,6 @@ a celery worker subprocess on a redis-server of this test's own, pointed at the 
 """
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +20,7 @@ from reporting import services
 from reporting.figures import Period
 from reporting.models import GenerationStatus, ReportVersion
 from reporting.tests.datasets import CaseSpec, build_cases
+from tests.faultkit import CeleryWorker as Worker
 from tests.faultkit import RedisServer, celery_broker, wait_until
 
 ROOT = Path(settings.BASE_DIR)
@@ -34,60 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="en separat worker-process kräver PostgreSQL"),
 ]
-
-
-class Worker:
-    def __init__(self, *, redis_url: str, media: Path, log: Path):
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
-            "FAULT_MEDIA_ROOT": str(media),
-            "REDIS_URL": redis_url,
-            "DATABASE_URL": self.database_url(),
-            "CELERY_TASK_TIME_LIMIT": str(HARD_LIMIT),
-            "CELERY_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 3),
-            "LOG_FORMAT": "plain",
-        }
-        self.log = log
-        self.process = None
-
-    @staticmethod
-    def database_url() -> str:
-        db = connection.settings_dict
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-    def start(self):
-        with open(self.log, "a") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "reports,interactive", "-c", "1",
-                 "-P", "prefork", "-n", f"fault{time.monotonic_ns()}@%h", "--without-gossip", "--without-mingle",
-                 "-l", "INFO"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-
-    def pool_children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def kill_pool_process(self):
-        children = []
-        assert wait_until(lambda: bool(children.extend(self.pool_children()) or children), timeout=5)
-        for pid in children:
-            os.kill(pid, signal.SIGKILL)
-
-    def kill_everything(self):
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
 
 
 @pytest.fixture
@@ -102,8 +44,7 @@ def own_redis():
 def worker(own_redis, tmp_path):
     media = tmp_path / "media"
     media.mkdir()
-    worker = Worker(redis_url=own_redis.url, media=media, log=tmp_path / "worker.log")
-    worker.media = media
+    worker = Worker(redis_url=own_redis.url, media=media, log=tmp_path / "worker.log", hard_limit=HARD_LIMIT)
     worker.start()
     yield worker
     worker.stop()
