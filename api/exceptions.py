@@ -8,7 +8,8 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -89,6 +90,8 @@ def api_exception_handler(exc, context):
         )
     elif code in GENERIC_MESSAGES:
         message = GENERIC_MESSAGES[code]
+    elif code == "permission_denied" and str(exc.detail).startswith("CSRF Failed"):
+        message = _("CSRF-kontrollen misslyckades. Använd en API-nyckel eller ladda om sidan.")
     else:
         message = str(exc.detail) if not isinstance(exc.detail, list | dict) else GENERIC_MESSAGES["invalid"]
     response.data = error_body(code, message, fields)
@@ -97,5 +100,14 @@ def api_exception_handler(exc, context):
 
 @access_policy("public")
 def api_not_found(request, *args, **kwargs):
-    """Any path under /api/ that matches nothing: a JSON 404 in the same shape (not the HTML page)."""
+    """Any path under /api/ that matches nothing: a JSON 404 in the same shape (not the HTML page).
+    A path that only lacks its trailing slash is redirected, as Django's APPEND_SLASH would."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(f"{request.path}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{request.path}/" + (f"?{query}" if query else ""))
     return JsonResponse(error_body("not_found", _("Hittades inte.")), status=404)

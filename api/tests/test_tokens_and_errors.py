@@ -181,3 +181,16 @@ def test_schema_and_docs_are_served_without_cdn(client):
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+@pytest.mark.django_db
+def test_missing_slash_redirects_and_csrf_and_406_are_in_the_error_shape(client, manager, stats_token):
+    redirect = Client().get("/api/v1/statistics/cases", {"year": "2025"})
+    assert redirect.status_code == 301 and redirect["Location"] == "/api/v1/statistics/cases/?year=2025"
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(manager)
+    refused = csrf_client.post(STATS_URL)
+    assert refused.status_code == 403
+    assert "CSRF" in error_of(refused)["message"] and "Failed" not in error_of(refused)["message"]
+    not_acceptable = token_client(stats_token).get(STATS_URL, HTTP_ACCEPT="text/html")
+    assert not_acceptable.status_code == 406 and error_of(not_acceptable)["code"] == "not_acceptable"
