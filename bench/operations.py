@@ -263,39 +263,56 @@ def name_search(ctx: Context) -> Prepared:
     )
 
 
-STATS_URL_NAMES = ["api-v1:statistics", "api:statistics", "statistics", "api_statistics", "statistics-cases"]
+STATS_URL_NAMES = ["api_statistics_cases"]
 
 
 def _statistics_sql(*, municipality: bool) -> str:
+    """New cases (distinct people) per month and insats for the year: the cube the API rolls up."""
+    month = (
+        "date_trunc('month', c.opened_on)" if connection.vendor == "postgresql" else "strftime('%%Y-%%m', c.opened_on)"
+    )
     scope = "AND pr.municipality_id = %s" if municipality else ""
     return (
-        "SELECT pr.municipality_id, c.insats_type_id, "
-        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.opened_on BETWEEN %s AND %s) AS new, "
-        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.closed_on BETWEEN %s AND %s) AS closed, "
-        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.closed_on BETWEEN %s AND %s AND c.closure_reason = 'oplanerat') "
-        "AS unplanned, "
-        "COUNT(DISTINCT c.person_id) FILTER (WHERE c.opened_on <= %s AND (c.closed_on IS NULL OR c.closed_on > %s)) "
-        "AS open_at_end "
+        f"SELECT {month}, c.insats_type_id, COUNT(DISTINCT c.person_id) "
         "FROM cases_case c JOIN core_unit u ON u.id = c.unit_id JOIN core_provider pr ON pr.id = u.provider_id "
-        f"WHERE c.opened_on <= %s AND (c.closed_on IS NULL OR c.closed_on >= %s) {scope} "
-        "GROUP BY pr.municipality_id, c.insats_type_id"
+        f"WHERE c.opened_on BETWEEN %s AND %s {scope} GROUP BY 1, 2"
     )
 
 
 def _statistics(ctx: Context, *, municipality: bool) -> Prepared:
     name, url = _first_url(STATS_URL_NAMES)
     client = ctx.client(ctx.statistics)
-    start, end = ctx.period_start, ctx.period_end
-    params = {"from": start.isoformat(), "to": end.isoformat(), "period": "half_year"}
+    headers = {}
+    via = f"GET {url} som statistikanvändare utan enhet (hela landet), session"
     if municipality:
-        params["municipality"] = ctx.provider.municipality.code
-    sql_params = [start, end, start, end, start, end, end, end, end, start]
+        # a statistics token limited to one municipality, as a kommunledning BI client would use
+        api_token_create = _attr("api.services", "api_token_create")
+        _token, key = api_token_create(
+            actor=None,
+            name="make bench",
+            scope="statistics",
+            user=ctx.statistics,
+            municipality=ctx.provider.municipality,
+        )
+        client = Client(raise_request_exception=True)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        via = f"GET {url} med statistiknyckel för en kommun"
+    year = ctx.period_end.year
+    params = {"measure": "new", "period": "half_year", "year": year, "group_by": "insats"}
+    sql_params = [datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
     if municipality:
         sql_params.append(ctx.provider.municipality_id)
+
+    def app(i):
+        response = client.get(url, params, **headers)
+        if response.status_code != 200:
+            raise AssertionError(f"GET {url} gav {response.status_code}")
+        return response
+
     return Prepared(
-        app=lambda i: _get(client, url, params),
+        app=app,
         sql=_sql(_statistics_sql(municipality=municipality), lambda i: sql_params),
-        via=f"GET {url} ({name})",
+        via=via + " (nya ärenden per halvår och insats)",
     )
 
 
@@ -385,7 +402,7 @@ def half_year_pdf(ctx: Context) -> Prepared:
     )
 
 
-LOGGKONTROLL_URL_NAMES = ["accesslog_list", "accesslog", "loggkontroll", "core:accesslog_list"]
+LOGGKONTROLL_URL_NAMES = ["accesslog_review"]
 
 
 def _loggkontroll(ctx: Context, *, by_person: bool) -> Prepared:
@@ -400,7 +417,7 @@ def _loggkontroll(ctx: Context, *, by_person: bool) -> Prepared:
             return [_uuid_param(ctx.log_people[i % len(ctx.log_people)]), _day_start(since_person)]
 
         def query(i):
-            return {"person": str(ctx.log_people[i % len(ctx.log_people)]), "fran": since_person.isoformat()}
+            return {"person": str(ctx.log_people[i % len(ctx.log_people)]), "since": since_person.isoformat()}
     else:
         sql = "SELECT * FROM core_accesslog WHERE user_id = %s AND at >= %s AND at < %s ORDER BY at DESC"
 
@@ -409,9 +426,9 @@ def _loggkontroll(ctx: Context, *, by_person: bool) -> Prepared:
 
         def query(i):
             return {
-                "anvandare": ctx.log_users[i % len(ctx.log_users)],
-                "fran": since_user.isoformat(),
-                "till": ctx.until.isoformat(),
+                "user": ctx.log_users[i % len(ctx.log_users)],
+                "since": since_user.isoformat(),
+                "until": (ctx.until - datetime.timedelta(days=1)).isoformat(),
             }
 
     return Prepared(
@@ -429,7 +446,7 @@ def loggkontroll_user(ctx: Context) -> Prepared:
     return _loggkontroll(ctx, by_person=False)
 
 
-EXTRACT_URL_NAMES = ["person_extract", "person_extract_json", "registerutdrag", "person_register_extract"]
+EXTRACT_URL_NAMES = ["person_extract_json"]
 
 
 def register_extract(ctx: Context) -> Prepared:
