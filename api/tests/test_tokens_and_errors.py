@@ -194,3 +194,17 @@ def test_missing_slash_redirects_and_csrf_and_406_are_in_the_error_shape(client,
     assert "CSRF" in error_of(refused)["message"] and "Failed" not in error_of(refused)["message"]
     not_acceptable = token_client(stats_token).get(STATS_URL, HTTP_ACCEPT="text/html")
     assert not_acceptable.status_code == 406 and error_of(not_acceptable)["code"] == "not_acceptable"
+
+
+@pytest.mark.django_db
+def test_admin_revokes_tokens_at_once(client, unit, stats_client, stats_token):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root2", unit=None, is_superuser=True, is_staff=True))
+    token = ApiToken.objects.get()
+    response = client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert token_client(stats_token).get(STATS_URL).status_code == 401
+    assert client.get("/api/docs/").content.decode().count("drf_spectacular_sidecar") >= 1
