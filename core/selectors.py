@@ -160,9 +160,18 @@ def accesslog_rows_show(
 
 
 def accesslog_staff_choices(user: User) -> QuerySet[User]:
-    """Readers the manager can filter on: staff of their unit and anyone who appears in their scope."""
-    readers = accesslog_queryset_for_user(user).values("user_id")
-    return User.objects.filter(Q(unit_id=user.unit_id) | Q(pk__in=readers)).order_by("last_name", "first_name")
+    """Readers the manager can filter on: staff of their unit and the staff their unit shared access with.
+
+    (Not every reader in the log: collecting those would scan the whole log. Anyone else who read one of the
+    unit's people shows up when filtering by that person.)"""
+    if user.unit_id is None:
+        return User.objects.none()
+    grantees = AccessGrantEvent.objects.filter(actor__unit_id=user.unit_id).values("grantee_id")
+    return (
+        User.objects.filter(Q(unit_id=user.unit_id) | Q(pk__in=grantees))
+        .select_related("unit")
+        .order_by("last_name", "first_name")
+    )
 
 
 def accesslog_for_person(*, person: Person) -> QuerySet[AccessLog]:
