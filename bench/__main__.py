@@ -35,6 +35,12 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "M"), choices=["XS", "S", "M", "L"])
     parser.add_argument("--reps", type=int, default=200, help="upprepningar per operation (minst 200 för rapport)")
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0,
+        help="högst så många sekunder per operation och mätning (minst 20 upprepningar); 0 = ingen gräns",
+    )
     parser.add_argument("--only", default="", help="kommaseparerade operationsnycklar")
     parser.add_argument("--out", default="", help="JSON-fil (standard: artifacts/bench/bench-<skala>-<tid>.json)")
     parser.add_argument("--no-generate", action="store_true", help="använd databasens data som den är")
@@ -65,7 +71,7 @@ def main(argv=None) -> int:
         if wanted and operation.key not in wanted:
             continue
         started = time.perf_counter()
-        result = measure(operation, context, reps=args.reps, warmup=args.warmup)
+        result = measure(operation, context, reps=args.reps, warmup=args.warmup, budget=args.budget or None)
         print(f"  {operation.key:<20} {result.status:<7} {time.perf_counter() - started:6.1f} s", file=sys.stderr)
         results.append(result)
 
@@ -77,7 +83,7 @@ def main(argv=None) -> int:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     title = (
         f"make bench  skala {args.scale}  {connection.vendor}  {os.cpu_count()} kärnor  "
-        f"{args.reps} upprepningar  "
+        f"{args.reps} upprepningar{f' (högst {args.budget:g} s per operation)' if args.budget else ''}  "
         + "  ".join(f"{table.split('_', 1)[1]} {count:,}".replace(",", " ") for table, count in counts.items())
     )
     print(render_table(results, title=title))
@@ -91,6 +97,7 @@ def main(argv=None) -> int:
             "at": stamp,
             "reps": args.reps,
             "warmup": args.warmup,
+            "budget_seconds": args.budget or None,
             "database": connection.vendor,
             "rows": counts,
             "cpus": os.cpu_count(),

@@ -80,14 +80,22 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def _time(call: Callable[[int], object], reps: int, warmup: int) -> list[float]:
+MIN_SAMPLES_UNDER_BUDGET = 20
+
+
+def _time(call: Callable[[int], object], reps: int, warmup: int, budget: float | None = None) -> list[float]:
+    """Run warm-up calls, then time `reps` calls; with a budget (seconds) stop early once it is spent and at
+    least MIN_SAMPLES_UNDER_BUDGET samples exist (the result records how many repetitions ran)."""
     for i in range(warmup):
         call(i)
     samples = []
+    deadline = time.perf_counter() + budget if budget else None
     for i in range(reps):
         started = time.perf_counter()
         call(warmup + i)
         samples.append((time.perf_counter() - started) * 1000)
+        if deadline and time.perf_counter() > deadline and len(samples) >= MIN_SAMPLES_UNDER_BUDGET:
+            break
     return samples
 
 
@@ -101,7 +109,7 @@ def count_queries(call: Callable[[int], object], i: int = 0) -> int:
     return sum(1 for query in captured.captured_queries if not query["sql"].upper().startswith(TRANSACTION_CONTROL))
 
 
-def measure(operation: Operation, context, *, reps: int, warmup: int) -> Result:
+def measure(operation: Operation, context, *, reps: int, warmup: int, budget: float | None = None) -> Result:
     result = Result(key=operation.key, label=operation.label, status="ok")
     result.target = _target_text(operation)
     try:
@@ -114,19 +122,19 @@ def measure(operation: Operation, context, *, reps: int, warmup: int) -> Result:
     reps = min(prepared.reps, reps) if prepared.reps else reps
     warmup = min(warmup, reps) if prepared.warmup is None else prepared.warmup
     try:
-        samples = _time(prepared.app, reps, warmup)
+        samples = _time(prepared.app, reps, warmup, budget)
         if prepared.count_queries:
             result.queries = count_queries(prepared.app, reps + warmup)
     except Exception as error:  # report and go on: one broken view must not hide the other numbers
         result.status = "fel"
         result.note = f"{type(error).__name__}: {str(error)[:200]}"
         return result
-    result.reps = reps
+    result.reps = len(samples)
     result.p50_ms = statistics.median(samples)
     result.p95_ms = percentile(samples, 0.95)
     try:
         if prepared.sql is not None:
-            sql_samples = _time(prepared.sql, reps, warmup)
+            sql_samples = _time(prepared.sql, reps, warmup, budget)
             result.sql_p50_ms = statistics.median(sql_samples)
             result.sql_p95_ms = percentile(sql_samples, 0.95)
             if result.sql_p50_ms > 0:
@@ -171,17 +179,18 @@ def _ms(value: float | None) -> str:
 
 
 def render_table(results: list[Result], *, title: str) -> str:
-    headings = ["Operation", "p50 ms", "p95 ms", "SQL", "rå SQL p50", "app÷SQL", "Mål", "Uppfyllt"]
+    headings = ["Operation", "n", "p50 ms", "p95 ms", "SQL", "rå SQL p50", "app÷SQL", "Mål", "Uppfyllt"]
     rows = []
     for r in results:
         if r.status != "ok":
             verdict = MISSING if r.status == MISSING else "FEL"
-            rows.append([r.label, verdict, verdict, "–", "–", "–", r.target, verdict])
+            rows.append([r.label, "–", verdict, verdict, "–", "–", "–", r.target, verdict])
             continue
         verdict = {True: "ja", False: "NEJ", None: "–"}[r.met]
         rows.append(
             [
                 r.label,
+                str(r.reps),
                 _ms(r.p50_ms),
                 _ms(r.p95_ms),
                 "–" if r.queries is None else str(r.queries),
@@ -192,7 +201,7 @@ def render_table(results: list[Result], *, title: str) -> str:
             ]
         )
     widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
-    right = {1, 2, 3, 4, 5}
+    right = {1, 2, 3, 4, 5, 6}
 
     def line(cells):
         return "  ".join(
