@@ -13,7 +13,11 @@ from config.celery import app
 from reporting.models import Agreement, VersionStatus
 from tests.browser import conftest as browser_helpers
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("insats_catalogue"),
+]
 
 browser_context_args = browser_helpers.browser_context_args
 login = browser_helpers.login
