@@ -697,3 +697,14 @@ def test_plan_follow_up_shows_on_mina_arenden_and_a_stale_form_saves_nothing(cli
     assert "Nästa uppföljning är nu: " + next_week.isoformat() in _html(response)
     case.refresh_from_db()
     assert case.next_follow_up_on == next_week
+
+
+@pytest.mark.django_db
+def test_statistics_user_gets_no_case_work_links_or_pages(client, stats_client):
+    client.force_login(stats_client)
+
+    html = _html(client.get(reverse("home")))
+
+    assert "Du har inga öppna ärenden." in html
+    assert reverse("person_register") not in html
+    assert client.get(reverse("person_register")).status_code == 404
