@@ -120,3 +120,26 @@ def test_socialsekreterare_of_another_unit_gets_404_on_the_case(page, live_serve
     assert response.status == 404
     expect(page.get_by_role("heading", name="Sidan finns inte")).to_be_visible()
     expect(page.get_by_text("Annan")).to_have_count(0)
+
+
+def test_search_and_journal_work_without_javascript(browser, live_server, handler):
+    case = CaseFactory(handler=handler, person=PersonFactory(unit=handler.unit, first_name="Utan", last_name="Skript"))
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_label("Användarnamn").fill(handler.username)
+    page.get_by_label("Lösenord").fill("demo-losen-123")
+    page.get_by_role("button", name="Logga in").click()
+
+    page.goto(f"{live_server.url}/sok/")
+    page.get_by_label("Namn, personnummer eller ärendenummer").fill(case.number)
+    page.get_by_role("button", name="Sök").click()
+    assert "q=" in page.url  # a plain GET form submission, no htmx
+    page.get_by_role("link", name="Utan Skript").click()
+    page.get_by_role("link", name=case.number).click()
+    page.get_by_label("Anteckning", exact=True).fill("Skrivet utan JavaScript.")
+    page.get_by_role("button", name="Spara och signera").click()
+
+    expect(page.get_by_text("Skrivet utan JavaScript.")).to_be_visible()
+    assert JournalEntry.objects.get(case=case).is_signed
+    context.close()
