@@ -12,7 +12,10 @@ from core.models import District
 from interventions.models import (
     Attainment,
     CommunityServiceStatus,
+    CommunityServiceWorkplace,
     CrimeType,
+    FollowUp,
+    Goal,
     MediationOutcome,
     MeetingKind,
     PartyRole,
@@ -92,7 +95,9 @@ class SessionForm(CaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         order = getattr(self.case, "community_service", None)
-        self.fields["workplace"].queryset = order.workplaces.all() if order else Case.objects.none()
+        self.fields["workplace"].queryset = (
+            order.workplaces.all() if order else CommunityServiceWorkplace.objects.none()
+        )
 
 
 class CommunityServiceEndForm(CaseForm):
@@ -359,7 +364,7 @@ class ActivityForm(CaseForm):
 
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = version.goals.all() if version else Actor.objects.none()
+        self.fields["goal"].queryset = version.goals.all() if version else Goal.objects.none()
 
 
 class AgreementForm(CaseForm):
@@ -394,7 +399,7 @@ class FollowUpRecordForm(CaseForm):
         self.goals = list(version.goals.all()) if version else []
         open_follow_ups = [f for f in version.follow_ups.all() if f.held_on is None] if version else []
         self.fields["follow_up"].queryset = (
-            version.follow_ups.filter(held_on__isnull=True) if version else Actor.objects.none()
+            version.follow_ups.filter(held_on__isnull=True) if version else FollowUp.objects.none()
         )
         self.fields["follow_up"].label_from_instance = lambda f: f.due_on.isoformat()
         if open_follow_ups:

@@ -763,7 +763,7 @@ def aslan_group(request, group_id):
         cases=selectors.aslan_cases_available(user=request.user, group=group),
     )
     meeting_form = forms.AslanMeetingForm(
-        request.POST if request.POST.get("form") == "trff" else None, participants=group.visible_participants
+        request.POST if request.POST.get("form") == "traff" else None, participants=group.visible_participants
     )
     if request.method == "POST":
         _require(request.user, "interventions.change_aslangroup")
@@ -775,7 +775,7 @@ def aslan_group(request, group_id):
                 )
                 messages.success(request, _("Barnet är tillagt i gruppen."))
                 return redirect("interventions:aslan_group", group_id=group.pk)
-            if request.POST.get("form") == "trff" and meeting_form.is_valid():
+            if request.POST.get("form") == "traff" and meeting_form.is_valid():
                 services.aslan_meeting_record(
                     actor=request.user,
                     group=group,

@@ -319,7 +319,7 @@ def test_aslan_group_pages(client, handler, outsider, make_case, today):
     response = client.post(
         group_url,
         {
-            "form": "trff",
+            "form": "traff",
             "held_on": today.isoformat(),
             "topic": "Gränser",
             f"youth_{participant.pk}": "on",
