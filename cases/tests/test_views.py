@@ -708,3 +708,21 @@ def test_statistics_user_gets_no_case_work_links_or_pages(client, stats_client):
     assert "Du har inga öppna ärenden." in html
     assert reverse("person_register") not in html
     assert client.get(reverse("person_register")).status_code == 404
+
+
+def _person_page_queries(client, user, django_assert_max_num_queries, cases: int) -> int:
+    person = PersonFactory(unit=user.unit)
+    CustodianFactory.create_batch(2, person=person)
+    CaseFactory.create_batch(cases, handler=user, person=person)
+    client.force_login(user)
+    client.get(reverse("home"))  # the first request after login renews the session (one write)
+    with django_assert_max_num_queries(15 + SAVEPOINT_STATEMENTS) as captured:
+        assert client.get(reverse("person_detail", args=[person.pk])).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_person_page_query_count_does_not_grow_with_cases(client, handler, colleague, django_assert_max_num_queries):
+    few = _person_page_queries(client, colleague, django_assert_max_num_queries, 2)
+    many = _person_page_queries(client, handler, django_assert_max_num_queries, 60)
+    assert few == many
