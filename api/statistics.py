@@ -218,6 +218,7 @@ class StatisticsApiView(ApiView):
     error_codes = ("400", "401", "403", "406", "429")
 
     def query(self) -> dict:
+        self.reject_blank_parameters(self.query_serializer().fields)
         query = self.query_serializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         data = dict(query.validated_data)

@@ -8,10 +8,12 @@ per person shown (action "api"). Anything not visible is a 404.
 from uuid import UUID
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -34,6 +36,20 @@ class ApiView(GenericAPIView):
     throttle_classes = [ApiClientThrottle]
     http_method_names = ["get", "head", "options"]
     schema = ApiAutoSchema()
+
+    def reject_blank_parameters(self, names) -> None:
+        """`?basis=` is an error, not "no filter": a parameter is either left out or given a value."""
+        blank = {
+            name: [_("Ange ett värde eller utelämna parametern.")]
+            for name in names
+            if name in self.request.query_params and self.request.query_params.get(name, "").strip() == ""
+        }
+        if blank:
+            raise ValidationError(blank)
+
+    def filter_queryset(self, queryset):
+        self.reject_blank_parameters([*self.filterset_class.base_filters, "page", "page_size"])
+        return super().filter_queryset(queryset)
 
 
 def _log(request, rows, what: str) -> None:

@@ -112,6 +112,9 @@ def test_filters_and_validation(client, handler, case):
     bad = client.get(CASES, {"opened_from": "igår", "unit": "x"})
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) == {"opened_from", "unit"}
+    blank = client.get(CASES, {"basis": "", "page": ""})
+    assert blank.status_code == 400
+    assert set(blank.json()["error"]["fields"]) == {"basis", "page"}
 
 
 @pytest.mark.django_db
