@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the registry is ready, hence here.
+        from core.reference_data import reference_data_restore
         from core.roles import roles_sync
 
         def sync_roles(sender, using="default", **kwargs):
@@ -17,5 +18,6 @@ class CoreConfig(AppConfig):
             for app_config in apps.get_app_configs():
                 create_permissions(app_config, verbosity=0, using=using)
             roles_sync()
+            reference_data_restore()
 
         post_migrate.connect(sync_roles, sender=self, weak=False, dispatch_uid="core.sync_roles")
