@@ -184,8 +184,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False  # set per task: only idempotent tasks ack late
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task whose worker died is redelivered after visibility_timeout: keep it above the hard limit.
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    # A task whose whole worker died is redelivered after visibility_timeout: it must stay above the longest
+    # hard time limit of any task (the nightly retention run allows an hour), or a slow task runs twice.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * max(CELERY_TASK_TIME_LIMIT, 3600)),
     # Look for such abandoned messages every 10 s (kombu's default sweeps only every 100 s).
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,

@@ -152,6 +152,7 @@ class CeleryWorker:
             "DATABASE_URL": self.database_url(),
             "CELERY_TASK_TIME_LIMIT": str(hard_limit),
             "CELERY_TASK_SOFT_TIME_LIMIT": str(hard_limit - 3),
+            "CELERY_VISIBILITY_TIMEOUT": str(2 * hard_limit),
             "LOG_FORMAT": "plain",
         }
         self.log = log

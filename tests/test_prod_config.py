@@ -161,6 +161,15 @@ def test_celery_is_set_up_so_that_jobs_survive_a_dead_worker():
     assert conf.task_serializer == "json"
 
 
+def test_no_task_may_outlive_the_visibility_timeout():
+    """Redis redelivers an unacknowledged task after visibility_timeout: a task still running then would run twice."""
+    celery_app.loader.import_default_modules()
+    visibility = celery_app.conf.broker_transport_options["visibility_timeout"]
+    for name, task in celery_app.tasks.items():
+        if not name.startswith("celery."):
+            assert (task.time_limit or celery_app.conf.task_time_limit) < visibility, name
+
+
 def test_reports_and_interactive_jobs_use_separate_queues():
     router = celery_app.amqp.router
     assert router.route({}, "reporting.tasks.report_generate")["queue"].name == "reports"
