@@ -42,6 +42,7 @@ from reporting.suppression import is_suppressed
 
 TOTAL = "__total__"
 THRESHOLD = 5
+MAX_PARTNERS = 6
 
 Cell = tuple[str, str]  # (period node, column)
 
@@ -185,12 +186,17 @@ class Protector:
         root = self.tree.root_of(node)
         yield Pattern(minus=self._chain(root, down[1], column), plus=[], minus_chain=[down[1]])
 
+    def _partners(self, node: str, exclude: str) -> list[str]:
+        """The few other columns worth trying at `node`: those already hidden there first, then the smallest
+        counts (a bounded search keeps large breakdowns fast; any partner gives a valid certificate)."""
+        others = [column for column in self.columns if column != exclude]
+        others.sort(key=lambda column: ((node, column) not in self.suppressed, self.count((node, column))))
+        return others[:MAX_PARTNERS]
+
     def _value_candidates(self, cell: Cell):
         node, column = cell
         root = self.tree.root_of(node)
-        for other in self.columns:
-            if other == column:
-                continue
+        for other in self._partners(node, column):
             down = self._best_leaf(node, column, other, need=column)
             if down is None:
                 return
@@ -224,9 +230,9 @@ class Protector:
         minus_leaf = pattern.minus_chain[0]
         start = pattern.minus[0][0]
         best = None
-        for column in self.columns:
-            if self.count((minus_leaf, column)) < 1:
-                continue
+        usable = [column for column in self.columns if self.count((minus_leaf, column)) >= 1]
+        usable.sort(key=lambda column: ((start, column) not in self.suppressed, self.count((start, column))))
+        for column in usable[:MAX_PARTNERS]:
             cells = self._chain(start, minus_leaf, column)
             plus = []
             if pattern.plus_chain:

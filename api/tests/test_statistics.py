@@ -171,7 +171,7 @@ def audit(tree, truth: dict, shown: dict, columns_by_dimension: dict) -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 10**6),
-    columns=st.integers(1, 5),
+    columns=st.integers(1, 12),
     stock=st.booleans(),
     density=st.sampled_from([0.2, 0.5, 1.0, 3.0]),
 )
