@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import InsatsType
 from core.models import Provider, Unit, User
@@ -37,7 +38,9 @@ from reporting.models import (
 
 logger = logging.getLogger(__name__)
 
-FINALISED_MESSAGE = _("Versionen är fastställd och kan inte ändras. Skapa en ny version för att göra ändringar.")
+FINALISED_MESSAGE = gettext_lazy(
+    "Versionen är fastställd och kan inte ändras. Skapa en ny version för att göra ändringar."
+)
 
 
 # Agreements ------------------------------------------------------------------------------------------------
