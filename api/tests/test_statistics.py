@@ -315,3 +315,13 @@ def test_a_cell_with_many_cases_of_few_people_is_hidden():
     hidden = protect_cube(tree, ["a", "b"], counts, persons)
     assert (f"{YEAR}-03", "a") in hidden
     assert (f"{YEAR}-03", "a") not in protect_cube(tree, ["a", "b"], counts)
+
+
+@pytest.mark.django_db
+def test_statistics_query_count_is_fixed_per_year(django_assert_max_num_queries, statistics_data, stats_token):
+    client = token_client(stats_token)
+    client.get(URL)  # the token's last-used stamp is written once a minute, not on every call
+    with django_assert_max_num_queries(16):
+        assert client.get(URL, {"year": YEAR, "period": "month", "group_by": "district"}).status_code == 200
+    with django_assert_max_num_queries(16 + 12):
+        assert client.get(URL, {"year": YEAR, "years": 2, "group_by": "district"}).status_code == 200
