@@ -149,3 +149,11 @@ def test_case_token_needs_a_user_who_may_see_cases(unit):
     assert token_client(key).get(CASES).status_code == 403
     assert Provider.objects.count() >= 1
     assert UnitFactory  # the factories module is importable for other tests
+
+
+@pytest.mark.django_db
+def test_insats_filter_choices_match_the_catalogue():
+    from api.filters import INSATS_CODES
+    from cases.models import InsatsType
+
+    assert set(INSATS_CODES) == set(InsatsType.objects.values_list("code", flat=True))
