@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -593,7 +594,11 @@ def retention_overview(request):
         messages.success(request, _("Provkörningen är startad. Resultatet visas nedan när den är klar."))
         return redirect("retention_overview")
     rules = RetentionRule.objects.prefetch_related("exempt_insats_types").order_by("record_type")
-    runs = RetentionRun.objects.select_related("started_by").order_by("-started_at", "-id")[:30]
+    runs = (
+        RetentionRun.objects.select_related("started_by")
+        .annotate(item_count=Count("items"))
+        .order_by("-started_at", "-id")[:30]
+    )
     return render(request, "core/retention_overview.html", {"rules": rules, "runs": runs})
 
 
