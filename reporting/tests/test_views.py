@@ -319,6 +319,7 @@ def test_the_reminder_appears_from_the_decision_date_until_decided(client, manag
     assert "Uppdrag som snart löper ut" not in _render_reminder(handler)  # not a manager
     client.force_login(manager)
     assert "Påminnelse" in client.get("/uppfoljning/").content.decode()
+    assert "Uppdrag som snart löper ut" in client.get("/").content.decode()  # the manager's start page
     agreement_due.renewal_decided_on = timezone.localdate()
     agreement_due.save()
     assert "Uppdrag som snart löper ut" not in _render_reminder(manager)
