@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import DateField, Exists, F, Max, OuterRef, Subquery, Value
@@ -412,6 +413,13 @@ def retention_run(
             else:
                 while _access_log_remove(run=run, rule=log_rule, as_of=as_of, batch=batch):
                     pass
+    except SoftTimeLimitExceeded:
+        RetentionRun.objects.filter(pk=run.pk).update(
+            status=RetentionRunStatus.FAILED,
+            error=_("Tidsgränsen nåddes; en ny körning fortsätter där den här slutade."),
+            finished_at=timezone.now(),
+        )
+        raise
     except Exception as error:
         RetentionRun.objects.filter(pk=run.pk).update(
             status=RetentionRunStatus.FAILED, error=type(error).__name__, finished_at=timezone.now()

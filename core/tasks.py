@@ -3,19 +3,28 @@
 import datetime
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from core.models import User
 from core.retention import retention_run
 
 
-@shared_task(acks_late=True, queue="reports", soft_time_limit=3300, time_limit=3600)
-def retention_run_task(as_of: str | None = None, limit: int | None = None) -> int:
-    """The celery beat job: remove what is due today. Idempotent: a killed run is finished by the next one."""
+@shared_task(acks_late=True, queue="reports")
+def retention_run_task(as_of: str | None = None, limit: int | None = None) -> int | None:
+    """The celery beat job: remove what is due today. Idempotent: a killed run is finished by the next one.
+
+    Runs within the default task time limits (below the broker's visibility timeout, so a running job is never
+    delivered twice); a backlog bigger than one slice goes on in a new task from where this one stopped.
+    """
     day = datetime.date.fromisoformat(as_of) if as_of else None
-    return retention_run(as_of=day, dry_run=False, limit=limit).pk
+    try:
+        return retention_run(as_of=day, dry_run=False, limit=limit).pk
+    except SoftTimeLimitExceeded:
+        retention_run_task.apply_async(kwargs={"as_of": as_of, "limit": limit}, countdown=5)
+        return None
 
 
-@shared_task(acks_late=True, queue="reports", soft_time_limit=1800, time_limit=1900)
+@shared_task(acks_late=True, queue="reports")
 def retention_dry_run_task(user_id: int | None = None, as_of: str | None = None) -> int:
     """A dry run started from the gallring page: records what a real run would remove, removes nothing."""
     day = datetime.date.fromisoformat(as_of) if as_of else None
