@@ -25,7 +25,9 @@ differ by one person — determines the suppressed cell. Certificates are built 
   in the same period, carried up to the year (whose parent is never published) and down to one month.
 
 The total column is decided first (it is shared by every dimension) and each of its certificates is
-extended into the dimension's columns, so the certificates hold in all published tables at once.
+extended into the dimension's columns, so the certificates hold in all published tables at once. A small
+value cell always gets a certificate of its own that leaves the total unchanged, so it stays protected even
+where the total is known from elsewhere (the unit of an agreement is also a column of its provider's table).
 Finally, in every relation whose parent is shown, the suppressed children together must not sum to 1–4
 (that sum would itself be a small published count); otherwise one more child is suppressed (with its
 own certificate). The engine prefers patterns that suppress the fewest new cells.
@@ -148,10 +150,11 @@ class Protector:
         new = [cell for cell in set(cells) if cell not in self.suppressed]
         return len(new), sum(self.count(cell) for cell in new)
 
-    def _apply(self, pattern: Pattern) -> None:
+    def _apply(self, pattern: Pattern, certifies: bool = True) -> None:
         cells = [*pattern.minus, *pattern.plus]
         self.suppressed.update(cells)
-        self.certified.update(cells)
+        if certifies:
+            self.certified.update(cells)
         self.patterns.append(pattern)
 
     def _chain(self, node: str, leaf: str, column: str) -> list[Cell]:
@@ -241,7 +244,10 @@ class Protector:
             if best is None or cost < best[0]:
                 best = (cost, Pattern(minus=cells, plus=plus))
         if best is not None:
-            self._apply(best[1])
+            # Not counted as the value cells' own certificate: it moves the total too, and the total of a
+            # smaller scope (an agreement's unit) can be known from another table. A small value cell
+            # still gets a certificate that keeps the total fixed.
+            self._apply(best[1], certifies=False)
 
     # -- the run ------------------------------------------------------------------------------------------
     def _relations(self) -> Iterable[tuple[Cell, list[Cell]]]:

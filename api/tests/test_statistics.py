@@ -144,7 +144,7 @@ def relations(tree: PeriodTree, columns_by_dimension: dict[str, list[str]]):
                 yield (node, TOTAL), [(node, column) for column in columns]
 
 
-def audit(tree, truth: dict, shown: dict, columns_by_dimension: dict) -> None:
+def audit(tree, truth: dict, shown: dict, columns_by_dimension: dict, known_elsewhere: set = frozenset()) -> None:
     cells = {(node, TOTAL) for node in tree.nodes}
     for columns in columns_by_dimension.values():
         cells |= {(node, column) for node in tree.nodes for column in columns}
@@ -152,7 +152,7 @@ def audit(tree, truth: dict, shown: dict, columns_by_dimension: dict) -> None:
         if value is not None:
             assert value == truth.get(cell, 0), cell
             assert not 0 < value < 5, f"published small count at {cell}"
-    unknowns = sorted(cell for cell in cells if shown.get(cell) is None)
+    unknowns = sorted(cell for cell in cells if shown.get(cell) is None and cell not in known_elsewhere)
     equations = []
     for parent, kids in relations(tree, columns_by_dimension):
         equations.append(({parent: 1, **dict.fromkeys(kids, -1)}, 0))
@@ -163,6 +163,7 @@ def audit(tree, truth: dict, shown: dict, columns_by_dimension: dict) -> None:
                 assert not 0 < hidden_sum < 5, f"hidden cells under {parent} sum to {hidden_sum}"
     for cell in determined_cells(unknowns, equations):
         assert not 0 < truth.get(cell, 0) < 5, f"hidden small cell {cell} can be worked out"
+    return unknowns
 
 
 # -- the engine alone, on random cubes ---------------------------------------------------------------------
@@ -195,6 +196,11 @@ def test_engine_never_lets_a_small_cell_be_worked_out(seed, columns, stock, dens
         for column in [TOTAL, *keys]
     }
     audit(tree, counts, shown, {None: [], "d": keys})
+    if columns > 1:
+        # even an attacker who knows every total (e.g. from another scope) cannot work out a small value cell
+        totals = {(node, TOTAL) for node in tree.nodes}
+        values_only = {cell: value for cell, value in shown.items() if cell[1] != TOTAL}
+        assert not totals & set(audit(tree, counts, values_only, {None: [], "d": keys}, totals))
     hidden_total = protect_cube(tree, [], counts)
     assert hidden_total == {cell for cell in hidden if cell[1] == TOTAL}
 
