@@ -12,7 +12,7 @@ from cases.services import case_close, case_reassign, journal_entry_create, jour
 from consent.models import Actor
 from consent.services import consent_record, consent_revoke
 from core.history import change_record, history_snapshot
-from core.models import ChangeAction, ChangeLog
+from core.models import AccessLog, ChangeAction, ChangeLog
 from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, PersonFactory, personnummer_for
 
@@ -132,3 +132,12 @@ def test_a_failed_change_leaves_no_history(handler, case):
         case_close(actor=handler, case=case, reason="", closed_on=datetime.date(2025, 4, 1))
     assert not ChangeLog.objects.filter(case_id=case.pk).exists()
     assert not JournalEntry.objects.exists() and connection.vendor in {"postgresql", "sqlite"}
+
+
+@pytest.mark.django_db
+def test_each_history_page_view_writes_exactly_one_log_row(client, handler, case):
+    client.force_login(handler)
+    client.get(reverse("person_history", kwargs={"person_id": case.person.pk}))
+    client.get(reverse("case_history", kwargs={"case_id": case.pk}))
+    rows = AccessLog.objects.filter(user=handler, person_id=case.person.pk).order_by("id")
+    assert list(rows.values_list("what", flat=True)) == ["person_history", "case_history"]
