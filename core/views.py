@@ -390,6 +390,9 @@ def person_extract(request, person_id, output):
     )
     sections = person_extract_sections(person=person, case_ids=case_ids, skip=EXTRACT_SKIPPED)
     reads = list(accesslog_for_person(person=person)[:5000])
+    grants = [
+        event for event in grant_events_for_person(person=person) if event.case_id is None or event.case_id in case_ids
+    ]
     history = [
         entry
         for entry in change_history_for_person(person=person)
@@ -415,6 +418,17 @@ def person_extract(request, person_id, output):
                 }
                 for row in reads
             ],
+            "access_grants": [
+                {
+                    "at": event.at.isoformat(),
+                    "kind": event.get_kind_display(),
+                    "action": event.get_action_display(),
+                    "grantee": str(event.grantee),
+                    "decided_by": str(event.actor),
+                    "reason": event.reason,
+                }
+                for event in grants
+            ],
             "change_history": [
                 {
                     "at": item["entry"].at.isoformat(),
@@ -438,6 +452,7 @@ def person_extract(request, person_id, output):
             "identity": _person_identity(person, for_pdf=True),
             "sections": sections,
             "reads": reads,
+            "grants": grants,
             "history_rows": history_rows,
             "generated_at": generated_at,
             "generated_by": request.user,

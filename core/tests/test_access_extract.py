@@ -120,6 +120,8 @@ def test_named_manager_sees_the_name_but_never_the_protected_address_in_a_pdf(cl
     protected_identity_grant(actor=manager, person=protected, grantee=manager, reason="Ansvarig chef")
     client.force_login(manager)
     pdf = _pdf_text(client.get(reverse("person_extract_pdf", kwargs={"person_id": protected.pk})).content)
-    assert "Skyddad Folkbokförd" in pdf
+    assert "Skyddad Folkbokförd" in pdf and "Ansvarig" in pdf  # the grant itself is part of the extract
     assert "Hemliga gatan" not in pdf and "58222" not in pdf
     assert AccessLog.objects.get(user=manager, person_id=protected.pk).protected_identity is True
+    data = client.get(reverse("person_extract_json", kwargs={"person_id": protected.pk})).json()
+    assert [grant["reason"] for grant in data["access_grants"]] == ["Ansvarig chef"]
