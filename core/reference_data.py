@@ -14,6 +14,7 @@ CATALOGUES = [
     ("consent.migrations.0003_actor_catalogue_and_guards", "consent.Actor"),
     ("consent.migrations.0005_legal_basis_catalogue_and_guard", "consent.LegalBasis"),
     ("interventions.migrations.0002_polare_fee_table", "interventions.PolareFeeRate"),
+    ("core.migrations.0004_guards_and_default_rules", "core.RetentionRule"),
 ]
 
 

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from cases.models import InsatsType
 from consent.models import Actor, LegalBasis
-from core.models import Role
+from core.models import RetentionRule, Role
 from interventions.models import PolareFeeRate
 
 
@@ -17,6 +17,7 @@ def test_flush_restores_catalogues_and_roles():
     assert Actor.objects.filter(code="polis", needs_consent=True).exists()
     assert LegalBasis.objects.filter(code="osl_10_18a").exists()
     assert PolareFeeRate.objects.exists()
+    assert RetentionRule.objects.exists()
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
 
 
