@@ -95,3 +95,10 @@ def test_a_user_without_role_or_unit_has_no_case_permissions():
     loose = UserFactory(unit=UnitFactory(), role=None)
     loose.groups.clear()
     assert not loose.has_perm("cases.view_case")
+
+
+def test_administrator_manages_api_tokens_in_the_admin(client):
+    admin_user = UserFactory(unit=None, role=Role.ADMINISTRATOR, is_staff=True)
+    client.force_login(admin_user)
+    assert client.get("/admin/api/apitoken/").status_code == 200
+    assert client.get("/admin/api/apitoken/add/").status_code == 200
