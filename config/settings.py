@@ -242,7 +242,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Läs-API för statistik (aggregerat, små tal dolda) och för behöriga integrationer på ärendenivå. "
         "Autentisering med API-nyckel (Authorization: Bearer <nyckel>) eller inloggad session. "
-        "Fel har alltid formen {\"error\": {\"code\", \"message\", \"fields\"}}."
+        'Fel har alltid formen {"error": {"code", "message", "fields"}}.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -23,7 +23,6 @@ from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessLog, Role
 from interventions import services as intervention_services
-from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 from tests.test_url_policies import url_routes
 

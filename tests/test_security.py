@@ -13,8 +13,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.conftest import *  # noqa: F403
-
 BASE_DIR = Path(settings.BASE_DIR)
 
 

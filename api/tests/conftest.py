@@ -9,18 +9,7 @@ from api.models import TokenScope
 from api.services import api_token_create
 from cases.models import Case, InsatsType
 from core.models import Role
-from tests import conftest as personas
 from tests.factories import CaseFactory, DistrictFactory, PersonFactory, UnitFactory, UserFactory, personnummer_for
-
-# The personas live in tests/conftest.py, which is not a parent of this folder: re-export them here.
-unit = personas.unit
-other_unit = personas.other_unit
-handler = personas.handler
-colleague = personas.colleague
-outsider = personas.outsider
-manager = personas.manager
-coordinator = personas.coordinator
-stats_client = personas.stats_client
 
 YEAR = 2025
 

@@ -8,7 +8,6 @@ from django.db import IntegrityError, connection, transaction
 
 from cases.models import JournalEntry
 from core.db_guards import PURGE_SETTING
-from tests.conftest import *  # noqa: F403  (personas)
 from tests.factories import CaseFactory, JournalEntryFactory
 
 requires_postgres = pytest.mark.skipif(

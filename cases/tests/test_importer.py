@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from cases import services
 from cases.importer import ImportFileError, cases_import
 from cases.models import Case, Person
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py)
 from tests.factories import DistrictFactory, PersonFactory, personnummer_for
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from cases.selectors import (
     person_search,
 )
 from core.models import AccessAction, AccessLog
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py)
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

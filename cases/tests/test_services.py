@@ -22,7 +22,6 @@ from cases.services import (
     journal_entry_update,
     person_register,
 )
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py, outside this package's path)
 from tests.factories import PersonFactory, UserFactory, personnummer_for
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """View tests for case work in the browser: what a handläggare relies on, with the personas from
-tests/conftest.py (outsider always gets 404), the access log, and pinned query counts."""
+tests/fixtures.py (outsider always gets 404), the access log, and pinned query counts."""
 
 import datetime
 
@@ -13,7 +13,6 @@ from cases.models import Case, ClosureReason, InsatsType, JournalEntry, Person
 from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessLog
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py, outside this package's path)
 from tests.factories import (
     CaseFactory,
     CustodianFactory,

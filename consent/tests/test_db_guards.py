@@ -6,7 +6,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py)
 from tests.factories import PersonFactory
 
 requires_postgres = pytest.mark.skipif(

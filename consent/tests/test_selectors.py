@@ -7,7 +7,6 @@ import pytest
 from consent.models import Actor, ConsentRevocation, MaturityAssessment
 from consent.selectors import sharing_decision, sharing_decisions
 from consent.services import consent_record
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py)
 from tests.factories import CustodianFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from consent.services import consent_record, consent_revoke, maturity_assess
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py)
 from tests.factories import CustodianFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

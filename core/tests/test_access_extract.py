@@ -13,7 +13,6 @@ from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessAction, AccessLog, Role
 from core.services import protected_identity_grant
-from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 
 

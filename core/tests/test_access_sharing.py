@@ -9,7 +9,6 @@ from django.urls import reverse
 from cases.models import ProtectionLevel
 from core.models import AccessGrantEvent, AccessLog, GrantAction, GrantKind, Role
 from core.services import case_share_grant, protected_identity_grant
-from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
 

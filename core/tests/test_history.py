@@ -13,7 +13,6 @@ from consent.models import Actor
 from consent.services import consent_record, consent_revoke
 from core.history import change_record, history_snapshot
 from core.models import AccessLog, ChangeAction, ChangeLog
-from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, PersonFactory, personnummer_for
 
 

@@ -16,7 +16,6 @@ from cases.models import ProtectionLevel
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
 from core.services import case_share_grant
-from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, PersonFactory
 
 pg_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="database-level guard (PostgreSQL)")

@@ -38,7 +38,6 @@ from core.retention import retention_cutoff, retention_due_people, retention_rul
 from core.tasks import retention_run_task
 from interventions.models import FollowUp, Goal, GoalAttainment, Plan, PlanVersion, PurchasedService
 from reporting.figures import Period, Scope, case_counts, extra_sections
-from tests.conftest import *  # noqa: F403
 from tests.factories import CaseFactory, JournalEntryFactory, PersonFactory, UserFactory, personnummer_for
 
 AS_OF = datetime.date(2025, 6, 1)  # files whose last entry was made in 2019 or earlier are due

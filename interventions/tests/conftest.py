@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from cases.models import InsatsType
 from consent.models import Actor
-from tests.conftest import *  # noqa: F403  (personas live in tests/conftest.py)
 from tests.factories import CaseFactory, CustodianFactory, PersonFactory
 
 

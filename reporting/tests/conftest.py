@@ -8,18 +8,6 @@ from cases.models import InsatsType
 from reporting.models import AgreedVolume, Agreement
 from reporting.tests.datasets import build_cases, seed_2016_specs
 
-# The personas live in tests/conftest.py, which is not a parent of this folder: re-export them here.
-from tests import conftest as personas
-
-unit = personas.unit
-other_unit = personas.other_unit
-handler = personas.handler
-outsider = personas.outsider
-manager = personas.manager
-coordinator = personas.coordinator
-stats_client = personas.stats_client
-browser_type_launch_args = personas.browser_type_launch_args  # Debian's chromium (RECIPES.md)
-
 
 @pytest.fixture
 def seed_2016(unit, handler):

@@ -1,4 +1,5 @@
-"""Shared fixtures: personas (STYLE.md rule 3) and the Chromium set-up for browser tests (RECIPES.md)."""
+"""Shared fixtures, loaded for every test by the root conftest.py: personas (STYLE.md rule 3) and the
+Chromium set-up for browser tests (RECIPES.md)."""
 
 import os
 
