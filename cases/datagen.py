@@ -37,6 +37,7 @@ from cases.models import (
 )
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from core.models import AccessLog, District, Municipality, Provider, Role, Unit, User
+from interventions.models import Plan, PlanVersion, VictimSupport
 from reporting.models import AgreedVolume, Agreement
 
 BENCH_PASSWORD = "bench-losen-123"  # every generated user; the load test logs in with it
@@ -201,6 +202,7 @@ LAST_NAMES = [
     "Hellström", "Sjögren", "Abrahamsson", "Falk", "Martinsson", "Öberg", "Andreasson", "Strömberg", "Månsson",
     "Hosseini", "Åkesson", "Jovanovic", "Yilmaz", "Nguyen", "Kaya", "Rahimi", "Abdi",
 ]  # fmt: skip
+CRIME_TYPES = ["misshandel", "ran", "hot", "stold", "ofredande", "natbrott", "sexualbrott", "annat"]
 STREETS = ["Storgatan", "Skolgatan", "Parkvägen", "Björkvägen", "Ringvägen", "Kyrkogatan", "Torggatan", "Ängsvägen"]
 
 
@@ -283,10 +285,39 @@ class RowWriter:
         return count
 
 
+class ModelRows:
+    """Rows for a model given only the columns that matter here: other fields get their default, ""
+    for blank text or NULL, so the generator keeps working when an app adds an optional field."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.rows: list[tuple] = []
+
+    def add(self, **values) -> None:
+        row = []
+        for f in self.fields:
+            if f.attname in values:
+                row.append(values[f.attname])
+            elif f.has_default() and not callable(f.default):
+                row.append(f.default)
+            elif f.null:
+                row.append(None)
+            elif f.blank and isinstance(f, models.CharField | models.TextField):
+                row.append("")
+            else:
+                raise ValueError(f"{self.model.__name__}.{f.attname} needs a value")
+        self.rows.append(tuple(row))
+
+
 # Tables the generator fills, children first (truncate order) — through tables included.
 def _generated_models() -> list[type[models.Model]]:
     return [
         AccessLog,
+        PlanVersion,
+        Plan,
+        VictimSupport,
         ConsentRevocation,
         Consent.actors.through,
         Consent,
@@ -324,7 +355,7 @@ def reset_database() -> None:
 
 
 SCALE_MARK = "generate_data"
-GENERATOR_VERSION = 2  # bump when the generated rows change, so `--if-needed` regenerates
+GENERATOR_VERSION = 3  # bump when the generated rows change, so `--if-needed` regenerates
 
 
 def scale_mark(scale: str, seed: int, until: datetime.date) -> str:
@@ -401,7 +432,10 @@ class DataGenerator:
         self.cases_per_person = scale.cases / scale.people
         self.entries_per_case = scale.entries / scale.cases
         self.log_per_case = scale.access_log / scale.cases
-        self.next_id = {"custodian": 1, "entry": 1, "log": 1, "consent": 1, "revocation": 1, "maturity": 1}
+        self.next_id = {
+            "custodian": 1, "entry": 1, "log": 1, "consent": 1, "revocation": 1, "maturity": 1, "victim": 1,
+            "plan_version": 1,
+        }  # fmt: skip
         self.case_numbers: dict[int, int] = {}
         self.used_numbers: dict[datetime.date, int] = {}
         self.insats_ids = dict(InsatsType.objects.values_list("code", "id"))
@@ -736,6 +770,8 @@ class DataGenerator:
                 self.writer.write(
                     CaseUserObjectPermission, ["user_id", "permission_id", "content_object_id"], rows["grant"]
                 )
+                for details in rows["details"]:
+                    self.writer.write(details.model, details.attnames, details.rows)
                 self._timed("copy", copy_started)
                 done += chunk
                 self.progress(f"{done:,} av {self.scale.people:,} personer".replace(",", " "))
@@ -759,6 +795,8 @@ class DataGenerator:
             )
         }
         view_case_permission = self._view_case_permission_id()
+        victims, plans, plan_versions = ModelRows(VictimSupport), ModelRows(Plan), ModelRows(PlanVersion)
+        out["details"] = [victims, plans, plan_versions]
         providers = org.provider_units
         for _ in range(people):
             person_id = _uuid(rng)
@@ -889,7 +927,36 @@ class DataGenerator:
                             ip_prefix + f"{rng.randint(0, 255)}.{rng.randint(1, 254)}",
                         )
                     )  # fmt: skip
+                if code == "stod_brottsutsatta":
+                    victims.add(
+                        id=self.next_id["victim"],
+                        case_id=case_id,
+                        crime_type=CRIME_TYPES[rng.randrange(len(CRIME_TYPES))],
+                        crime_on=opened - datetime.timedelta(days=rng.randint(1, 30)),
+                        reported_to_police=rng.random() < 0.7,
+                    )
+                    self.next_id["victim"] += 1
                 if code in ("sig", "avhopp"):
+                    # a genomförandeplan with its first version, led by the unit's samordnare
+                    plan_id = _uuid(rng)
+                    plans.add(
+                        id=plan_id,
+                        case_id=case_id,
+                        coordinator_id=org.coordinators[unit][0],
+                        trainer_name="Personlig tränare" if code == "sig" else "",
+                        trainer_assigned_on=opened + datetime.timedelta(days=14) if code == "sig" else None,
+                        created_at=stamp,
+                    )
+                    plan_versions.add(
+                        id=self.next_id["plan_version"],
+                        plan_id=plan_id,
+                        number=1,
+                        overall_goal="Ungdomen lämnar kriminaliteten och går i skolan varje dag.",
+                        follow_up_method="Uppföljningsmöte var sjätte vecka med alla aktörer.",
+                        created_by_id=org.coordinators[unit][0],
+                        created_at=stamp,
+                    )
+                    self.next_id["plan_version"] += 1
                     needs_consent = True
                     if rng.random() < 0.02:  # shared with a samordnare of another provider's unit
                         other = providers[rng.randrange(len(providers))][1]
@@ -957,7 +1024,8 @@ class DataGenerator:
         with connection.cursor() as cursor:
             for model in (
                 Municipality, District, Provider, Unit, User, Agreement, AgreedVolume, Custodian, JournalEntry,
-                AccessLog, Consent, ConsentRevocation, MaturityAssessment, CaseUserObjectPermission,
+                AccessLog, Consent, ConsentRevocation, MaturityAssessment, CaseUserObjectPermission, VictimSupport,
+                PlanVersion,
                 User.groups.through, Consent.actors.through,
             ):  # fmt: skip
                 table = model._meta.db_table

@@ -18,6 +18,7 @@ from cases.identity import parse_id_number
 from cases.models import Case, CaseNumberSequence, JournalEntry, Person
 from consent.models import Consent
 from core.models import AccessLog, User
+from interventions.models import Plan, VictimSupport
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,8 @@ def _fingerprint() -> dict:
         "entries": JournalEntry.objects.count(),
         "log": AccessLog.objects.count(),
         "consents": Consent.objects.count(),
+        "victim_support": VictimSupport.objects.count(),
+        "plans": list(Plan.objects.order_by("id").values_list("id", "case__number")),
     }
 
 
@@ -55,6 +58,9 @@ def test_generator_is_deterministic_and_consistent():
         if number.isdigit():
             assert parse_id_number(number).number == number
     assert Person.objects.exclude(protection="").exists()
+    # insats details in proportion: stöd till brottsutsatta has its crime, SIG and avhopp cases have a plan
+    assert first["victim_support"] == Case.objects.filter(insats_type__code="stod_brottsutsatta").count()
+    assert len(first["plans"]) == Case.objects.filter(insats_type__code__in=["sig", "avhopp"]).count() > 0
     # cases respect the catalogue's age range and closure rules
     for case in Case.objects.select_related("person", "insats_type"):
         age = case.person.age_on(case.opened_on)
