@@ -153,7 +153,8 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
-USE_THOUSAND_SEPARATOR = True
+# Numbers are grouped explicitly by the sv_format filters; automatic grouping would also hit ids in links.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -29,7 +29,7 @@ def own_redis():
     server.stop()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_redis_outage_loses_neither_edits_nor_jobs(client, handler, manager, unit, own_redis):
     case = CaseFactory(handler=handler, opened_on=datetime.date(2025, 3, 1))
     case_page = reverse("case_detail", kwargs={"case_id": case.pk})

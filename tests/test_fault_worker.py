@@ -27,7 +27,7 @@ ROOT = Path(settings.BASE_DIR)
 HARD_LIMIT = 12  # the worker's hard time limit in these tests; visibility_timeout is twice that
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="en separat worker-process kräver PostgreSQL"),
 ]
 

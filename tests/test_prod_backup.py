@@ -21,7 +21,7 @@ from tests.factories import CaseFactory
 ROOT = Path(settings.BASE_DIR)
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="säkerhetskopiering gäller PostgreSQL (sätt DATABASE_URL)",

@@ -17,7 +17,7 @@ from reporting.tests.datasets import CaseSpec, build_cases
 from tests.faultkit import CeleryWorker, RedisServer, celery_broker, wait_until
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="separata worker-processer kräver PostgreSQL"),
 ]
 

@@ -585,6 +585,17 @@ def test_correct_a_signed_entry_keeps_the_original_visible(client, handler):
 
 
 @pytest.mark.django_db
+def test_entry_links_work_for_large_ids(client, handler):
+    # ids past 999 must not be grouped with spaces ("anteckning-1 234") in anchors
+    case = CaseFactory(handler=handler)
+    original = JournalEntryFactory(case=case, id=12345, text="Fel.", signed_at=timezone.now())
+    client.force_login(handler)
+    client.post(reverse("entry_correct", args=[case.pk, original.pk]), {"text": "Rätt."})
+    html = _html(client.get(reverse("case_detail", args=[case.pk])))
+    assert 'id="anteckning-12345"' in html and 'href="#anteckning-12345"' in html
+
+
+@pytest.mark.django_db
 def test_outsider_cannot_write_on_a_case(client, handler, outsider):
     case = CaseFactory(handler=handler)
     entry = JournalEntryFactory(case=case, signed_at=timezone.now())

@@ -1,8 +1,6 @@
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps as django_apps
 
 from cases.models import InsatsType
 from reporting.models import AgreedVolume, Agreement
@@ -32,13 +30,3 @@ def agreement(unit):
             agreement=agreement, insats_type=InsatsType.objects.get(code=code), min_per_year=low, max_per_year=high
         )
     return agreement
-
-
-@pytest.fixture
-def insats_catalogue(transactional_db):
-    """The insats catalogue comes from a data migration; a flush by an earlier transactional test can leave it
-    empty (serialized_rollback restores it only when pytest-django serialized the database), so load it the
-    way the migration does."""
-    if not InsatsType.objects.exists():
-        catalogue = importlib.import_module("cases.migrations.0003_insats_catalogue_and_guards")
-        catalogue.load(django_apps, None)

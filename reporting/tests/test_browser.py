@@ -15,8 +15,7 @@ from tests.browser import conftest as browser_helpers
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("insats_catalogue"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 browser_context_args = browser_helpers.browser_context_args

@@ -17,7 +17,6 @@ from config.celery import app
 from reporting.models import GenerationStatus, ReportVersion, VersionStatus
 
 pytestmark = [
-    pytest.mark.usefixtures("insats_catalogue"),
     pytest.mark.skipif(
         not os.environ.get("REDIS_URL") and not os.environ.get("CI"),
         reason="REDIS_URL saknas: sätt REDIS_URL=redis://127.0.0.1:6379/<n> för att köra mot en riktig worker",

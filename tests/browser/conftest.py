@@ -80,22 +80,3 @@ def browser_context_args(browser_context_args):
     """A Swedish browser (navigator.language, Accept-Language, time zone). Native date fields still show the
     US format here: Debian's chromium has only the en-US locale pack unless chromium-l10n is installed."""
     return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _serialized_contents_survive_playwright(django_db_setup):
-    """Keep serialized_rollback working after Playwright has run.
-
-    Django keeps its connections in asgiref.local (context variables). Playwright's sync API switches
-    greenlets, and a test that runs after it can get a fresh DatabaseWrapper for the test database that
-    lacks `_test_serialized_contents`; TransactionTestCase then skips the restore and the catalogues
-    (insatstyper, aktörer, roles) stay empty after the previous test's flush. A class attribute reaches
-    every wrapper instance."""
-    from django.db import connections
-
-    for alias in connections:
-        connection = connections[alias]
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is not None:
-            type(connection)._test_serialized_contents = contents
-    yield

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from core.models import Role
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_shares_a_case_and_the_access_pages_are_accessible(

@@ -11,7 +11,7 @@ from consent.models import Actor
 from consent.services import consent_record
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

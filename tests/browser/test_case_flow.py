@@ -11,7 +11,7 @@ from cases.identity import format_id_number
 from cases.models import Case, JournalEntry, Person
 from tests.factories import CaseFactory, PersonFactory, personnummer_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BIRTH = datetime.date(2010, 5, 5)  # 16 in 2026: fits Ungdomstjänst (15–21)
 

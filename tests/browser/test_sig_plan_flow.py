@@ -13,7 +13,7 @@ from interventions import services
 from interventions.models import Plan, PlanParticipant
 from tests.factories import CaseFactory, CustodianFactory, PersonFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_form(page, name):
