@@ -13,7 +13,6 @@ Functions that return named people for display write the access-log row themselv
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.contrib.auth.models import Permission
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
@@ -22,10 +21,6 @@ from cases.identity import search_forms
 from cases.models import Case, CaseUserObjectPermission, JournalEntry, Person, PersonUserObjectPermission
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, User
-
-
-def _permission_id(codename: str, app_label: str = "cases") -> int:
-    return Permission.objects.values_list("id", flat=True).get(content_type__app_label=app_label, codename=codename)
 
 
 def _case_grants(user: User) -> QuerySet:
@@ -69,7 +64,9 @@ def mark_identity_visibility(user: User, people: Iterable[Person]) -> list[Perso
         allowed = set(
             PersonUserObjectPermission.objects.filter(
                 user=user,
-                permission_id=_permission_id("view_protected_identity"),
+                # joined in the same query (no separate Permission lookup)
+                permission__content_type__app_label="cases",
+                permission__codename="view_protected_identity",
                 content_object_id__in=[person.pk for person in protected],
             ).values_list("content_object_id", flat=True)
         )

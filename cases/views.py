@@ -202,6 +202,7 @@ class ConsentSummary:
     today: object
     all_consents: list  # the whole history, newest first (timeline events)
     all_actors: bool  # False: only actors covered by a valid consent are listed
+    state: object = None  # consent.selectors.PersonConsentState on `today` (reused by the case page's plans)
 
 
 def _giver(consent, person: Person) -> str:
@@ -232,7 +233,7 @@ def _consent_history(person: Person) -> list[Consent]:
 
 def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSummary:
     """What the person's consents cover today and until when, and whether each actor may receive
-    information (consent.selectors.sharing_decisions decides, in a constant number of queries).
+    information (consent.selectors.person_consent_state decides with the loaded history: one more query).
 
     The case page lists the actors covered by some valid consent (all_actors=False): an actor that needs
     consent and has none is never allowed under the rule, so the page says so in one line and saves the
@@ -259,13 +260,12 @@ def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSumma
     else:
         covered = {actor.pk: actor for consent in valid for actor in consent.actor_list if actor.needs_consent}
         actors = sorted(covered.values(), key=lambda actor: (actor.sort_order, actor.name))
-    decisions = (
-        consent_selectors.sharing_decisions(pairs=[(person, actor) for actor in actors], on=today) if actors else {}
-    )
+    # one state from the history already loaded: the table here and the plans on the case page decide with it
+    state = consent_selectors.person_consent_state(person=person, consents=history, on=today)
     youth, custodian_generic = _("ungdomen"), _("en vårdnadshavare")
     rows = []
     for actor in actors:
-        decision = decisions[(person.pk, actor.pk)]
+        decision = state.decision(actor)
         missing = decision.missing
         if not person.shows_identity:  # custodian names would reveal a protected identity
             missing = [m if m == youth or m.startswith(_("vårdnadshavare")) else custodian_generic for m in missing]
@@ -276,7 +276,13 @@ def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSumma
         ]
         rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=missing, covering=covering))
     return ConsentSummary(
-        actors=rows, valid=valid, ended=ended, today=today, all_consents=history, all_actors=all_actors
+        actors=rows,
+        valid=valid,
+        ended=ended,
+        today=today,
+        all_consents=history,
+        all_actors=all_actors,
+        state=state,
     )
 
 
@@ -371,6 +377,7 @@ def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, sta
         "person": case.person,
         "age": case.person.age_on(timezone.localdate()),
         "timeline": _timeline(case, entries, summary.all_consents),
+        "journal_entries": entries,
         "consent_summary": summary,
         "can_write": can_write,
         "can_close": case.is_open and user.has_perm("cases.change_case"),

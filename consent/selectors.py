@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from cases.models import Custodian, Person
@@ -140,6 +140,74 @@ def sharing_decisions(
             custodians=custodians.get(person.pk, []),
         )
     return result
+
+
+@dataclass
+class PersonConsentState:
+    """Everything sharing_decision needs about one person on one date, loaded once, so a page that asks
+    for many actors (the case page: its consent table and its plans) decides in Python without more queries."""
+
+    person: Person
+    on: datetime.date
+    valid: dict[int, set]  # actor id -> custodian ids with a counting consent (None = the young person)
+    consents_themself: bool
+    custodians: list[Custodian]
+
+    def decision(self, actor: Actor) -> SharingDecision:
+        """The same answer as sharing_decision(person=self.person, actor=actor, on=self.on)."""
+        if not actor.needs_consent:
+            return SharingDecision(allowed=True)
+        return _decide(
+            person=self.person,
+            on=self.on,
+            valid=self.valid.get(actor.pk, set()),
+            consents_themself=self.consents_themself,
+            custodians=self.custodians,
+        )
+
+
+def _counts_on(consent: Consent, on: datetime.date) -> bool:
+    """The consents_valid_on rule on a loaded consent (revocation loaded or absent)."""
+    if consent.given_on > on:
+        return False
+    if consent.valid_until is not None and consent.valid_until < on:
+        return False
+    revocation = getattr(consent, "revocation", None)
+    return not (revocation is not None and revocation.revoked_on <= on)
+
+
+def person_consent_state(*, person: Person, consents: Iterable[Consent], on: datetime.date) -> PersonConsentState:
+    """The consent state of `person` on `on` from their consents already loaded with `actor_list` and
+    `revocation` (e.g. the consent history of the case page), plus one query for the custodians and the
+    latest maturity assessment on or before `on` together."""
+    valid: dict[int, set] = {}
+    for consent in consents:
+        if _counts_on(consent, on):
+            for actor in consent.actor_list:
+                valid.setdefault(actor.pk, set()).add(consent.custodian_id)
+    latest_mature = (
+        MaturityAssessment.objects.filter(person_id=OuterRef("pk"), assessed_on__lte=on)
+        .order_by("-assessed_on", "-recorded_at")
+        .values("mature")[:1]
+    )
+    rows = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(latest_mature=Subquery(latest_mature))
+        .values_list("latest_mature", "custodians__id", "custodians__name")
+        .order_by("custodians__name", "custodians__id")
+    )
+    mature, custodians = None, []
+    for row_mature, custodian_id, name in rows:
+        mature = row_mature  # the same on every row (one row with no custodian when none is registered)
+        if custodian_id is not None:
+            custodians.append(Custodian(pk=custodian_id, person_id=person.pk, name=name))
+    return PersonConsentState(
+        person=person,
+        on=on,
+        valid=valid,
+        consents_themself=_own_consent_counts(person=person, on=on, latest_mature=mature),
+        custodians=custodians,
+    )
 
 
 def consent_history(*, person: Person) -> QuerySet[Consent]:

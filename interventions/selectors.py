@@ -12,7 +12,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -21,15 +21,17 @@ from django.utils.translation import gettext as _
 from cases.models import Case, EntryKind, JournalEntry
 from cases.selectors import case_get_for_user, case_list_log, case_queryset_for_user
 from consent.models import Actor
-from consent.selectors import disclosure_list_for_case, sharing_decisions
+from consent.selectors import PersonConsentState, disclosure_list_for_case, sharing_decisions
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, User
 from interventions.models import (
     Activity,
     AreaEffort,
+    AslanAttendance,
     AslanGroup,
     AslanParticipant,
     CommunityServiceOrder,
+    CommunityServiceSession,
     DefectorAssessment,
     FieldShift,
     FollowUp,
@@ -193,19 +195,40 @@ def _actors_needing_consent(version: PlanVersion) -> list[Actor]:
     return [actor for actor in actors.values() if actor.needs_consent]
 
 
-def plan_states(*, plans: list[Plan], on: datetime.date) -> list[PlanState]:
+def plan_states(
+    *, plans: list[Plan], on: datetime.date, consent_state: PersonConsentState | None = None
+) -> list[PlanState]:
     """Current version and live consent problems for each plan (constant number of queries).
 
     Plans must come with `case__person` loaded. A plan is flagged when an actor in it (participant or
     responsible for an activity) needs consent and sharing_decision does not allow it on `on`.
+    `consent_state` (consent.selectors.person_consent_state of the plans' one person on `on`) decides
+    without further queries when the caller already has it (the case page).
     """
     versions = {v.plan_id: v for v in _version_queryset().filter(plan__in=plans, superseded_at__isnull=True)}
-    pairs = []
-    for plan in plans:
-        version = versions.get(plan.pk)
-        if version:
-            pairs.extend((plan.case.person, actor) for actor in _actors_needing_consent(version))
-    decisions = sharing_decisions(pairs=pairs, on=on)
+    return _plan_states(plans=plans, versions=versions, on=on, consent_state=consent_state)
+
+
+def _plan_states(
+    *, plans: list[Plan], versions: dict, on: datetime.date, consent_state: PersonConsentState | None
+) -> list[PlanState]:
+    if consent_state is not None and (
+        consent_state.on != on or any(plan.case.person_id != consent_state.person.pk for plan in plans)
+    ):
+        consent_state = None  # not this person's state on this date: decide from the database
+    if consent_state is not None:
+        decisions = {
+            (consent_state.person.pk, actor.pk): consent_state.decision(actor)
+            for version in versions.values()
+            for actor in _actors_needing_consent(version)
+        }
+    else:
+        pairs = []
+        for plan in plans:
+            version = versions.get(plan.pk)
+            if version:
+                pairs.extend((plan.case.person, actor) for actor in _actors_needing_consent(version))
+        decisions = sharing_decisions(pairs=pairs, on=on)
     states = []
     for plan in plans:
         version = versions.get(plan.pk)
@@ -225,7 +248,10 @@ def plan_states(*, plans: list[Plan], on: datetime.date) -> list[PlanState]:
                         % {"actor": actor.name, "message": decision.message},
                     )
                 )
-        state.next_follow_up = next((f for f in version.follow_ups.all() if f.held_on is None), None)
+        if hasattr(version, "next_open_follow_up"):  # loaded by _panel_plans
+            state.next_follow_up = version.next_open_follow_up
+        else:
+            state.next_follow_up = next((f for f in version.follow_ups.all() if f.held_on is None), None)
         states.append(state)
     return states
 
@@ -252,6 +278,36 @@ def plans_for_case(*, case: Case, on: datetime.date) -> list[PlanState]:
     for plan in plans:
         plan.case = case
     return plan_states(plans=plans, on=on)
+
+
+def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentState | None) -> list[PlanState]:
+    """plans_for_case with only what the case page's plan summary shows (current version, goals, actors,
+    next open follow-up): the plan and coordinator come with the version, the next follow-up as a subquery."""
+    next_open = FollowUp.objects.filter(version=OuterRef("pk"), held_on__isnull=True).order_by("due_on", "id")
+    versions = list(
+        PlanVersion.objects.filter(plan__case=case, superseded_at__isnull=True)
+        .select_related("plan__coordinator")
+        .annotate(
+            next_follow_up_id=Subquery(next_open.values("id")[:1]),
+            next_follow_up_due_on=Subquery(next_open.values("due_on")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.order_by("position", "id")),
+            Prefetch("activities", queryset=Activity.objects.select_related("actor").order_by("due_on", "id")),
+            Prefetch("participants", queryset=PlanParticipant.objects.select_related("actor")),
+        )
+        .order_by("-plan__created_at", "plan_id")
+    )
+    plans = []
+    for version in versions:
+        version.plan.case = case
+        plans.append(version.plan)
+        version.next_open_follow_up = (
+            FollowUp(pk=version.next_follow_up_id, version=version, due_on=version.next_follow_up_due_on)
+            if version.next_follow_up_id is not None
+            else None
+        )
+    return _plan_states(plans=plans, versions={v.plan_id: v for v in versions}, on=on, consent_state=consent_state)
 
 
 @dataclass
@@ -379,17 +435,31 @@ class CaseInsatsPanel:
     disclosures: list = field(default_factory=list)
 
 
-def case_insats_panel(*, case: Case, on: datetime.date | None = None) -> CaseInsatsPanel:
+def case_insats_panel(
+    *,
+    case: Case,
+    on: datetime.date | None = None,
+    consent_state: PersonConsentState | None = None,
+    journal_entries: list[JournalEntry] | None = None,
+) -> CaseInsatsPanel:
     """Everything the case page shows about the insats, plans and disclosures of a case already fetched
     through case_get_for_user (no further logging). The number of queries depends on the insats, not on
-    how many records the case has."""
+    how many records the case has.
+
+    The case page passes what it has already loaded, so nothing is read twice: `consent_state`
+    (consent.selectors.person_consent_state of the case's person on `on`) decides the plans' consent flags,
+    and `journal_entries` (all entries of the case) gives the number of contacts."""
     on = on or timezone.localdate()
+    if consent_state is not None and consent_state.on != on:
+        consent_state = None
     code = case.insats_type.code
     panel = CaseInsatsPanel(case=case, code=code)
     if code == "ungdomstjanst":
         panel.community_service = (
             CommunityServiceOrder.objects.filter(case=case)
-            .prefetch_related("workplaces", "sessions__workplace")
+            .prefetch_related(
+                "workplaces", Prefetch("sessions", queryset=CommunityServiceSession.objects.select_related("workplace"))
+            )
             .first()
         )
         if panel.community_service:
@@ -410,16 +480,20 @@ def case_insats_panel(*, case: Case, on: datetime.date | None = None) -> CaseIns
             panel.mediation_waiting = (on - case.opened_on).days
     elif code == "stod_brottsutsatta":
         panel.victim_support = VictimSupport.objects.filter(case=case).first()
-        panel.contacts = JournalEntry.objects.filter(
-            case=case, kind__in=[EntryKind.CONVERSATION, EntryKind.PHONE, EntryKind.MEETING, EntryKind.HOME_VISIT]
-        ).count()
+        contact_kinds = [EntryKind.CONVERSATION, EntryKind.PHONE, EntryKind.MEETING, EntryKind.HOME_VISIT]
+        if journal_entries is not None:
+            panel.contacts = sum(1 for entry in journal_entries if entry.kind in contact_kinds)
+        else:
+            panel.contacts = JournalEntry.objects.filter(case=case, kind__in=contact_kinds).count()
     elif code == "skk":
         panel.skk = SkkAssignment.objects.filter(case=case).first()
     elif code == "aslan":
         panel.aslan = list(
             AslanParticipant.objects.filter(case=case)
             .select_related("group")
-            .prefetch_related("parents", "attendance__meeting")
+            .prefetch_related(
+                "parents", Prefetch("attendance", queryset=AslanAttendance.objects.select_related("meeting"))
+            )
         )
     elif code == "avhopp":
         panel.assessments = list(DefectorAssessment.objects.filter(case=case).select_related("assessed_by"))
@@ -434,7 +508,7 @@ def case_insats_panel(*, case: Case, on: datetime.date | None = None) -> CaseIns
         for purchase in panel.purchases:
             per_year[purchase.starts_on.year] += purchase.cost
         panel.purchases_per_year = [{"year": y, "total": t} for y, t in sorted(per_year.items())]
-    panel.plans = plans_for_case(case=case, on=on)
+    panel.plans = _panel_plans(case=case, on=on, consent_state=consent_state)
     panel.disclosures = list(disclosure_list_for_case(case=case))
     return panel
 

@@ -137,11 +137,6 @@ def test_case_page_query_count_does_not_grow(case_pages):
     assert len(few) == len(many), "\n".join(sorted(set(few) ^ set(many)))
 
 
-@pytest.mark.xfail(
-    reason="Ärendesidan gör 16 SQL-satser (mål ≤ 15): sessionen, användaren, två behörighetsfrågor, grupperna för "
-    "loggraden och en fråga var för insatsdetaljer, plan, utlämnanden och samtycke. Se notes/README-bench.md.",
-    strict=False,
-)
 def test_case_page_query_count_within_budget(case_pages):
     _few, many = case_pages
     assert len(many) <= CASE_PAGE_MAX, "\n".join(many)

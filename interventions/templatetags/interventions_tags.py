@@ -9,5 +9,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def insats_panel(case):
-    return case_insats_panel(case=case)
+def insats_panel(case, consent_summary=None, journal_entries=None):
+    """The case page passes its consent summary and journal entries so they are not read again."""
+    state = getattr(consent_summary, "state", None)
+    return case_insats_panel(
+        case=case, on=state.on if state else None, consent_state=state, journal_entries=journal_entries
+    )
