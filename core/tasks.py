@@ -9,7 +9,7 @@ from core.models import User
 from core.retention import retention_run
 
 
-@shared_task(acks_late=True, queue="reports")
+@shared_task(acks_late=True)
 def retention_run_task(as_of: str | None = None, limit: int | None = None) -> int | None:
     """The celery beat job: remove what is due today. Idempotent: a killed run is finished by the next one.
 
@@ -24,7 +24,7 @@ def retention_run_task(as_of: str | None = None, limit: int | None = None) -> in
         return None
 
 
-@shared_task(acks_late=True, queue="reports")
+@shared_task(acks_late=True)
 def retention_dry_run_task(user_id: int | None = None, as_of: str | None = None) -> int:
     """A dry run started from the gallring page: records what a real run would remove, removes nothing."""
     day = datetime.date.fromisoformat(as_of) if as_of else None

@@ -173,4 +173,5 @@ def test_no_task_may_outlive_the_visibility_timeout():
 def test_reports_and_interactive_jobs_use_separate_queues():
     router = celery_app.amqp.router
     assert router.route({}, "reporting.tasks.report_generate")["queue"].name == "reports"
+    assert router.route({}, "core.tasks.retention_run_task")["queue"].name == "reports"
     assert router.route({}, "jobs.outbox_drain")["queue"].name == "interactive"
