@@ -31,6 +31,7 @@ INTERVENTION_MODELS = [
     "aslangroup",
     "defectorassessment",
     "purchasedservice",
+    "reoffence",
     "fieldshift",
     "polare",
     "areaeffort",

@@ -21,6 +21,7 @@ from interventions.models import (
     PartyRole,
     Plan,
     PurchaseKind,
+    ReoffenceKind,
     SkkOrderedBy,
     ThreatLevel,
 )
@@ -263,6 +264,17 @@ class PurchaseForm(CaseForm):
     ends_on = date_field(_("Till"), required=False)
     cost = forms.DecimalField(label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("Anteckning"), max_length=200, required=False)
+
+
+class ReoffenceForm(CaseForm):
+    noted_on = date_field(_("Känt för handläggaren"), help_text=_("Datum då du fick kännedom om återfallet."))
+    offence_on = date_field(_("Brottsdatum"), required=False, help_text=_("Om det är känt."))
+    kind = forms.ChoiceField(label=_("Typ av uppgift"), choices=ReoffenceKind.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["noted_on"].initial = today()
 
 
 # ---------------------------------------------------------------- Consent and disclosure

@@ -57,6 +57,8 @@ from interventions.models import (
     Polare,
     PolareNight,
     PurchasedService,
+    Reoffence,
+    ReoffenceKind,
     SkkAssignment,
     VictimSupport,
 )
@@ -706,6 +708,43 @@ def purchased_service_add(
     service.full_clean()
     service.save()
     return service
+
+
+REOFFENCE_INSATSER = ("sig", "avhopp")
+
+
+@transaction.atomic
+def reoffence_record(
+    *,
+    actor: User,
+    case: Case,
+    noted_on: datetime.date,
+    kind: str,
+    offence_on: datetime.date | None = None,
+    note: str = "",
+) -> Reoffence:
+    """Record återfall (new offending) on an open SIG or avhopp case: when the handläggare learned of it,
+    optionally when the offence happened, and what kind of information it is."""
+    locked = _lock_case(case)
+    if locked.insats_type.code not in REOFFENCE_INSATSER:
+        raise ValidationError(_("Återfall registreras bara för SIG och avhopp."), code="insats")
+    errors: dict = {}
+    if noted_on is None:
+        errors["noted_on"] = _("Ange när återfallet blev känt.")
+    _not_future(noted_on, "noted_on", errors)
+    _not_future(offence_on, "offence_on", errors)
+    if kind not in ReoffenceKind.values:
+        errors["kind"] = _("Välj vilken typ av uppgift det gäller.")
+    if offence_on and noted_on and offence_on > noted_on and "offence_on" not in errors:
+        errors["offence_on"] = _("Brottsdatum kan inte vara efter datumet då återfallet blev känt.")
+    _fail(errors)
+    reoffence = Reoffence(
+        case=locked, noted_on=noted_on, offence_on=offence_on, kind=kind, note=note.strip(), recorded_by=actor
+    )
+    reoffence.full_clean()
+    reoffence.save()
+    _history(actor=actor, instance=reoffence, case=locked)
+    return reoffence
 
 
 # ---------------------------------------------------------------- Fältverksamhet

@@ -30,6 +30,7 @@ from interventions.models import (
     CommunityServiceOrder,
     Mediation,
     Plan,
+    Reoffence,
 )
 from interventions.pdf import pdf_response
 
@@ -83,7 +84,13 @@ class Action:
     run: Callable
     message: str
     anchor: str
-    insats: str | None = None
+    insats: str | tuple[str, ...] | None = None  # the insats (or insatser) the action belongs to
+
+    def fits(self, case: Case) -> bool:
+        if not self.insats:
+            return True
+        allowed = (self.insats,) if isinstance(self.insats, str) else self.insats
+        return case.insats_type.code in allowed
 
 
 def _d(form) -> dict:
@@ -216,6 +223,15 @@ CASE_ACTIONS: dict[str, Action] = {
         anchor="avhopp",
         insats="avhopp",
     ),
+    # Återfall (SIG and avhopp): the indicator of effect in the SIG special follow-up
+    "aterfall": Action(
+        form=forms.ReoffenceForm,
+        perm="interventions.add_reoffence",
+        run=lambda r, case, f: services.reoffence_record(actor=r.user, case=case, **_d(f)),
+        message=gettext_lazy("Återfallet är registrerat."),
+        anchor="aterfall",
+        insats=services.REOFFENCE_INSATSER,
+    ),
     # Every case: plans, consent and disclosures
     "plan": Action(
         form=lambda data, case, user: forms.PlanCreateForm(data, case=case, user=user),
@@ -273,6 +289,7 @@ FORM_TEXT = {
     "skk": (gettext_lazy("Kontaktperson"), gettext_lazy("Spara")),
     "hotbild": (gettext_lazy("Ny bedömning av hotbild och motivation"), gettext_lazy("Registrera bedömning")),
     "kopt-insats": (gettext_lazy("Registrera köpt insats"), gettext_lazy("Registrera köpt insats")),
+    "aterfall": (gettext_lazy("Registrera återfall"), gettext_lazy("Registrera återfall")),
     "plan": (gettext_lazy("Ny genomförandeplan"), gettext_lazy("Skapa plan")),
     "samtycke": (gettext_lazy("Registrera samtycke"), gettext_lazy("Registrera samtycke")),
     "aterkalla": (gettext_lazy("Återkalla samtycke"), gettext_lazy("Återkalla samtycket")),
@@ -313,6 +330,7 @@ SECTION_FORMS = {
     "avhopp": ["hotbild", "kopt-insats"],
 }
 COMMON_FORMS = ["plan", "samtycke", "aterkalla", "utlamnande"]
+REOFFENCE_FORMS = ["aterfall"]  # own section "Återfall" on SIG and avhopp cases
 
 
 def _make_form(name: str, case: Case, user, data=None):
@@ -344,9 +362,13 @@ def _initial_for(name: str, panel) -> dict:
 
 def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, status: int = 200):
     panel = selectors.case_insats_panel(case=case)
+    tracks_reoffences = panel.code in services.REOFFENCE_INSATSER
+    # the case itself came through case_get_for_user (permissions applied, access logged)
+    reoffences = list(Reoffence.objects.filter(case=case).select_related("recorded_by")) if tracks_reoffences else []
     page_forms = {}
     if case.is_open:
-        for name in SECTION_FORMS.get(panel.code, []) + COMMON_FORMS:
+        names = SECTION_FORMS.get(panel.code, []) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
+        for name in names:
             if not request.user.has_perm(CASE_ACTIONS[name].perm):
                 continue
             if bound and name in bound:
@@ -364,7 +386,14 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, s
             "person": case.person,
             "panel": panel,
             "insats_forms": _page_forms(
-                {k: v for k, v in page_forms.items() if k not in COMMON_FORMS}, "interventions:case_action", case.pk
+                {k: v for k, v in page_forms.items() if k not in COMMON_FORMS + REOFFENCE_FORMS},
+                "interventions:case_action",
+                case.pk,
+            ),
+            "tracks_reoffences": tracks_reoffences,
+            "reoffences": reoffences,
+            "reoffence_forms": _page_forms(
+                {k: v for k, v in page_forms.items() if k in REOFFENCE_FORMS}, "interventions:case_action", case.pk
             ),
             "common_forms": _page_forms(
                 {k: v for k, v in page_forms.items() if k in COMMON_FORMS}, "interventions:case_action", case.pk
@@ -392,7 +421,7 @@ def case_action(request, case_id, action):
         raise Http404
     case = selectors.case_for_insats(user=request.user, case_id=case_id, request=request, what=f"insats_{action}")
     _require(request.user, spec.perm)
-    if spec.insats and case.insats_type.code != spec.insats:
+    if not spec.fits(case):
         raise Http404
     form = _make_form(action, case, request.user, request.POST)
     if form.is_valid():

@@ -792,6 +792,40 @@ def _sig_figures(period: Period, scope: Scope) -> dict:
     return plans | goals | {"meetings": meetings}
 
 
+def _reoffence_figures(period: Period, scope: Scope) -> dict:
+    """SIG cases active in the period and, of those, the cases with återfall noted within the period (one query)."""
+    _interventions_model("Reoffence")  # LookupError while återfall is not a model
+    active = Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+    noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
+    return Case.objects.filter(scope.q("unit"), active, insats_type__code="sig").aggregate(
+        sig_cases=Count("pk", distinct=True),
+        reoffence_cases=Count("pk", filter=noted, distinct=True),
+    )
+
+
+def _reoffence_share_figure(now: dict, before: dict) -> KeyFigure:
+    """The share of active SIG cases with återfall; not published when either count is 1–4 (it would reveal it)."""
+
+    def share(counts: dict) -> tuple[float | None, str]:
+        cases, with_reoffence = counts["sig_cases"], counts["reoffence_cases"]
+        if not cases:
+            return None, DASH
+        if is_suppressed(cases) or is_suppressed(with_reoffence):
+            return None, SUPPRESSED_LABEL
+        percent = round(100.0 * with_reoffence / cases, 1)
+        return percent, _share_display(with_reoffence, percent)
+
+    (current, current_display), (previous, previous_display) = share(now), share(before)
+    return KeyFigure(
+        "recidivism",
+        _("Andel SIG-ärenden med återfall (effektindikator)"),
+        current,
+        previous,
+        current_display,
+        previous_display,
+    )
+
+
 def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     """SIG special follow-up: active plans, PT, follow-ups held and goals attained; återfall where recorded."""
     title = _("Sociala insatsgrupper (SIG) – särskild uppföljning")
@@ -810,14 +844,34 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
         ("not_reached", _("Mål inte uppnådda")),
     ]
     figures = [_count_figure(key, label, now[key], before[key]) for key, label in rows]
-    figures.append(_missing_figure("recidivism", _("Återfall i brott (effektindikator)")))
-    return ExtraSection(
-        key="sig",
-        title=title,
-        available=True,
-        figures=figures,
-        note=_("Återfall registreras ännu inte i systemet och redovisas därför som ”Uppgifter saknas”."),
-    )
+    try:
+        reoffences_now, reoffences_before = _reoffence_figures(period, scope), _reoffence_figures(previous, scope)
+    except EXTRA_ERRORS as error:
+        logger.warning("follow-up figure unavailable: %s", type(error).__name__)
+        figures.append(_missing_figure("recidivism", _("Återfall i brott (effektindikator)")))
+        note = _("Återfall registreras ännu inte i systemet och redovisas därför som ”Uppgifter saknas”.")
+    else:
+        figures += [
+            _count_figure(
+                "sig_cases",
+                _("Aktuella SIG-ärenden under perioden"),
+                reoffences_now["sig_cases"],
+                reoffences_before["sig_cases"],
+            ),
+            _count_figure(
+                "reoffence_cases",
+                _("varav med återfall känt under perioden"),
+                reoffences_now["reoffence_cases"],
+                reoffences_before["reoffence_cases"],
+            ),
+            _reoffence_share_figure(reoffences_now, reoffences_before),
+        ]
+        note = _(
+            "Återfall avser det som handläggaren registrerat i ärendet (misstänkt brott, polisanmälan, dom m.m.) "
+            "med datum då det blev känt inom perioden; återfall som inte kommit till socialtjänstens kännedom "
+            "ingår inte."
+        )
+    return ExtraSection(key="sig", title=title, available=True, figures=figures, note=note)
 
 
 def _defection_figures(period: Period, scope: Scope) -> dict:

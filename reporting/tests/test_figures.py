@@ -246,7 +246,11 @@ def test_sections_without_recorded_data_say_so(small):
     report = follow_up(Period.year(2024), Scope(provider_id=small.provider_id))
     sig = next(extra for extra in report.extras if extra.key == "sig")
     recidivism = [row for row in sig.figures if row.key == "recidivism"] if sig.available else []
-    assert (not sig.available and sig.note == "Uppgifter saknas") or recidivism[0].current_display == "Uppgifter saknas"
+    # no SIG case in the period: no share of återfall to show (a dash, not a made-up 0 %)
+    assert (not sig.available and sig.note == "Uppgifter saknas") or recidivism[0].current_display == "–"
+    avhopp = next(extra for extra in report.extras if extra.key == "avhopp")
+    budget = next(row for row in avhopp.figures if row.key == "budget")
+    assert budget.current_display == "Uppgifter saknas"  # no agreement, no budget
     assert {extra.key for extra in report.extras} == {"sig", "avhopp", "faltverksamhet"}
 
 
@@ -320,7 +324,8 @@ def test_sig_avhopp_and_field_sections_from_the_interventions_models(interventio
     assert sig["plans"].current == 5 and sig["people"].current == 5
     assert sig["trainers"].current_display == "<5"  # three young people with a PT
     assert sig["reached"].current_display == "<5" and sig["partly"].current_display == "<5"
-    assert sig["recidivism"].current_display == "Uppgifter saknas"
+    assert sig["sig_cases"].current == 5 and sig["reoffence_cases"].current_display == "0"
+    assert sig["recidivism"].current_display == "0\u00a0%"  # no återfall recorded on the five cases
     avhopp = extras["avhopp"]
     assert avhopp["cost"].current_display == "550\u00a0000\u00a0kr"
     assert avhopp["budget"].current_display == "500\u00a0000\u00a0kr"  # half of the yearly budget
