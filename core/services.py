@@ -49,6 +49,40 @@ def _event(*, kind, action, person_id, case_id, grantee, actor, reason) -> Acces
     )
 
 
+def _has_grant(*, table, codename: str, grantee: User, obj) -> bool:
+    return table.objects.filter(user=grantee, content_object=obj, permission__codename=codename).exists()
+
+
+def _grant(*, table, codename, kind, obj, person_id, case_id, actor, grantee, reason, already) -> AccessGrantEvent:
+    if _has_grant(table=table, codename=codename, grantee=grantee, obj=obj):
+        raise ValidationError({"grantee": already})
+    assign_perm(codename, grantee, obj)
+    return _event(
+        kind=kind,
+        action=GrantAction.GRANT,
+        person_id=person_id,
+        case_id=case_id,
+        grantee=grantee,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def _revoke(*, table, codename, kind, obj, person_id, case_id, actor, grantee, reason, missing) -> AccessGrantEvent:
+    if not _has_grant(table=table, codename=codename, grantee=grantee, obj=obj):
+        raise ValidationError({"grantee": missing})
+    remove_perm(codename, grantee, obj)
+    return _event(
+        kind=kind,
+        action=GrantAction.REVOKE,
+        person_id=person_id,
+        case_id=case_id,
+        grantee=grantee,
+        actor=actor,
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def case_share_grant(*, actor: User, case: Case, grantee: User, reason: str) -> AccessGrantEvent:
     """Share a case with a user of another unit (view_case on this case); enhetschef of the case's unit."""
@@ -57,20 +91,17 @@ def case_share_grant(*, actor: User, case: Case, grantee: User, reason: str) -> 
         raise ValidationError({"grantee": _("Användaren arbetar på ärendets enhet och ser redan ärendet.")})
     if not grantee.has_perm("cases.view_case"):
         raise ValidationError({"grantee": _("Användaren har ingen roll som arbetar med ärenden.")})
-    already = CaseUserObjectPermission.objects.filter(
-        user=grantee, content_object=case, permission__codename=CASE_SHARE_PERMISSION
-    ).exists()
-    if already:
-        raise ValidationError({"grantee": _("Ärendet är redan delat med användaren.")})
-    assign_perm(CASE_SHARE_PERMISSION, grantee, case)
-    return _event(
+    return _grant(
+        table=CaseUserObjectPermission,
+        codename=CASE_SHARE_PERMISSION,
         kind=GrantKind.CASE_VIEW,
-        action=GrantAction.GRANT,
+        obj=case,
         person_id=case.person_id,
         case_id=case.pk,
-        grantee=grantee,
         actor=actor,
+        grantee=grantee,
         reason=reason,
+        already=_("Ärendet är redan delat med användaren."),
     )
 
 
@@ -78,20 +109,17 @@ def case_share_grant(*, actor: User, case: Case, grantee: User, reason: str) -> 
 def case_share_revoke(*, actor: User, case: Case, grantee: User, reason: str) -> AccessGrantEvent:
     """Stop sharing a case with a user; takes effect on their next request."""
     reason = _validate(actor=actor, unit_id=case.unit_id, grantee=grantee, reason=reason)
-    exists = CaseUserObjectPermission.objects.filter(
-        user=grantee, content_object=case, permission__codename=CASE_SHARE_PERMISSION
-    ).exists()
-    if not exists:
-        raise ValidationError({"grantee": _("Ärendet är inte delat med användaren.")})
-    remove_perm(CASE_SHARE_PERMISSION, grantee, case)
-    return _event(
+    return _revoke(
+        table=CaseUserObjectPermission,
+        codename=CASE_SHARE_PERMISSION,
         kind=GrantKind.CASE_VIEW,
-        action=GrantAction.REVOKE,
+        obj=case,
         person_id=case.person_id,
         case_id=case.pk,
-        grantee=grantee,
         actor=actor,
+        grantee=grantee,
         reason=reason,
+        missing=_("Ärendet är inte delat med användaren."),
     )
 
 
@@ -101,20 +129,17 @@ def protected_identity_grant(*, actor: User, person: Person, grantee: User, reas
     reason = _validate(actor=actor, unit_id=person.unit_id, grantee=grantee, reason=reason)
     if not person.is_protected:
         raise ValidationError(_("Personen har inga skyddade personuppgifter."), code="not_protected")
-    already = PersonUserObjectPermission.objects.filter(
-        user=grantee, content_object=person, permission__codename=PROTECTED_IDENTITY_PERMISSION
-    ).exists()
-    if already:
-        raise ValidationError({"grantee": _("Användaren har redan behörigheten.")})
-    assign_perm(PROTECTED_IDENTITY_PERMISSION, grantee, person)
-    return _event(
+    return _grant(
+        table=PersonUserObjectPermission,
+        codename=PROTECTED_IDENTITY_PERMISSION,
         kind=GrantKind.PROTECTED_IDENTITY,
-        action=GrantAction.GRANT,
+        obj=person,
         person_id=person.pk,
         case_id=None,
-        grantee=grantee,
         actor=actor,
+        grantee=grantee,
         reason=reason,
+        already=_("Användaren har redan behörigheten."),
     )
 
 
@@ -122,18 +147,15 @@ def protected_identity_grant(*, actor: User, person: Person, grantee: User, reas
 def protected_identity_revoke(*, actor: User, person: Person, grantee: User, reason: str) -> AccessGrantEvent:
     """Take back a named staff member's right to see a protected identity."""
     reason = _validate(actor=actor, unit_id=person.unit_id, grantee=grantee, reason=reason)
-    exists = PersonUserObjectPermission.objects.filter(
-        user=grantee, content_object=person, permission__codename=PROTECTED_IDENTITY_PERMISSION
-    ).exists()
-    if not exists:
-        raise ValidationError({"grantee": _("Användaren har inte behörigheten.")})
-    remove_perm(PROTECTED_IDENTITY_PERMISSION, grantee, person)
-    return _event(
+    return _revoke(
+        table=PersonUserObjectPermission,
+        codename=PROTECTED_IDENTITY_PERMISSION,
         kind=GrantKind.PROTECTED_IDENTITY,
-        action=GrantAction.REVOKE,
+        obj=person,
         person_id=person.pk,
         case_id=None,
-        grantee=grantee,
         actor=actor,
+        grantee=grantee,
         reason=reason,
+        missing=_("Användaren har inte behörigheten."),
     )
