@@ -12,7 +12,18 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -280,9 +291,20 @@ def plans_for_case(*, case: Case, on: datetime.date) -> list[PlanState]:
     return plan_states(plans=plans, on=on)
 
 
+def _set_prefetched(instance, name: str, objects: list) -> None:
+    """Fill `instance.<name>.all()` with rows already loaded, as prefetch_related does."""
+    rows = getattr(instance, name).all()
+    rows._result_cache, rows._prefetch_done = objects, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = rows
+
+
 def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentState | None) -> list[PlanState]:
-    """plans_for_case with only what the case page's plan summary shows (current version, goals, actors,
-    next open follow-up): the plan and coordinator come with the version, the next follow-up as a subquery."""
+    """plans_for_case with only what the case page's plan summary shows, in two queries whatever the plans
+    hold: the current versions with plan, coordinator and next open follow-up (subqueries); then the
+    versions' participants, activities and goals together (UNION ALL), each with the fields the summary
+    and the consent check read (other fields are deferred: reading them loads them)."""
     next_open = FollowUp.objects.filter(version=OuterRef("pk"), held_on__isnull=True).order_by("due_on", "id")
     versions = list(
         PlanVersion.objects.filter(plan__case=case, superseded_at__isnull=True)
@@ -291,19 +313,57 @@ def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentS
             next_follow_up_id=Subquery(next_open.values("id")[:1]),
             next_follow_up_due_on=Subquery(next_open.values("due_on")[:1]),
         )
-        .prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.order_by("position", "id")),
-            Prefetch("activities", queryset=Activity.objects.select_related("actor").order_by("due_on", "id")),
-            Prefetch("participants", queryset=PlanParticipant.objects.select_related("actor")),
-        )
         .order_by("-plan__created_at", "plan_id")
     )
+    if not versions:
+        return []
+    ids = [version.pk for version in versions]
+    actor_columns = ("actor_id", "actor__code", "actor__name", "actor__needs_consent", "actor__sort_order")
+    participants = PlanParticipant.objects.filter(version_id__in=ids).order_by()
+    activities = Activity.objects.filter(version_id__in=ids).order_by()
+    goals = Goal.objects.filter(version_id__in=ids).order_by()
+    no_date = Value(None, output_field=DateField())
+    rows = activities.values_list(Value("a"), "version_id", "id", "due_on", *actor_columns).union(
+        participants.values_list(Value("p"), "version_id", "id", no_date, *actor_columns),
+        # goals have no actor: the slots carry the position (for the order) and placeholders
+        goals.values_list(
+            Value("g"), "version_id", "id", no_date, "position", Value(""), Value(""), Value(False), Value(0)
+        ),
+        all=True,
+    )
+    loaded: dict[tuple[str, int], list] = defaultdict(list)
+    db = PlanVersion.objects.db
+    for kind, version_id, row_id, due_on, number, code, name, needs_consent, sort_order in rows:
+        if kind == "g":
+            loaded[("g", version_id)].append(
+                Goal.from_db(db, ["id", "version_id", "position"], [row_id, version_id, number])
+            )
+            continue
+        actor = Actor.from_db(
+            db, ["id", "code", "name", "needs_consent", "sort_order"], [number, code, name, needs_consent, sort_order]
+        )
+        model = PlanParticipant if kind == "p" else Activity
+        row = model.from_db(db, ["id", "version_id", "actor_id"], [row_id, version_id, number])
+        row.sort_key = (due_on is None, due_on or datetime.date.min, row_id)  # Activity order: due_on (nulls last), id
+        row.actor = actor
+        loaded[(kind, version_id)].append(row)
     plans = []
     for version in versions:
         version.plan.case = case
         plans.append(version.plan)
+        _set_prefetched(version, "goals", sorted(loaded[("g", version.pk)], key=lambda goal: (goal.position, goal.pk)))
+        _set_prefetched(
+            version, "participants", sorted(loaded[("p", version.pk)], key=lambda p: (p.actor.sort_order, p.pk))
+        )
+        _set_prefetched(
+            version, "activities", sorted(loaded[("a", version.pk)], key=lambda activity: activity.sort_key)
+        )
         version.next_open_follow_up = (
-            FollowUp(pk=version.next_follow_up_id, version=version, due_on=version.next_follow_up_due_on)
+            FollowUp.from_db(
+                db,
+                ["id", "version_id", "due_on", "held_on"],
+                [version.next_follow_up_id, version.pk, version.next_follow_up_due_on, None],
+            )
             if version.next_follow_up_id is not None
             else None
         )
