@@ -22,14 +22,15 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, RowNumber
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, EntryKind, JournalEntry
+from cases.models import Case, Custodian, EntryKind, JournalEntry
 from cases.selectors import case_get_for_user, case_list_log, case_queryset_for_user
 from consent.models import Actor
 from consent.selectors import PersonConsentState, disclosure_list_for_case, sharing_decisions
@@ -43,12 +44,16 @@ from interventions.models import (
     AslanParticipant,
     CommunityServiceOrder,
     CommunityServiceSession,
+    CommunityServiceWorkplace,
     DefectorAssessment,
     FieldShift,
     FollowUp,
     Goal,
     GoalAttainment,
     Mediation,
+    MediationConsultation,
+    MediationMeeting,
+    MediationParty,
     MediationStatus,
     MeetingKind,
     PartyRole,
@@ -300,6 +305,102 @@ def _set_prefetched(instance, name: str, objects: list) -> None:
     instance._prefetched_objects_cache[name] = rows
 
 
+_SLOT_KINDS = {
+    "CharField": "text",
+    "TextField": "text",
+    "SlugField": "text",
+    "EmailField": "text",
+    "AutoField": "int",
+    "BigAutoField": "int",
+    "SmallAutoField": "int",
+    "IntegerField": "int",
+    "BigIntegerField": "int",
+    "SmallIntegerField": "int",
+    "PositiveIntegerField": "int",
+    "PositiveSmallIntegerField": "int",
+    "PositiveBigIntegerField": "int",
+}
+
+
+@dataclass
+class _Children:
+    """One relation for _prefetch_together: `queryset` holds the rows for the parents, `parent` is the
+    attname of their foreign key to the parent, `related` foreign keys loaded with each row (like
+    select_related) and `item` the related object kept instead of the row (many-to-many through rows)."""
+
+    name: str
+    queryset: QuerySet
+    parent: str
+    related: tuple[str, ...] = ()
+    item: str | None = None
+    ordering: tuple[str, ...] | None = None  # default: the model's Meta ordering
+
+
+def _slot_kind(model_field) -> str:
+    target = model_field.target_field if model_field.is_relation else model_field
+    kind = target.get_internal_type()
+    return _SLOT_KINDS.get(kind, kind)
+
+
+def _prefetch_together(parents: list, relations: list[_Children]) -> None:
+    """prefetch_related of several relations of the same parents in one query (UNION ALL) instead of one
+    query each. Every row comes with all its fields; columns of the same kind share a slot, the others are
+    NULL; each row's position in its relation's ordering is computed in the database (ROW_NUMBER), so the
+    order (collation included) is the one prefetch_related gives."""
+    if not parents:
+        return
+    branches = []
+    slots: dict[tuple[str, int], object] = {}
+    for relation in relations:
+        model = relation.queryset.model
+        columns = [(field.attname, field, None) for field in model._meta.concrete_fields]
+        for name in relation.related:
+            related_model = model._meta.get_field(name).related_model
+            columns += [(f"{name}__{field.name}", field, name) for field in related_model._meta.concrete_fields]
+        used: dict[str, int] = defaultdict(int)
+        placed = []
+        for path, model_field, owner in columns:
+            kind = _slot_kind(model_field)
+            slot = (kind, used[kind])
+            used[kind] += 1
+            slots.setdefault(slot, model_field)
+            placed.append((slot, path, model_field, owner))
+        branches.append((relation, placed))
+    order = sorted(slots)
+    querysets = []
+    for number, (relation, placed) in enumerate(branches):
+        by_slot = {slot: path for slot, path, _field, _owner in placed}
+        ordering = relation.ordering or relation.queryset.model._meta.ordering or ("pk",)
+        rank = Window(RowNumber(), order_by=[*ordering, "pk"])
+        values = [by_slot.get(slot, Value(None, output_field=slots[slot])) for slot in order]
+        querysets.append(relation.queryset.order_by().values_list(Value(number), rank, *values))
+    rows = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    position = {slot: index for index, slot in enumerate(order)}
+    db = relation.queryset.db
+    loaded: dict[tuple[int, object], list] = defaultdict(list)
+    for row in rows:
+        number, rank, values = row[0], row[1], row[2:]
+        relation, placed = branches[number]
+        own, related = [], defaultdict(list)
+        for slot, _path, model_field, owner in placed:
+            (own if owner is None else related[owner]).append((model_field, values[position[slot]]))
+        model = relation.queryset.model
+        child = model.from_db(db, [f.attname for f, _v in own], [v for _f, v in own])
+        for name, fields in related.items():
+            related_model = model._meta.get_field(name).related_model
+            target = None
+            if getattr(child, model._meta.get_field(name).attname) is not None:
+                target = related_model.from_db(db, [f.attname for f, _v in fields], [v for _f, v in fields])
+            setattr(child, name, target)
+        loaded[(number, getattr(child, relation.parent))].append((rank, child))
+    for parent in parents:
+        for number, (relation, _placed) in enumerate(branches):
+            children = [child for _rank, child in sorted(loaded[(number, parent.pk)], key=lambda pair: pair[0])]
+            if relation.item:
+                children = [getattr(child, relation.item) for child in children]
+            _set_prefetched(parent, relation.name, children)
+
+
 def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentState | None) -> list[PlanState]:
     """plans_for_case with only what the case page's plan summary shows, in two queries whatever the plans
     hold: the current versions with plan, coordinator and next open follow-up (subqueries); then the
@@ -515,23 +616,33 @@ def case_insats_panel(
     code = case.insats_type.code
     panel = CaseInsatsPanel(case=case, code=code)
     if code == "ungdomstjanst":
-        panel.community_service = (
-            CommunityServiceOrder.objects.filter(case=case)
-            .prefetch_related(
-                "workplaces", Prefetch("sessions", queryset=CommunityServiceSession.objects.select_related("workplace"))
-            )
-            .first()
-        )
+        panel.community_service = CommunityServiceOrder.objects.filter(case=case).first()
         if panel.community_service:
+            order = panel.community_service
+            _prefetch_together(
+                [order],
+                [
+                    _Children("workplaces", CommunityServiceWorkplace.objects.filter(order=order), "order_id"),
+                    _Children(
+                        "sessions", CommunityServiceSession.objects.filter(order=order), "order_id", ("workplace",)
+                    ),
+                ],
+            )
             panel.performed_hours = sum((s.hours for s in panel.community_service.sessions.all()), Decimal("0"))
     elif code == "medling":
-        panel.mediation = (
-            Mediation.objects.filter(case=case)
-            .select_related("mediator")
-            .prefetch_related("parties", "consultations", "meetings")
-            .first()
-        )
+        panel.mediation = Mediation.objects.filter(case=case).select_related("mediator").first()
         if panel.mediation:
+            mediation = panel.mediation
+            _prefetch_together(
+                [mediation],
+                [
+                    _Children("parties", MediationParty.objects.filter(mediation=mediation), "mediation_id"),
+                    _Children(
+                        "consultations", MediationConsultation.objects.filter(mediation=mediation), "mediation_id"
+                    ),
+                    _Children("meetings", MediationMeeting.objects.filter(mediation=mediation), "mediation_id"),
+                ],
+            )
             panel.mediation.case = case
             panel.mediation_waiting = mediation_waiting_days(mediation=panel.mediation, opened_on=case.opened_on, on=on)
             if not panel.mediation.started_on:
@@ -548,12 +659,27 @@ def case_insats_panel(
     elif code == "skk":
         panel.skk = SkkAssignment.objects.filter(case=case).first()
     elif code == "aslan":
-        panel.aslan = list(
-            AslanParticipant.objects.filter(case=case)
-            .select_related("group")
-            .prefetch_related(
-                "parents", Prefetch("attendance", queryset=AslanAttendance.objects.select_related("meeting"))
-            )
+        panel.aslan = list(AslanParticipant.objects.filter(case=case).select_related("group"))
+        ids = [participant.pk for participant in panel.aslan]
+        through = AslanParticipant.parents.through
+        _prefetch_together(
+            panel.aslan,
+            [
+                _Children(
+                    "parents",
+                    through.objects.filter(aslanparticipant_id__in=ids),
+                    "aslanparticipant_id",
+                    ("custodian",),
+                    item="custodian",
+                    ordering=tuple(f"custodian__{field}" for field in Custodian._meta.ordering),
+                ),
+                _Children(
+                    "attendance",
+                    AslanAttendance.objects.filter(participant_id__in=ids),
+                    "participant_id",
+                    ("meeting",),
+                ),
+            ],
         )
     elif code == "avhopp":
         panel.assessments = list(DefectorAssessment.objects.filter(case=case).select_related("assessed_by"))
