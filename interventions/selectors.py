@@ -376,7 +376,7 @@ def _prefetch_together(parents: list, relations: list[_Children]) -> None:
         querysets.append(relation.queryset.order_by().values_list(Value(number), rank, *values))
     rows = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     position = {slot: index for index, slot in enumerate(order)}
-    db = relation.queryset.db
+    db = querysets[0].db
     loaded: dict[tuple[int, object], list] = defaultdict(list)
     for row in rows:
         number, rank, values = row[0], row[1], row[2:]
