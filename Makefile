@@ -18,8 +18,10 @@ install: $(STAMP)
 
 # Swedish is the source language; the catalogue (committed, .po and .mo) is the base for other languages.
 messages: $(STAMP)
+	rm -f locale/sv/LC_MESSAGES/django.po  # made afresh: merging would mark changed strings fuzzy
 	DEBUG=1 $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=node_modules --ignore=artifacts -v 0
 	msgen locale/sv/LC_MESSAGES/django.po -o locale/sv/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy locale/sv/LC_MESSAGES/django.po -o locale/sv/LC_MESSAGES/django.po
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l sv --ignore=.venv -v 0
 
 demo: $(STAMP)
