@@ -13,6 +13,7 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES"
 def test_compiled_catalogue_covers_every_message_in_the_po_file():
     po = (CATALOGUE / "django.po").read_text(encoding="utf-8")
     msgids = po.count('\nmsgid "') - 1  # minus the header entry
+    assert "#, fuzzy" not in po  # a fuzzy entry would be left out of the compiled catalogue
     compiled = gettext.GNUTranslations((CATALOGUE / "django.mo").open("rb"))
     # every entry (singular or plural) is compiled; msgstr equals msgid since Swedish is the source language
     assert len(compiled._catalog) - 1 >= msgids > 1000
