@@ -204,6 +204,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 100)
 # Two queues: heavy reports never hold up the small interactive jobs (docker-compose runs a worker each).
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
+# A failed report is retried 3 times, waiting this many seconds, then twice and four times that.
+REPORT_RETRY_BACKOFF_SECONDS = env_int("REPORT_RETRY_BACKOFF_SECONDS", 10)
 # Heavy work (reports, PDFs, gallring) on its own queue so interactive jobs never wait behind it.
 CELERY_TASK_ROUTES = {"reporting.*": {"queue": "reports"}, "core.tasks.retention_*": {"queue": "reports"}}
 CELERY_WORKER_SEND_TASK_EVENTS = False

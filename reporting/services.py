@@ -388,6 +388,17 @@ def generation_complete(*, version: ReportVersion, files: dict[str, str]) -> boo
     )
 
 
+def generation_retry_later(*, version_id: int, reason: str) -> None:
+    """A failed try with tries left: back in the queue, the reason shown while it waits."""
+    ReportVersion.objects.filter(
+        pk=version_id, status=VersionStatus.DRAFT, generation_status=GenerationStatus.RUNNING
+    ).update(
+        generation_status=GenerationStatus.QUEUED,
+        failure_reason=reason[:2000],
+        progress_step=_("Ett fel uppstod; ett nytt försök görs strax"),
+    )
+
+
 def generation_fail(*, version_id: int, reason: str) -> None:
     """Record why generation failed; the manager sees the reason and can try again."""
     ReportVersion.objects.filter(pk=version_id, status=VersionStatus.DRAFT).update(

@@ -3,7 +3,10 @@
 report_generate is idempotent (it works on the one draft of a report and writes its files by atomic
 rename), so it acknowledges late: a worker that dies mid-run leaves the message to be redelivered and
 the redelivered run simply does the work again on the same version. It runs on the "reports" queue
-(CELERY_TASK_ROUTES).
+(CELERY_TASK_ROUTES). A run that raises is retried with exponential backoff (RETRY_LIMIT times, waiting
+REPORT_RETRY_BACKOFF_SECONDS, then twice and four times that); after that the version is marked failed
+with the reason, and the manager can start it again. Every delivery counts as an attempt, so a job whose
+worker keeps dying is given up on after the same number of tries.
 """
 
 import datetime
@@ -28,7 +31,17 @@ from reporting.selectors import agreement_for_period
 logger = logging.getLogger(__name__)
 
 REPORTS_DIR = "reports"
-MAX_ATTEMPTS = 3
+RETRY_LIMIT = 3
+MAX_ATTEMPTS = 1 + RETRY_LIMIT
+
+
+class RetryLater(Exception):
+    """A failed attempt that will be retried; the version waits in the queue with the reason shown."""
+
+
+def retry_countdown(retries_done: int) -> int:
+    """Seconds before the next try: the configured base, then twice and four times that."""
+    return settings.REPORT_RETRY_BACKOFF_SECONDS * 2**retries_done
 
 
 def version_directory(version: ReportVersion) -> str:
@@ -65,8 +78,12 @@ def _meta(version: ReportVersion, *, finalising: bool) -> dict:
     }
 
 
-def generate(version_id: int) -> str:
-    """Compute the figures (unless finalising a reviewed draft), render PDF, Excel and CSV, finish."""
+def generate(version_id: int, *, final: bool = True) -> str:
+    """Compute the figures (unless finalising a reviewed draft), render PDF, Excel and CSV, finish.
+
+    On an error the version is marked failed with the reason; with final=False (tries left) it goes back
+    to the queue instead and RetryLater is raised for the task to schedule the next try.
+    """
     version = services.generation_claim(version_id=version_id)
     if version is None:
         return "nothing-to-do"
@@ -107,17 +124,28 @@ def generate(version_id: int) -> str:
     except Exception as error:
         # the reason is for the manager; it holds no personal data (the report holds aggregates only)
         logger.exception("report generation failed for version %s", version_id)
-        services.generation_fail(
-            version_id=version_id,
-            reason=_("Rapporten kunde inte skapas: %(error)s") % {"error": f"{type(error).__name__}: {error}"[:500]},
-        )
+        reason = _("Rapporten kunde inte skapas: %(error)s") % {"error": f"{type(error).__name__}: {error}"[:500]}
+        if not final and version.attempts < MAX_ATTEMPTS:
+            services.generation_retry_later(version_id=version_id, reason=reason)
+            raise RetryLater(reason) from error
+        services.generation_fail(version_id=version_id, reason=reason)
         raise
     return "done"
 
 
-@shared_task(name="reporting.tasks.report_generate", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def report_generate(version_id: int) -> str:
-    return generate(version_id)
+@shared_task(
+    bind=True,
+    name="reporting.tasks.report_generate",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=RETRY_LIMIT,
+)
+def report_generate(self, version_id: int) -> str:
+    try:
+        return generate(version_id, final=self.request.retries >= RETRY_LIMIT)
+    except RetryLater as waiting:
+        raise self.retry(countdown=retry_countdown(self.request.retries), exc=waiting) from waiting
 
 
 @shared_task(name="reporting.tasks.report_half_year_drafts", acks_late=True, ignore_result=True)

@@ -141,7 +141,9 @@ def test_a_job_redelivered_too_often_gives_up_with_a_reason(unit, manager, media
     draft = services.report_request(
         actor=manager, provider=unit.provider, unit=None, kind="year", period=Period.year(2016)
     )
-    ReportVersion.objects.filter(pk=draft.pk).update(generation_status=GenerationStatus.RUNNING, attempts=3)
+    ReportVersion.objects.filter(pk=draft.pk).update(
+        generation_status=GenerationStatus.RUNNING, attempts=tasks.MAX_ATTEMPTS
+    )
     assert tasks.report_generate.run(draft.pk) == "gave-up"
     draft.refresh_from_db()
     assert draft.generation_status == GenerationStatus.FAILED and "flera försök" in draft.failure_reason
@@ -168,6 +170,33 @@ def test_a_failure_shows_its_reason_and_can_be_retried(seed_2016, unit, manager,
     draft.refresh_from_db()
     assert draft.generation_status == GenerationStatus.DONE and draft.failure_reason == ""
     assert ReportVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_run_is_retried_three_times_then_failed_with_its_reason(
+    seed_2016, unit, manager, settings, tmp_path, monkeypatch
+):
+    # given a media folder that cannot be written, and the task run the way a worker runs it
+    blocker = tmp_path / "media"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = blocker
+    draft = services.report_request(
+        actor=manager, provider=unit.provider, unit=None, kind="year", period=Period.year(2016)
+    )
+    # (celery applies an eager retry with the app's propagate setting, so turn it off for this run)
+    monkeypatch.setitem(tasks.report_generate.app.conf, "task_eager_propagates", False)
+    result = tasks.report_generate.apply(args=[draft.pk], throw=False)
+    # then it was tried once and retried three times before it was marked failed
+    assert result.failed() and isinstance(result.result, OSError)
+    draft.refresh_from_db()
+    assert draft.attempts == 1 + tasks.RETRY_LIMIT == 4
+    assert draft.generation_status == GenerationStatus.FAILED
+    assert draft.failure_reason.startswith("Rapporten kunde inte skapas:")
+
+
+def test_retries_back_off_exponentially(settings):
+    settings.REPORT_RETRY_BACKOFF_SECONDS = 10
+    assert [tasks.retry_countdown(done) for done in range(tasks.RETRY_LIMIT)] == [10, 20, 40]
 
 
 @pytest.mark.django_db
