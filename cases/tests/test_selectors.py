@@ -108,7 +108,7 @@ def test_masking_fails_closed_on_rows_loaded_without_the_selector(protected_case
 def test_mark_identity_visibility_costs_one_query_for_many_people(handler, django_assert_num_queries):
     people = [PersonFactory(unit=handler.unit, protection="sekretessmarkering") for _index in range(5)]
     handler.has_perm("cases.view_protected_identity")  # the user's role permissions load once per request
-    with django_assert_num_queries(2):  # the permission id, then the grants of all five
+    with django_assert_num_queries(1):  # the grants of all five, permission joined in
         mark_identity_visibility(handler, people)
     assert all(not person.shows_identity for person in people)
 
