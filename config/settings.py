@@ -206,6 +206,9 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
 # A failed report is retried 3 times, waiting this many seconds, then twice and four times that.
 REPORT_RETRY_BACKOFF_SECONDS = env_int("REPORT_RETRY_BACKOFF_SECONDS", 10)
+# A report still queued or running after this long is failed with a reason (longer than 4 tries, each
+# possibly redelivered after the visibility timeout).
+REPORT_STALE_HOURS = env_int("REPORT_STALE_HOURS", 12)
 # Heavy work (reports, PDFs, gallring) on its own queue so interactive jobs never wait behind it.
 CELERY_TASK_ROUTES = {"reporting.*": {"queue": "reports"}, "core.tasks.retention_*": {"queue": "reports"}}
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -219,6 +222,7 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"limit": env_int("RETENTION_RUN_LIMIT", 20000)},
     },
     # Follow-up: the draft for each half-year on the first day after it ends (reporting.tasks; idempotent).
+    "reporting-watchdog": {"task": "reporting.tasks.report_watchdog", "schedule": crontab(minute=45)},
     "reporting-half-year-drafts": {
         "task": "reporting.tasks.report_half_year_drafts",
         "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=2, minute=30),

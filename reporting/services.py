@@ -409,6 +409,21 @@ def generation_fail(*, version_id: int, reason: str) -> None:
     )
 
 
+def generation_stale_fail(*, older_than: datetime.timedelta) -> int:
+    """Fail drafts queued or running for longer than any delivery could take (e.g. the broker lost the
+    message), so no progress bar waits forever; the manager sees why and can start it again."""
+    return ReportVersion.objects.filter(
+        status=VersionStatus.DRAFT,
+        generation_status__in=[GenerationStatus.QUEUED, GenerationStatus.RUNNING],
+        queued_at__lt=timezone.now() - older_than,
+    ).update(
+        generation_status=GenerationStatus.FAILED,
+        failure_reason=_("Jobbet blev aldrig klart; bakgrundstjänsten kan ha tappat det. Försök igen."),
+        progress_step=_("Misslyckades"),
+        finalise_requested_by=None,
+    )
+
+
 def half_year_drafts_create(*, today: datetime.date) -> list[ReportVersion]:
     """celery beat: the draft for the half-year that just ended, for every agreement that covers it."""
     period = Period.last_ended_half_year(today)

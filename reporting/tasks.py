@@ -153,3 +153,9 @@ def report_half_year_drafts(today: str | None = None) -> list[int]:
     """celery beat, the first day after a half-year: a draft per agreement, generation queued. Idempotent."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return [draft.pk for draft in services.half_year_drafts_create(today=day)]
+
+
+@shared_task(name="reporting.tasks.report_watchdog", ignore_result=True)
+def report_watchdog() -> int:
+    """celery beat, hourly: nothing stays queued or running forever (REPORT_STALE_HOURS)."""
+    return services.generation_stale_fail(older_than=datetime.timedelta(hours=settings.REPORT_STALE_HOURS))

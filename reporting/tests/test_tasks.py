@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from reporting import services, tasks
@@ -192,6 +193,30 @@ def test_a_failing_run_is_retried_three_times_then_failed_with_its_reason(
     assert draft.attempts == 1 + tasks.RETRY_LIMIT == 4
     assert draft.generation_status == GenerationStatus.FAILED
     assert draft.failure_reason.startswith("Rapporten kunde inte skapas:")
+
+
+@pytest.mark.django_db
+def test_watchdog_fails_a_report_left_queued_too_long_and_it_can_be_started_again(unit, manager, settings):
+    settings.REPORT_STALE_HOURS = 12
+    stale = services.report_request(
+        actor=manager, provider=unit.provider, unit=None, kind="year", period=Period.year(2016)
+    )
+    fresh = services.report_request(
+        actor=manager, provider=unit.provider, unit=None, kind="year", period=Period.year(2017)
+    )
+    # given one job the broker lost 13 hours ago (still "running") and one queued an hour ago
+    ReportVersion.objects.filter(pk=stale.pk).update(
+        generation_status=GenerationStatus.RUNNING, queued_at=timezone.now() - datetime.timedelta(hours=13)
+    )
+    ReportVersion.objects.filter(pk=fresh.pk).update(
+        generation_status=GenerationStatus.QUEUED, queued_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert tasks.report_watchdog.run() == 1
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.generation_status == GenerationStatus.FAILED and "aldrig klart" in stale.failure_reason
+    assert fresh.generation_status == GenerationStatus.QUEUED
+    assert services.report_generation_queue(actor=manager, version=stale) is True
 
 
 def test_retries_back_off_exponentially(settings):
