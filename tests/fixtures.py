@@ -37,6 +37,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+_skipped_in_ci: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    # A skip outside CI is a reason shown to the developer (no PostgreSQL, no chromium...); in CI it is a hole.
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        _skipped_in_ci.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_in_ci and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_in_ci:
+        terminalreporter.section("skipped in CI (not allowed)", red=True)
+        for nodeid in _skipped_in_ci:
+            terminalreporter.line(nodeid)
+
+
 @pytest.fixture
 def unit(db):
     return UnitFactory(name="Brottsförebyggande gruppen", provider=ProviderFactory())
