@@ -3,7 +3,9 @@
 Every row is validated and every error is reported with its row number, in Swedish; the import commits
 all rows or none. Importing the same file again creates nothing new: a person is recognised by the
 normalised personnummer, a case by its ärendenummer (when the sheet has one) or else by person, insats
-and aktualiseringsdatum. Writes go through cases.services, so the same rules as in the browser apply.
+and aktualiseringsdatum. Each row is checked with the same rules as cases.services (age, dates, closure),
+then people, cases and their change history are written with bulk_create in one transaction: the number of
+SQL statements does not grow with the number of rows.
 
 Columns (first row, case and accents ignored; see COLUMNS): personnummer, förnamn, efternamn, kön,
 område, insats, aktualiserad, aktualiserad av, grund, handläggare, ärendenummer, avslutad, avslutsorsak.
@@ -19,14 +21,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from cases import services
 from cases.identity import Gender, IdKind, normalise_reserve_number, parse_id_number
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
-from core.models import District, User
+from core.history import history_diff, history_snapshot
+from core.models import ChangeAction, ChangeLog, District, User
 
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -333,74 +336,229 @@ def _service_errors(number: int, error: ValidationError) -> list[RowError]:
     return [RowError(number, "", message) for message in error.messages]
 
 
-def _import_row(row: _Row, actor: User, result: ImportResult, people: dict[str, Person]) -> None:
-    person = people.get(row.id_number)
-    if person is None:
-        if not row.first_name or not row.last_name:
-            result.errors.append(RowError(row.number, str(LABELS["first_name"]), _("Ange för- och efternamn.")))
-            return
-        person = services.person_register(
-            actor=actor,
-            id_kind=row.id_kind,
-            id_number=row.id_number,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            birth_date=row.birth_date,
-            gender=row.gender,
-            district=row.district,
-        )
-        people[row.id_number] = person
-        result.people_created += 1
-    else:
-        result.people_existing += 1
+# Rows per INSERT statement: large, but under PostgreSQL's 65 535 parameters per statement.
+MAX_PARAMETERS = 60_000
+LOOKUP_CHUNK = 5_000
 
-    existing = Case.objects.filter(
-        Q(number=row.case_number)
-        if row.case_number
-        else Q(person=person, insats_type=row.insats, opened_on=row.opened_on)
-    ).first()
-    if existing is not None:
-        if existing.person_id != person.pk:
-            result.errors.append(
-                RowError(row.number, str(LABELS["number"]), _("Ärendenumret finns redan för en annan person."))
+
+def _batch_size(model) -> int:
+    return max(1, min(5_000, MAX_PARAMETERS // len(model._meta.concrete_fields)))
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _field_errors(instance, exclude: list[str]) -> dict[str, list[str]]:
+    """Model field validation as full_clean does it, without the queries (foreign keys, uniqueness and
+    constraints are checked by the importer itself)."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+class _Writer:
+    """The rows of one import, checked in memory with the same rules as cases.services and written in bulk."""
+
+    def __init__(self, actor: User, result: ImportResult, parsed: list[_Row]):
+        self.actor = actor
+        self.unit = actor.unit
+        self.result = result
+        self.today = timezone.localdate()
+        self.people: dict[str, Person] = {}
+        numbers = sorted({row.id_number for row in parsed})
+        for chunk in _chunks(numbers):
+            self.people.update((person.id_number, person) for person in Person.objects.filter(id_number__in=chunk))
+        # known cases: by ärendenummer, and by (person, insats, aktualiseringsdatum) for rows without one
+        self.cases_by_number: dict[str, tuple] = {}
+        self.cases_by_key: dict[tuple, tuple] = {}
+        fields = ("number", "person_id", "insats_type_id", "opened_on")
+        case_numbers = sorted({row.case_number for row in parsed if row.case_number})
+        for chunk in _chunks(case_numbers):
+            self.cases_by_number.update(Case.objects.filter(number__in=chunk).values_list("number", "person_id"))
+        person_ids = sorted(str(person.pk) for person in self.people.values())
+        for chunk in _chunks(person_ids):
+            for number, person_id, insats_id, opened_on in Case.objects.filter(person_id__in=chunk).values_list(
+                *fields
+            ):
+                self.cases_by_number[number] = person_id
+                self.cases_by_key[(person_id, insats_id, opened_on)] = person_id
+        self.new_people: list[Person] = []
+        self.new_cases: list[Case] = []  # in file order; numbers are given after all rows are checked
+        self.created: list[Person | Case] = []  # file order, for the history rows
+
+    def add(self, row: _Row) -> None:
+        """Check one row; on a problem its errors go to the result and nothing of the row is kept."""
+        person = self.people.get(row.id_number)
+        new_person = person is None
+        if new_person:
+            if not row.first_name or not row.last_name:
+                self.result.errors.append(
+                    RowError(row.number, str(LABELS["first_name"]), _("Ange för- och efternamn."))
+                )
+                return
+            person = Person(
+                id_kind=row.id_kind,
+                id_number=row.id_number,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                birth_date=row.birth_date,
+                gender=row.gender or "okant",
+                district=row.district,
+                unit_id=self.actor.unit_id,
             )
+            errors = _field_errors(person, exclude=["unit", "district"])
+            if errors:
+                self.result.errors.extend(_service_errors(row.number, ValidationError(errors)))
+                return
+            self.result.people_created += 1
         else:
-            result.cases_existing += 1
-        return
-    case = services.case_open(
-        actor=actor,
-        person=person,
-        insats_type=row.insats,
-        unit=actor.unit,
-        handler=row.handler,
-        referral_source=row.referral_source,
-        basis=row.basis,
-        opened_on=row.opened_on,
-        number=row.case_number or None,
-    )
-    if row.closed_on:
-        services.case_close(actor=actor, case=case, reason=row.closure_reason, closed_on=row.closed_on)
-    result.cases_created += 1
+            self.result.people_existing += 1
+
+        owner = (
+            self.cases_by_number.get(row.case_number)
+            if row.case_number
+            else self.cases_by_key.get((person.pk, row.insats.pk, row.opened_on))
+        )
+        if owner is not None:
+            if owner != person.pk:
+                self.result.errors.append(
+                    RowError(row.number, str(LABELS["number"]), _("Ärendenumret finns redan för en annan person."))
+                )
+            else:
+                self.result.cases_existing += 1
+            if new_person:
+                self._keep_person(person)  # as with the services: registered even when its case is refused
+            return
+        try:
+            case = self._case(row, person)
+        except ValidationError as error:
+            self.result.errors.extend(_service_errors(row.number, error))
+            return
+        if new_person:
+            self._keep_person(person)
+        self.new_cases.append(case)
+        self.created.append(case)
+        if row.case_number:
+            self.cases_by_number[row.case_number] = person.pk
+        self.cases_by_key[(person.pk, row.insats.pk, row.opened_on)] = person.pk
+        self.result.cases_created += 1
+
+    def _keep_person(self, person: Person) -> None:
+        self.people[person.id_number] = person
+        self.new_people.append(person)
+        self.created.append(person)
+
+    def _case(self, row: _Row, person: Person) -> Case:
+        """services.case_open followed by services.case_close, checked in memory."""
+        errors = {}
+        if row.opened_on > self.today:
+            errors["opened_on"] = _("Datumet kan inte ligga i framtiden.")
+        if not row.insats.has_individual_cases:
+            errors["insats_type"] = _("%(insats)s har inga individärenden.") % {"insats": row.insats.name}
+        if row.handler.unit_id != self.unit.pk:
+            errors["handler"] = _("Handläggaren arbetar inte på den valda enheten.")
+        if errors:
+            raise ValidationError(errors)
+        services.case_check_age(person=person, insats_type=row.insats, opened_on=row.opened_on)
+        case = Case(
+            number=row.case_number or "0000-0000",  # placeholder until the series is advanced
+            person=person,
+            insats_type=row.insats,
+            unit=self.unit,
+            handler=row.handler,
+            referral_source=row.referral_source,
+            basis=row.basis,
+            opened_on=row.opened_on,
+        )
+        field_errors = _field_errors(case, exclude=["person", "insats_type", "unit", "handler"])
+        if field_errors:
+            raise ValidationError(field_errors)
+        case._import_auto_number = not row.case_number
+        case._import_close = None
+        if row.closed_on:
+            errors = {}
+            if row.closure_reason not in ClosureReason.values:
+                errors["reason"] = _("Ange en avslutsorsak.")
+            if row.closed_on < row.opened_on:
+                errors["closed_on"] = _("Avslutsdatum kan inte vara före aktualiseringsdatum (%(date)s).") % {
+                    "date": row.opened_on.isoformat()
+                }
+            elif row.closed_on > self.today:
+                errors["closed_on"] = _("Datumet kan inte ligga i framtiden.")
+            if errors:
+                raise ValidationError(errors)
+            case._import_close = (row.closed_on, row.closure_reason)
+        return case
+
+    @staticmethod
+    def _created(instance) -> dict:
+        return {name: [None, value] for name, value in history_snapshot(instance).items() if value not in (None, "")}
+
+    def _history(self, instance, action, changes, person_id, case_id) -> ChangeLog:
+        return ChangeLog(
+            actor=self.actor,
+            object_type=instance._meta.label_lower,
+            object_id=str(instance.pk),
+            person_id=person_id,
+            case_id=case_id,
+            action=action,
+            changes=changes,
+        )
+
+    def write(self, imported_numbers: list[str]) -> None:
+        """Number the new cases, then insert people, cases and their history in a few statements."""
+        auto = [case for case in self.new_cases if case._import_auto_number]
+        _assign_case_numbers(auto, imported_numbers)
+        history = []  # the rows services.person_register, case_open and case_close write, in the same order
+        for instance in self.created:
+            if isinstance(instance, Person):
+                history.append(self._history(instance, ChangeAction.CREATE, self._created(instance), instance.pk, None))
+                continue
+            case = instance
+            history.append(self._history(case, ChangeAction.CREATE, self._created(case), case.person_id, case.pk))
+            if case._import_close:
+                before = history_snapshot(case)
+                case.closed_on, case.closure_reason = case._import_close
+                case.version += 1
+                changes = history_diff(before, history_snapshot(case))
+                history.append(self._history(case, ChangeAction.UPDATE, changes, case.person_id, case.pk))
+        Person.objects.bulk_create(self.new_people, batch_size=_batch_size(Person))
+        Case.objects.bulk_create(self.new_cases, batch_size=_batch_size(Case))
+        ChangeLog.objects.bulk_create(history, batch_size=_batch_size(ChangeLog))
 
 
-def _advance_case_number_sequences(numbers: list[str]) -> None:
-    """Imported numbers such as 2024-0153 must not be handed out again by case_open."""
+def _assign_case_numbers(cases: list[Case], imported_numbers: list[str]) -> None:
+    """One locked update of CaseNumberSequence per year: imported numbers such as 2024-0153 advance the
+    series (case_open never hands them out again), and new cases get the numbers after them."""
     highest: dict[int, int] = {}
-    for number in numbers:
+    for number in imported_numbers:
         match = CASE_NUMBER.match(number)
         if match:
             year, serial = int(match[1]), int(match[2])
             highest[year] = max(highest.get(year, 0), serial)
-    for year, serial in highest.items():
+    wanted: dict[int, list[Case]] = {}
+    for case in cases:
+        wanted.setdefault(case.opened_on.year, []).append(case)
+    for year in sorted(set(highest) | set(wanted)):
         sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-        if sequence.last_number < serial:
-            CaseNumberSequence.objects.filter(pk=year).update(last_number=serial)
+        start = max(sequence.last_number, highest.get(year, 0))
+        new = wanted.get(year, [])
+        last = start + len(new)
+        if last != sequence.last_number:
+            CaseNumberSequence.objects.filter(pk=year).update(last_number=last)
+        for serial, case in enumerate(new, start=start + 1):
+            case.number = f"{year}-{serial:04d}"
 
 
 def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
     """Validate every row and import people and cases into the actor's unit: all rows or none.
 
     Raises ImportFileError when the file itself cannot be read; row problems are in result.errors.
+    A dry run writes everything and rolls it back.
     """
     if actor.unit_id is None:
         raise ImportFileError(_("Du måste tillhöra en enhet för att importera ärenden."))
@@ -417,22 +575,15 @@ def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = 
         return result  # nothing written: the file has to be fixed first
 
     with transaction.atomic():
-        people = {
-            person.id_number: person
-            for person in Person.objects.filter(id_number__in={row.id_number for row in parsed})
-        }
+        writer = _Writer(actor, result, parsed)
         for row in parsed:
-            known = row.id_number in people
-            try:
-                with transaction.atomic():
-                    _import_row(row, actor, result, people)
-            except ValidationError as error:
-                result.errors.extend(_service_errors(row.number, error))
-                if not known:
-                    people.pop(row.id_number, None)  # its savepoint was rolled back
-        if result.errors or dry_run:
+            writer.add(row)
+        if result.errors:
             transaction.set_rollback(True)
             return result
-        _advance_case_number_sequences([row.case_number for row in parsed if row.case_number])
+        writer.write([row.case_number for row in parsed if row.case_number])
+        if dry_run:
+            transaction.set_rollback(True)
+            return result
     result.committed = True
     return result

@@ -201,3 +201,38 @@ def test_import_page_is_404_for_others(client, handler, outsider, stats_client):
     for user in (handler, outsider, stats_client):
         client.force_login(user)
         assert client.get(reverse("cases_import")).status_code == 404
+
+
+def many_rows(count: int, first_day: datetime.date) -> bytes:
+    """`count` new young people (born 2009), one medling case each, every tenth one closed."""
+    rows = []
+    for n in range(count):
+        number = personnummer_for(first_day + datetime.timedelta(days=n // 900), n % 900)
+        closed = "2025-05-01;Planerat avslut" if n % 10 == 0 else ";"
+        rows.append(f"{number};Ung{n};Importsson;;Medling;2025-02-03;Polis;Service;;;{closed}")
+    return csv_file(*rows)
+
+
+def test_the_number_of_statements_does_not_grow_with_the_number_of_rows(manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import ChangeLog
+
+    small, large = many_rows(200, datetime.date(2009, 1, 1)), many_rows(2000, datetime.date(2009, 3, 1))
+    with CaptureQueriesContext(connection) as few:
+        assert cases_import(actor=manager, content=small, filename="small.csv").committed
+    with CaptureQueriesContext(connection) as many:
+        result = cases_import(actor=manager, content=large, filename="large.csv")
+
+    assert result.committed and (result.people_created, result.cases_created) == (2000, 2000)
+    assert Case.objects.count() == 2200 and Case.objects.filter(closed_on__isnull=False).count() == 220
+    # the same history rows as the services write: person created, case created, case closed
+    assert ChangeLog.objects.count() == 2200 + 2200 + 220
+
+    def not_inserts(captured):
+        return [q for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
+
+    assert len(not_inserts(many)) <= len(not_inserts(few)) + 2
+    if connection.vendor == "postgresql":  # SQLite caps an INSERT at 999 parameters, so it needs more of them
+        assert len(many) <= len(few) + 3
