@@ -14,6 +14,7 @@ Error messages name the row and column, never the personnummer or name (they may
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -202,11 +204,19 @@ def _date(value) -> datetime.date:
         raise ValidationError(_("Ange datum som ÅÅÅÅ-MM-DD, till exempel 2024-03-15.")) from None
 
 
-def _choice(value, choices: type, what: str) -> str:
-    wanted = _key(_text(value))
+@functools.lru_cache(maxsize=1024)
+def _choice_code(choices: type, language: str | None, wanted: str) -> str | None:
+    """The code a normalised cell value stands for (cached: a sheet repeats the same few values)."""
     for code, label in choices.choices:
         if wanted in {_key(code), _key(label)} or (wanted and _key(label).startswith(wanted)):
             return code
+    return None
+
+
+def _choice(value, choices: type, what: str) -> str:
+    code = _choice_code(choices, get_language(), _key(_text(value)))
+    if code is not None:
+        return code
     options = ", ".join(str(label) for code, label in choices.choices if code)
     raise ValidationError(_("Okänt värde för %(what)s. Välj en av: %(options)s.") % {"what": what, "options": options})
 
