@@ -16,6 +16,7 @@ from django.db import connection
 from cases import selectors, services
 from core.models import AccessLog
 from jobs.integrity import integrity_problems, journal_chain_problems
+from tests.environment import unavailable
 from tests.factories import CaseFactory
 
 ROOT = Path(settings.BASE_DIR)
@@ -42,7 +43,7 @@ def admin_sql(statement: str):
 
 def make(target: str, **env) -> subprocess.CompletedProcess:
     if not shutil.which("pg_dump"):
-        pytest.skip("pg_dump saknas")
+        unavailable("pg_dump saknas")
     # -o: never reinstall the venv from inside a test
     return subprocess.run(
         ["make", "-s", "-o", ".venv/.installed", target, *[f"{k}={v}" for k, v in env.items() if k != "DATABASE_URL"]],

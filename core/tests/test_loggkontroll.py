@@ -16,6 +16,7 @@ from cases.models import ProtectionLevel
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
 from core.services import case_share_grant
+from tests.environment import unavailable
 from tests.factories import CaseFactory, PersonFactory
 
 pg_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="database-level guard (PostgreSQL)")
@@ -213,7 +214,7 @@ def test_log_rows_cannot_be_changed_or_deleted(handler, case):
 def log_insert_fails(db):
     """Make every access-log insert fail in the database (a trigger, dropped with the test's transaction)."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL triggers")
+        unavailable("needs PostgreSQL triggers")
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -10,6 +10,7 @@ from interventions.models import Reoffence
 from reporting.figures import Period, Scope, follow_up
 from reporting.pdf import render_pdf
 from reporting.tests.datasets import CaseSpec, build_cases
+from tests.environment import unavailable
 from tests.factories import ProviderFactory, UnitFactory
 
 D = datetime.date
@@ -121,7 +122,7 @@ def test_screen_and_pdf_show_the_reoffence_figures(client, manager, sig_dataset,
     assert "Andel SIG-ärenden med återfall (effektindikator)" in page
     assert "50\u00a0%" in page or "50&nbsp;%" in page
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils saknas (pdftotext)")
+        unavailable("poppler-utils saknas (pdftotext)")
     figures = follow_up(H1_2024, Scope(provider_id=unit.provider_id)).as_dict()
     path = tmp_path / "report.pdf"
     path.write_bytes(render_pdf(figures, commentary={}, meta={"version": 1}))
