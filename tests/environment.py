@@ -9,4 +9,4 @@ def unavailable(reason: str):
     """Stop the test because the machine lacks something (a tool, PostgreSQL); never a silent skip in CI."""
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (krävs i CI)")
-    pytest.skip(reason)
+    pytest.skip(reason)  # reached only outside CI
