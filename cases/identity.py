@@ -13,8 +13,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.se import personnummer
 
 COORDINATION_DAY_OFFSET = 60
 _DIGITS_WITH_SEPARATOR = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
@@ -81,16 +79,9 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> ParsedId
         raise ValidationError(_("Personnumret innehåller inget giltigt födelsedatum."), code="date") from None
     if birth_date > today:
         raise ValidationError(_("Födelsedatumet i personnumret ligger i framtiden."), code="future")
-    ten_digits = short + tail
-    if kind == IdKind.PERSONNUMMER:
-        valid = personnummer.is_valid(f"{year:04d}{short[2:]}-{tail}")
-    else:
-        try:
-            luhn.validate(ten_digits)
-            valid = True
-        except StdnumError:
-            valid = False
-    if not valid:
+    # The Luhn check digit over the ten digits, for both kinds (stdnum's personnummer.validate is the
+    # same check after the date check above, at several times the cost for a 10 000-row import).
+    if luhn.checksum(short + tail) != 0:
         raise ValidationError(_("Kontrollsiffran stämmer inte. Kontrollera numret."), code="checksum")
     gender = Gender.GIRL if int(tail[2]) % 2 == 0 else Gender.BOY
     return ParsedId(kind=kind, number=f"{year:04d}{short[2:]}{tail}", birth_date=birth_date, gender=gender)

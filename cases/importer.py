@@ -16,19 +16,23 @@ import csv
 import datetime
 import functools
 import io
+import json
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import load_workbook
 
-from cases import services
-from cases.identity import Gender, IdKind, normalise_reserve_number, parse_id_number
+from cases import rules, selectors
+from cases.identity import Gender, IdKind
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
 from core.history import history_diff, history_snapshot
 from core.models import ChangeAction, ChangeLog, District, User
@@ -81,6 +85,7 @@ LABELS = {
 }
 # service error keys -> the column they concern
 SERVICE_FIELDS = {"insats_type": "insats", "reason": "closure_reason", "custodian_id_number": "id_number"}
+NO_HANDLER = _lazy("Ingen aktiv handläggare med det användarnamnet på enheten.")
 CASE_NUMBER = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 
@@ -88,6 +93,10 @@ def _key(text) -> str:
     """Lower case without accents or extra spaces: 'Förnamn ' -> 'fornamn', 'Bistånd' -> 'bistand'."""
     decomposed = unicodedata.normalize("NFKD", str(text or "").strip().lower())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ").split())
+
+
+# The same few values fill a column (insats, grund, område): normalise each distinct cell once.
+_cell_key = functools.lru_cache(maxsize=4096)(_key)
 
 
 @dataclass
@@ -213,8 +222,8 @@ def _choice_code(choices: type, language: str | None, wanted: str) -> str | None
     return None
 
 
-def _choice(value, choices: type, what: str) -> str:
-    code = _choice_code(choices, get_language(), _key(_text(value)))
+def _choice(value, choices: type, what, language: str | None) -> str:
+    code = _choice_code(choices, language, _cell_key(_text(value)))
     if code is not None:
         return code
     options = ", ".join(str(label) for code, label in choices.choices if code)
@@ -225,6 +234,8 @@ class _Lookups:
     """Catalogues read once per import (no query per row)."""
 
     def __init__(self, actor: User):
+        self.today = timezone.localdate()
+        self.language = get_language()
         self.insats = {}
         for insats in InsatsType.objects.all():
             self.insats[_key(insats.code)] = insats
@@ -254,11 +265,16 @@ class _Row:
     case_number: str
     closed_on: datetime.date | None
     closure_reason: str
+    person_id: uuid.UUID | None = None  # given when the row registers a new person
 
 
 def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list[RowError]]:
     errors: list[RowError] = []
     number = raw["_row"]
+    language = lookups.language  # messages below are lazy: translated only for a row with an error
+
+    def choice(choices, what):
+        return lambda value: _choice(value, choices, what, language)
 
     def fail(name, message):
         errors.append(RowError(number, str(LABELS[name]), str(message)))
@@ -275,30 +291,34 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
             fail(name, error.messages[0])
             return default
 
-    id_kind = get("id_kind", lambda v: _choice(v, IdKind, _("typ av nummer")), default="")
+    id_kind = get("id_kind", choice(IdKind, _lazy("typ av nummer")), default="")
     birth_date = get("birth_date", _date)
-    id_number, gender = "", None
+    gender = get("gender", choice(Gender, _lazy("kön")))
+    id_number = ""
     raw_number = _text(raw.get("id_number"))
     if not raw_number:
         fail("id_number", _("Uppgiften saknas."))
-    elif id_kind == IdKind.RESERVE:
-        try:
-            id_number = normalise_reserve_number(raw_number)
-        except ValidationError as error:
-            fail("id_number", error.messages[0])
-        if birth_date is None:
-            fail("birth_date", _("Ange födelsedatum för en person med reservnummer."))
     else:
-        try:
-            parsed = parse_id_number(raw_number)
-            id_kind, id_number, birth_date, gender = parsed.kind, parsed.number, parsed.birth_date, parsed.gender
+        try:  # the register form's rule; an empty "typ av nummer" takes the kind the number shows
+            identity = rules.identity_resolve(
+                id_kind=id_kind or None,
+                id_number=raw_number,
+                birth_date=birth_date,
+                gender=gender,
+                today=lookups.today,
+            )
+            id_kind, id_number, birth_date, gender = (
+                identity.kind,
+                identity.number,
+                identity.birth_date,
+                identity.gender,
+            )
         except ValidationError as error:
-            fail("id_number", error.messages[0])
-    gender = get("gender", lambda v: _choice(v, Gender, _("kön")), default=gender)
+            errors.extend(_service_errors(number, error, default="id_number"))
 
     def catalogue(name, table, message):
         def convert(value):
-            found = table.get(_key(_text(value)))
+            found = table.get(_cell_key(_text(value)))
             if found is None:
                 raise ValidationError(message)
             return found
@@ -313,16 +333,15 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
         gender=gender,
         first_name=_text(raw.get("first_name")),
         last_name=_text(raw.get("last_name")),
-        district=catalogue("district", lookups.districts, _("Okänt område i kommunen.")),
-        insats=catalogue("insats", lookups.insats, _("Okänd insats. Ange kod eller namn ur insatskatalogen.")),
+        district=catalogue("district", lookups.districts, _lazy("Okänt område i kommunen.")),
+        insats=catalogue("insats", lookups.insats, _lazy("Okänd insats. Ange kod eller namn ur insatskatalogen.")),
         opened_on=get("opened_on", _date),
-        referral_source=get("referral_source", lambda v: _choice(v, ReferralSource, _("källa")), default=""),
-        basis=get("basis", lambda v: _choice(v, Basis, _("grund")), default=""),
-        handler=catalogue("handler", lookups.handlers, _("Ingen aktiv handläggare med det användarnamnet på enheten."))
-        or actor,
+        referral_source=get("referral_source", choice(ReferralSource, _lazy("källa")), default=""),
+        basis=get("basis", choice(Basis, _lazy("grund")), default=""),
+        handler=catalogue("handler", lookups.handlers, NO_HANDLER) or actor,
         case_number=_text(raw.get("number")),
         closed_on=get("closed_on", _date),
-        closure_reason=get("closure_reason", lambda v: _choice(v, ClosureReason, _("avslutsorsak")), default=""),
+        closure_reason=get("closure_reason", choice(ClosureReason, _lazy("avslutsorsak")), default=""),
     )
     if row.case_number and not CASE_NUMBER.match(row.case_number):
         fail("number", _("Ange ärendenummer som ÅÅÅÅ-NNNN, till exempel 2024-0153."))
@@ -336,23 +355,20 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
 # -- importing -------------------------------------------------------------------------------------------
 
 
-def _service_errors(number: int, error: ValidationError) -> list[RowError]:
+def _service_errors(number: int, error: ValidationError, default: str = "") -> list[RowError]:
+    """A rule's ValidationError as row errors: a field key names its column; an error without one goes to
+    `default` (a column's field name) or to the row as a whole."""
     if hasattr(error, "error_dict"):
         return [
             RowError(number, str(LABELS.get(SERVICE_FIELDS.get(key, key), "")), message)
             for key, messages in error.message_dict.items()
             for message in messages
         ]
-    return [RowError(number, "", message) for message in error.messages]
+    column = str(LABELS[default]) if default else ""
+    return [RowError(number, column, message) for message in error.messages]
 
 
-# Rows per INSERT statement: large, but under PostgreSQL's 65 535 parameters per statement.
-MAX_PARAMETERS = 60_000
-LOOKUP_CHUNK = 5_000
-
-
-def _batch_size(model) -> int:
-    return max(1, min(5_000, MAX_PARAMETERS // len(model._meta.concrete_fields)))
+LOOKUP_CHUNK = 5_000  # values per IN (...) lookup
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK):
@@ -360,188 +376,324 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK):
         yield values[start : start + size]
 
 
-def _field_errors(instance, exclude: list[str]) -> dict[str, list[str]]:
-    """Model field validation as full_clean does it, without the queries (foreign keys, uniqueness and
-    constraints are checked by the importer itself)."""
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        return error.message_dict
-    return {}
+class _Table:
+    """New rows of one model as plain tuples (no model instances: building 10 000 of them costs more than
+    writing them). The importer gives `provided` columns; every other column gets the field's default, or
+    the import's time for auto_now(_add) fields, as save() and bulk_create would."""
+
+    def __init__(self, model, provided: list[str], now: datetime.datetime):
+        self.model = model
+        returning = set(model._meta.db_returning_fields)  # ids the database assigns
+        fields = {f.attname: f for f in model._meta.concrete_fields if f not in returning}
+        self.fields = [fields[name] for name in provided] + [f for name, f in fields.items() if name not in provided]
+        rest = []
+        for f in self.fields[len(provided) :]:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                rest.append(now)
+            elif f.primary_key:
+                raise ValueError(f"{model.__name__}: the importer must give the primary key")
+            else:
+                rest.append(f.get_default())
+        self.rest = tuple(rest)
+        self.rows: list[tuple] = []
+
+    def add(self, *values) -> None:
+        self.rows.append(values + self.rest)
+
+    def insert(self) -> None:
+        """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion."""
+        if not self.rows:
+            return
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        if connection.vendor == "postgresql":
+            json_at = [i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
+            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in self.rows:
+                    if json_at:
+                        row = list(row)
+                        for i in json_at:
+                            row[i] = None if row[i] is None else json.dumps(row[i])
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(self.fields))
+
+            def prepared(row):
+                return [
+                    None if v is None else f.get_db_prep_save(v, connection)
+                    for f, v in zip(self.fields, row, strict=True)
+                ]
+
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", [prepared(row) for row in self.rows]
+                )
+
+
+def _history_text(value) -> str | None:
+    """A value as core.history.history_snapshot stores it (dates ISO, ids and choices as text)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.date | datetime.time):  # what has isoformat(), without hasattr's cost
+        return value.isoformat()
+    return str(value)
+
+
+class _History:
+    """The change history rows services.person_register, case_open and case_close write, built from the
+    new rows' values (the tracked fields are history_snapshot's, found once per model)."""
+
+    def __init__(self, actor: User, now: datetime.datetime):
+        self.actor_id = actor.pk
+        self.table = _Table(
+            ChangeLog, ["actor_id", "object_type", "object_id", "person_id", "case_id", "action", "changes"], now
+        )
+
+    @staticmethod
+    def tracked(model, provided: list[str]) -> list[tuple[str, int]]:
+        """(history name, position in a row of `provided`) of each tracked field, in history_snapshot's order."""
+        attnames = {f.name: f.attname for f in model._meta.concrete_fields}
+        return [(name, provided.index(attnames[name])) for name in history_snapshot(model())]
+
+    def created(self, label: str, tracked, row: tuple, person_id, case_id) -> None:
+        changes = {}
+        for name, at in tracked:
+            value = row[at]
+            if value is not None and value != "":
+                changes[name] = [None, _history_text(value)]
+        object_id = str(case_id or person_id)
+        self.table.add(self.actor_id, label, object_id, person_id, case_id, ChangeAction.CREATE, changes)
+
+    def updated(self, label: str, changes: dict, person_id, case_id) -> None:
+        self.table.add(self.actor_id, label, str(case_id), person_id, case_id, ChangeAction.UPDATE, changes)
+
+
+PERSON_COLUMNS = [
+    "id",
+    "id_kind",
+    "id_number",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "district_id",
+    "unit_id",
+]
+CASE_COLUMNS = [
+    "id",
+    "number",
+    "person_id",
+    "insats_type_id",
+    "unit_id",
+    "handler_id",
+    "referral_source",
+    "basis",
+    "opened_on",
+    "closed_on",
+    "closure_reason",
+    "version",
+]
+
+
+class _Born(NamedTuple):
+    birth_date: datetime.date
+
+
+@dataclass
+class _NewCase:
+    row: _Row
+    id: uuid.UUID
+    person_id: uuid.UUID
+    number: str = ""
 
 
 class _Writer:
-    """The rows of one import, checked in memory with the same rules as cases.services and written in bulk."""
+    """The rows of one import, checked in memory with cases.rules (as the services check one record) and
+    written in one statement per table."""
 
-    def __init__(self, actor: User, result: ImportResult, parsed: list[_Row]):
+    def __init__(self, actor: User, result: ImportResult, parsed: list[_Row], today: datetime.date):
         self.actor = actor
-        self.unit = actor.unit
+        self.unit_id = actor.unit_id
         self.result = result
-        self.today = timezone.localdate()
-        self.people: dict[str, Person] = {}
+        self.today = today
+        # people by number: (id, birth date) of those the actor may see and those new in this file
+        self.people: dict[str, tuple[uuid.UUID, datetime.date]] = {}
+        # registered, but not visible to the actor: refused as the register form refuses them
+        self.hidden: set[str] = set()
         numbers = sorted({row.id_number for row in parsed})
+        existing = {}
         for chunk in _chunks(numbers):
-            self.people.update((person.id_number, person) for person in Person.objects.filter(id_number__in=chunk))
+            existing.update(
+                (number, (pk, born))
+                for number, pk, born in Person.objects.filter(id_number__in=chunk).values_list(
+                    "id_number", "id", "birth_date"
+                )
+            )
+        if existing:
+            visible = set()
+            for chunk in _chunks(sorted(existing)):
+                visible.update(
+                    selectors.person_queryset_for_user(actor)
+                    .filter(id_number__in=chunk)
+                    .values_list("id_number", flat=True)
+                )
+            for number, known in existing.items():
+                if number in visible:
+                    self.people[number] = known
+                else:
+                    self.hidden.add(number)
         # known cases: by ärendenummer, and by (person, insats, aktualiseringsdatum) for rows without one
-        self.cases_by_number: dict[str, tuple] = {}
-        self.cases_by_key: dict[tuple, tuple] = {}
-        fields = ("number", "person_id", "insats_type_id", "opened_on")
+        self.cases_by_number: dict[str, uuid.UUID] = {}
+        self.cases_by_key: dict[tuple, uuid.UUID] = {}
         case_numbers = sorted({row.case_number for row in parsed if row.case_number})
         for chunk in _chunks(case_numbers):
             self.cases_by_number.update(Case.objects.filter(number__in=chunk).values_list("number", "person_id"))
-        person_ids = sorted(str(person.pk) for person in self.people.values())
+        person_ids = sorted(str(pk) for pk, _born in self.people.values())
         for chunk in _chunks(person_ids):
+            fields = ("number", "person_id", "insats_type_id", "opened_on")
             for number, person_id, insats_id, opened_on in Case.objects.filter(person_id__in=chunk).values_list(
                 *fields
             ):
                 self.cases_by_number[number] = person_id
                 self.cases_by_key[(person_id, insats_id, opened_on)] = person_id
-        self.new_people: list[Person] = []
-        self.new_cases: list[Case] = []  # in file order; numbers are given after all rows are checked
-        self.created: list[Person | Case] = []  # file order, for the history rows
+        self.name_fields = [Person._meta.get_field("first_name"), Person._meta.get_field("last_name")]
+        self.created: list[_Row | _NewCase] = []  # file order: a new person's row, or a new case
 
     def add(self, row: _Row) -> None:
         """Check one row; on a problem its errors go to the result and nothing of the row is kept."""
-        person = self.people.get(row.id_number)
-        new_person = person is None
+        if row.id_number in self.hidden:
+            self._error(row, "id_number", rules.existing_person_message(visible=False))
+            return
+        known = self.people.get(row.id_number)
+        new_person = known is None
         if new_person:
             if not row.first_name or not row.last_name:
-                self.result.errors.append(
-                    RowError(row.number, str(LABELS["first_name"]), _("Ange för- och efternamn."))
-                )
+                self._error(row, "first_name", _("Ange för- och efternamn."))
                 return
-            person = Person(
-                id_kind=row.id_kind,
-                id_number=row.id_number,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                birth_date=row.birth_date,
-                gender=row.gender or "okant",
-                district=row.district,
-                unit_id=self.actor.unit_id,
-            )
-            errors = _field_errors(person, exclude=["unit", "district"])
+            errors = {}
+            for field in self.name_fields:  # the model's own checks of the names (length)
+                try:
+                    field.clean(getattr(row, field.attname), None)
+                except ValidationError as error:
+                    errors[field.name] = error.messages
             if errors:
                 self.result.errors.extend(_service_errors(row.number, ValidationError(errors)))
                 return
+            person_id, birth_date = uuid.uuid4(), row.birth_date
             self.result.people_created += 1
         else:
+            person_id, birth_date = known
             self.result.people_existing += 1
 
         owner = (
             self.cases_by_number.get(row.case_number)
             if row.case_number
-            else self.cases_by_key.get((person.pk, row.insats.pk, row.opened_on))
+            else self.cases_by_key.get((person_id, row.insats.pk, row.opened_on))
         )
         if owner is not None:
-            if owner != person.pk:
-                self.result.errors.append(
-                    RowError(row.number, str(LABELS["number"]), _("Ärendenumret finns redan för en annan person."))
-                )
+            if owner != person_id:
+                self._error(row, "number", _("Ärendenumret finns redan för en annan person."))
             else:
                 self.result.cases_existing += 1
             if new_person:
-                self._keep_person(person)  # as with the services: registered even when its case is refused
+                self._keep_person(row, person_id)  # as with the services: registered even when its case is refused
             return
         try:
-            case = self._case(row, person)
+            rules.check_case_open(
+                insats_type=row.insats,
+                unit_id=self.unit_id,
+                handler_unit_id=row.handler.unit_id,
+                opened_on=row.opened_on,
+                age=Person.age_on(_Born(birth_date), row.opened_on),  # the model's own age rule
+                today=self.today,
+            )
+            if row.closed_on:
+                rules.check_case_close(
+                    reason=row.closure_reason, closed_on=row.closed_on, opened_on=row.opened_on, today=self.today
+                )
         except ValidationError as error:
             self.result.errors.extend(_service_errors(row.number, error))
             return
         if new_person:
-            self._keep_person(person)
-        self.new_cases.append(case)
-        self.created.append(case)
+            self._keep_person(row, person_id)
+        self.created.append(_NewCase(row, uuid.uuid4(), person_id, row.case_number))
         if row.case_number:
-            self.cases_by_number[row.case_number] = person.pk
-        self.cases_by_key[(person.pk, row.insats.pk, row.opened_on)] = person.pk
+            self.cases_by_number[row.case_number] = person_id
+        self.cases_by_key[(person_id, row.insats.pk, row.opened_on)] = person_id
         self.result.cases_created += 1
 
-    def _keep_person(self, person: Person) -> None:
-        self.people[person.id_number] = person
-        self.new_people.append(person)
-        self.created.append(person)
+    def _error(self, row: _Row, name: str, message) -> None:
+        self.result.errors.append(RowError(row.number, str(LABELS[name]), str(message)))
 
-    def _case(self, row: _Row, person: Person) -> Case:
-        """services.case_open followed by services.case_close, checked in memory."""
-        errors = {}
-        if row.opened_on > self.today:
-            errors["opened_on"] = _("Datumet kan inte ligga i framtiden.")
-        if not row.insats.has_individual_cases:
-            errors["insats_type"] = _("%(insats)s har inga individärenden.") % {"insats": row.insats.name}
-        if row.handler.unit_id != self.unit.pk:
-            errors["handler"] = _("Handläggaren arbetar inte på den valda enheten.")
-        if errors:
-            raise ValidationError(errors)
-        services.case_check_age(person=person, insats_type=row.insats, opened_on=row.opened_on)
-        case = Case(
-            number=row.case_number or "0000-0000",  # placeholder until the series is advanced
-            person=person,
-            insats_type=row.insats,
-            unit=self.unit,
-            handler=row.handler,
-            referral_source=row.referral_source,
-            basis=row.basis,
-            opened_on=row.opened_on,
-        )
-        field_errors = _field_errors(case, exclude=["person", "insats_type", "unit", "handler"])
-        if field_errors:
-            raise ValidationError(field_errors)
-        case._import_auto_number = not row.case_number
-        case._import_close = None
-        if row.closed_on:
-            errors = {}
-            if row.closure_reason not in ClosureReason.values:
-                errors["reason"] = _("Ange en avslutsorsak.")
-            if row.closed_on < row.opened_on:
-                errors["closed_on"] = _("Avslutsdatum kan inte vara före aktualiseringsdatum (%(date)s).") % {
-                    "date": row.opened_on.isoformat()
-                }
-            elif row.closed_on > self.today:
-                errors["closed_on"] = _("Datumet kan inte ligga i framtiden.")
-            if errors:
-                raise ValidationError(errors)
-            case._import_close = (row.closed_on, row.closure_reason)
-        return case
-
-    @staticmethod
-    def _created(instance) -> dict:
-        return {name: [None, value] for name, value in history_snapshot(instance).items() if value not in (None, "")}
-
-    def _history(self, instance, action, changes, person_id, case_id) -> ChangeLog:
-        return ChangeLog(
-            actor=self.actor,
-            object_type=instance._meta.label_lower,
-            object_id=str(instance.pk),
-            person_id=person_id,
-            case_id=case_id,
-            action=action,
-            changes=changes,
-        )
+    def _keep_person(self, row: _Row, person_id: uuid.UUID) -> None:
+        self.people[row.id_number] = (person_id, row.birth_date)
+        row.person_id = person_id
+        self.created.append(row)
 
     def write(self, imported_numbers: list[str]) -> None:
-        """Number the new cases, then insert people, cases and their history in a few statements."""
-        auto = [case for case in self.new_cases if case._import_auto_number]
-        _assign_case_numbers(auto, imported_numbers)
-        history = []  # the rows services.person_register, case_open and case_close write, in the same order
-        for instance in self.created:
-            if isinstance(instance, Person):
-                history.append(self._history(instance, ChangeAction.CREATE, self._created(instance), instance.pk, None))
+        """Number the new cases, then insert people, cases and their history: one statement per table."""
+        new_cases = [item for item in self.created if isinstance(item, _NewCase)]
+        _assign_case_numbers([case for case in new_cases if not case.number], imported_numbers)
+        now = timezone.now()
+        people = _Table(Person, PERSON_COLUMNS, now)
+        cases = _Table(Case, CASE_COLUMNS, now)
+        history = _History(self.actor, now)
+        case_columns = [f.attname for f in cases.fields]
+        person_tracked = history.tracked(Person, [f.attname for f in people.fields])
+        case_tracked = history.tracked(Case, case_columns)
+        closed_at = (case_columns.index("closed_on"), case_columns.index("closure_reason"))
+        for item in self.created:  # history in the order the services would write it
+            if isinstance(item, _Row):
+                row = item
+                values = (
+                    row.person_id,
+                    row.id_kind,
+                    row.id_number,
+                    row.first_name,
+                    row.last_name,
+                    row.birth_date,
+                    row.gender or "okant",
+                    row.district.pk if row.district else None,
+                    self.unit_id,
+                )
+                people.add(*values)
+                history.created("cases.person", person_tracked, people.rows[-1], row.person_id, None)
                 continue
-            case = instance
-            history.append(self._history(case, ChangeAction.CREATE, self._created(case), case.person_id, case.pk))
-            if case._import_close:
-                before = history_snapshot(case)
-                case.closed_on, case.closure_reason = case._import_close
-                case.version += 1
-                changes = history_diff(before, history_snapshot(case))
-                history.append(self._history(case, ChangeAction.UPDATE, changes, case.person_id, case.pk))
-        Person.objects.bulk_create(self.new_people, batch_size=_batch_size(Person))
-        Case.objects.bulk_create(self.new_cases, batch_size=_batch_size(Case))
-        ChangeLog.objects.bulk_create(history, batch_size=_batch_size(ChangeLog))
+            case, row = item, item.row
+            opened = (
+                case.id,
+                case.number,
+                case.person_id,
+                row.insats.pk,
+                self.unit_id,
+                row.handler.pk,
+                row.referral_source,
+                row.basis,
+                row.opened_on,
+                None,
+                "",
+                1,
+            ) + cases.rest
+            history.created("cases.case", case_tracked, opened, case.person_id, case.id)
+            if not row.closed_on:
+                cases.rows.append(opened)
+                continue
+            closed = list(opened)
+            closed[closed_at[0]], closed[closed_at[1]] = row.closed_on, row.closure_reason
+            closed[case_columns.index("version")] = 2  # opened, then closed: as case_close leaves it
+            changes = history_diff(
+                {name: _history_text(opened[at]) for name, at in case_tracked},
+                {name: _history_text(closed[at]) for name, at in case_tracked},
+            )
+            history.updated("cases.case", changes, case.person_id, case.id)
+            cases.rows.append(tuple(closed))
+        people.insert()
+        cases.insert()
+        history.table.insert()
 
 
-def _assign_case_numbers(cases: list[Case], imported_numbers: list[str]) -> None:
+def _assign_case_numbers(cases: list[_NewCase], imported_numbers: list[str]) -> None:
     """One locked update of CaseNumberSequence per year: imported numbers such as 2024-0153 advance the
     series (case_open never hands them out again), and new cases get the numbers after them."""
     highest: dict[int, int] = {}
@@ -550,9 +702,9 @@ def _assign_case_numbers(cases: list[Case], imported_numbers: list[str]) -> None
         if match:
             year, serial = int(match[1]), int(match[2])
             highest[year] = max(highest.get(year, 0), serial)
-    wanted: dict[int, list[Case]] = {}
+    wanted: dict[int, list[_NewCase]] = {}
     for case in cases:
-        wanted.setdefault(case.opened_on.year, []).append(case)
+        wanted.setdefault(case.row.opened_on.year, []).append(case)
     for year in sorted(set(highest) | set(wanted)):
         sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
         start = max(sequence.last_number, highest.get(year, 0))
@@ -585,7 +737,7 @@ def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = 
         return result  # nothing written: the file has to be fixed first
 
     with transaction.atomic():
-        writer = _Writer(actor, result, parsed)
+        writer = _Writer(actor, result, parsed, lookups.today)
         for row in parsed:
             writer.add(row)
         if result.errors:

@@ -13,11 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.identity import IdKind, normalise_reserve_number, parse_id_number
+from cases import rules
+from cases.identity import parse_id_number
 from cases.models import (
     Case,
     CaseNumberSequence,
-    ClosureReason,
     Custodian,
     InsatsType,
     JournalEntry,
@@ -36,7 +36,7 @@ class DuplicatePersonError(ValidationError):
     when (and only when) the user may see that person."""
 
     def __init__(self, existing_id):
-        super().__init__({"id_number": _("Det finns redan en person registrerad med det numret.")}, code="duplicate")
+        super().__init__({"id_number": str(rules.DUPLICATE_NUMBER)}, code="duplicate")
         self.existing_id = existing_id
 
 
@@ -51,19 +51,8 @@ class CustodianData:
 
 def identity_resolve(*, id_kind: str, id_number: str, birth_date: datetime.date | None, gender: str | None):
     """Validate and normalise an identity number; birth date and gender come from it where possible."""
-    if id_kind == IdKind.RESERVE:
-        number = normalise_reserve_number(id_number)
-        if birth_date is None:
-            raise ValidationError({"birth_date": _("Ange födelsedatum för en person med reservnummer.")})
-        return number, birth_date, gender or "okant"
-    try:
-        parsed = parse_id_number(id_number)
-    except ValidationError as error:
-        raise ValidationError({"id_number": error.messages}) from None
-    if parsed.kind != id_kind:
-        label = _("ett samordningsnummer") if parsed.kind == IdKind.COORDINATION else _("ett personnummer")
-        raise ValidationError({"id_kind": _("Numret är %(label)s. Välj rätt typ av nummer.") % {"label": label}})
-    return parsed.number, parsed.birth_date, gender or parsed.gender
+    identity = rules.identity_resolve(id_kind=id_kind, id_number=id_number, birth_date=birth_date, gender=gender)
+    return identity.number, identity.birth_date, identity.gender
 
 
 @transaction.atomic
@@ -145,22 +134,7 @@ def _next_case_number(year: int) -> str:
 
 
 def case_check_age(*, person: Person, insats_type: InsatsType, opened_on: datetime.date) -> None:
-    age = person.age_on(opened_on)
-    if not insats_type.min_age <= age <= insats_type.max_age:
-        raise ValidationError(
-            {
-                "insats_type": _(
-                    "%(insats)s är för personer %(min)s–%(max)s år. Personen är %(age)s år vid aktualiseringen."
-                )
-                % {
-                    "insats": insats_type.name,
-                    "min": insats_type.min_age,
-                    "max": insats_type.max_age,
-                    "age": age,
-                }
-            },
-            code="age",
-        )
+    rules.check_insats_age(age=person.age_on(opened_on), insats_type=insats_type)
 
 
 @transaction.atomic
@@ -177,16 +151,14 @@ def case_open(
     number: str | None = None,
 ) -> Case:
     """Open an ärende (aktualisering). The age must fit the insats; the handläggare must work in the unit."""
-    errors = {}
-    if opened_on > timezone.localdate():
-        errors["opened_on"] = _("Datumet kan inte ligga i framtiden.")
-    if not insats_type.has_individual_cases:
-        errors["insats_type"] = _("%(insats)s har inga individärenden.") % {"insats": insats_type.name}
-    if handler.unit_id != unit.pk:
-        errors["handler"] = _("Handläggaren arbetar inte på den valda enheten.")
-    if errors:
-        raise ValidationError(errors)
-    case_check_age(person=person, insats_type=insats_type, opened_on=opened_on)
+    rules.check_case_open(
+        insats_type=insats_type,
+        unit_id=unit.pk,
+        handler_unit_id=handler.unit_id,
+        opened_on=opened_on,
+        age=person.age_on(opened_on),
+        today=timezone.localdate(),
+    )
     case = Case(
         number=number or _next_case_number(opened_on.year),
         person=person,
@@ -230,17 +202,7 @@ def case_close(
     locked = _lock_open_case(
         case, expected_version, submitted={"closed_on": closed_on, "closure_reason": reason, "closure_note": note}
     )
-    errors = {}
-    if reason not in ClosureReason.values:
-        errors["reason"] = _("Ange en avslutsorsak.")
-    if closed_on < locked.opened_on:
-        errors["closed_on"] = _("Avslutsdatum kan inte vara före aktualiseringsdatum (%(date)s).") % {
-            "date": locked.opened_on.isoformat()
-        }
-    elif closed_on > timezone.localdate():
-        errors["closed_on"] = _("Datumet kan inte ligga i framtiden.")
-    if errors:
-        raise ValidationError(errors)
+    rules.check_case_close(reason=reason, closed_on=closed_on, opened_on=locked.opened_on, today=timezone.localdate())
     before = history_snapshot(locked)
     locked.closed_on = closed_on
     locked.closure_reason = reason

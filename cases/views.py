@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases import forms, selectors, services
+from cases import forms, rules, selectors, services
 from cases.models import Case, Person
 from consent import selectors as consent_selectors
 from consent.models import Actor, Consent
@@ -141,16 +141,8 @@ def person_register(request):
             )
         except services.DuplicatePersonError as error:
             existing = selectors.person_queryset_for_user(request.user).filter(pk=error.existing_id).first()
-            if existing is None:
-                form.add_error(
-                    "id_number",
-                    _(
-                        "Personen kan inte registreras här. Kontakta din enhetschef eller systemadministratören "
-                        "om du behöver arbeta med personen."
-                    ),
-                )
-            else:
-                form.add_error("id_number", error.messages)
+            # the import answers the same way for such a row (cases.rules)
+            form.add_error("id_number", str(rules.existing_person_message(visible=existing is not None)))
         except ValidationError as error:
             _attach_errors(form, error)
         else:
