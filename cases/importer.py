@@ -3,9 +3,11 @@
 Every row is validated and every error is reported with its row number, in Swedish; the import commits
 all rows or none. Importing the same file again creates nothing new: a person is recognised by the
 normalised personnummer, a case by its ärendenummer (when the sheet has one) or else by person, insats
-and aktualiseringsdatum. Each row is checked with the same rules as cases.services (age, dates, closure),
-then people, cases and their change history are written with bulk_create in one transaction: the number of
-SQL statements does not grow with the number of rows.
+and aktualiseringsdatum. Each row is checked in memory with the rules the services apply (cases.rules:
+identity number, age, dates, closure). A number registered already counts only when the importing user may
+see that person (as in the register form); otherwise the row is refused with the register form's message.
+Then people, cases and their change history are written in one transaction, one statement per table (COPY
+on PostgreSQL, executemany elsewhere): the number of SQL statements does not grow with the number of rows.
 
 Columns (first row, case and accents ignored; see COLUMNS): personnummer, förnamn, efternamn, kön,
 område, insats, aktualiserad, aktualiserad av, grund, handläggare, ärendenummer, avslutad, avslutsorsak.
@@ -20,6 +22,7 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -440,6 +443,10 @@ def _history_text(value) -> str | None:
     return str(value)
 
 
+def _is_date(field) -> bool:
+    return isinstance(field, models.DateField | models.TimeField)  # DateTimeField is a DateField
+
+
 class _History:
     """The change history rows services.person_register, case_open and case_close write, built from the
     new rows' values (the tracked fields are history_snapshot's, found once per model)."""
@@ -451,22 +458,26 @@ class _History:
         )
 
     @staticmethod
-    def tracked(model, provided: list[str]) -> list[tuple[str, int]]:
-        """(history name, position in a row of `provided`) of each tracked field, in history_snapshot's order."""
-        attnames = {f.name: f.attname for f in model._meta.concrete_fields}
-        return [(name, provided.index(attnames[name])) for name in history_snapshot(model())]
+    def tracked(model, provided: list[str]) -> list[tuple[str, int, Callable]]:
+        """(history name, position in a row of `provided`, text function) of each tracked field, in
+        history_snapshot's order."""
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        return [
+            (name, provided.index(fields[name].attname), _history_text if _is_date(fields[name]) else str)
+            for name in history_snapshot(model())
+        ]
 
     def created(self, label: str, tracked, row: tuple, person_id, case_id) -> None:
         changes = {}
-        for name, at in tracked:
+        for name, at, text in tracked:
             value = row[at]
             if value is not None and value != "":
-                changes[name] = [None, _history_text(value)]
+                changes[name] = [None, text(value)]
         object_id = str(case_id or person_id)
-        self.table.add(self.actor_id, label, object_id, person_id, case_id, ChangeAction.CREATE, changes)
+        self.table.add(self.actor_id, label, object_id, person_id, case_id, ChangeAction.CREATE.value, changes)
 
     def updated(self, label: str, changes: dict, person_id, case_id) -> None:
-        self.table.add(self.actor_id, label, str(case_id), person_id, case_id, ChangeAction.UPDATE, changes)
+        self.table.add(self.actor_id, label, str(case_id), person_id, case_id, ChangeAction.UPDATE.value, changes)
 
 
 PERSON_COLUMNS = [
@@ -683,8 +694,8 @@ class _Writer:
             closed[closed_at[0]], closed[closed_at[1]] = row.closed_on, row.closure_reason
             closed[case_columns.index("version")] = 2  # opened, then closed: as case_close leaves it
             changes = history_diff(
-                {name: _history_text(opened[at]) for name, at in case_tracked},
-                {name: _history_text(closed[at]) for name, at in case_tracked},
+                {name: _history_text(opened[at]) for name, at, _convert in case_tracked},
+                {name: _history_text(closed[at]) for name, at, _convert in case_tracked},
             )
             history.updated("cases.case", changes, case.person_id, case.id)
             cases.rows.append(tuple(closed))
