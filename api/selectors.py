@@ -7,15 +7,15 @@ Nothing here returns personal data: only counts per period and group, with the A
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from api.disclosure import TOTAL, PeriodTree, protect_cube
 from cases.identity import Gender
-from cases.models import Basis, Case, InsatsType
+from cases.models import Basis, InsatsType
 from core.models import District, Provider, Unit
-from reporting import figures
+from reporting import figures, statistics_summary
 from reporting.figures import (
     AGE_BANDS,
     UNKNOWN_KEY,
@@ -106,6 +106,7 @@ class YearCube:
     labels: dict[str, str]
     counts: dict
     suppressed: set
+    persons: dict = field(default_factory=dict)  # distinct people per cell (for the primary rule)
 
     def cell(self, node: str, column: str) -> dict:
         hidden = (node, column) in self.suppressed
@@ -120,7 +121,70 @@ def _collect(into: dict, rows, level: str, metric: str, dimension: str | None) -
 
 def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> YearCube:
     """All counts of one measure and year for the scope, by every period level (and the dimension), with
-    the suppression pattern decided on the whole cube. 2 queries for the cases (by month) and 2 per period level
+    the suppression pattern decided on the whole cube. Read from the statistics summary
+    (reporting.statistics_summary: the same exact counts, kept current by triggers and refreshed first when
+    the scope has changed): a check, one query for the rows and one for the dimension's catalogue. Years the
+    summary does not cover (after its last year) are computed live."""
+    rows = statistics_summary.cube_rows(scope, year, dimension)
+    if rows is None:
+        return year_cube_live(scope, measure, year, dimension)
+    stock = measure in STOCK_MEASURES
+    nodes = statistics_summary.node_names(year, measure)
+    months = nodes[:12]
+    counts: dict = {}
+    persons: dict = {}
+    present = []
+    for row_dimension, value, data in rows:
+        column = value if row_dimension else TOTAL
+        if row_dimension:
+            present.append(value)
+        for month, cases in zip(months, data["c"][measure], strict=True):
+            if cases:
+                counts[(month, column)] = cases
+        for node, people in zip(nodes, data["p"][measure], strict=True):
+            if people:
+                persons[(node, column)] = people
+    labels: dict[str, str] = dimension_catalogue(dimension, scope) if dimension else {}
+    extras = [value for value in present if value not in labels]
+    if extras:
+        labels.update(_extra_labels(dimension, extras))
+    tree = PeriodTree.for_year(year, additive=not stock)
+    if not stock:
+        for (node, column), value in list(counts.items()):
+            parent = tree.parent[node]
+            while parent is not None:
+                counts[(parent, column)] = counts.get((parent, column), 0) + value
+                parent = tree.parent[parent]
+    columns = list(labels) if dimension else []
+    suppressed = protect_cube(tree, columns, counts, persons)
+    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed, persons)
+
+
+def _extra_labels(dimension: str, keys: list[str]) -> dict[str, str]:
+    """Labels of values outside the scope's catalogue (a district of another municipality, a blank choice), in
+    the order the live aggregate lists them (figures.DIMENSIONS order, then key)."""
+    unknown = str(figures.DIMENSIONS[dimension].label_for({}))
+    ids = [int(key) for key in keys if key.isdigit()]
+    if dimension == "district":
+        named = District.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")
+        found = {str(pk): name for pk, name in named}
+    elif dimension == "unit":
+        named = Unit.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")
+        found = {str(pk): name for pk, name in named}
+    elif dimension == "insats":
+        found = dict(
+            InsatsType.objects.filter(code__in=keys).order_by("sort_order", "code").values_list("code", "name")
+        )
+    else:
+        choices = dict(figures.DIMENSIONS[dimension].choices)
+        found = {key: str(choices.get(key, key)) for key in sorted(keys) if key != UNKNOWN_KEY}
+    return found | {key: unknown for key in keys if key not in found}
+
+
+def year_cube_live(scope: Scope, measure: str, year: int, dimension: str | None) -> YearCube:
+    """The live computation, and the reference the summary is reconciled against: all counts of one measure
+    and year for the scope, by every period level (and the dimension), with the suppression pattern decided
+    on the whole cube. 2 queries for the cases (by month) and 2 per period level
     for the distinct people (half as many without a dimension)."""
     period = Period.year(year)
     stock = measure in STOCK_MEASURES
@@ -153,7 +217,7 @@ def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> Y
                 parent = tree.parent[parent]
     columns = list(labels) if dimension else []
     suppressed = protect_cube(tree, columns, counts, persons)
-    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed)
+    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed, persons)
 
 
 def statistics_case_counts(*, scope: Scope, measure: str, period: str, year: int, years: int, group_by: str | None):
@@ -264,7 +328,8 @@ def _agreement_scope(scope: Scope) -> Q:
 
 
 def statistics_last_modified(scope: Scope) -> datetime.datetime | None:
-    return scope.filter(Case.objects.all()).aggregate(last=Max("updated_at"))["last"]
+    """The newest change of a case in the scope (kept with the statistics summary, so no scan of the cases)."""
+    return statistics_summary.last_modified(scope)
 
 
 def etag_for(payload: dict) -> str:

@@ -267,15 +267,22 @@ STATS_URL_NAMES = ["api_statistics_cases"]
 
 
 def _statistics_sql(*, municipality: bool) -> str:
-    """New cases (distinct people) per month and insats for the year: the cube the API rolls up."""
-    month = (
-        "date_trunc('month', c.opened_on)" if connection.vendor == "postgresql" else "strftime('%%Y-%%m', c.opened_on)"
-    )
+    """A live aggregate of the numbers the request publishes: new cases per month and distinct people per
+    month, quarter, half-year and year, in total and per insats (the cube the suppression is decided on).
+    On SQLite (no GROUPING SETS) the distinct people per month and insats."""
     scope = "AND pr.municipality_id = %s" if municipality else ""
+    joins = "FROM cases_case c JOIN core_unit u ON u.id = c.unit_id JOIN core_provider pr ON pr.id = u.provider_id"
+    if connection.vendor != "postgresql":
+        return (
+            "SELECT strftime('%%Y-%%m', c.opened_on), c.insats_type_id, COUNT(DISTINCT c.person_id) "
+            f"{joins} WHERE c.opened_on BETWEEN %s AND %s {scope} GROUP BY 1, 2"
+        )
     return (
-        f"SELECT {month}, c.insats_type_id, COUNT(DISTINCT c.person_id) "
-        "FROM cases_case c JOIN core_unit u ON u.id = c.unit_id JOIN core_provider pr ON pr.id = u.provider_id "
-        f"WHERE c.opened_on BETWEEN %s AND %s {scope} GROUP BY 1, 2"
+        "SELECT c.insats_type_id, EXTRACT(MONTH FROM c.opened_on)::int AS m, "
+        "(EXTRACT(MONTH FROM c.opened_on)::int + 2) / 3 AS q, (EXTRACT(MONTH FROM c.opened_on)::int + 5) / 6 AS h, "
+        f"COUNT(*), COUNT(DISTINCT c.person_id) {joins} WHERE c.opened_on BETWEEN %s AND %s {scope} "
+        "GROUP BY GROUPING SETS ((m), (q), (h), (), (c.insats_type_id, m), (c.insats_type_id, q), "
+        "(c.insats_type_id, h), (c.insats_type_id))"
     )
 
 

@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.report_half_year_drafts",
         "schedule": crontab(day_of_month=1, month_of_year="1,7", hour=2, minute=30),
     },
+    # Statistics API summary (reporting.statistics_summary): consume the marks the triggers wrote.
+    "reporting-statistics-refresh": {
+        "task": "reporting.tasks.statistics_refresh",
+        "schedule": env_int("STATISTICS_REFRESH_SECONDS", 60),
+    },
     # Plans lacking needed consent get a dated trace (pages compute the flag live; interventions.tasks).
     "interventions-plan-consent-flags": {
         "task": "interventions.plans_flag_consent_lapses",

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import InsatsType
@@ -256,3 +257,96 @@ class ReportCommentary(models.Model):
 
     def __str__(self):
         return f"{self.version} {self.section}"
+
+
+# -- statistics summary (reporting.statistics_summary) -----------------------------------------------------
+
+
+class StatisticsScopeKind(models.TextChoices):
+    NATIONAL = "national", _("hela landet")
+    MUNICIPALITY = "municipality", _("kommun")
+    PROVIDER = "provider", _("utförare")
+    UNIT = "unit", _("enhet")
+
+
+class StatisticsSummary(models.Model):
+    """Exact counts behind the statistics API for one scope, year and dimension value (or the total): per
+    measure the cases per month and the distinct people per period node. Derived data, rebuilt by
+    reporting.statistics_summary from the cases and reconciled against the live aggregate in its tests."""
+
+    scope_kind = models.CharField(max_length=12, choices=StatisticsScopeKind.choices)
+    scope_id = models.BigIntegerField()  # 0 for the national scope
+    year = models.SmallIntegerField()
+    dimension = models.CharField(max_length=20, blank=True)  # "" = the total column
+    value = models.CharField(max_length=64)
+    # {"c": {measure: [cases per month]}, "p": {measure: [people per node]}} (node order: see the module)
+    data = models.JSONField()
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("statistiksammanställning")
+        verbose_name_plural = _("statistiksammanställningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_kind", "scope_id", "year", "dimension", "value"], name="statistics_summary_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope_kind} {self.scope_id} {self.year} {self.dimension or 'total'}={self.value}"
+
+
+class StatisticsDirtyKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("kommun")  # the municipality, its providers and units, then the nation
+    NATIONAL = "national", _("hela landet")  # only the national rows (their municipality is already done)
+    ALL = "all", _("allt")  # everything (after TRUNCATE, a unit or provider moved, a new table)
+
+
+class StatisticsDirty(models.Model):
+    """A mark that summary rows are out of date, written by database triggers on cases, people, units and
+    providers (so every write path is caught) and consumed by reporting.statistics_summary.refresh_dirty.
+    from_year = 9999 when only Last-Modified changed (a case column the statistics do not count)."""
+
+    kind = models.CharField(max_length=12, choices=StatisticsDirtyKind.choices)
+    municipality_id = models.BigIntegerField(null=True, blank=True)
+    from_year = models.IntegerField()
+    to_year = models.IntegerField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("inaktuell statistik")
+        verbose_name_plural = _("inaktuell statistik")
+        indexes = [models.Index(fields=["municipality_id"], name="statistics_dirty_municipality")]
+
+    def __str__(self):
+        return f"{self.kind} {self.municipality_id or ''} från {self.from_year}"
+
+
+class StatisticsScopeState(models.Model):
+    """Per scope: the newest updated_at of its cases (the API's Last-Modified), kept with the summary."""
+
+    scope_kind = models.CharField(max_length=12, choices=StatisticsScopeKind.choices)
+    scope_id = models.BigIntegerField()
+    last_modified = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("statistikomfattning")
+        verbose_name_plural = _("statistikomfattningar")
+        constraints = [models.UniqueConstraint(fields=["scope_kind", "scope_id"], name="statistics_scope_state")]
+
+    def __str__(self):
+        return f"{self.scope_kind} {self.scope_id}"
+
+
+class StatisticsState(models.Model):
+    """One row: the last year the summary covers (years after it are computed live) and the last refresh."""
+
+    last_year = models.IntegerField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("statistikstatus")
+        verbose_name_plural = _("statistikstatus")
+
+    def __str__(self):
+        return f"t.o.m. {self.last_year}"

@@ -159,3 +159,12 @@ def report_half_year_drafts(today: str | None = None) -> list[int]:
 def report_watchdog() -> int:
     """celery beat, hourly: nothing stays queued or running forever (REPORT_STALE_HOURS)."""
     return services.generation_stale_fail(older_than=datetime.timedelta(hours=settings.REPORT_STALE_HOURS))
+
+
+@shared_task(name="reporting.tasks.statistics_refresh", ignore_result=True)
+def statistics_refresh() -> int:
+    """Keep the statistics summary current (beat, every STATISTICS_REFRESH_SECONDS): consume the dirty marks the
+    triggers wrote. Cheap when nothing changed (one query); a request whose scope is dirty refreshes itself."""
+    from reporting.statistics_summary import refresh_dirty
+
+    return refresh_dirty().marks

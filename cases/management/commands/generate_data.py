@@ -9,6 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.datagen import DEFAULT_UNTIL, SCALES, generate, scale_mark, scale_mark_get
+from reporting.statistics_summary import refresh_all, refresh_dirty
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         if if_needed:
             if scale_mark_get() == scale_mark(scale, seed, until):
                 self.stdout.write(f"Databasen har redan skala {scale}; inget att göra.")
+                self._refresh_statistics(full=False)
                 return
             reset = True
         sizes = SCALES[scale]
@@ -52,3 +54,13 @@ class Command(BaseCommand):
         if verbosity >= 2:
             self.stdout.write("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.timings.items()))
         self.stdout.write(self.style.SUCCESS(f"Klart på {result.seconds:.1f} s."))
+        self._refresh_statistics(full=True)
+
+    def _refresh_statistics(self, *, full: bool) -> None:
+        """The statistics API's summary (reporting.statistics_summary): rebuilt after a load (the COPY runs
+        without triggers), brought up to date otherwise."""
+        result = refresh_all() if full else refresh_dirty()
+        if full or result.marks:
+            self.stdout.write(
+                f"Statistiksammanställningen uppdaterad på {result.seconds:.1f} s ({result.rows:,} rader)."
+            )

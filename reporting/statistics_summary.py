@@ -1,0 +1,613 @@
+"""The statistics summary: the exact counts behind the statistics API, kept in a table and refreshed
+incrementally, so a request reads one small set of rows instead of aggregating the cases.
+
+What is stored (reporting.models.StatisticsSummary): per scope (the nation, each municipality, provider and
+unit), calendar year, dimension ("" for the total, or one of api.selectors.DIMENSIONS) and dimension value,
+for each measure (new, closed, unplanned, open at month end):
+
+- "c": the cases per month (cases add up, so quarters, half-years and the year are sums of months);
+- "p": the distinct young people per period node — months, quarters, half-years and the year for the flows
+  (NODES), month ends for the stock. Distinct people do not add up across periods or scopes, which is why
+  they are stored per node and per scope.
+
+A row exists for every value with at least one case active in the year in the scope (every active case
+counts in at least one measure), so the set of rows is also the set of groups the live aggregate returns.
+The numbers are those of reporting.figures.case_counts / person_counts (the "live" path, still used for
+years the summary does not cover); the reconciliation tests compare the two exactly.
+
+How it stays current: database triggers (migration reporting 0003) write a StatisticsDirty mark for every
+statement that changes a counted column of a case, or a person's birth date, gender or district, naming the
+municipality and the earliest year affected (a case open across years changes the stock of every later
+year, so the refresh recomputes from that year up to the last covered year). `refresh_dirty()` recomputes
+those municipalities' rows (the municipality, its providers and units) and the national rows for the years
+concerned, then deletes exactly the marks it read (marks written meanwhile stay for the next run). The read
+path (`cube_rows`) refreshes first when its scope has marks, so an answer is never stale; the Celery beat
+task reporting.tasks.statistics_refresh keeps the table warm so requests rarely pay for it.
+
+On PostgreSQL a year is computed in one INSERT … SELECT: each case gets a 12-bit month mask per measure,
+the masks are OR-ed per person, scope and value (hash aggregation, no COUNT(DISTINCT)), and a person counts
+in a period node when their mask meets the node's months. Elsewhere (SQLite in the tests) the same
+computation runs in Python over the year's cases.
+"""
+
+import datetime
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from cases.models import Case, ClosureReason
+from core.models import Provider, Unit
+from reporting.figures import AGE_BANDS, UNKNOWN_KEY, Scope
+from reporting.models import (
+    StatisticsDirty,
+    StatisticsDirtyKind,
+    StatisticsScopeKind,
+    StatisticsScopeState,
+    StatisticsState,
+    StatisticsSummary,
+)
+
+logger = logging.getLogger(__name__)
+
+TOTAL_VALUE = "__total__"  # api.disclosure.TOTAL
+MEASURES = ("new", "closed", "unplanned", "open")
+STOCK = "open"
+DIMENSIONS = ("insats", "unit", "district", "age_band", "gender", "basis")
+LEVELS = (
+    StatisticsScopeKind.NATIONAL,
+    StatisticsScopeKind.MUNICIPALITY,
+    StatisticsScopeKind.PROVIDER,
+    StatisticsScopeKind.UNIT,
+)
+LOCAL_LEVELS = (StatisticsScopeKind.MUNICIPALITY, StatisticsScopeKind.PROVIDER, StatisticsScopeKind.UNIT)
+NO_YEAR = 9999  # a mark for Last-Modified only (set by the triggers)
+LOCK_KEY = 748_201_115  # pg_advisory_xact_lock: one refresh at a time
+
+# month bit masks of the period nodes, in the order of the "p" lists of a flow measure
+MONTH_MASKS = [1 << month for month in range(12)]
+QUARTER_MASKS = [0b111 << (3 * quarter) for quarter in range(4)]
+HALF_MASKS = [0b111111 << (6 * half) for half in range(2)]
+YEAR_MASK = 0xFFF
+FLOW_NODE_MASKS = MONTH_MASKS + QUARTER_MASKS + HALF_MASKS + [YEAR_MASK]
+
+
+def node_names(year: int, measure: str) -> list[str]:
+    """The period nodes of a measure's "p" list (api.selectors.node_of spelling)."""
+    months = [f"{year}-{month:02d}" for month in range(1, 13)]
+    if measure == STOCK:
+        return months
+    return months + [f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-H{h}" for h in (1, 2)] + [str(year)]
+
+
+def _node_masks(measure: str) -> list[int]:
+    return MONTH_MASKS if measure == STOCK else FLOW_NODE_MASKS
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scopes
+
+
+def scope_key(scope: Scope) -> tuple[str, int] | None:
+    """(scope_kind, scope_id) of a figures.Scope, or None for a combination the summary does not keep."""
+    if scope.unit_id is not None:
+        if scope.municipality_id is not None:
+            return None
+        return StatisticsScopeKind.UNIT, scope.unit_id
+    if scope.provider_id is not None:
+        if scope.municipality_id is not None:
+            return None
+        return StatisticsScopeKind.PROVIDER, scope.provider_id
+    if scope.municipality_id is not None:
+        return StatisticsScopeKind.MUNICIPALITY, scope.municipality_id
+    return StatisticsScopeKind.NATIONAL, 0
+
+
+def _municipality_sql(kind: str) -> str:
+    """SQL for the municipality of a scope id (parameter %s), for the dirty check."""
+    if kind == StatisticsScopeKind.MUNICIPALITY:
+        return "%s"
+    if kind == StatisticsScopeKind.PROVIDER:
+        return "(SELECT municipality_id FROM core_provider WHERE id = %s)"
+    return "(SELECT p.municipality_id FROM core_unit u JOIN core_provider p ON p.id = u.provider_id WHERE u.id = %s)"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Computing one year's rows
+
+
+def _case_masks(opened: datetime.date, closed: datetime.date | None, reason: str, year: int) -> tuple[int, ...]:
+    """Month bit masks (bit 0 = January) of one case in `year`: new, closed, unplanned, open at month end."""
+    new = 1 << (opened.month - 1) if opened.year == year else 0
+    closed_mask = 1 << (closed.month - 1) if closed is not None and closed.year == year else 0
+    unplanned = closed_mask if reason == ClosureReason.UNPLANNED else 0
+    first = opened.month if opened.year == year else 1
+    last = 12 if closed is None or closed.year > year else closed.month - 1
+    open_mask = max((1 << last) - (1 << (first - 1)), 0)
+    return new, closed_mask, unplanned, open_mask
+
+
+def _age_band(opened: datetime.date, birth: datetime.date | None) -> str:
+    if birth is None:
+        return UNKNOWN_KEY
+    age = opened.year - birth.year - (1 if (opened.month, opened.day) < (birth.month, birth.day) else 0)
+    for low, high, label in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return UNKNOWN_KEY
+
+
+def _text_key(value) -> str:
+    return UNKNOWN_KEY if value in (None, "") else str(value)
+
+
+def _data(cases: list[list[int]], persons: list[list[int]]) -> dict:
+    return {"c": dict(zip(MEASURES, cases, strict=True)), "p": dict(zip(MEASURES, persons, strict=True))}
+
+
+def _python_rows(year: int, levels, municipality_ids) -> list[StatisticsSummary]:
+    """The year's rows computed in Python from one query over the year's active cases (the portable path)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    cases = Case.objects.filter(opened_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    if municipality_ids is not None:
+        cases = cases.filter(unit__provider__municipality_id__in=municipality_ids)
+    columns = (
+        "person_id",
+        "unit_id",
+        "unit__provider_id",
+        "unit__provider__municipality_id",
+        "insats_type__code",
+        "person__district_id",
+        "person__birth_date",
+        "person__gender",
+        "basis",
+        "opened_on",
+        "closed_on",
+        "closure_reason",
+    )
+    # (kind, id, dimension, value) -> [cases per measure and month], {person: [mask per measure]}
+    case_counts: dict = defaultdict(lambda: [[0] * 12 for _ in MEASURES])
+    person_masks: dict = defaultdict(lambda: defaultdict(lambda: [0] * len(MEASURES)))
+    for row in cases.values_list(*columns).iterator(chunk_size=5000):
+        (person, unit, provider, municipality, insats, district, birth, gender, basis, opened, closed, reason) = row
+        masks = _case_masks(opened, closed, reason, year)
+        scope_ids = {
+            StatisticsScopeKind.NATIONAL: 0,
+            StatisticsScopeKind.MUNICIPALITY: municipality,
+            StatisticsScopeKind.PROVIDER: provider,
+            StatisticsScopeKind.UNIT: unit,
+        }
+        values = {
+            "": TOTAL_VALUE,
+            "insats": _text_key(insats),
+            "unit": str(unit),
+            "district": _text_key(district),
+            "age_band": _age_band(opened, birth),
+            "gender": _text_key(gender),
+            "basis": _text_key(basis),
+        }
+        for level in levels:
+            for dimension, value in values.items():
+                key = (level, scope_ids[level], dimension, value)
+                counts = case_counts[key]
+                mine = person_masks[key][person]
+                for index, mask in enumerate(masks):
+                    mine[index] |= mask
+                    if mask:
+                        for month in range(12):
+                            if mask >> month & 1:
+                                counts[index][month] += 1
+    rows = []
+    for key, counts in case_counts.items():
+        people = person_masks[key].values()
+        persons = [
+            [sum(1 for masks in people if masks[index] & node) for node in _node_masks(measure)]
+            for index, measure in enumerate(MEASURES)
+        ]
+        kind, scope_id, dimension, value = key
+        rows.append(
+            StatisticsSummary(
+                scope_kind=kind,
+                scope_id=scope_id,
+                year=year,
+                dimension=dimension,
+                value=value,
+                data=_data(counts, persons),
+            )
+        )
+    return rows
+
+
+def _age_band_sql() -> str:
+    age = (
+        "(EXTRACT(YEAR FROM ca.opened_on) - EXTRACT(YEAR FROM pe.birth_date) - CASE WHEN "
+        "EXTRACT(MONTH FROM ca.opened_on) * 100 + EXTRACT(DAY FROM ca.opened_on) < "
+        "EXTRACT(MONTH FROM pe.birth_date) * 100 + EXTRACT(DAY FROM pe.birth_date) THEN 1 ELSE 0 END)"
+    )
+    whens = []
+    for low, high, label in AGE_BANDS:
+        condition = f"{age} >= {low}" if high is None else f"{age} BETWEEN {low} AND {high}"
+        whens.append(f"WHEN {condition} THEN '{label}'")
+    return f"CASE {' '.join(whens)} ELSE '{UNKNOWN_KEY}' END"
+
+
+def _scope_values(levels) -> str:
+    ids = {
+        StatisticsScopeKind.NATIONAL: "0::bigint",
+        StatisticsScopeKind.MUNICIPALITY: "c.municipality_id::bigint",
+        StatisticsScopeKind.PROVIDER: "c.provider_id::bigint",
+        StatisticsScopeKind.UNIT: "c.unit_id::bigint",
+    }
+    return ", ".join(f"('{level}', {ids[level]})" for level in levels)
+
+
+def _postgres_sql(levels, filtered: bool) -> str:
+    """INSERT … SELECT of one year's rows (parameters: year, start, end[, municipalities])."""
+    month = "(EXTRACT(MONTH FROM {})::int - 1)"
+    in_year = "{0} BETWEEN %(start)s AND %(end)s"
+    mask_new = f"CASE WHEN {in_year.format('ca.opened_on')} THEN 1 << {month.format('ca.opened_on')} ELSE 0 END"
+    mask_closed = f"CASE WHEN {in_year.format('ca.closed_on')} THEN 1 << {month.format('ca.closed_on')} ELSE 0 END"
+    mask_unplanned = (
+        f"CASE WHEN {in_year.format('ca.closed_on')} AND ca.closure_reason = '{ClosureReason.UNPLANNED.value}' "
+        f"THEN 1 << {month.format('ca.closed_on')} ELSE 0 END"
+    )
+    first = "CASE WHEN ca.opened_on >= %(start)s THEN EXTRACT(MONTH FROM ca.opened_on)::int ELSE 1 END"
+    last = (
+        "CASE WHEN ca.closed_on IS NULL OR ca.closed_on > %(end)s THEN 12 "
+        "ELSE EXTRACT(MONTH FROM ca.closed_on)::int - 1 END"
+    )
+    mask_open = f"GREATEST((1 << ({last})) - (1 << (({first}) - 1)), 0)"
+    masks = ("m_new", "m_closed", "m_unplanned", "m_open")
+
+    def sums(mask: str, nodes: list[int]) -> str:
+        return ", ".join(f"COALESCE(SUM(n) FILTER (WHERE {mask} & {node} <> 0), 0)" for node in nodes)
+
+    case_arrays = [
+        f"'{measure}', to_jsonb(ARRAY[{sums(mask, MONTH_MASKS)}])"
+        for measure, mask in zip(MEASURES, masks, strict=True)
+    ]
+    person_arrays = [
+        f"'{measure}', to_jsonb(ARRAY[{sums(mask, _node_masks(measure))}])"
+        for measure, mask in zip(MEASURES, masks, strict=True)
+    ]
+    municipality_filter = "AND pr.municipality_id = ANY(%(municipalities)s)" if filtered else ""
+    mask_list = ", ".join(masks)
+    expanded = f"""FROM c
+        CROSS JOIN LATERAL (VALUES {_scope_values(levels)}) AS s(kind, id)
+        CROSS JOIN LATERAL (VALUES ('', '{TOTAL_VALUE}'), ('insats', c.insats), ('unit', c.unit_id::text),
+            ('district', c.district), ('age_band', c.age_band), ('gender', c.gender), ('basis', c.basis))
+            AS v(dimension, value)"""
+    # Cases: group the cases by their four month masks, then count per month. People: OR each person's masks
+    # per scope and value, group the people by the combined masks, then count per period node. Every step is a
+    # hash aggregate with one or four transitions per row; the wide FILTER sums run over the few mask groups.
+    return f"""
+INSERT INTO reporting_statisticssummary (scope_kind, scope_id, year, dimension, value, data, updated_at)
+WITH c AS (
+    SELECT ca.person_id, ca.unit_id, u.provider_id, pr.municipality_id,
+           it.code AS insats,
+           COALESCE(pe.district_id::text, '{UNKNOWN_KEY}') AS district,
+           {_age_band_sql()} AS age_band,
+           COALESCE(NULLIF(pe.gender, ''), '{UNKNOWN_KEY}') AS gender,
+           COALESCE(NULLIF(ca.basis, ''), '{UNKNOWN_KEY}') AS basis,
+           {mask_new} AS m_new, {mask_closed} AS m_closed, {mask_unplanned} AS m_unplanned, {mask_open} AS m_open
+    FROM cases_case ca
+    JOIN core_unit u ON u.id = ca.unit_id
+    JOIN core_provider pr ON pr.id = u.provider_id
+    JOIN cases_person pe ON pe.id = ca.person_id
+    JOIN cases_insatstype it ON it.id = ca.insats_type_id
+    WHERE ca.opened_on <= %(end)s AND (ca.closed_on IS NULL OR ca.closed_on >= %(start)s) {municipality_filter}
+), case_groups AS (
+    SELECT s.kind, s.id, v.dimension, v.value, {mask_list}, COUNT(*) AS n
+    {expanded}
+    GROUP BY s.kind, s.id, v.dimension, v.value, {mask_list}
+), cases AS (
+    SELECT kind, id, dimension, value, jsonb_build_object({", ".join(case_arrays)}) AS counts
+    FROM case_groups GROUP BY kind, id, dimension, value
+), people AS (
+    SELECT s.kind, s.id, v.dimension, v.value, c.person_id,
+           {", ".join(f"bit_or(c.{mask}) AS {mask}" for mask in masks)}
+    {expanded}
+    GROUP BY s.kind, s.id, v.dimension, v.value, c.person_id
+), people_groups AS (
+    SELECT kind, id, dimension, value, {mask_list}, COUNT(*) AS n
+    FROM people GROUP BY kind, id, dimension, value, {mask_list}
+), persons AS (
+    SELECT kind, id, dimension, value, jsonb_build_object({", ".join(person_arrays)}) AS counts
+    FROM people_groups GROUP BY kind, id, dimension, value
+)
+SELECT cases.kind, cases.id, %(year)s, cases.dimension, cases.value,
+       jsonb_build_object('c', cases.counts, 'p', persons.counts), now()
+FROM cases JOIN persons USING (kind, id, dimension, value)
+"""
+
+
+def _delete_rows(years: range, levels, municipality_ids) -> int:
+    rows = StatisticsSummary.objects.filter(year__gte=years.start, year__lt=years.stop)
+    if municipality_ids is None:
+        rows = rows.filter(scope_kind__in=levels)
+    else:
+        condition = Q()
+        for level in levels:
+            if level == StatisticsScopeKind.NATIONAL:
+                condition |= Q(scope_kind=level)
+            elif level == StatisticsScopeKind.MUNICIPALITY:
+                condition |= Q(scope_kind=level, scope_id__in=municipality_ids)
+            elif level == StatisticsScopeKind.PROVIDER:
+                providers = Provider.objects.filter(municipality_id__in=municipality_ids).values("pk")
+                condition |= Q(scope_kind=level, scope_id__in=providers)
+            else:
+                units = Unit.objects.filter(provider__municipality_id__in=municipality_ids).values("pk")
+                condition |= Q(scope_kind=level, scope_id__in=units)
+        rows = rows.filter(condition)
+    return rows.delete()[0]
+
+
+def compute_year(year: int, levels=LEVELS, municipality_ids: list[int] | None = None) -> int:
+    """Replace the year's rows of the given scope levels (all municipalities, or only these) with fresh ones."""
+    _delete_rows(range(year, year + 1), levels, municipality_ids)
+    if connection.vendor == "postgresql":
+        params = {"year": year, "start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31)}
+        if municipality_ids is not None:
+            params["municipalities"] = list(municipality_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(_postgres_sql(levels, municipality_ids is not None), params)
+            return cursor.rowcount
+    return len(StatisticsSummary.objects.bulk_create(_python_rows(year, levels, municipality_ids), batch_size=2000))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Last-Modified per scope
+
+
+def _refresh_last_modified(municipality_ids: list[int] | None) -> None:
+    """Newest updated_at per unit, provider and municipality (all, or these municipalities)."""
+    units = Unit.objects.values_list("pk", "provider_id", "provider__municipality_id")
+    cases = Case.objects.all()
+    states = StatisticsScopeState.objects.exclude(scope_kind=StatisticsScopeKind.NATIONAL)
+    if municipality_ids is not None:
+        units = units.filter(provider__municipality_id__in=municipality_ids)
+        cases = cases.filter(unit__provider__municipality_id__in=municipality_ids)
+        states = states.filter(
+            Q(scope_kind=StatisticsScopeKind.MUNICIPALITY, scope_id__in=municipality_ids)
+            | Q(
+                scope_kind=StatisticsScopeKind.PROVIDER,
+                scope_id__in=Provider.objects.filter(municipality_id__in=municipality_ids).values("pk"),
+            )
+            | Q(
+                scope_kind=StatisticsScopeKind.UNIT,
+                scope_id__in=Unit.objects.filter(provider__municipality_id__in=municipality_ids).values("pk"),
+            )
+        )
+    owners = {unit: (provider, municipality) for unit, provider, municipality in units}
+    latest: dict[tuple[str, int], datetime.datetime] = {}
+    for unit, last in cases.values("unit_id").annotate(last=Max("updated_at")).values_list("unit_id", "last"):
+        provider, municipality = owners.get(unit, (None, None))
+        for key in (
+            (StatisticsScopeKind.UNIT, unit),
+            (StatisticsScopeKind.PROVIDER, provider),
+            (StatisticsScopeKind.MUNICIPALITY, municipality),
+        ):
+            if key[1] is not None and last is not None and (key not in latest or last > latest[key]):
+                latest[key] = last
+    states.delete()
+    StatisticsScopeState.objects.bulk_create(
+        [StatisticsScopeState(scope_kind=kind, scope_id=pk, last_modified=last) for (kind, pk), last in latest.items()],
+        batch_size=2000,
+    )
+
+
+def _refresh_national_last_modified() -> None:
+    last = StatisticsScopeState.objects.filter(scope_kind=StatisticsScopeKind.MUNICIPALITY).aggregate(
+        last=Max("last_modified")
+    )["last"]
+    StatisticsScopeState.objects.update_or_create(
+        scope_kind=StatisticsScopeKind.NATIONAL, scope_id=0, defaults={"last_modified": last}
+    )
+
+
+def last_modified(scope: Scope) -> datetime.datetime | None:
+    key = scope_key(scope)
+    if key is None:
+        return scope.filter(Case.objects.all()).aggregate(last=Max("updated_at"))["last"]
+    ensure_fresh(scope)
+    return (
+        StatisticsScopeState.objects.filter(scope_kind=key[0], scope_id=key[1])
+        .values_list("last_modified", flat=True)
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Refresh
+
+
+@dataclass
+class RefreshResult:
+    marks: int = 0
+    full: bool = False
+    municipalities: list[int] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # years recomputed for those municipalities
+    national_years: list[int] = field(default_factory=list)
+    rows: int = 0
+    seconds: float = 0.0
+
+
+def _lock() -> None:
+    """One refresh at a time; JIT off (compiling the wide aggregate costs more than running it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+
+
+def _state() -> StatisticsState:
+    state, _ = StatisticsState.objects.get_or_create(pk=1)
+    return state
+
+
+def _data_years() -> tuple[int, int] | None:
+    bounds = Case.objects.aggregate(first=Min("opened_on"), opened=Max("opened_on"), closed=Max("closed_on"))
+    if bounds["first"] is None:
+        return None
+    last = max(bounds["opened"], bounds["closed"] or bounds["opened"]).year
+    return bounds["first"].year, last
+
+
+def _rebuild(result: RefreshResult, state: StatisticsState) -> None:
+    StatisticsSummary.objects.all().delete()
+    today = timezone.localdate().year
+    years = _data_years()
+    last = max(today, years[1]) if years else today
+    if years:
+        for year in range(years[0], last + 1):
+            result.rows += compute_year(year)
+            result.national_years.append(year)
+    _refresh_last_modified(None)
+    _refresh_national_last_modified()
+    state.last_year = last
+    result.full = True
+
+
+def refresh_all() -> RefreshResult:
+    """Rebuild the whole summary (after generate_data, or to repair it); consumes every mark."""
+    started = time.perf_counter()
+    result = RefreshResult()
+    with transaction.atomic():
+        _lock()
+        ids = list(StatisticsDirty.objects.values_list("pk", flat=True))
+        state = _state()
+        _rebuild(result, state)
+        state.refreshed_at = timezone.now()
+        state.save()
+        StatisticsDirty.objects.filter(pk__in=ids).delete()
+        result.marks = len(ids)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
+    """Recompute what the marks name, in one transaction, and delete exactly the marks read.
+
+    With `municipality_id` (a request's synchronous refresh) only that municipality's marks are taken and the
+    national rows are left to the next full pass: a national mark is written for them instead."""
+    started = time.perf_counter()
+    result = RefreshResult()
+    with transaction.atomic():
+        _lock()
+        marks = StatisticsDirty.objects.all()
+        if municipality_id is not None:
+            marks = marks.filter(
+                Q(kind=StatisticsDirtyKind.ALL)
+                | Q(kind=StatisticsDirtyKind.MUNICIPALITY, municipality_id=municipality_id)
+            )
+        marks = list(marks.values_list("pk", "kind", "municipality_id", "from_year", "to_year"))
+        if not marks:
+            return result
+        state = _state()
+        if state.last_year is None or any(mark[1] == StatisticsDirtyKind.ALL for mark in marks):
+            marks = list(StatisticsDirty.objects.values_list("pk", "kind", "municipality_id", "from_year", "to_year"))
+            _rebuild(result, state)
+        else:
+            _refresh_marks(marks, state, result, national=municipality_id is None)
+        state.refreshed_at = timezone.now()
+        state.save()
+        StatisticsDirty.objects.filter(pk__in=[mark[0] for mark in marks]).delete()
+        result.marks = len(marks)
+    result.seconds = time.perf_counter() - started
+    logger.info(
+        "statistics refresh: %d marks, municipalities %s years %s, national years %s, %d rows, %.2f s",
+        result.marks,
+        result.municipalities,
+        result.years,
+        result.national_years,
+        result.rows,
+        result.seconds,
+    )
+    return result
+
+
+def _refresh_marks(marks, state: StatisticsState, result: RefreshResult, *, national: bool) -> None:
+    old_last = state.last_year
+    new_last = max([old_last, timezone.localdate().year] + [mark[4] for mark in marks])
+    for year in range(old_last + 1, new_last + 1):  # a new year (or a case dated later): every scope
+        result.rows += compute_year(year)
+        result.national_years.append(year)
+    state.last_year = new_last
+
+    first_year: dict[int, int] = {}
+    national_from = NO_YEAR
+    for _pk, kind, municipality, from_year, _to_year in marks:
+        national_from = min(national_from, from_year)
+        if kind == StatisticsDirtyKind.MUNICIPALITY:
+            first_year[municipality] = min(first_year.get(municipality, NO_YEAR), from_year)
+    result.municipalities = sorted(first_year)
+    if first_year:
+        start = min(first_year.values())
+        for year in range(start, old_last + 1):
+            chosen = [municipality for municipality, first in first_year.items() if first <= year]
+            result.rows += compute_year(year, LOCAL_LEVELS, chosen)
+            result.years.append(year)
+        _refresh_last_modified(result.municipalities)
+    if not national:
+        StatisticsDirty.objects.create(
+            kind=StatisticsDirtyKind.NATIONAL, municipality_id=None, from_year=national_from, to_year=0
+        )
+        return
+    for year in range(national_from, old_last + 1):
+        result.rows += compute_year(year, (StatisticsScopeKind.NATIONAL,))
+        result.national_years.append(year)
+    _refresh_national_last_modified()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def ensure_fresh(scope: Scope) -> int | None:
+    """Refresh first when marks concern the scope; returns the last year the summary covers (None: empty)."""
+    kind, scope_id = scope_key(scope)
+    if kind == StatisticsScopeKind.NATIONAL:
+        condition, params = "TRUE", []
+    else:
+        condition = f"kind = 'all' OR (kind = 'municipality' AND municipality_id = {_municipality_sql(kind)})"
+        params = [scope_id]
+    sql = (
+        "SELECT (SELECT last_year FROM reporting_statisticsstate WHERE id = 1), "
+        f"EXISTS (SELECT 1 FROM reporting_statisticsdirty WHERE {condition})"
+    )
+    if connection.vendor != "postgresql":
+        sql = sql.replace("TRUE", "1")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        last_year, dirty = cursor.fetchone()
+    if not dirty:
+        return last_year
+    if kind == StatisticsScopeKind.NATIONAL:
+        refresh_dirty()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {_municipality_sql(kind)}", [scope_id])
+            municipality = cursor.fetchone()[0]
+        refresh_dirty(municipality_id=municipality)
+    return StatisticsState.objects.values_list("last_year", flat=True).filter(pk=1).first()
+
+
+def cube_rows(scope: Scope, year: int, dimension: str | None) -> list[tuple[str, str, dict]] | None:
+    """(dimension, value, data) rows of the total and the dimension's values for the scope and year, or None
+    when the summary does not cover them (the caller computes live)."""
+    key = scope_key(scope)
+    if key is None:
+        return None
+    last_year = ensure_fresh(scope)
+    if last_year is None or year > last_year:
+        return None
+    return list(
+        StatisticsSummary.objects.filter(
+            scope_kind=key[0], scope_id=key[1], year=year, dimension__in=["", dimension or ""]
+        ).values_list("dimension", "value", "data")
+    )
