@@ -14,16 +14,22 @@ the command refuses a database that already holds people unless --reset is given
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
+import json
 import math
+import queue
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, models, transaction
+from psycopg.types.json import Jsonb
 from stdnum import luhn
 
 from cases.models import (
@@ -35,9 +41,40 @@ from cases.models import (
     JournalEntry,
     Person,
 )
-from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
-from core.models import AccessLog, District, Municipality, Provider, Role, Unit, User
-from interventions.models import Plan, PlanVersion, VictimSupport
+from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
+from core.models import AccessLog, ChangeLog, District, Municipality, Provider, Role, Unit, User
+from interventions.models import (
+    Activity,
+    AreaEffort,
+    AreaEffortExtension,
+    AslanAttendance,
+    AslanGroup,
+    AslanMeeting,
+    AslanParticipant,
+    CommunityServiceOrder,
+    CommunityServiceSession,
+    CommunityServiceWorkplace,
+    DefectorAssessment,
+    FieldShift,
+    FollowUp,
+    Goal,
+    GoalAttainment,
+    Mediation,
+    MediationConsultation,
+    MediationMeeting,
+    MediationParty,
+    Plan,
+    PlanAgreement,
+    PlanParticipant,
+    PlanVersion,
+    Polare,
+    PolareFeeRate,
+    PolareNight,
+    PurchasedService,
+    Reoffence,
+    SkkAssignment,
+    VictimSupport,
+)
 from reporting.models import AgreedVolume, Agreement
 
 BENCH_PASSWORD = "bench-losen-123"  # every generated user; the load test logs in with it
@@ -204,6 +241,71 @@ LAST_NAMES = [
 ]  # fmt: skip
 CRIME_TYPES = ["misshandel", "ran", "hot", "stold", "ofredande", "natbrott", "sexualbrott", "annat"]
 STREETS = ["Storgatan", "Skolgatan", "Parkvägen", "Björkvägen", "Ringvägen", "Kyrkogatan", "Torggatan", "Ängsvägen"]
+# Insats details (all invented): courts and prosecution offices, work placements, offences, goals, …
+COURTS = ["Stockholms tingsrätt", "Södertörns tingsrätt", "Attunda tingsrätt", "Göteborgs tingsrätt",
+          "Malmö tingsrätt", "Linköpings tingsrätt", "Norrköpings tingsrätt", "Uppsala tingsrätt"]  # fmt: skip
+PROSECUTORS = ["Åklagarkammaren i Stockholm", "Åklagarkammaren i Göteborg", "Åklagarkammaren i Malmö",
+               "Åklagarkammaren i Linköping", "Åklagarkammaren i Norrköping", "Åklagarkammaren i Uppsala"]  # fmt: skip
+WORKPLACES = ["Second hand-butiken", "Idrottsföreningens kansli", "Församlingens café", "Parkförvaltningen",
+              "Fritidsgården", "Stadsmissionen", "Bygdegårdsföreningen", "Kommunens återbruk"]  # fmt: skip
+OFFENCES = ["Snatteri i butik", "Skadegörelse på skola", "Misshandel på skolgården", "Stöld av cykel",
+            "Klotter på busskur", "Olaga hot via sms", "Ofredande på bussen", "Inbrott i förråd"]  # fmt: skip
+MEDIATION_OUTCOMES = [("overenskommelse", 0.6), ("ingen_overenskommelse", 0.25), ("avbruten", 0.15)]
+CORRECTION_TEXT = "Rättelse: fel datum angavs i föregående anteckning."
+AGREEMENT_TEXT = "Ungdomen ber om ursäkt och betalar tillbaka 500 kr."
+MEETING_FLOW = ["formote_garningsperson", "formote_brottsoffer", "medlingsmote", "uppfoljning"]
+ASLAN_TOPICS = ["Känslor och konflikter", "Kompisar och grupptryck", "Skolan", "Familjen", "Framtiden",
+                "Att säga nej", "Ilska", "Avslutning"]  # fmt: skip
+ASLAN_MEETINGS = 8  # weekly group meetings per ASLAN group
+ASLAN_GROUP_SIZE = 8
+THREAT_LEVELS = [("ingen", 0.30), ("latent", 0.45), ("konkret", 0.25)]
+PURCHASES = [  # kind, weight, provider, cost per day (kr)
+    ("skyddat_boende", 0.35, "Skyddat boende Norr AB", 2200),
+    ("behandling", 0.25, "Behandlingshemmet Vägen ut", 3100),
+    ("flytt", 0.25, "Flyttfirman Trygg", 900),
+    ("annat", 0.15, "Exit-programmet", 400),
+]
+REOFFENCE_KINDS = [("misstankt_brott", 0.45), ("polisanmalan", 0.35), ("dom", 0.15), ("annat", 0.05)]
+PLAN_GOALS = [
+    "Går i skolan varje dag och klarar godkänt i kärnämnena.",
+    "Har en meningsfull fritid med fast aktivitet minst två kvällar i veckan.",
+    "Har bruten kontakt med det kriminella nätverket.",
+    "Har ett eget boende och en fungerande ekonomi.",
+    "Har sysselsättning: arbete, praktik eller studier.",
+    "Har förbättrad relation till familjen.",
+    "Är drogfri och lämnar drogtest vid behov.",
+]
+PLAN_ACTIVITIES = [  # what, actor code, when
+    ("Samtal med personlig tränare", "personlig_tranare", "varje vecka"),
+    ("Möte med mentor om närvaron", "socialtjanst", "varannan vecka"),
+    ("Följa med till fritidsaktivitet", "personlig_tranare", "tisdagar och torsdagar"),
+    ("Kontakt med Arbetsförmedlingen om praktik", "ungdomen", "inom en månad"),
+    ("Familjesamtal", "vardnadshavare", "en gång i månaden"),
+    ("Uppföljande samtal med handläggaren", "socialtjanst", "var sjätte vecka"),
+]
+FOLLOW_UP_DAYS = 120  # plans are followed up about every fourth month
+ATTAINMENT = [("uppnatt", 0.35), ("delvis", 0.45), ("ej_uppnatt", 0.20)]
+DISCLOSURE_TEXTS = [
+    "Uppgift om att ungdomen har insats hos socialtjänsten.",
+    "Sammanfattning av genomförandeplanen.",
+    "Uppgift om pågående kontakt och kontaktperson.",
+    "Uppgift om misstänkt brott enligt OSL 10 kap. 18 a §.",
+]
+FIELD_AREAS = ["torget", "centrumgallerian", "idrottsplatsen", "pendeltågsstationen", "skolgården", "parken"]
+FIELD_NOTES = ["Lugnt.", "Stökigt vid stationen; pratade med vakter.", "Många unga ute efter matchen.", ""]
+POLARE_PER_UNIT_AND_YEAR = 8
+FIELD_SHIFTS_PER_WEEK_PER_10000 = 2  # at least one shift a week per field unit
+AREA_EFFORTS_PER_UNIT_AND_YEAR = 4
+CHANGES_SHARE = 0.12  # share of cases with an edit in the change history (besides closures recorded)
+DISCLOSURE_SHARE = 0.04  # cases with an utlämnande under a secrecy-breaking rule (consent-based come on top)
+
+
+class _FastRandom(random.Random):
+    """random.Random with a cheaper integer draw (one float, not rejection sampling): randint, randrange,
+    choice and sample are hot in the generator. The bias for the small ranges used here is negligible."""
+
+    def _randbelow(self, n: int) -> int:
+        return int(self.random() * n)
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
@@ -236,6 +338,19 @@ def _uuid(rng: random.Random) -> str:
     return f"{rng.getrandbits(128):032x}"
 
 
+def case_id_text(case_id: str) -> str:
+    """The canonical text of a uuid given as 32 hex digits (ChangeLog.object_id is text)."""
+    return f"{case_id[:8]}-{case_id[8:12]}-{case_id[12:16]}-{case_id[16:20]}-{case_id[20:]}"
+
+
+def _next_term(day: datetime.date) -> datetime.date:
+    """The first ASLAN group start (terms start 20 January and 25 August) on or after day."""
+    for candidate in (datetime.date(day.year, 1, 20), datetime.date(day.year, 8, 25)):
+        if candidate >= day:
+            return candidate
+    return datetime.date(day.year + 1, 1, 20)
+
+
 def _utc(day: datetime.date, seconds: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC) + datetime.timedelta(seconds=seconds)
 
@@ -245,12 +360,59 @@ def _utc(day: datetime.date, seconds: int) -> datetime.datetime:
 
 
 class RowWriter:
-    """Writes (model, attnames, rows) with COPY on PostgreSQL and bulk_create on other databases."""
+    """Writes (model, attnames, rows) with COPY on PostgreSQL and bulk_create on other databases.
+
+    Between start_background() and finish_background() the COPYs on PostgreSQL run on a worker thread
+    (same connection and transaction), so the next chunk is generated while the server takes in the last
+    one; the caller must not use the connection meanwhile."""
 
     def __init__(self, *, batch_size: int = 2000):
         self.postgres = connection.vendor == "postgresql"
         self.batch_size = batch_size
         self.counts: dict[str, int] = {}
+        self._queue: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start_background(self) -> None:
+        if not self.postgres or self._thread is not None:
+            return
+        connection.ensure_connection()
+        raw = connection.connection
+        self._queue = queue.Queue(maxsize=2)
+
+        def work():
+            while (job := self._queue.get()) is not None:
+                if self._error is None:
+                    try:
+                        if job[0] is None:
+                            job[1]()
+                            continue
+                        with raw.cursor() as cursor, cursor.copy(job[0]) as copy:
+                            for row in job[1]:
+                                copy.write_row(row)
+                    except BaseException as error:  # reported by finish_background
+                        self._error = error
+
+        self._thread = threading.Thread(target=work, name="datagen-copy", daemon=True)
+        self._thread.start()
+
+    def finish_background(self) -> None:
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = self._queue = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def call(self, function: Callable[[], None]) -> None:
+        """Run function once everything written so far is in (on the worker thread when there is one)."""
+        if self._queue is None:
+            function()
+        else:
+            self._queue.put((None, function))
 
     def write(self, model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> int:
         table = model._meta.db_table
@@ -258,10 +420,19 @@ class RowWriter:
         if self.postgres:
             fields = {f.attname: f.column for f in model._meta.concrete_fields}
             columns = ", ".join(connection.ops.quote_name(fields[name]) for name in attnames)
-            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
+            statement = f"COPY {table} ({columns}) FROM STDIN"
+            if self._queue is not None:
+                rows = rows if isinstance(rows, list) else list(rows)
+                count = len(rows)
+                if count:
+                    if self._error is not None:
+                        self.finish_background()
+                    self._queue.put((statement, rows))
+            else:
+                with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
         else:
             # executemany with each field's own conversion (bulk_create would overwrite auto_now_add values)
             fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -287,37 +458,74 @@ class RowWriter:
 
 class ModelRows:
     """Rows for a model given only the columns that matter here: other fields get their default, ""
-    for blank text or NULL, so the generator keeps working when an app adds an optional field."""
+    for blank text or NULL, so the generator keeps working when an app adds an optional field.
+    `skip` leaves columns out of the load (an auto id the database numbers)."""
 
-    def __init__(self, model: type[models.Model]):
+    _MISSING = object()
+
+    def __init__(self, model: type[models.Model], *, skip: Sequence[str] = ()):
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
-        self.attnames = [f.attname for f in self.fields]
+        fields = [f for f in model._meta.concrete_fields if f.attname not in skip]
+        self.attnames = [f.attname for f in fields]
+        self.defaults = []
+        for f in fields:
+            if f.has_default() and not callable(f.default):
+                self.defaults.append(f.default)
+            elif f.null:
+                self.defaults.append(None)
+            elif f.blank and isinstance(f, models.CharField | models.TextField):
+                self.defaults.append("")
+            else:
+                self.defaults.append(self._MISSING)
+        self.plan = list(zip(self.attnames, self.defaults, strict=True))
         self.rows: list[tuple] = []
 
     def add(self, **values) -> None:
-        row = []
-        for f in self.fields:
-            if f.attname in values:
-                row.append(values[f.attname])
-            elif f.has_default() and not callable(f.default):
-                row.append(f.default)
-            elif f.null:
-                row.append(None)
-            elif f.blank and isinstance(f, models.CharField | models.TextField):
-                row.append("")
-            else:
-                raise ValueError(f"{self.model.__name__}.{f.attname} needs a value")
-        self.rows.append(tuple(row))
+        missing = self._MISSING
+        row = tuple(values.get(name, default) for name, default in self.plan)
+        if missing in row:
+            name = self.attnames[row.index(missing)]
+            raise ValueError(f"{self.model.__name__}.{name} needs a value")
+        self.rows.append(row)
 
 
 # Tables the generator fills, children first (truncate order) — through tables included.
 def _generated_models() -> list[type[models.Model]]:
     return [
         AccessLog,
+        ChangeLog,
+        Disclosure,
+        GoalAttainment,
+        FollowUp,
+        PlanAgreement,
+        Activity,
+        Goal,
+        PlanParticipant,
         PlanVersion,
         Plan,
+        Reoffence,
+        PurchasedService,
+        DefectorAssessment,
+        AslanAttendance,
+        AslanMeeting,
+        AslanParticipant.parents.through,
+        AslanParticipant,
+        AslanGroup,
+        SkkAssignment,
+        MediationMeeting,
+        MediationConsultation,
+        MediationParty,
+        Mediation,
+        CommunityServiceSession,
+        CommunityServiceWorkplace,
+        CommunityServiceOrder,
         VictimSupport,
+        PolareNight,
+        Polare,
+        FieldShift.staff.through,
+        FieldShift,
+        AreaEffortExtension,
+        AreaEffort,
         ConsentRevocation,
         Consent.actors.through,
         Consent,
@@ -355,7 +563,7 @@ def reset_database() -> None:
 
 
 SCALE_MARK = "generate_data"
-GENERATOR_VERSION = 3  # bump when the generated rows change, so `--if-needed` regenerates
+GENERATOR_VERSION = 4  # bump when the generated rows change, so `--if-needed` regenerates
 
 
 def scale_mark(scale: str, seed: int, until: datetime.date) -> str:
@@ -399,6 +607,52 @@ class _Org:
     coordinators: dict[int, list[int]] = field(default_factory=dict)
 
 
+class _CaseInfo(NamedTuple):
+    code: str
+    id: str
+    person_id: str
+    born: datetime.date
+    opened: datetime.date
+    closed: datetime.date | None
+    reason: str
+    last_day: datetime.date
+    unit: int
+    handler: int
+    custodians: list[int]
+
+
+# key -> model, in write order (parents first); these are the insats details and history of the cases
+DETAIL_MODELS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+    "victim": (VictimSupport, ()),
+    "cs_order": (CommunityServiceOrder, ()),
+    "cs_workplace": (CommunityServiceWorkplace, ()),
+    "cs_session": (CommunityServiceSession, ()),
+    "mediation": (Mediation, ()),
+    "mediation_party": (MediationParty, ()),
+    "mediation_consultation": (MediationConsultation, ()),
+    "mediation_meeting": (MediationMeeting, ()),
+    "skk": (SkkAssignment, ()),
+    "aslan_group": (AslanGroup, ()),
+    "aslan_meeting": (AslanMeeting, ()),
+    "aslan_participant": (AslanParticipant, ()),
+    "aslan_parent": (AslanParticipant.parents.through, ("id",)),
+    "aslan_attendance": (AslanAttendance, ()),
+    "assessment": (DefectorAssessment, ()),
+    "purchase": (PurchasedService, ()),
+    "plan": (Plan, ()),
+    "plan_version": (PlanVersion, ()),
+    "plan_participant": (PlanParticipant, ()),
+    "goal": (Goal, ()),
+    "activity": (Activity, ()),
+    "plan_agreement": (PlanAgreement, ()),
+    "follow_up": (FollowUp, ()),
+    "attainment": (GoalAttainment, ()),
+    "reoffence": (Reoffence, ()),
+    "disclosure": (Disclosure, ()),
+    "change": (ChangeLog, ()),
+}
+
+
 @dataclass
 class GenerationResult:
     scale: str
@@ -425,7 +679,7 @@ class DataGenerator:
         self.seed = seed
         self.until = until
         self.start = datetime.date(until.year - YEARS_OF_HISTORY, until.month, 1)
-        self.rng = random.Random(f"{scale.name}:{seed}")
+        self.rng = _FastRandom(f"{scale.name}:{seed}")
         self.progress = progress or (lambda message: None)
         self.writer = RowWriter()
         # ratios that turn the scale's totals into per-row draws
@@ -436,6 +690,35 @@ class DataGenerator:
             "custodian": 1, "entry": 1, "log": 1, "consent": 1, "revocation": 1, "maturity": 1, "victim": 1,
             "plan_version": 1,
         }  # fmt: skip
+        # PostgreSQL writes the journal and the access log server-side from the cases (INSERT … SELECT)
+        self.sql_bulk = connection.vendor == "postgresql"
+        self._json = Jsonb if self.sql_bulk else (lambda value: value)
+        self.actor_by_code = dict(Actor.objects.values_list("code", "id"))
+        bases = list(
+            LegalBasis.objects.filter(active=True).order_by("sort_order", "code").values_list("id", "is_consent")
+        )
+        self.consent_basis = next((pk for pk, is_consent in bases if is_consent), None)
+        self.osl_bases = [pk for pk, is_consent in bases if not is_consent] or [self.consent_basis]
+        self.fee_rates = list(
+            PolareFeeRate.objects.order_by("-min_years_of_service").values_list(
+                "min_age", "max_age", "min_years_of_service", "fee_per_night"
+            )
+        )
+        self.aslan_groups: dict[tuple[int, datetime.date], list] = {}
+        self.case_mix: dict[str, int] = {}  # cases per insats code as generated
+        self.detail_writers = {
+            "stod_brottsutsatta": self._victim_support,
+            "ungdomstjanst": self._community_service,
+            "medling": self._mediation,
+            "skk": self._skk,
+            "aslan": self._aslan,
+            "avhopp": self._avhopp,
+        }
+        self.outcome_cum = _cumulative([weight for _code, weight in MEDIATION_OUTCOMES])
+        self.threat_cum = _cumulative([weight for _code, weight in THREAT_LEVELS])
+        self.purchase_cum = _cumulative([weight for _code, weight, *_rest in PURCHASES])
+        self.attainment_cum = _cumulative([weight for _code, weight in ATTAINMENT])
+        self.reoffence_cum = _cumulative([weight for _code, weight in REOFFENCE_KINDS])
         self.case_numbers: dict[int, int] = {}
         self.used_numbers: dict[datetime.date, int] = {}
         self.insats_ids = dict(InsatsType.objects.values_list("code", "id"))
@@ -472,30 +755,29 @@ class DataGenerator:
     def run(self) -> GenerationResult:
         started = time.perf_counter()
         postgres = connection.vendor == "postgresql"
-        big = self.scale.access_log >= 1_000_000
-        dropped: list[str] = []
+        # S, M and L on PostgreSQL: indexes dropped for the load and rebuilt after; the journal and the access
+        # log are written by two more connections while the people and cases are still being generated
+        big = postgres and self.scale.access_log >= 1_000_000
+        if big:
+            self._run_pipelined()
+        else:
+            with transaction.atomic():
+                if postgres:
+                    with connection.cursor() as cursor:
+                        # consistent by construction: skip per-row FK checks and triggers during the load
+                        cursor.execute("SET LOCAL session_replication_role = replica")
+                        cursor.execute("SET LOCAL synchronize_seqscans = off")
+                _scale_mark_set(None)
+                orgs = self._organisation()
+                self._people_and_cases(orgs)
+                self._field_work(orgs)
+                if postgres:
+                    with connection.cursor() as cursor:
+                        self._sql_setup(cursor, orgs, on_commit_drop=True)
+                        self._journal_sql(cursor, ALL_UNITS, self._entry_weights())
+                        self._log_sql(cursor, ALL_UNITS)
         with transaction.atomic():
-            if postgres:
-                with connection.cursor() as cursor:
-                    # consistent by construction: skip per-row FK checks and triggers during the load
-                    cursor.execute("SET LOCAL session_replication_role = replica")
-                    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                    cursor.execute("SET LOCAL synchronous_commit = off")
-                if big:
-                    dropped = _drop_secondary_indexes(
-                        [model._meta.db_table for model in (Person, Case, JournalEntry, AccessLog, Custodian, Consent)]
-                    )
-            _scale_mark_set(None)
-            orgs = self._organisation()
-            self._people_and_cases(orgs)
             self._sequences()
-            if dropped:
-                self.progress(f"återskapar {len(dropped)} index …")
-                index_started = time.perf_counter()
-                with connection.cursor() as cursor:
-                    for statement in dropped:
-                        cursor.execute(statement)
-                self._timed("index", index_started)
             _scale_mark_set(scale_mark(self.scale.name, self.seed, self.until))
         if postgres:
             analyze_started = time.perf_counter()
@@ -509,6 +791,300 @@ class DataGenerator:
             counts=dict(self.writer.counts),
             timings=dict(self.timings),
         )
+
+    def _run_pipelined(self) -> None:
+        """The load for S, M and L on PostgreSQL, using both cores.
+
+        The main connection works in autocommit: each COPY commits by itself (the rows are consistent by
+        construction; FK checks and triggers are off for the session). A writer thread does the COPYs while
+        the next chunk is generated. After every batch of municipalities (BATCH_PEOPLE people) the journal
+        and the access log of that batch's units are written server-side by two more connections, one
+        INSERT … SELECT per batch and table, in batch order, so the ids are the same on every run. At the
+        end both connections rebuild the dropped indexes (the access log's, the largest, first). Should the
+        run stop midway, the dropped index definitions wait in a table comment for the next run."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET synchronize_seqscans = off")
+        pipeline = None
+        try:
+            _scale_mark_set(None)
+            dropped = _pending_indexes()
+            _pending_indexes_set(dropped)  # written before dropping, so a stop after the drop still knows them
+            dropped += _drop_secondary_indexes([model._meta.db_table for model in _generated_models()])
+            _pending_indexes_set(dropped)
+            orgs = self._organisation()
+            self._view_case_permission_id()
+            pipeline = _Pipeline(self, orgs)
+            self.writer.start_background()
+            try:
+                self._people_and_cases(orgs, on_batch=pipeline.batch)
+                self._field_work(orgs)
+            finally:
+                wait_started = time.perf_counter()
+                self.writer.finish_background()
+                self._timed("copy wait", wait_started)
+            pipeline.finish(dropped)
+            pipeline = None
+            _pending_indexes_set([])
+        finally:
+            if pipeline is not None:
+                pipeline.abort()
+            with connection.cursor() as cursor:
+                cursor.execute("RESET session_replication_role")
+                cursor.execute("RESET synchronous_commit")
+                cursor.execute("RESET synchronize_seqscans")
+
+    def _new_details(self) -> dict[str, ModelRows]:
+        return {key: ModelRows(model, skip=skip) for key, (model, skip) in DETAIL_MODELS.items()}
+
+    # -- fältverksamhet: shifts, polare and their nights, områdesinsatser (per field unit, no cases) -----
+
+    def _field_work(self, orgs: list[_Org]) -> None:
+        started = time.perf_counter()
+        rng = self.rng
+        d = {
+            key: ModelRows(model, skip=skip)
+            for key, (model, skip) in {
+                "shift": (FieldShift, ()),
+                "shift_staff": (FieldShift.staff.through, ("id",)),
+                "polare": (Polare, ()),
+                "night": (PolareNight, ()),
+                "effort": (AreaEffort, ()),
+                "extension": (AreaEffortExtension, ()),
+            }.items()
+        }
+        weeks = (self.until - self.start).days // 7
+        first_monday = self.start + datetime.timedelta(days=(7 - self.start.weekday()) % 7)
+        for org in orgs:
+            per_provider = org.people / len(org.provider_units)
+            shifts_per_week = max(1, min(6, round(per_provider * FIELD_SHIFTS_PER_WEEK_PER_10000 / 10_000)))
+            for unit_ids in org.provider_units:
+                unit = unit_ids[2]  # Fältverksamheten
+                staff = org.workers[unit]
+                for week in range(weeks):
+                    monday = first_monday + datetime.timedelta(weeks=week)
+                    for n in range(shifts_per_week):
+                        day = monday + datetime.timedelta(days=(4 + n) % 7)  # Friday, Saturday, Sunday, …
+                        if day > self.until:
+                            continue
+                        met = rng.randint(0, 40)
+                        shift_id = self._id("shift")
+                        pair = rng.sample(staff, 2) if len(staff) > 1 else staff
+                        d["shift"].add(
+                            id=shift_id, unit_id=unit, worked_on=day,
+                            district_id=self._pick(org.district_ids, org.district_cum),
+                            area=FIELD_AREAS[rng.randrange(len(FIELD_AREAS))], youths_met=met,
+                            youths_talked=rng.randint(0, met), notes=FIELD_NOTES[rng.randrange(len(FIELD_NOTES))],
+                            recorded_by_id=pair[0],
+                        )  # fmt: skip
+                        for member in pair:
+                            d["shift_staff"].rows.append((shift_id, member))
+                self._polare(d, unit)
+                for _year in range(YEARS_OF_HISTORY):
+                    for _e in range(AREA_EFFORTS_PER_UNIT_AND_YEAR):
+                        starts = self._day_between(self.start, self.until)
+                        effort_weeks = rng.randint(1, 12)
+                        ends = starts + datetime.timedelta(weeks=effort_weeks)
+                        effort_id = self._id("effort")
+                        creator = staff[rng.randrange(len(staff))]
+                        extension = rng.random() < 0.25 and ends < self.until
+                        new_ends = ends + datetime.timedelta(weeks=rng.randint(1, 4)) if extension else ends
+                        d["effort"].add(
+                            id=effort_id, unit_id=unit, district_id=self._pick(org.district_ids, org.district_cum),
+                            reason="Oro för ungdomar som samlas kvällstid; skadegörelse och droger.",
+                            starts_on=starts, weeks=effort_weeks, ends_on=new_ends,
+                            created_by_id=creator,
+                        )  # fmt: skip
+                        if extension:
+                            d["extension"].add(
+                                id=self._id("extension"), effort_id=effort_id, weeks=(new_ends - ends).days // 7,
+                                previous_ends_on=ends, new_ends_on=new_ends, reason="Fortsatt oro i området.",
+                                created_by_id=creator, created_at=_utc(ends - datetime.timedelta(days=3), 14 * 3600),
+                            )  # fmt: skip
+        for rows in d.values():
+            self.writer.write(rows.model, rows.attnames, rows.rows)
+        self._timed("field", started)
+
+    def _polare(self, d, unit: int) -> None:
+        """POLARE_PER_UNIT_AND_YEAR new polare each school year, serving one or two school years; each works
+        about every other Friday or Saturday from September to May, at the fee table's rate for the night."""
+        rng = self.rng
+        for year in range(self.start.year, self.until.year + 1):
+            term_start = datetime.date(year, 8, 25)
+            if term_start > self.until:
+                break
+            for _p in range(POLARE_PER_UNIT_AND_YEAR):
+                born = term_start - datetime.timedelta(days=rng.randint(16 * 365, 19 * 365))
+                years = 1 if rng.random() < 0.6 else 2
+                polare_id = self._id("polare")
+                last_day = datetime.date(year + years, 5, 31)
+                d["polare"].add(
+                    id=polare_id, unit_id=unit, name=f"{self._pick(GIRL_NAMES, self.first_cum)} "
+                    f"{self._pick(LAST_NAMES, self.last_cum)}", birth_date=born, service_started_on=term_start,
+                    active=last_day >= self.until,
+                )  # fmt: skip
+                day = term_start + datetime.timedelta(days=(4 - term_start.weekday()) % 7)  # first Friday
+                while day <= min(last_day, self.until):
+                    if day.month not in (6, 7, 8) and rng.random() < 0.5:
+                        night = day + datetime.timedelta(days=rng.randint(0, 1))
+                        fee = self._polare_fee(born, term_start, night)
+                        if fee is not None and night <= self.until:
+                            d["night"].add(id=self._id("night"), polare_id=polare_id, worked_on=night, fee=fee)
+                    day += datetime.timedelta(weeks=1)
+
+    def _polare_fee(self, born: datetime.date, started: datetime.date, on: datetime.date):
+        age, service = _age_on(born, on), _age_on(started, on)
+        for min_age, max_age, min_years, fee in self.fee_rates:  # most years of service first
+            if min_age <= age <= max_age and min_years <= service:
+                return fee
+        return None
+
+    # -- journal and access log server-side (PostgreSQL): no Python per row --------------------------------
+
+    # Journal entries and access-log rows come from the cases with INSERT … SELECT. Deterministic: every
+    # number is a hash of the case id and the row's ordinal (hashint8extended), never random(), and the
+    # rows are numbered in the order of a plain scan of the cases (synchronised scans off, one inserter).
+
+    def _sql_setup(self, cursor, orgs: list[_Org], *, on_commit_drop: bool) -> None:
+        drop = " ON COMMIT DROP" if on_commit_drop else ""
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.gen_unit")  # a test's outer transaction never commits
+        cursor.execute(
+            "CREATE TEMP TABLE gen_unit (unit_id integer PRIMARY KEY, workers integer[] NOT NULL,"
+            f" n integer NOT NULL, ip_prefix text NOT NULL){drop}"
+        )
+        units = [
+            (unit, workers, len(workers), f"10.{org.municipality_id % 250}.")
+            for org in orgs
+            for unit, workers in org.workers.items()
+        ]
+        cursor.executemany("INSERT INTO gen_unit VALUES (%s, %s, %s, %s)", units)
+
+    def _entry_weights(self) -> tuple[list[int], list[float]]:
+        """Longer insatser get more journal entries: weight ∝ √(mean days open), normalised over the cases
+        generated so far (so the total follows the scale)."""
+        mean_days = {code: (low + high) / 2 for code, (_w, _u, low, high) in INSATS_PROFILE.items()}
+        total = sum(self.case_mix.values()) or 1
+        norm = sum(self.case_mix.get(c, 0) * math.sqrt(mean_days[c]) for c in INSATS_PROFILE) / total or 1.0
+        codes = list(INSATS_PROFILE)
+        return [self.insats_ids[code] for code in codes], [math.sqrt(mean_days[code]) / norm for code in codes]
+
+    def _journal_sql(self, cursor, units: tuple[int, int], weights: tuple[list[int], list[float]]) -> None:
+        """The journal of the cases of units[0]..units[1], and rättelser of about 0.5 % of the signed entries."""
+        until = self.until
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {JournalEntry._meta.db_table}")
+        before = cursor.fetchone()[0]
+        kinds = _hundred(ENTRY_KINDS)
+        started = time.perf_counter()
+        self.progress("journalanteckningar (SQL) …")
+        cursor.execute(
+            f"""
+            INSERT INTO {JournalEntry._meta.db_table}
+                (case_id, kind, occurred_on, text, author_id, created_at, signed_at, corrects_id)
+            SELECT id, kind, day, text, handler_id, at,
+                   CASE WHEN signed THEN at + minutes * interval '1 minute' END, NULL
+            FROM (
+                SELECT id, kind, day, text, handler_id, signed, minutes,
+                       (day + seconds * interval '1 second') AT TIME ZONE 'UTC' AS at
+                FROM (
+                    SELECT c.id, c.handler_id,
+                           (%(kinds)s::text[])[1 + mod(h & 1023, 100)] AS kind,
+                           c.opened_on + mod((h >> 10) & 1048575, c.span + 1)::integer AS day,
+                           (%(texts)s::text[])[1 + mod((h >> 30) & 1023, %(text_count)s)] AS text,
+                           8 * 3600 + mod((h >> 40) & 65535, 9 * 3600) AS seconds,
+                           mod((h >> 56) & 127, 100) < 97 AS signed,
+                           5 + mod((h >> 20) & 1023, 596) AS minutes
+                    FROM (
+                        SELECT c.id, c.handler_id, c.opened_on,
+                               COALESCE(c.closed_on, %(until)s) - c.opened_on AS span,
+                               hashtext(c.id::text)::bigint AS seed,
+                               1 + floor(2 * (%(mean)s - 1)
+                                         * COALESCE((%(weights)s::float8[])[array_position(%(insats)s::integer[],
+                                                                                         c.insats_type_id)], 1)
+                                         * ((hashint8extended(0, hashtext(c.id::text)) & 1048575) / 1048576.0)
+                                         + 0.5)::integer AS n
+                        FROM {Case._meta.db_table} c
+                        WHERE c.unit_id BETWEEN %(low)s AND %(high)s
+                        ORDER BY c.id
+                    ) c
+                    CROSS JOIN LATERAL generate_series(1, c.n) AS i
+                    CROSS JOIN LATERAL hashint8extended(i, c.seed) AS h
+                ) rows
+            ) timed
+            """,
+            {
+                "kinds": kinds,
+                "texts": ENTRY_TEXTS,
+                "text_count": len(ENTRY_TEXTS),
+                "until": until,
+                "mean": self.entries_per_case,
+                "insats": weights[0],
+                "weights": weights[1],
+                "low": units[0],
+                "high": units[1],
+            },
+        )
+        count = cursor.rowcount
+        # rättelser: about 0.5 % of the signed entries get a correction entry pointing at them
+        cursor.execute(
+            f"""
+            INSERT INTO {JournalEntry._meta.db_table}
+                (case_id, kind, occurred_on, text, author_id, created_at, signed_at, corrects_id)
+            SELECT case_id, 'rattelse', occurred_on, %(text)s, author_id, signed_at + interval '2 hours',
+                   signed_at + interval '2 hours 10 minutes', id
+            FROM {JournalEntry._meta.db_table}
+            WHERE id > %(before)s AND signed_at IS NOT NULL
+              AND mod(hashtext(case_id::text || created_at::text) & 1023, 200) = 0
+            ORDER BY id
+            """,
+            {"text": CORRECTION_TEXT, "before": before},
+        )
+        count += cursor.rowcount
+        table = JournalEntry._meta.db_table
+        self.writer.counts[table] = self.writer.counts.get(table, 0) + count
+        self._timed("journal (sql)", started)
+
+    def _log_sql(self, cursor, units: tuple[int, int]) -> None:
+        """The access log of the cases of units[0]..units[1]."""
+        until = self.until
+        whats = _hundred([(f"{action}:{what}", weight) for action, what, weight in ACCESS_WHAT])
+        started = time.perf_counter()
+        self.progress("åtkomstlogg (SQL) …")
+        cursor.execute(
+            f"""
+            INSERT INTO {AccessLog._meta.db_table}
+                (at, user_id, role, unit_id, person_id, case_id, action, what, protected_identity, ip_address)
+            SELECT (day + seconds * interval '1 second') AT TIME ZONE 'UTC', reader, 'socialsekreterare', unit_id,
+                   person_id, id, split_part(what, ':', 1), split_part(what, ':', 2), false, ip::inet
+            FROM (
+                SELECT c.id, c.person_id, c.unit_id,
+                       c.opened_on + mod((h >> 10) & 1048575, c.span + 1)::integer AS day,
+                       7 * 3600 + mod((h >> 30) & 65535, 11 * 3600) AS seconds,
+                       CASE WHEN mod(h & 1023, 10) < 7 THEN c.handler_id
+                            ELSE u.workers[1 + mod((h >> 46) & 65535, u.n)] END AS reader,
+                       (%(whats)s::text[])[1 + mod((h >> 20) & 1023, 100)] AS what,
+                       u.ip_prefix || ((h >> 48) & 255) || '.' || (1 + mod((h >> 56) & 255, 254)) AS ip
+                FROM (
+                    SELECT c.id, c.person_id, c.unit_id, c.handler_id, c.opened_on,
+                           LEAST(COALESCE(c.closed_on, %(until)s) + 30, %(until)s) - c.opened_on AS span,
+                           hashtext(c.id::text)::bigint # 1234567 AS seed,
+                           floor(2 * %(mean)s
+                                 * ((hashint8extended(0, hashtext(c.id::text) # 1234567) & 1048575) / 1048576.0)
+                                 + 0.5)::integer AS n
+                    FROM {Case._meta.db_table} c
+                    WHERE c.unit_id BETWEEN %(low)s AND %(high)s
+                    ORDER BY c.id
+                ) c
+                CROSS JOIN LATERAL (SELECT * FROM gen_unit u WHERE u.unit_id = c.unit_id OFFSET 0) u
+                CROSS JOIN LATERAL generate_series(1, c.n) AS i
+                CROSS JOIN LATERAL hashint8extended(i, c.seed) AS h
+            ) rows
+            """,
+            {"whats": whats, "until": until, "mean": self.log_per_case, "low": units[0], "high": units[1]},
+        )
+        table = AccessLog._meta.db_table
+        self.writer.counts[table] = self.writer.counts.get(table, 0) + cursor.rowcount
+        self._timed("access log (sql)", started)
 
     # -- organisation: municipalities, districts, providers, units, users, agreements ---------------
 
@@ -704,7 +1280,7 @@ class DataGenerator:
             return "reservnummer", f"R{born:%y%m%d}{serial:03d}"
         return "personnummer", personnummer(born, serial)
 
-    def _people_and_cases(self, orgs: list[_Org]) -> None:
+    def _people_and_cases(self, orgs: list[_Org], on_batch: Callable | None = None) -> None:
         person_cols = [
             "id", "id_kind", "id_number", "first_name", "last_name", "birth_date", "gender", "street_address",
             "postal_code", "city", "district_id", "protection", "unit_id", "created_at", "version",
@@ -741,7 +1317,8 @@ class DataGenerator:
             "recorded_by_id",
             "recorded_at",
         ]
-        done = 0
+        done = batch_people = 0
+        batch_first_unit = orgs[0].provider_units[0][0]
         for org in orgs:
             remaining = org.people
             while remaining > 0:
@@ -775,6 +1352,11 @@ class DataGenerator:
                 self._timed("copy", copy_started)
                 done += chunk
                 self.progress(f"{done:,} av {self.scale.people:,} personer".replace(",", " "))
+            batch_people += org.people
+            if on_batch is not None and (batch_people >= BATCH_PEOPLE or org is orgs[-1]):
+                units = (batch_first_unit, org.provider_units[-1][-1])
+                self.writer.call(functools.partial(on_batch, units, self._entry_weights()))
+                batch_people, batch_first_unit = 0, units[1] + 1
 
     def _chunk(self, org: _Org, people: int) -> dict[str, list]:
         rng = self.rng
@@ -795,8 +1377,8 @@ class DataGenerator:
             )
         }
         view_case_permission = self._view_case_permission_id()
-        victims, plans, plan_versions = ModelRows(VictimSupport), ModelRows(Plan), ModelRows(PlanVersion)
-        out["details"] = [victims, plans, plan_versions]
+        d = self._new_details()
+        out["details"] = list(d.values())
         providers = org.provider_units
         for _ in range(people):
             person_id = _uuid(rng)
@@ -873,6 +1455,7 @@ class DataGenerator:
                         )
                     )
             needs_consent = False
+            consent_case = None
             for code, opened, closed, unit, handler in case_rows:
                 case_id = _uuid(rng)
                 year = opened.year
@@ -886,86 +1469,403 @@ class DataGenerator:
                     follow_up = until + datetime.timedelta(days=rng.randint(-20, 60))
                 basis = "service" if code == "stod_brottsutsatta" and rng.random() < 0.6 else "bistand"
                 stamp = _utc(opened, 9 * 3600 + rng.randint(0, 8 * 3600))
+                edits = self._case_history(
+                    d, case_id, person_id, unit, handler, org, opened, closed, reason, follow_up, stamp
+                )
                 out["case"].append(
                     (
                         case_id, f"{year}-{number:04d}", person_id, self.insats_ids[code], unit, handler,
                         self._pick(REFERRALS, self.referral_cum)[0], basis, opened, closed, reason, "", follow_up,
-                        stamp, _utc(closed or opened, 15 * 3600), 1,
+                        stamp, _utc(closed or opened, 15 * 3600), 1 + edits,
                     )
                 )  # fmt: skip
                 last_day = closed or until
-                # journal: the mean follows the scale's ratio; long cases get more entries
-                entry_count = 1 + _poisson(rng, self.entries_per_case - 1)
-                previous_entry = None
-                for _e in range(entry_count):
-                    entry_id = self.next_id["entry"]
-                    self.next_id["entry"] += 1
-                    day = self._day_between(opened, last_day)
-                    written = _utc(day, 8 * 3600 + rng.randint(0, 9 * 3600))
-                    signed = written + datetime.timedelta(minutes=rng.randint(5, 600)) if rng.random() < 0.97 else None
-                    corrects = None
-                    kind = self._pick(ENTRY_KINDS, self.kind_cum)[0]
-                    text = ENTRY_TEXTS[rng.randrange(len(ENTRY_TEXTS))]
-                    if previous_entry and previous_entry[1] and rng.random() < 0.005:
-                        kind, corrects = "rattelse", previous_entry[0]
-                        text = "Rättelse: fel datum angavs i föregående anteckning."
-                    out["entry"].append((entry_id, case_id, kind, day, text, handler, written, signed, corrects))
-                    previous_entry = (entry_id, signed)
-                # access log: reads by the handler mostly, colleagues and the manager sometimes
-                unit_workers = org.workers[unit]
-                ip_prefix = f"10.{org.municipality_id % 250}."
-                for _l in range(_poisson(rng, self.log_per_case)):
-                    log_id = self.next_id["log"]
-                    self.next_id["log"] += 1
-                    day = self._day_between(opened, min(last_day + datetime.timedelta(days=30), until))
-                    reader = handler if rng.random() < 0.7 else unit_workers[rng.randrange(len(unit_workers))]
-                    action, what, _w = self._pick(ACCESS_WHAT, self.what_cum)
-                    out["log"].append(
-                        (
-                            log_id, _utc(day, 7 * 3600 + rng.randint(0, 11 * 3600)), reader, "socialsekreterare", unit,
-                            person_id, case_id, action, what, False,
-                            ip_prefix + f"{rng.randint(0, 255)}.{rng.randint(1, 254)}",
-                        )
-                    )  # fmt: skip
-                if code == "stod_brottsutsatta":
-                    victims.add(
-                        id=self.next_id["victim"],
-                        case_id=case_id,
-                        crime_type=CRIME_TYPES[rng.randrange(len(CRIME_TYPES))],
-                        crime_on=opened - datetime.timedelta(days=rng.randint(1, 30)),
-                        reported_to_police=rng.random() < 0.7,
-                    )
-                    self.next_id["victim"] += 1
+                self.case_mix[code] = self.case_mix.get(code, 0) + 1
+                if not self.sql_bulk:
+                    self._entries_and_log(out, org, case_id, person_id, opened, last_day, unit, handler)
+                case = _CaseInfo(
+                    code, case_id, person_id, born, opened, closed, reason, last_day, unit, handler, custodian_ids
+                )
+                detail = self.detail_writers.get(code)
+                if detail:
+                    detail(d, case, org, stamp)
                 if code in ("sig", "avhopp"):
-                    # a genomförandeplan with its first version, led by the unit's samordnare
-                    plan_id = _uuid(rng)
-                    plans.add(
-                        id=plan_id,
-                        case_id=case_id,
-                        coordinator_id=org.coordinators[unit][0],
-                        trainer_name="Personlig tränare" if code == "sig" else "",
-                        trainer_assigned_on=opened + datetime.timedelta(days=14) if code == "sig" else None,
-                        created_at=stamp,
-                    )
-                    plan_versions.add(
-                        id=self.next_id["plan_version"],
-                        plan_id=plan_id,
-                        number=1,
-                        overall_goal="Ungdomen lämnar kriminaliteten och går i skolan varje dag.",
-                        follow_up_method="Uppföljningsmöte var sjätte vecka med alla aktörer.",
-                        created_by_id=org.coordinators[unit][0],
-                        created_at=stamp,
-                    )
-                    self.next_id["plan_version"] += 1
+                    self._plan(d, case, org, stamp)
                     needs_consent = True
+                    consent_case = consent_case or case
                     if rng.random() < 0.02:  # shared with a samordnare of another provider's unit
                         other = providers[rng.randrange(len(providers))][1]
                         out["grant"].append((org.coordinators[other][0], view_case_permission, case_id))
+                elif rng.random() < DISCLOSURE_SHARE:
+                    self._disclosure(d, case, None, rng.choice(self.osl_bases))
             if needs_consent or rng.random() < 0.05:
-                self._consents(out, person_id, born, custodian_ids, case_rows[0], rng)
+                self._consents(out, d, person_id, born, custodian_ids, case_rows[0], consent_case, rng)
         return out
 
-    def _consents(self, out, person_id, born, custodian_ids, first_case, rng) -> None:
+    # -- journal and access log in Python (SQLite; PostgreSQL generates them server-side) ---------------
+
+    def _entries_and_log(self, out, org, case_id, person_id, opened, last_day, unit, handler) -> None:
+        rng, until = self.rng, self.until
+        entry_count = 1 + _poisson(rng, self.entries_per_case - 1)
+        previous_entry = None
+        for _e in range(entry_count):
+            entry_id = self.next_id["entry"]
+            self.next_id["entry"] += 1
+            day = self._day_between(opened, last_day)
+            written = _utc(day, 8 * 3600 + rng.randint(0, 9 * 3600))
+            signed = written + datetime.timedelta(minutes=rng.randint(5, 600)) if rng.random() < 0.97 else None
+            corrects = None
+            kind = self._pick(ENTRY_KINDS, self.kind_cum)[0]
+            text = ENTRY_TEXTS[rng.randrange(len(ENTRY_TEXTS))]
+            if previous_entry and previous_entry[1] and rng.random() < 0.005:
+                kind, corrects = "rattelse", previous_entry[0]
+                text = CORRECTION_TEXT
+            out["entry"].append((entry_id, case_id, kind, day, text, handler, written, signed, corrects))
+            previous_entry = (entry_id, signed)
+        # access log: reads by the handler mostly, colleagues and the manager sometimes
+        unit_workers = org.workers[unit]
+        ip_prefix = f"10.{org.municipality_id % 250}."
+        for _l in range(_poisson(rng, self.log_per_case)):
+            log_id = self.next_id["log"]
+            self.next_id["log"] += 1
+            day = self._day_between(opened, min(last_day + datetime.timedelta(days=30), until))
+            reader = handler if rng.random() < 0.7 else unit_workers[rng.randrange(len(unit_workers))]
+            action, what, _w = self._pick(ACCESS_WHAT, self.what_cum)
+            out["log"].append(
+                (
+                    log_id, _utc(day, 7 * 3600 + rng.randint(0, 11 * 3600)), reader, "socialsekreterare", unit,
+                    person_id, case_id, action, what, False,
+                    ip_prefix + f"{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+                )
+            )  # fmt: skip
+
+    # -- insats details, one method per insats type ------------------------------------------------------
+
+    def _id(self, key: str) -> int:
+        value = self.next_id.get(key, 1)
+        self.next_id[key] = value + 1
+        return value
+
+    def _until(self, day: datetime.date) -> datetime.date:
+        return min(day, self.until)
+
+    def _case_history(self, d, case_id, person_id, unit, handler, org, opened, closed, reason, follow_up, stamp):
+        """Change history for some case edits (closure, next follow-up, new handläggare); returns the count."""
+        rng = self.rng
+        edits = 0
+        if closed and rng.random() < 0.25:
+            d["change"].add(
+                id=self._id("change"), at=_utc(closed, 15 * 3600), actor_id=handler, object_type="cases.case",
+                object_id=case_id_text(case_id), person_id=person_id, case_id=case_id, action="update",
+                changes=self._json({"closed_on": [None, closed.isoformat()], "closure_reason": ["", reason]}),
+            )  # fmt: skip
+            edits += 1
+        if rng.random() < CHANGES_SHARE:
+            day = self._day_between(opened, closed or self.until)
+            if rng.random() < 0.3:
+                workers = org.workers[unit]
+                new = workers[rng.randrange(len(workers))]
+                changes = {"handler": [str(new), str(handler)]}
+            else:
+                planned = day + datetime.timedelta(days=rng.randint(14, 90))
+                changes = {"next_follow_up_on": [None, (follow_up or planned).isoformat()]}
+            d["change"].add(
+                id=self._id("change"), at=_utc(day, 10 * 3600 + rng.randint(0, 6 * 3600)), actor_id=handler,
+                object_type="cases.case", object_id=case_id_text(case_id), person_id=person_id, case_id=case_id,
+                action="update", changes=self._json(changes),
+            )  # fmt: skip
+            edits += 1
+        return edits
+
+    def _victim_support(self, d, case: _CaseInfo, org, stamp) -> None:
+        rng = self.rng
+        d["victim"].add(
+            id=self._id("victim"),
+            case_id=case.id,
+            crime_type=CRIME_TYPES[rng.randrange(len(CRIME_TYPES))],
+            crime_on=case.opened - datetime.timedelta(days=rng.randint(1, 30)),
+            reported_to_police=rng.random() < 0.7,
+        )
+
+    def _community_service(self, d, case: _CaseInfo, org, stamp) -> None:
+        """Ungdomstjänst 20–150 hours, one or two work placements, sessions adding up to the hours done."""
+        rng = self.rng
+        order_id = self._id("cs_order")
+        hours = rng.randint(4, 30) * 5
+        status = ("fullgjord" if case.reason == "planerat" else "avbruten") if case.closed else "pagar"
+        d["cs_order"].add(
+            id=order_id, case_id=case.id, ordered_hours=hours,
+            judgment_on=case.opened - datetime.timedelta(days=rng.randint(3, 30)),
+            issued_by=COURTS[rng.randrange(len(COURTS))], report_to=PROSECUTORS[rng.randrange(len(PROSECUTORS))],
+            supervisor_name=f"{GIRL_NAMES[rng.randrange(40)]} {LAST_NAMES[rng.randrange(len(LAST_NAMES))]}",
+            supervisor_phone=f"070-{rng.randint(1000000, 9999999)}", status=status,
+            ended_on=case.closed if status != "pagar" else None,
+            end_note="Avbruten: uteblev upprepade gånger." if status == "avbruten" else "",
+        )  # fmt: skip
+        workplaces = []
+        for _w in range(1 if rng.random() < 0.7 else 2):
+            workplace_id = self._id("cs_workplace")
+            workplaces.append(workplace_id)
+            d["cs_workplace"].add(
+                id=workplace_id, order_id=order_id, name=WORKPLACES[rng.randrange(len(WORKPLACES))],
+                contact=f"{BOY_NAMES[rng.randrange(40)]} {LAST_NAMES[rng.randrange(len(LAST_NAMES))]}",
+            )  # fmt: skip
+        first = case.opened + datetime.timedelta(days=7)
+        span = (case.last_day - first).days
+        if span < 0:
+            return
+        if status == "fullgjord":
+            done = hours
+        elif status == "avbruten":
+            done = hours * rng.randint(10, 60) // 100
+        else:
+            done = min(hours, hours * span // 120)
+        sessions = math.ceil(done / 6) if done else 0
+        for n in range(sessions):
+            length = min(6, done - 6 * n)
+            day = first + datetime.timedelta(days=span * n // max(sessions, 1))
+            d["cs_session"].add(
+                id=self._id("cs_session"), order_id=order_id, workplace_id=workplaces[n % len(workplaces)],
+                performed_on=day, hours=f"{length}.0", recorded_by_id=case.handler,
+                recorded_at=_utc(day, 17 * 3600),
+            )  # fmt: skip
+
+    def _mediation(self, d, case: _CaseInfo, org, stamp) -> None:
+        """Medling: § 5 checks, samråd with the prosecutor, parties, meetings and the outcome."""
+        rng, until = self.rng, self.until
+        mediation_id = self._id("mediation")
+        checks = self._until(case.opened + datetime.timedelta(days=rng.randint(3, 20)))
+        started = case.opened + datetime.timedelta(days=rng.randint(21, 40))
+        if case.closed:
+            status = "avslutad"
+            started = min(started, case.closed)
+            checks = min(checks, started)
+            outcome = self._pick(MEDIATION_OUTCOMES, self.outcome_cum)[0]
+        else:
+            status = "pagar" if started <= until else "forberedelse"
+            outcome = ""
+        if status == "forberedelse":
+            started = None
+        prosecutor = PROSECUTORS[rng.randrange(len(PROSECUTORS))]
+        age = _age_on(case.born, case.opened)
+        d["mediation"].add(
+            id=mediation_id, case_id=case.id, offence=OFFENCES[rng.randrange(len(OFFENCES))],
+            offence_on=case.opened - datetime.timedelta(days=rng.randint(10, 60)),
+            police_reference=f"5000-K{rng.randint(100000, 999999)}-{case.opened:%y}", prosecutor=prosecutor,
+            mediator_id=case.handler, status=status, offender_volunteers=True, victim_volunteers=True,
+            reported_to_police=True, offender_admitted=True, suitability_assessed=True,
+            suitability_note="Båda parter vill mötas; bedöms lämpligt.",
+            under_12_reason="Synnerliga skäl: barnet och brottsoffret vill själva mötas." if age < 12 else "",
+            checks_recorded_on=checks, started_on=started, outcome=outcome,
+            outcome_reason={"": "", "overenskommelse": "Parterna kom överens.",
+                            "ingen_overenskommelse": "Parterna kom inte överens om gottgörelse.",
+                            "avbruten": "Brottsoffret ville inte fortsätta."}[outcome],
+            agreement_text=AGREEMENT_TEXT if outcome == "overenskommelse" else "",
+            ended_on=case.closed,
+        )  # fmt: skip
+        d["mediation_party"].add(
+            id=self._id("mediation_party"), mediation_id=mediation_id, role="garningsperson", is_case_person=True
+        )
+        d["mediation_party"].add(
+            id=self._id("mediation_party"), mediation_id=mediation_id, role="brottsoffer", is_case_person=False,
+            name=f"{GIRL_NAMES[rng.randrange(40)]} {LAST_NAMES[rng.randrange(len(LAST_NAMES))]}",
+            birth_year=case.opened.year - rng.randint(12, 60), contact=f"070-{rng.randint(1000000, 9999999)}",
+        )  # fmt: skip
+        d["mediation_consultation"].add(
+            id=self._id("mediation_consultation"), mediation_id=mediation_id, consulted_on=checks,
+            with_whom=f"Kammaråklagare, {prosecutor}", recorded_by_id=case.handler,
+        )  # fmt: skip
+        meetings = MEETING_FLOW[:2]
+        if started:
+            meetings = MEETING_FLOW[:3] if outcome != "overenskommelse" else MEETING_FLOW
+        for n, kind in enumerate(meetings):
+            day = (started or checks) + datetime.timedelta(days=(n - 1) * 7 if started else n * 3)
+            day = max(checks, min(day, case.last_day))
+            d["mediation_meeting"].add(
+                id=self._id("mediation_meeting"), mediation_id=mediation_id, kind=kind, held_on=day
+            )
+
+    def _skk(self, d, case: _CaseInfo, org, stamp) -> None:
+        rng = self.rng
+        d["skk"].add(
+            id=self._id("skk"), case_id=case.id,
+            contact_person=f"{BOY_NAMES[rng.randrange(40)]} {LAST_NAMES[rng.randrange(len(LAST_NAMES))]}",
+            contact_phone=f"070-{rng.randint(1000000, 9999999)}",
+            hours_per_month=f"{rng.choice((8, 10, 12, 16, 20, 25, 30, 40))}.0",
+            ordered_by="domstol" if rng.random() < 0.3 else "sol", decided_on=case.opened,
+            ends_on=case.closed or case.opened + datetime.timedelta(days=365),
+        )  # fmt: skip
+
+    def _aslan(self, d, case: _CaseInfo, org, stamp) -> None:
+        """An ASLAN child joins the unit's next group (groups of ASLAN_GROUP_SIZE start each term) with
+        the parents; attendance for the group's weekly meetings held by the reference day."""
+        rng = self.rng
+        starts = _next_term(case.opened)
+        if starts > self.until or _age_on(case.born, starts) > 14:
+            return
+        key = (case.unit, starts)
+        group = self.aslan_groups.get(key)
+        if group is None or group[2] >= ASLAN_GROUP_SIZE:
+            group_id = self._id("aslan_group")
+            number = (group[3] + 1) if group else 1
+            d["aslan_group"].add(
+                id=group_id, unit_id=case.unit,
+                name=f"ASLAN {'vår' if starts.month < 7 else 'höst'} {starts.year}:{number}",
+                starts_on=starts, leaders="Två gruppledare från enheten",
+            )  # fmt: skip
+            meeting_ids = []
+            for n in range(ASLAN_MEETINGS):
+                held = starts + datetime.timedelta(weeks=n)
+                if held > self.until:
+                    break
+                meeting_id = self._id("aslan_meeting")
+                meeting_ids.append(meeting_id)
+                d["aslan_meeting"].add(id=meeting_id, group_id=group_id, held_on=held, topic=ASLAN_TOPICS[n])
+            group = [group_id, meeting_ids, 0, number]
+            self.aslan_groups[key] = group
+        group[2] += 1
+        participant_id = self._id("aslan_participant")
+        d["aslan_participant"].add(id=participant_id, group_id=group[0], case_id=case.id)
+        parents = [c for c in case.custodians if rng.random() < 0.8]
+        for custodian_id in parents:
+            d["aslan_parent"].rows.append((participant_id, custodian_id))
+        for meeting_id in group[1]:
+            present = rng.random() < 0.85
+            d["aslan_attendance"].add(
+                id=self._id("aslan_attendance"), meeting_id=meeting_id, participant_id=participant_id,
+                youth_present=present, parents_present=rng.randint(0, len(parents)) if present else 0,
+            )  # fmt: skip
+
+    def _avhopp(self, d, case: _CaseInfo, org, stamp) -> None:
+        """Hotbild assessments, köpta insatser for about half, and återfall (with SIG, in _plan)."""
+        rng = self.rng
+        for n in range(1 if rng.random() < 0.6 else 2):
+            day = self._until(case.opened + datetime.timedelta(days=rng.randint(0, 14) + 90 * n))
+            d["assessment"].add(
+                id=self._id("assessment"), case_id=case.id, assessed_on=day,
+                threat_level=self._pick(THREAT_LEVELS, self.threat_cum)[0], motivated=rng.random() < 0.85,
+                note="Bedömning utifrån polisens underlag och samtal.", assessed_by_id=case.handler,
+                recorded_at=_utc(day, 14 * 3600),
+            )  # fmt: skip
+        if rng.random() < 0.5:
+            for _p in range(1 if rng.random() < 0.7 else 2):
+                kind, _w, provider, per_day = self._pick(PURCHASES, self.purchase_cum)
+                starts = self._day_between(case.opened, case.last_day)
+                days = rng.randint(14, 180)
+                ends = starts + datetime.timedelta(days=days)
+                if not case.closed and ends > self.until:
+                    ends = None
+                d["purchase"].add(
+                    id=self._id("purchase"), case_id=case.id, kind=kind, provider=provider, starts_on=starts,
+                    ends_on=ends, cost=f"{per_day * days}.00", recorded_by_id=case.handler,
+                )  # fmt: skip
+
+    def _plan(self, d, case: _CaseInfo, org, stamp) -> None:
+        """A genomförandeplan (SIG and avhopp): version 1 with 2–4 goals and an activity or two each, the
+        participants, agreements, follow-ups every FOLLOW_UP_DAYS with attainment per goal; some plans are
+        revised (version 2 with the same goals). Återfall for about a quarter of the cases."""
+        rng, until = self.rng, self.until
+        coordinator = org.coordinators[case.unit][0]
+        sig = case.code == "sig"
+        plan_id = _uuid(rng)
+        d["plan"].add(
+            id=plan_id, case_id=case.id, coordinator_id=coordinator,
+            trainer_name="Personlig tränare" if sig else "", trainer_phone="070-1234567" if sig else "",
+            trainer_assigned_on=case.opened + datetime.timedelta(days=14) if sig else None, created_at=stamp,
+        )  # fmt: skip
+        goal_texts = rng.sample(PLAN_GOALS, rng.randint(2, 4))
+        revised = None
+        if rng.random() < 0.15 and (case.last_day - case.opened).days > 60:
+            revised = case.opened + datetime.timedelta(days=rng.randint(30, (case.last_day - case.opened).days))
+        versions = []
+        for number in (1, 2) if revised else (1,):
+            version_id = self._id("plan_version")
+            created = stamp if number == 1 else _utc(revised, 10 * 3600)
+            d["plan_version"].add(
+                id=version_id, plan_id=plan_id, number=number,
+                overall_goal="Ungdomen lämnar kriminaliteten och går i skolan varje dag.",
+                follow_up_method="Uppföljningsmöte med alla aktörer var fjärde månad.",
+                created_by_id=coordinator, created_at=created,
+                superseded_at=_utc(revised, 10 * 3600) if number == 1 and revised else None,
+                revision_reason="Ny skola; målen ses över." if number == 2 else "",
+            )  # fmt: skip
+            since = case.opened if number == 1 else revised
+            for actor_code in ("socialtjanst", "personlig_tranare") if sig else ("socialtjanst",):
+                d["plan_participant"].add(
+                    id=self._id("plan_participant"), version_id=version_id, actor_id=self.actor_by_code[actor_code],
+                    contact="", added_on=since,
+                )  # fmt: skip
+            goals = []
+            for position, text in enumerate(goal_texts, start=1):
+                goal_id = self._id("goal")
+                goals.append(goal_id)
+                d["goal"].add(id=goal_id, version_id=version_id, position=position, text=text)
+                for _a in range(rng.randint(1, 2)):
+                    what, actor_code, when = PLAN_ACTIVITIES[rng.randrange(len(PLAN_ACTIVITIES))]
+                    d["activity"].add(
+                        id=self._id("activity"), version_id=version_id, goal_id=goal_id, what=what,
+                        actor_id=self.actor_by_code[actor_code], when=when,
+                        due_on=since + datetime.timedelta(days=rng.randint(30, 180)), created_by_id=coordinator,
+                        created_at=created,
+                    )  # fmt: skip
+            agreed = self._until(since + datetime.timedelta(days=rng.randint(0, 14)))
+            d["plan_agreement"].add(
+                id=self._id("plan_agreement"), version_id=version_id, custodian_id=None, agreed_on=agreed,
+                recorded_by_id=coordinator,
+            )  # fmt: skip
+            if _age_on(case.born, agreed) < 18:
+                for custodian_id in case.custodians:
+                    d["plan_agreement"].add(
+                        id=self._id("plan_agreement"), version_id=version_id, custodian_id=custodian_id,
+                        agreed_on=agreed, recorded_by_id=coordinator,
+                    )  # fmt: skip
+            versions.append((version_id, since, revised if number == 1 and revised else case.last_day, goals))
+        for version_id, since, ends, goals in versions:
+            due = since + datetime.timedelta(days=FOLLOW_UP_DAYS)
+            while due <= ends + datetime.timedelta(days=30) and due <= until + datetime.timedelta(days=60):
+                held = due + datetime.timedelta(days=rng.randint(-7, 7))
+                if held > until or (held > ends and case.closed):
+                    held = None
+                follow_up_id = self._id("follow_up")
+                d["follow_up"].add(
+                    id=follow_up_id, version_id=version_id, due_on=due, held_on=held,
+                    note="Uppföljning med ungdomen och aktörerna." if held else "",
+                    recorded_by_id=coordinator if held else None,
+                )  # fmt: skip
+                if held:
+                    for goal_id in goals:
+                        d["attainment"].add(
+                            id=self._id("attainment"), follow_up_id=follow_up_id, goal_id=goal_id,
+                            level=self._pick(ATTAINMENT, self.attainment_cum)[0],
+                        )  # fmt: skip
+                due += datetime.timedelta(days=FOLLOW_UP_DAYS)
+        if rng.random() < 0.25:
+            for _r in range(1 if rng.random() < 0.7 else 2):
+                noted = min(self._day_between(case.opened + datetime.timedelta(days=14), case.last_day), case.last_day)
+                d["reoffence"].add(
+                    id=self._id("reoffence"), case_id=case.id, noted_on=noted,
+                    offence_on=noted - datetime.timedelta(days=rng.randint(0, 30)),
+                    kind=self._pick(REOFFENCE_KINDS, self.reoffence_cum)[0], note="Uppgift från polisen.",
+                    recorded_by_id=case.handler, recorded_at=_utc(noted, 13 * 3600),
+                )  # fmt: skip
+
+    def _disclosure(self, d, case: _CaseInfo | None, consent, basis_id: int, *, person_id=None, day=None) -> None:
+        """An utlämnande: under a secrecy-breaking rule (case given) or under consent (consent given)."""
+        rng = self.rng
+        if consent is not None:
+            person_id, recipient, handler, case_id = consent
+        else:
+            person_id, case_id, handler = case.person_id, case.id, case.handler
+            recipient = self.actor_by_code["polis" if rng.random() < 0.7 else "skola"]
+            day = self._day_between(case.opened, case.last_day)
+        d["disclosure"].add(
+            id=self._id("disclosure"), person_id=person_id, case_id=case_id, recipient_id=recipient,
+            recipient_detail="", what_sent=DISCLOSURE_TEXTS[rng.randrange(len(DISCLOSURE_TEXTS))],
+            legal_basis_id=basis_id,
+            disclosed_on=day, decided_by_id=handler, recorded_by_id=handler, recorded_at=_utc(day, 15 * 3600),
+        )  # fmt: skip
+
+    def _consents(self, out, d, person_id, born, custodian_ids, first_case, consent_case, rng) -> None:
         _code, opened, _closed, _unit, handler = first_case
         given = opened + datetime.timedelta(days=rng.randint(0, 30))
         if given > self.until:
@@ -992,6 +1892,7 @@ class DataGenerator:
             givers.append(None)
         if _age_on(born, given) < 18:
             givers.extend(custodian_ids)
+        revoked_any = None
         for custodian_id in givers:
             consent_id = self.next_id["consent"]
             self.next_id["consent"] += 1
@@ -1006,7 +1907,20 @@ class DataGenerator:
                 revocation_id = self.next_id["revocation"]
                 self.next_id["revocation"] += 1
                 revoked = min(self.until, given + datetime.timedelta(days=rng.randint(10, 200)))
+                revoked_any = min(revoked_any or revoked, revoked)
                 out["revocation"].append((revocation_id, consent_id, revoked, "", handler, _utc(revoked, 12 * 3600)))
+        # utlämnanden under the consent (while every giver's consent holds), for about half of the plans
+        if consent_case is not None and givers and rng.random() < 0.5:
+            last = min(valid_until - datetime.timedelta(days=1), self.until, consent_case.last_day)
+            if revoked_any:
+                last = min(last, revoked_any - datetime.timedelta(days=1))
+            for _n in range(rng.randint(1, 2)):
+                day = self._day_between(given, last)
+                if last < given:
+                    break
+                recipient = actors[rng.randrange(len(actors))]
+                consent = (person_id, recipient, consent_case.handler, consent_case.id)
+                self._disclosure(d, None, consent, self.consent_basis, day=day)
 
     _permission_cache: int | None = None
 
@@ -1022,19 +1936,139 @@ class DataGenerator:
         if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
-            for model in (
-                Municipality, District, Provider, Unit, User, Agreement, AgreedVolume, Custodian, JournalEntry,
-                AccessLog, Consent, ConsentRevocation, MaturityAssessment, CaseUserObjectPermission, VictimSupport,
-                PlanVersion,
-                User.groups.through, Consent.actors.through,
-            ):  # fmt: skip
+            for model in _generated_models():
+                pk = model._meta.pk
+                if not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+                    continue
                 table = model._meta.db_table
-                pk = model._meta.pk.column
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT MAX({pk}) FROM {table}), 0) + 1,"
-                    " false)",
-                    [table, pk],
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT MAX({pk.column}) FROM {table}), 0)"
+                    " + 1, false)",
+                    [table, pk.column],
                 )
+
+
+ALL_UNITS = (0, 2**31 - 1)
+BATCH_PEOPLE = 150_000  # people per batch handed to the journal and access-log connections
+
+
+class _Pipeline:
+    """Two extra connections: one writes the journal, one the access log, batch by batch as the people and
+    cases of a batch of units are committed; then both rebuild the dropped indexes."""
+
+    def __init__(self, generator: DataGenerator, orgs: list[_Org]):
+        self.generator = generator
+        self.orgs = orgs
+        self.queues = {"journal": queue.SimpleQueue(), "log": queue.SimpleQueue()}
+        self.indexes: dict[str, queue.SimpleQueue] = {"log": queue.SimpleQueue(), "other": queue.SimpleQueue()}
+        self.log_done = threading.Event()
+        self.errors: list[BaseException] = []
+        self.aborted = False
+        self.threads = [
+            threading.Thread(target=self._worker, args=(role,), name=f"datagen-{role}", daemon=True)
+            for role in ("log", "journal")
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def batch(self, units: tuple[int, int], weights) -> None:
+        """Called (on the COPY thread) once the batch's rows are committed."""
+        self.queues["journal"].put((units, weights))
+        self.queues["log"].put((units, weights))
+
+    def finish(self, indexes: list[str]) -> None:
+        log_table = AccessLog._meta.db_table
+        for statement in indexes:
+            on_log = f" ON public.{log_table} " in statement or f" ON {log_table} " in statement
+            self.indexes["log" if on_log else "other"].put(statement)
+        started = time.perf_counter()
+        for source in self.queues.values():
+            source.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.generator._timed("journal, log and indexes after the load", started)
+        if self.errors:
+            raise self.errors[0]
+
+    def abort(self) -> None:
+        self.aborted = True
+        for source in self.queues.values():
+            source.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def _build(self, cursor, source: queue.SimpleQueue) -> bool:
+        if self.aborted or self.errors:
+            return False
+        try:
+            statement = source.get_nowait()
+        except queue.Empty:
+            return False
+        one = time.perf_counter()
+        cursor.execute(statement)
+        self.generator.progress(f"  index {time.perf_counter() - one:6.1f} s {statement[:100]}")
+        self.generator._timed("index", one)
+        return True
+
+    def _worker(self, role: str) -> None:
+        generator = self.generator
+        raw = connection.get_new_connection(connection.get_connection_params())
+        try:
+            raw.autocommit = True
+            with raw.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+                cursor.execute("SET synchronous_commit = off")
+                cursor.execute("SET maintenance_work_mem = '1GB'")
+                cursor.execute("SET synchronize_seqscans = off")
+                cursor.execute("SET TIME ZONE 'UTC'")
+                generator._sql_setup(cursor, self.orgs, on_commit_drop=False)
+                while (job := self.queues[role].get()) is not None:
+                    if self.aborted or self.errors:
+                        continue
+                    units, weights = job
+                    with raw.transaction():
+                        if role == "log":
+                            generator._log_sql(cursor, units)
+                        else:
+                            generator._journal_sql(cursor, units, weights)
+                if role == "log":
+                    self.log_done.set()
+                else:
+                    while not self.log_done.is_set() and self._build(cursor, self.indexes["other"]):
+                        pass
+                    self.log_done.wait()
+                while self._build(cursor, self.indexes["log"]) or self._build(cursor, self.indexes["other"]):
+                    pass
+        except BaseException as error:
+            self.errors.append(error)
+            self.log_done.set()
+        finally:
+            raw.close()
+
+
+def _hundred(pairs: Sequence[tuple]) -> list[str]:
+    """100 codes in proportion to their weights (the last item of each pair): a pick is one array index."""
+    counts = _split(100, [pair[-1] for pair in pairs])
+    return [pair[0] for pair, n in zip(pairs, counts, strict=True) for _ in range(n)]
+
+
+PENDING_MARK = "generate_data pending indexes "
+
+
+def _pending_indexes() -> list[str]:
+    """Index statements a stopped run left to recreate (kept as the access log table's comment)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [AccessLog._meta.db_table])
+        comment = cursor.fetchone()[0] or ""
+    return json.loads(comment.removeprefix(PENDING_MARK)) if comment.startswith(PENDING_MARK) else []
+
+
+def _pending_indexes_set(statements: list[str]) -> None:
+    if connection.vendor != "postgresql":
+        return
+    text = "NULL" if not statements else "'" + (PENDING_MARK + json.dumps(statements)).replace("'", "''") + "'"
+    with connection.cursor() as cursor:
+        cursor.execute(f"COMMENT ON TABLE {AccessLog._meta.db_table} IS {text}")
 
 
 def _drop_secondary_indexes(tables: list[str]) -> list[str]:
