@@ -1267,18 +1267,21 @@ class DataGenerator:
         born = self.until - datetime.timedelta(days=int(age * 365.25) + self.rng.randint(0, 364))
         return born
 
-    def _id_number(self, born: datetime.date) -> tuple[str, str]:
-        serial = self.used_numbers.get(born, self.rng.randint(0, 199))
-        self.used_numbers[born] = serial + 1 + self.rng.randint(0, 2)
-        if serial > 999:
-            # a crowded birth date: move to the next free day rather than reuse a number
-            return self._id_number(born + datetime.timedelta(days=1))
+    def _id_number(self, born: datetime.date) -> tuple[str, str, datetime.date]:
+        """An identity number not used before, and the birth date it carries: on a crowded birth date (all
+        serials taken, as at scale L) the person is born on the next day with a free serial instead."""
+        while True:
+            serial = self.used_numbers.get(born, self.rng.randint(0, 199))
+            if serial <= 999:
+                break
+            born += datetime.timedelta(days=1)
+        self.used_numbers[born] = serial + 1 + (self.rng.random() < 0.5)
         roll = self.rng.random()
         if roll < 0.01:
-            return "samordningsnummer", personnummer(born, serial, coordination=True)
+            return "samordningsnummer", personnummer(born, serial, coordination=True), born
         if roll < 0.012:
-            return "reservnummer", f"R{born:%y%m%d}{serial:03d}"
-        return "personnummer", personnummer(born, serial)
+            return "reservnummer", f"R{born:%y%m%d}{serial:03d}", born
+        return "personnummer", personnummer(born, serial), born
 
     def _people_and_cases(self, orgs: list[_Org], on_batch: Callable | None = None) -> None:
         person_cols = [
@@ -1383,7 +1386,7 @@ class DataGenerator:
         for _ in range(people):
             person_id = _uuid(rng)
             born = self._birth_date()
-            id_kind, id_number = self._id_number(born)
+            id_kind, id_number, born = self._id_number(born)
             girl = rng.random() < 0.42
             gender = "flicka" if girl else "pojke"
             if rng.random() < 0.01:
