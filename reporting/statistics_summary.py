@@ -31,6 +31,7 @@ computation runs in Python over the year's cases.
 """
 
 import datetime
+import json
 import logging
 import time
 from collections import defaultdict
@@ -245,8 +246,9 @@ def _scope_values(levels) -> str:
     return ", ".join(f"('{level}', {ids[level]})" for level in levels)
 
 
-def _postgres_sql(levels, filtered: bool) -> str:
-    """INSERT … SELECT of one year's rows (parameters: year, start, end[, municipalities])."""
+def _postgres_sql(levels, filtered: bool, *, travellers: bool = False, insert: bool = True) -> str:
+    """INSERT … SELECT of one year's rows (parameters: year, start, end[, municipalities]). `travellers`: only the
+    people with active cases in more than one municipality that year; `insert=False`: the SELECT alone."""
     month = "(EXTRACT(MONTH FROM {})::int - 1)"
     in_year = "{0} BETWEEN %(start)s AND %(end)s"
     mask_new = f"CASE WHEN {in_year.format('ca.opened_on')} THEN 1 << {month.format('ca.opened_on')} ELSE 0 END"
@@ -275,6 +277,8 @@ def _postgres_sql(levels, filtered: bool) -> str:
         for measure, mask in zip(MEASURES, masks, strict=True)
     ]
     municipality_filter = "AND pr.municipality_id = ANY(%(municipalities)s)" if filtered else ""
+    if travellers:
+        municipality_filter += " AND ca.person_id IN (SELECT person_id FROM travellers)"
     mask_list = ", ".join(masks)
     expanded = f"""FROM c
         CROSS JOIN LATERAL (VALUES {_scope_values(levels)}) AS s(kind, id)
@@ -284,9 +288,25 @@ def _postgres_sql(levels, filtered: bool) -> str:
     # Cases: group the cases by their four month masks, then count per month. People: OR each person's masks
     # per scope and value, group the people by the combined masks, then count per period node. Every step is a
     # hash aggregate with one or four transitions per row; the wide FILTER sums run over the few mask groups.
+    active = "ca.opened_on <= %(end)s AND (ca.closed_on IS NULL OR ca.closed_on >= %(start)s)"
+    prefix = (
+        "INSERT INTO reporting_statisticssummary (scope_kind, scope_id, year, dimension, value, data, updated_at)"
+        if insert
+        else ""
+    )
+    travellers_cte = (
+        f"""travellers AS (
+    SELECT ca.person_id FROM cases_case ca
+    JOIN core_unit u ON u.id = ca.unit_id JOIN core_provider pr ON pr.id = u.provider_id
+    WHERE {active}
+    GROUP BY ca.person_id HAVING MIN(pr.municipality_id) <> MAX(pr.municipality_id)
+), """
+        if travellers
+        else ""
+    )
     return f"""
-INSERT INTO reporting_statisticssummary (scope_kind, scope_id, year, dimension, value, data, updated_at)
-WITH c AS (
+{prefix}
+WITH {travellers_cte}c AS (
     SELECT ca.person_id, ca.unit_id, u.provider_id, pr.municipality_id,
            it.code AS insats,
            COALESCE(pe.district_id::text, '{UNKNOWN_KEY}') AS district,
@@ -299,7 +319,7 @@ WITH c AS (
     JOIN core_provider pr ON pr.id = u.provider_id
     JOIN cases_person pe ON pe.id = ca.person_id
     JOIN cases_insatstype it ON it.id = ca.insats_type_id
-    WHERE ca.opened_on <= %(end)s AND (ca.closed_on IS NULL OR ca.closed_on >= %(start)s) {municipality_filter}
+    WHERE {active} {municipality_filter}
 ), case_groups AS (
     SELECT s.kind, s.id, v.dimension, v.value, {mask_list}, COUNT(*) AS n
     {expanded}
@@ -347,16 +367,71 @@ def _delete_rows(years: range, levels, municipality_ids) -> int:
 
 
 def compute_year(year: int, levels=LEVELS, municipality_ids: list[int] | None = None) -> int:
-    """Replace the year's rows of the given scope levels (all municipalities, or only these) with fresh ones."""
-    _delete_rows(range(year, year + 1), levels, municipality_ids)
-    if connection.vendor == "postgresql":
-        params = {"year": year, "start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31)}
-        if municipality_ids is not None:
-            params["municipalities"] = list(municipality_ids)
-        with connection.cursor() as cursor:
-            cursor.execute(_postgres_sql(levels, municipality_ids is not None), params)
-            return cursor.rowcount
-    return len(StatisticsSummary.objects.bulk_create(_python_rows(year, levels, municipality_ids), batch_size=2000))
+    """Replace the year's rows of the given scope levels (all municipalities, or only these) with fresh ones.
+    The national rows come from the municipalities' (national_year), so those are computed first."""
+    local = [level for level in levels if level != StatisticsScopeKind.NATIONAL]
+    written = 0
+    if local:
+        _delete_rows(range(year, year + 1), local, municipality_ids)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_postgres_sql(local, municipality_ids is not None), _params(year, municipality_ids))
+                written += cursor.rowcount
+        else:
+            rows = _python_rows(year, local, municipality_ids)
+            written += len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
+    if StatisticsScopeKind.NATIONAL in levels:
+        written += national_year(year)
+    return written
+
+
+def _params(year: int, municipality_ids=None) -> dict:
+    params = {"year": year, "start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31)}
+    if municipality_ids is not None:
+        params["municipalities"] = list(municipality_ids)
+    return params
+
+
+def _add(into: dict, data: dict, sign: int) -> None:
+    for part in ("c", "p"):
+        for measure, values in data[part].items():
+            target = into[part][measure]
+            for index, value in enumerate(values):
+                target[index] += sign * value
+
+
+def national_year(year: int) -> int:
+    """The year's national rows. On PostgreSQL from the stored municipality rows, which must be current: cases
+    add up across municipalities; people do too except those with cases in several municipalities, whose
+    municipality counts are replaced by their national count (computed for those few people only). Elsewhere
+    straight from the cases."""
+    _delete_rows(range(year, year + 1), (StatisticsScopeKind.NATIONAL,), None)
+    if connection.vendor != "postgresql":
+        rows = _python_rows(year, (StatisticsScopeKind.NATIONAL,), None)
+        return len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
+    totals: dict = {}
+
+    def add(key: tuple[str, str], data: dict, sign: int) -> None:
+        if key not in totals:
+            totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in ("c", "p")}
+        _add(totals[key], data, sign)
+
+    stored = StatisticsSummary.objects.filter(scope_kind=StatisticsScopeKind.MUNICIPALITY, year=year)
+    for dimension, value, data in stored.values_list("dimension", "value", "data").iterator(chunk_size=5000):
+        add((dimension, value), data, 1)
+    levels = (StatisticsScopeKind.NATIONAL, StatisticsScopeKind.MUNICIPALITY)
+    with connection.cursor() as cursor:
+        cursor.execute(_postgres_sql(levels, False, travellers=True, insert=False), _params(year))
+        for kind, _id, _year, dimension, value, data, _now in cursor.fetchall():
+            data = json.loads(data) if isinstance(data, str) else data
+            add((dimension, value), data, 1 if kind == StatisticsScopeKind.NATIONAL else -1)
+    rows = [
+        StatisticsSummary(
+            scope_kind=StatisticsScopeKind.NATIONAL, scope_id=0, year=year, dimension=dimension, value=value, data=data
+        )
+        for (dimension, value), data in totals.items()
+    ]
+    return len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -443,6 +518,7 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL enable_sort = off")  # hash aggregates; the planner underestimates the groups
 
 
 def _state() -> StatisticsState:
