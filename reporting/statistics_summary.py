@@ -521,6 +521,13 @@ def _lock() -> None:
             cursor.execute("SET LOCAL enable_sort = off")  # hash aggregates; the planner underestimates the groups
 
 
+def _unlock_settings() -> None:
+    """Back to the session's planner settings (a request's refresh shares the request's transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit TO DEFAULT; SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_sort TO DEFAULT")
+
+
 def _state() -> StatisticsState:
     state, _ = StatisticsState.objects.get_or_create(pk=1)
     return state
@@ -562,6 +569,7 @@ def refresh_all() -> RefreshResult:
         state.save()
         StatisticsDirty.objects.filter(pk__in=ids).delete()
         result.marks = len(ids)
+        _unlock_settings()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -583,6 +591,7 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
             )
         marks = list(marks.values_list("pk", "kind", "municipality_id", "from_year", "to_year"))
         if not marks:
+            _unlock_settings()
             return result
         state = _state()
         if state.last_year is None or any(mark[1] == StatisticsDirtyKind.ALL for mark in marks):
@@ -594,6 +603,7 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
         state.save()
         StatisticsDirty.objects.filter(pk__in=[mark[0] for mark in marks]).delete()
         result.marks = len(marks)
+        _unlock_settings()
     result.seconds = time.perf_counter() - started
     logger.info(
         "statistics refresh: %d marks, municipalities %s years %s, national years %s, %d rows, %.2f s",
