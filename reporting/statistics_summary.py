@@ -246,9 +246,10 @@ def _scope_values(levels) -> str:
     return ", ".join(f"('{level}', {ids[level]})" for level in levels)
 
 
-def _postgres_sql(levels, filtered: bool, *, travellers: bool = False, insert: bool = True) -> str:
-    """INSERT … SELECT of one year's rows (parameters: year, start, end[, municipalities]). `travellers`: only the
-    people with active cases in more than one municipality that year; `insert=False`: the SELECT alone."""
+def _postgres_sql(levels, filtered: bool, *, travellers: str = "", insert: bool = True) -> str:
+    """INSERT … SELECT of one year's rows (parameters: year, start, end[, municipalities]). `travellers` (a column,
+    "pr.municipality_id" or "ca.unit_id"): only the people whose active cases that year have more than one value
+    of it; `insert=False`: the SELECT alone."""
     month = "(EXTRACT(MONTH FROM {})::int - 1)"
     in_year = "{0} BETWEEN %(start)s AND %(end)s"
     mask_new = f"CASE WHEN {in_year.format('ca.opened_on')} THEN 1 << {month.format('ca.opened_on')} ELSE 0 END"
@@ -277,8 +278,9 @@ def _postgres_sql(levels, filtered: bool, *, travellers: bool = False, insert: b
         for measure, mask in zip(MEASURES, masks, strict=True)
     ]
     municipality_filter = "AND pr.municipality_id = ANY(%(municipalities)s)" if filtered else ""
+    case_filter = municipality_filter
     if travellers:
-        municipality_filter += " AND ca.person_id IN (SELECT person_id FROM travellers)"
+        case_filter += " AND ca.person_id IN (SELECT person_id FROM travellers)"
     mask_list = ", ".join(masks)
     expanded = f"""FROM c
         CROSS JOIN LATERAL (VALUES {_scope_values(levels)}) AS s(kind, id)
@@ -298,8 +300,8 @@ def _postgres_sql(levels, filtered: bool, *, travellers: bool = False, insert: b
         f"""travellers AS (
     SELECT ca.person_id FROM cases_case ca
     JOIN core_unit u ON u.id = ca.unit_id JOIN core_provider pr ON pr.id = u.provider_id
-    WHERE {active}
-    GROUP BY ca.person_id HAVING MIN(pr.municipality_id) <> MAX(pr.municipality_id)
+    WHERE {active} {municipality_filter}
+    GROUP BY ca.person_id HAVING MIN({travellers}) <> MAX({travellers})
 ), """
         if travellers
         else ""
@@ -319,7 +321,7 @@ WITH {travellers_cte}c AS (
     JOIN core_provider pr ON pr.id = u.provider_id
     JOIN cases_person pe ON pe.id = ca.person_id
     JOIN cases_insatstype it ON it.id = ca.insats_type_id
-    WHERE {active} {municipality_filter}
+    WHERE {active} {case_filter}
 ), case_groups AS (
     SELECT s.kind, s.id, v.dimension, v.value, {mask_list}, COUNT(*) AS n
     {expanded}
@@ -373,7 +375,15 @@ def compute_year(year: int, levels=LEVELS, municipality_ids: list[int] | None = 
     written = 0
     if local:
         _delete_rows(range(year, year + 1), local, municipality_ids)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and StatisticsScopeKind.UNIT in local:
+            with connection.cursor() as cursor:
+                unit = (StatisticsScopeKind.UNIT,)
+                cursor.execute(_postgres_sql(unit, municipality_ids is not None), _params(year, municipality_ids))
+                written += cursor.rowcount
+            parents = [level for level in local if level != StatisticsScopeKind.UNIT]
+            if parents:
+                written += _derived_rows(year, parents, municipality_ids)
+        elif connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(_postgres_sql(local, municipality_ids is not None), _params(year, municipality_ids))
                 written += cursor.rowcount
@@ -400,6 +410,48 @@ def _add(into: dict, data: dict, sign: int) -> None:
                 target[index] += sign * value
 
 
+def _derived_rows(year: int, parents, municipality_ids) -> int:
+    """Provider and municipality rows from the (just written) unit rows, as national_year does from the
+    municipalities: cases add up; people too, except those with cases in several units that year, whose unit
+    counts are replaced by their own provider and municipality counts (computed for those people only)."""
+    units = Unit.objects.values_list("pk", "provider_id", "provider__municipality_id")
+    if municipality_ids is not None:
+        units = units.filter(provider__municipality_id__in=municipality_ids)
+    owner = {
+        unit: {StatisticsScopeKind.PROVIDER: provider, StatisticsScopeKind.MUNICIPALITY: municipality}
+        for unit, provider, municipality in units
+    }
+    totals: dict = {}
+
+    def add(key: tuple, data: dict, sign: int) -> None:
+        if key not in totals:
+            totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in ("c", "p")}
+        _add(totals[key], data, sign)
+
+    stored = StatisticsSummary.objects.filter(scope_kind=StatisticsScopeKind.UNIT, year=year, scope_id__in=list(owner))
+    for unit, dimension, value, data in stored.values_list("scope_id", "dimension", "value", "data").iterator(
+        chunk_size=5000
+    ):
+        for level in parents:
+            add((level, owner[unit][level], dimension, value), data, 1)
+    levels = (StatisticsScopeKind.UNIT, *parents)
+    sql = _postgres_sql(levels, municipality_ids is not None, travellers="ca.unit_id", insert=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(year, municipality_ids))
+        for kind, scope_id, _year, dimension, value, data, _now in cursor.fetchall():
+            data = json.loads(data) if isinstance(data, str) else data
+            if kind == StatisticsScopeKind.UNIT:
+                for level in parents:
+                    add((level, owner[scope_id][level], dimension, value), data, -1)
+            else:
+                add((kind, scope_id, dimension, value), data, 1)
+    rows = [
+        StatisticsSummary(scope_kind=kind, scope_id=scope_id, year=year, dimension=dimension, value=value, data=data)
+        for (kind, scope_id, dimension, value), data in totals.items()
+    ]
+    return len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
+
+
 def national_year(year: int) -> int:
     """The year's national rows. On PostgreSQL from the stored municipality rows, which must be current: cases
     add up across municipalities; people do too except those with cases in several municipalities, whose
@@ -421,7 +473,7 @@ def national_year(year: int) -> int:
         add((dimension, value), data, 1)
     levels = (StatisticsScopeKind.NATIONAL, StatisticsScopeKind.MUNICIPALITY)
     with connection.cursor() as cursor:
-        cursor.execute(_postgres_sql(levels, False, travellers=True, insert=False), _params(year))
+        cursor.execute(_postgres_sql(levels, False, travellers="pr.municipality_id", insert=False), _params(year))
         for kind, _id, _year, dimension, value, data, _now in cursor.fetchall():
             data = json.loads(data) if isinstance(data, str) else data
             add((dimension, value), data, 1 if kind == StatisticsScopeKind.NATIONAL else -1)

@@ -162,6 +162,11 @@ def edge_data(unit, handler):
     both = person(district=districts_a[0], gender="flicka")
     case(unit, both, datetime.date(2025, 3, 3))
     case(unit_b, both, datetime.date(2025, 3, 9), datetime.date(2025, 7, 1), "oplanerat")
+    # one person with cases in three units of two providers of A (counted once per provider and municipality)
+    busy = person(district=districts_a[1], gender="pojke")
+    case(unit, busy, datetime.date(2025, 2, 10), datetime.date(2025, 4, 1), "planerat")
+    case(second_unit, busy, datetime.date(2025, 2, 20))
+    case(third_unit, busy, datetime.date(2025, 8, 5), datetime.date(2025, 11, 1), "oplanerat")
     # born after the case opened: the age band is unknown
     case(unit, person(birth_date=datetime.date(2025, 12, 1)), datetime.date(2025, 10, 10))
     return {"a": municipality_a, "b": municipality_b, "units": units}
@@ -172,12 +177,14 @@ def test_summary_equals_live_on_edge_cases(edge_data):
     statistics_summary.refresh_all()
 
     # then every cube of every scope kind equals the live computation: the nation, both municipalities, the
-    # provider and unit a case moved to, and the other municipality's unit (a person with cases in both)
+    # provider and unit a case moved to, the other municipality's unit (a person with cases in both) and the
+    # first provider (a person with cases in two of its units)
     moved_to, unit_b = edge_data["units"][2], edge_data["units"][3]
     scopes = [Scope(), Scope(municipality_id=edge_data["a"].pk), Scope(municipality_id=edge_data["b"].pk)]
     scopes += [Scope(provider_id=moved_to.provider_id), Scope(provider_id=moved_to.provider_id, unit_id=moved_to.pk)]
     scopes.append(Scope(provider_id=unit_b.provider_id, unit_id=unit_b.pk))
-    assert assert_summary_matches_live(scopes, [2025]) == 6 * 7 * 4
+    scopes.append(Scope(provider_id=edge_data["units"][0].provider_id))  # a person in two of its units
+    assert assert_summary_matches_live(scopes, [2025]) == 7 * 7 * 4
     # and in the other years: before (a case open since 2023) and the current year
     assert_summary_matches_live([Scope()], [2023, 2026], [None, "district", "age_band"])
 
