@@ -213,7 +213,8 @@ def _number_forms(number: str) -> list[str]:
 def personnummer_lookup(ctx: Context) -> Prepared:
     url = _url("person_search")
     client = ctx.client(ctx.handler)
-    queries = [_number_forms(number)[i % 4] for i, (_id, number, _f, _l) in enumerate(ctx.people)]
+    forms = [_number_forms(number) for _id, number, _f, _l in ctx.people]
+    queries = [options[i % len(options)] for i, options in enumerate(forms)]  # a reservnummer has one form
     sql = (
         "SELECT p.id, p.first_name, p.last_name, p.protection FROM cases_person p "
         f"WHERE p.id_number = %s AND {PERSON_VISIBLE} ORDER BY p.last_name, p.first_name LIMIT 50"
