@@ -1408,11 +1408,21 @@ class DataGenerator:
             earliest = max(self.start, _add_years(born, 10))
             case_rows = []
             for _c in range(case_count):
-                opened = self._day_between(earliest, until)
-                age = _age_on(born, opened)
-                code = self._pick(self.insats_codes, self.insats_cum)
-                low, high = self.insats_ranges[code]
-                if not low <= age <= high:
+                # the insats first, then a day on which the person's age fits it, so the mix of new cases
+                # follows INSATS_PROFILE (drawing the day first would turn most ASLAN draws into stöd)
+                for _draw in range(4):  # an insats the person is never the age for is drawn again
+                    code = self._pick(self.insats_codes, self.insats_cum)
+                    low, high = self.insats_ranges[code]
+                    first = max(earliest, _add_years(born, low))
+                    last = min(until, _add_years(born, high + 1) - datetime.timedelta(days=1))
+                    if first <= last:
+                        break
+                if first <= last:
+                    opened = self._day_between(first, last)
+                    age = _age_on(born, opened)
+                else:
+                    opened = self._day_between(earliest, until)
+                    age = _age_on(born, opened)
                     code = "stod_brottsutsatta" if age <= 21 else "sig"
                     low, high = self.insats_ranges[code]
                     if not low <= age <= high:

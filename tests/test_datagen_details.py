@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, F, Sum
 
-from cases.datagen import DEFAULT_UNTIL, DETAIL_MODELS, DataGenerator, Scale, generate, reset_database
+from cases.datagen import DEFAULT_UNTIL, DETAIL_MODELS, INSATS_PROFILE, DataGenerator, Scale, generate, reset_database
 from cases.models import Case, JournalEntry, Person
 from consent.models import Consent, Disclosure
 from core.models import AccessLog, ChangeLog
@@ -157,6 +157,9 @@ def test_details_in_proportion_to_the_cases():
     assert 0.005 <= Person.objects.exclude(protection="").count() / people <= 0.016
     mix = Counter(Case.objects.values_list("insats_type__code", flat=True))
     assert all(mix[code] > 0 for code in ["stod_brottsutsatta", "ungdomstjanst", "medling", "skk", "aslan", "sig"])
+    # the mix of cases follows the insats profile (within a few percentage points)
+    for code, (weight, *_rest) in INSATS_PROFILE.items():
+        assert abs(mix[code] / sum(mix.values()) - weight) <= 0.04, (code, mix)
     assert CommunityServiceOrder.objects.count() == mix["ungdomstjanst"]
     assert Mediation.objects.count() == mix["medling"]
     assert Plan.objects.count() == mix["sig"] + mix["avhopp"]
