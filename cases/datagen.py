@@ -1413,12 +1413,12 @@ class DataGenerator:
                 for _draw in range(4):  # an insats the person is never the age for is drawn again
                     code = self._pick(self.insats_codes, self.insats_cum)
                     low, high = self.insats_ranges[code]
-                    first = max(earliest, _add_years(born, low))
-                    last = min(until, _add_years(born, high + 1) - datetime.timedelta(days=1))
-                    if first <= last:
+                    window_start = max(earliest, _add_years(born, low))
+                    window_end = min(until, _add_years(born, high + 1) - datetime.timedelta(days=1))
+                    if window_start <= window_end:
                         break
-                if first <= last:
-                    opened = self._day_between(first, last)
+                if window_start <= window_end:
+                    opened = self._day_between(window_start, window_end)
                     age = _age_on(born, opened)
                 else:
                     opened = self._day_between(earliest, until)

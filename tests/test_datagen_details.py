@@ -11,7 +11,18 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, F, Sum
 
-from cases.datagen import DEFAULT_UNTIL, DETAIL_MODELS, INSATS_PROFILE, DataGenerator, Scale, generate, reset_database
+from cases.datagen import (
+    BOY_NAMES,
+    DEFAULT_UNTIL,
+    DETAIL_MODELS,
+    GIRL_NAMES,
+    INSATS_PROFILE,
+    LAST_NAMES,
+    DataGenerator,
+    Scale,
+    generate,
+    reset_database,
+)
 from cases.models import Case, JournalEntry, Person
 from consent.models import Consent, Disclosure
 from core.models import AccessLog, ChangeLog
@@ -154,6 +165,9 @@ def test_details_in_proportion_to_the_cases():
     # then ≈1 % have skyddad identitet and the insats details follow their cases
     people = Person.objects.count()
     assert people == 3000
+    # every person has a first and last name from the name lists (not some other column's value)
+    assert set(Person.objects.values_list("first_name", flat=True)) <= {*GIRL_NAMES, *BOY_NAMES}
+    assert set(Person.objects.values_list("last_name", flat=True)) <= set(LAST_NAMES)
     assert 0.005 <= Person.objects.exclude(protection="").count() / people <= 0.016
     mix = Counter(Case.objects.values_list("insats_type__code", flat=True))
     assert all(mix[code] > 0 for code in ["stod_brottsutsatta", "ungdomstjanst", "medling", "skk", "aslan", "sig"])
