@@ -402,7 +402,11 @@ def _params(year: int, municipality_ids=None) -> dict:
     return params
 
 
-def _add(into: dict, data: dict, sign: int) -> None:
+def _add(totals: dict, key: tuple, data: dict, sign: int) -> None:
+    """totals[key] += sign × data, list by list (a row's "c" and "p" counts); a new key starts at zero."""
+    if key not in totals:
+        totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in ("c", "p")}
+    into = totals[key]
     for part in ("c", "p"):
         for measure, values in data[part].items():
             target = into[part][measure]
@@ -423,17 +427,12 @@ def _derived_rows(year: int, parents, municipality_ids) -> int:
     }
     totals: dict = {}
 
-    def add(key: tuple, data: dict, sign: int) -> None:
-        if key not in totals:
-            totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in ("c", "p")}
-        _add(totals[key], data, sign)
-
     stored = StatisticsSummary.objects.filter(scope_kind=StatisticsScopeKind.UNIT, year=year, scope_id__in=list(owner))
     for unit, dimension, value, data in stored.values_list("scope_id", "dimension", "value", "data").iterator(
         chunk_size=5000
     ):
         for level in parents:
-            add((level, owner[unit][level], dimension, value), data, 1)
+            _add(totals, (level, owner[unit][level], dimension, value), data, 1)
     levels = (StatisticsScopeKind.UNIT, *parents)
     sql = _postgres_sql(levels, municipality_ids is not None, travellers="ca.unit_id", insert=False)
     with connection.cursor() as cursor:
@@ -442,9 +441,9 @@ def _derived_rows(year: int, parents, municipality_ids) -> int:
             data = json.loads(data) if isinstance(data, str) else data
             if kind == StatisticsScopeKind.UNIT:
                 for level in parents:
-                    add((level, owner[scope_id][level], dimension, value), data, -1)
+                    _add(totals, (level, owner[scope_id][level], dimension, value), data, -1)
             else:
-                add((kind, scope_id, dimension, value), data, 1)
+                _add(totals, (kind, scope_id, dimension, value), data, 1)
     rows = [
         StatisticsSummary(scope_kind=kind, scope_id=scope_id, year=year, dimension=dimension, value=value, data=data)
         for (kind, scope_id, dimension, value), data in totals.items()
@@ -463,20 +462,15 @@ def national_year(year: int) -> int:
         return len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
     totals: dict = {}
 
-    def add(key: tuple[str, str], data: dict, sign: int) -> None:
-        if key not in totals:
-            totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in ("c", "p")}
-        _add(totals[key], data, sign)
-
     stored = StatisticsSummary.objects.filter(scope_kind=StatisticsScopeKind.MUNICIPALITY, year=year)
     for dimension, value, data in stored.values_list("dimension", "value", "data").iterator(chunk_size=5000):
-        add((dimension, value), data, 1)
+        _add(totals, (dimension, value), data, 1)
     levels = (StatisticsScopeKind.NATIONAL, StatisticsScopeKind.MUNICIPALITY)
     with connection.cursor() as cursor:
         cursor.execute(_postgres_sql(levels, False, travellers="pr.municipality_id", insert=False), _params(year))
         for kind, _id, _year, dimension, value, data, _now in cursor.fetchall():
             data = json.loads(data) if isinstance(data, str) else data
-            add((dimension, value), data, 1 if kind == StatisticsScopeKind.NATIONAL else -1)
+            _add(totals, (dimension, value), data, 1 if kind == StatisticsScopeKind.NATIONAL else -1)
     rows = [
         StatisticsSummary(
             scope_kind=StatisticsScopeKind.NATIONAL, scope_id=0, year=year, dimension=dimension, value=value, data=data
