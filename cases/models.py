@@ -120,6 +120,34 @@ class Person(models.Model):
         return years
 
 
+class SearchName(models.Model):
+    """Name search index: one row per person and unit that sees them (registered there, or a case there).
+
+    Kept only by database triggers (migration 0005) on every write path, and rebuilt by the generator after
+    a bulk load (cases.search_names). Name search looks here first, within the user's unit, so a common
+    name fragment never has to be checked against every match in the country; the visibility rule in
+    cases.selectors still decides what is shown.
+    """
+
+    # Plain columns, not foreign keys: a derived copy is no part of the person's file (registerutdrag and
+    # gallring walk the relations); the triggers own the rows. No single-column indexes: the unique
+    # (person, unit) serves the triggers, the GIN index the search.
+    person_id = models.UUIDField()
+    unit_id = models.BigIntegerField()
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    name = models.TextField()  # "first last": every typed term must occur in it (terms hold no spaces)
+
+    class Meta:
+        verbose_name = _("sökindex för namn")
+        verbose_name_plural = _("sökindex för namn")
+        constraints = [models.UniqueConstraint(fields=["person_id", "unit_id"], name="search_name_person_unit")]
+        # PostgreSQL adds a GIN index on (unit, UPPER(name) trigrams) in migration 0005
+
+    def __str__(self):
+        return f"{self.person_id} @ {self.unit_id}"  # ids only: this row is never shown to a user
+
+
 class Custodian(models.Model):
     """Vårdnadshavare of a young person under 18 (named Custodian to avoid clashing with django-guardian)."""
 

@@ -13,12 +13,20 @@ Functions that return named people for display write the access-log row themselv
 from collections.abc import Iterable
 from uuid import UUID
 
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 
 from cases.identity import search_forms
-from cases.models import Case, CaseUserObjectPermission, JournalEntry, Person, PersonUserObjectPermission
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    JournalEntry,
+    Person,
+    PersonUserObjectPermission,
+    SearchName,
+)
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, User
 
@@ -176,15 +184,35 @@ def person_search(*, user: User, query: str, request: HttpRequest | None = None,
         visible_cases = case_queryset_for_user(user).filter(number=query)
         people = people.filter(Q(id_number=query.upper()) | Q(Exists(visible_cases.filter(person_id=OuterRef("pk")))))
     else:
+        terms = query.split()
         name_filter = Q()
-        for term in query.split():
+        for term in terms:
             name_filter &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
         people = people.filter(name_filter)
-    found = mark_identity_visibility(user, people.order_by("last_name", "first_name")[:limit])
+        if not user.is_superuser:
+            people = people.filter(pk__in=_name_candidates(user, terms, limit))
+    found = mark_identity_visibility(user, people.order_by("last_name", "first_name", "pk")[:limit])
     if not number and not any(char.isdigit() for char in query):
         found = [person for person in found if person.shows_identity]
     _log_people(user=user, request=request, action=AccessAction.SEARCH, what="search", rows=[(p, None) for p in found])
     return found
+
+
+def _name_candidates(user: User, terms: list[str], limit: int) -> list[UUID]:
+    """Ids of people whose name holds every term, first `limit` by name from the user's unit, plus the people
+    of cases granted to the user. The caller still applies person_queryset_for_user.
+
+    The unit's part comes from the name search index (SearchName, one row per person and unit that sees
+    them), so a common fragment ("ohan") is matched among the unit's people, not among everyone in the country.
+    """
+    # typed bigint: btree_gin (PostgreSQL < 18) indexes only same-type comparisons, and a bare 11 is an integer
+    in_unit = SearchName.objects.filter(unit_id=Cast(Value(user.unit_id), BigIntegerField()))
+    for term in terms:
+        in_unit = in_unit.filter(name__icontains=term)
+    ids = list(in_unit.order_by("last_name", "first_name", "person_id").values_list("person_id", flat=True)[:limit])
+    granted = CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case")
+    ids += granted.values_list("content_object__person_id", flat=True).distinct()
+    return ids
 
 
 def journal_entries_for_case(case: Case) -> QuerySet[JournalEntry]:

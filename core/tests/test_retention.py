@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.extract import person_file_rows
-from cases.models import Case, Custodian, InsatsType, JournalEntry, Person
+from cases.models import Case, Custodian, InsatsType, JournalEntry, Person, SearchName
 from consent.models import Actor, Consent
 from consent.services import consent_record
 from core.access_log import Seen, access_log_record
@@ -234,6 +234,7 @@ def test_anonymised_file_keeps_statistics_and_nothing_identifying(handler, rule,
     assert not Consent.objects.filter(person=person).exists()
     assert not Custodian.objects.filter(person=person).exists()
     assert not ChangeLog.objects.filter(person_id=person.pk).exists()
+    assert set(SearchName.objects.filter(person_id=person.pk).values_list("name", flat=True)) == {"Gallrad "}
     assert not any(path.exists() for path in stored)
     # the access log outlives gallring (it is kept on its own rule)
     assert AccessLog.objects.filter(person_id=person.pk).exists()
@@ -254,6 +255,7 @@ def test_delete_action_removes_the_whole_file(handler, rule):
     retention_run(as_of=AS_OF, dry_run=False)
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not Case.objects.filter(person_id=person.pk).exists()
+    assert not SearchName.objects.filter(person_id=person.pk).exists()
 
 
 @pytest.mark.django_db
