@@ -251,7 +251,13 @@ def name_search(ctx: Context) -> Prepared:
         terms = queries[i % len(queries)].split()
         where = " AND ".join(["(UPPER(p.first_name) LIKE UPPER(%s) OR UPPER(p.last_name) LIKE UPPER(%s))"] * len(terms))
         params = [value for term in terms for value in (f"%{term}%", f"%{term}%")]
-        in_unit = " AND ".join(["UPPER(s.name) LIKE UPPER(%s)"] * len(terms))
+        in_unit = " AND ".join(
+            "UPPER(s.name) LIKE UPPER(%s)"
+            if len(term) >= 3
+            else "(UPPER(s.first_name) LIKE UPPER(%s) OR UPPER(s.last_name) LIKE UPPER(%s))"
+            for term in terms
+        )
+        in_unit_params = [f"%{term}%" for term in terms for _side in range(1 if len(term) >= 3 else 2)]
         candidates = (
             f"SELECT hits.person_id FROM (SELECT s.person_id FROM cases_searchname s "
             f"WHERE s.unit_id = CAST(%s AS BIGINT) AND {in_unit} "
@@ -266,7 +272,7 @@ def name_search(ctx: Context) -> Prepared:
                 "ORDER BY p.last_name, p.first_name, p.id LIMIT 50",
                 [
                     ctx.unit.pk,
-                    *(f"%{term}%" for term in terms),
+                    *in_unit_params,
                     ctx.handler.pk,
                     *params,
                     ctx.unit.pk,

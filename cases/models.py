@@ -131,7 +131,7 @@ class SearchName(models.Model):
 
     # Plain columns, not foreign keys: a derived copy is no part of the person's file (registerutdrag and
     # gallring walk the relations); the triggers own the rows. No single-column indexes: the unique
-    # (person, unit) serves the triggers, the GIN index the search.
+    # (person, unit) serves the triggers, the two below the search.
     person_id = models.UUIDField()
     unit_id = models.BigIntegerField()
     first_name = models.CharField(max_length=100)
@@ -142,6 +142,10 @@ class SearchName(models.Model):
         verbose_name = _("sökindex för namn")
         verbose_name_plural = _("sökindex för namn")
         constraints = [models.UniqueConstraint(fields=["person_id", "unit_id"], name="search_name_person_unit")]
+        indexes = [
+            # a unit's people in name order: serves terms too short for trigrams, and stops at the first page
+            models.Index(fields=["unit_id", "last_name", "first_name", "person_id"], name="search_name_unit_order"),
+        ]
         # PostgreSQL adds a GIN index on (unit, UPPER(name) trigrams) in migration 0005
 
     def __str__(self):

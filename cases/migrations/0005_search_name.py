@@ -190,6 +190,11 @@ class Migration(migrations.Migration):
                 "verbose_name": "sökindex för namn",
                 "verbose_name_plural": "sökindex för namn",
                 "constraints": [models.UniqueConstraint(fields=("person_id", "unit_id"), name="search_name_person_unit")],
+                "indexes": [
+                    models.Index(
+                        fields=["unit_id", "last_name", "first_name", "person_id"], name="search_name_unit_order"
+                    )
+                ],
             },
         ),
         migrations.RunPython(_statements(forward=True), _statements(forward=False)),

@@ -94,6 +94,9 @@ def test_name_search_finds_the_units_people_the_granted_ones_and_no_one_else(han
     assert found == [registered_here, case_here.person, granted_case.person]  # by last name, then first
     assert not set(found) & set(elsewhere)
     assert person_search(user=handler, query="lina ohan") == [case_here.person]
+    # one or two letters (no trigram) are matched too, alone or beside a longer term
+    assert person_search(user=handler, query="li") == [case_here.person]
+    assert person_search(user=handler, query="b ohan") == [registered_here]
     assert case_here.person in person_search(user=outsider, query="ohan")  # her registering unit still sees her
 
 
