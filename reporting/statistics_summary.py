@@ -33,6 +33,8 @@ computation runs in Python over the year's cases.
 import datetime
 import json
 import logging
+import queue
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -558,10 +560,17 @@ class RefreshResult:
 
 
 def _lock() -> None:
-    """One refresh at a time; JIT off (compiling the wide aggregate costs more than running it)."""
+    """One refresh at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    _planner_settings()
+
+
+def _planner_settings() -> None:
+    """JIT off (compiling the wide aggregate costs more than running it), room for the hash aggregates."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL enable_sort = off")  # hash aggregates; the planner underestimates the groups
@@ -616,6 +625,70 @@ def refresh_all() -> RefreshResult:
         StatisticsDirty.objects.filter(pk__in=ids).delete()
         result.marks = len(ids)
         _unlock_settings()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def rebuild_after_load(workers: int = 2) -> RefreshResult:
+    """The full rebuild after a bulk load (generate_data), with the years shared among `workers` connections
+    so both cores work: one transaction per year, not one for all. So that a stop half-way is repaired, an
+    'all' mark is committed first and deleted last: until then the next refresh rebuilds everything. Meant
+    for a database nobody else is writing to; refresh_all is the one-transaction rebuild for any other time.
+    Elsewhere than PostgreSQL it is refresh_all."""
+    if connection.vendor != "postgresql" or workers < 2:
+        return refresh_all()
+    started = time.perf_counter()
+    result = RefreshResult(full=True)
+    with transaction.atomic():
+        _lock()
+        StatisticsDirty.objects.create(kind=StatisticsDirtyKind.ALL, municipality_id=None, from_year=0, to_year=0)
+        ids = list(StatisticsDirty.objects.values_list("pk", flat=True))
+        StatisticsSummary.objects.all().delete()
+        bounds = _data_years()
+        last = max(timezone.localdate().year, bounds[1]) if bounds else timezone.localdate().year
+    years: queue.SimpleQueue = queue.SimpleQueue()
+    for year in sorted(range(bounds[0], last + 1) if bounds else [], reverse=True):  # recent (larger) years first
+        years.put(year)
+    errors: list[BaseException] = []
+    tally = threading.Lock()
+
+    def work() -> None:
+        try:
+            while not errors:
+                try:
+                    year = years.get_nowait()
+                except queue.Empty:
+                    return
+                with transaction.atomic():
+                    _planner_settings()
+                    rows = compute_year(year)
+                with tally:
+                    result.rows += rows
+                    result.national_years.append(year)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=work, name=f"statistics-{n}") for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    with transaction.atomic():
+        _lock()
+        _refresh_last_modified(None)
+        _refresh_national_last_modified()
+        state = _state()
+        state.last_year = last
+        state.refreshed_at = timezone.now()
+        state.save()
+        StatisticsDirty.objects.filter(pk__in=ids).delete()
+        result.marks = len(ids)
+        _unlock_settings()
+    result.national_years.sort()
     result.seconds = time.perf_counter() - started
     return result
 

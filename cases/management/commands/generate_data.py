@@ -9,7 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.datagen import DEFAULT_UNTIL, SCALES, generate, scale_mark, scale_mark_get
-from reporting.statistics_summary import refresh_all, refresh_dirty
+from reporting.statistics_summary import rebuild_after_load, refresh_dirty
 
 
 class Command(BaseCommand):
@@ -58,8 +58,8 @@ class Command(BaseCommand):
 
     def _refresh_statistics(self, *, full: bool) -> None:
         """The statistics API's summary (reporting.statistics_summary): rebuilt after a load (the COPY runs
-        without triggers), brought up to date otherwise."""
-        result = refresh_all() if full else refresh_dirty()
+        without triggers; the years on two connections), brought up to date otherwise."""
+        result = rebuild_after_load() if full else refresh_dirty()
         if full or result.marks:
             self.stdout.write(
                 f"Statistiksammanställningen uppdaterad på {result.seconds:.1f} s ({result.rows:,} rader)."
