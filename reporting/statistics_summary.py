@@ -634,8 +634,9 @@ def rebuild_after_load(workers: int = 2) -> RefreshResult:
     so both cores work: one transaction per year, not one for all. So that a stop half-way is repaired, an
     'all' mark is committed first and deleted last: until then the next refresh rebuilds everything. Meant
     for a database nobody else is writing to; refresh_all is the one-transaction rebuild for any other time.
-    Elsewhere than PostgreSQL it is refresh_all."""
-    if connection.vendor != "postgresql" or workers < 2:
+    Elsewhere than PostgreSQL, or inside a transaction (the other connections could not see its rows, and
+    would wait for its locks), it is refresh_all."""
+    if connection.vendor != "postgresql" or workers < 2 or connection.in_atomic_block:
         return refresh_all()
     started = time.perf_counter()
     result = RefreshResult(full=True)

@@ -18,8 +18,13 @@ COLUMNS = "(person_id, unit_id, first_name, last_name, name)"
 
 
 def _add(pairs: str) -> str:
-    """Add a row for each (person_id, unit_id) in `pairs`, with the person's current name."""
+    """Add a row for each (person_id, unit_id) in `pairs`, with the person's current name.
+
+    The people are locked FOR KEY SHARE first (until commit), as the foreign-key check would only at commit
+    (Django's foreign keys are deferred): a concurrent _drop_unseen for them then waits for this transaction."""
     return (
+        f"PERFORM 1 FROM cases_person p WHERE p.id IN (SELECT person_id FROM ({pairs}) locked) "
+        "ORDER BY p.id FOR KEY SHARE;"
         f"INSERT INTO cases_searchname {COLUMNS} "
         f"SELECT p.id, pairs.unit_id, p.first_name, p.last_name, {NAME.format(side='p')} "
         f"FROM ({pairs}) pairs JOIN cases_person p ON p.id = pairs.person_id "
@@ -28,8 +33,14 @@ def _add(pairs: str) -> str:
 
 
 def _drop_unseen(pairs: str) -> str:
-    """Remove the rows for `pairs` that neither the person's registering unit nor any case still justifies."""
+    """Remove the rows for `pairs` that neither the person's registering unit nor any case still justifies.
+
+    The people are locked FOR UPDATE first: that waits for any transaction that is adding a case for them
+    (_add holds KEY SHARE on the person) and holds off any that starts, so the check below, a new snapshot in
+    a plpgsql statement, never misses a case committed meanwhile, and a case added after sees the deletion."""
     return (
+        f"PERFORM 1 FROM cases_person p WHERE p.id IN (SELECT person_id FROM ({pairs}) locked) "
+        "ORDER BY p.id FOR UPDATE;"
         f"DELETE FROM cases_searchname s USING ({pairs}) pairs "
         "WHERE s.person_id = pairs.person_id AND s.unit_id = pairs.unit_id "
         "AND NOT EXISTS (SELECT 1 FROM cases_person p WHERE p.id = s.person_id AND p.unit_id = s.unit_id) "
@@ -48,12 +59,13 @@ PG_FUNCTIONS = {
         "UPDATE cases_searchname s SET first_name = n.first_name, last_name = n.last_name, "
         f"name = {NAME.format(side='n')} {PERSON_CHANGED} "
         "WHERE s.person_id = n.id AND (o.first_name, o.last_name) IS DISTINCT FROM (n.first_name, n.last_name);"
-        + _add(f"SELECT n.id AS person_id, n.unit_id {PERSON_CHANGED} WHERE o.unit_id <> n.unit_id")
+        # dropping first takes the stronger lock first: two such moves wait for each other, never deadlock
         + _drop_unseen(f"SELECT o.id AS person_id, o.unit_id {PERSON_CHANGED} WHERE o.unit_id <> n.unit_id")
+        + _add(f"SELECT n.id AS person_id, n.unit_id {PERSON_CHANGED} WHERE o.unit_id <> n.unit_id")
     ),
     "cases_search_name_person_delete": ("DELETE FROM cases_searchname s USING old_rows o WHERE s.person_id = o.id;"),
     "cases_search_name_case_insert": _add("SELECT DISTINCT person_id, unit_id FROM new_rows"),
-    "cases_search_name_case_update": _add(CASE_MOVED.format(side="n")) + _drop_unseen(CASE_MOVED.format(side="o")),
+    "cases_search_name_case_update": _drop_unseen(CASE_MOVED.format(side="o")) + _add(CASE_MOVED.format(side="n")),
     "cases_search_name_case_delete": _drop_unseen("SELECT DISTINCT person_id, unit_id FROM old_rows"),
 }
 PG_TRIGGERS = [

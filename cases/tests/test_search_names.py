@@ -1,7 +1,10 @@
 """The name search index: triggers keep it equal to "who sees whom" on every write path; search uses it."""
 
+import threading
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
@@ -125,6 +128,48 @@ def test_postgresql_answers_the_search_from_the_unit_and_name_index(handler, out
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_name_unit_trgm" in plan and "unit_id" in plan and "OHAN" in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once need PostgreSQL")
+def test_a_case_removed_while_another_is_opened_for_the_same_unit_keeps_the_row(handler, outsider):
+    # given a person registered elsewhere with one case in the handler's unit
+    person = PersonFactory(unit=outsider.unit, first_name="Mira", last_name="Samtidig")
+    leaving = CaseFactory(person=person, handler=handler)
+    outcome = {}
+
+    def remove_the_case():
+        try:
+            Case.objects.filter(pk=leaving.pk).delete()
+        except BaseException as error:  # reported below
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    # when a colleague opens a new case for her in the same unit, and before that commits, the old case goes
+    with transaction.atomic():
+        CaseFactory(person=person, handler=handler)
+        remover = threading.Thread(target=remove_the_case)
+        remover.start()
+        deadline = time.monotonic() + 30
+        while not _someone_waits():
+            assert time.monotonic() < deadline, "the removal did not wait for the case being opened"
+            time.sleep(0.05)
+    remover.join(timeout=60)
+
+    # then the unit still finds her by name
+    assert "error" not in outcome, outcome.get("error")
+    assert indexed() == derived() and (person.pk, handler.unit_id) in {row[:2] for row in indexed()}
+    assert person_search(user=handler, query="Samtidig") == [person]
+
+
+def _someone_waits() -> bool:
+    """Another connection waits for a lock this one holds (pg_locks is cluster-wide: ask who blocks whom)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 def test_superuser_search_still_finds_everyone(handler, outsider):

@@ -25,10 +25,11 @@ pytestmark = [
 
 
 def _waiting_for_the_summary() -> int:
-    """Connections queued for the summary table's lock (pg_locks: not a per-transaction snapshot)."""
+    """Connections queued for the summary table's lock held by this one (pg_locks: no per-transaction snapshot)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass "
+            "AND pg_backend_pid() = ANY(pg_blocking_pids(pid))",  # pg_locks is cluster-wide: waits for this one
             [StatisticsSummary._meta.db_table],
         )
         return cursor.fetchone()[0]
