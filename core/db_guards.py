@@ -45,3 +45,18 @@ def postgres_only(forward: str, reverse: str) -> migrations.RunPython:
         return apply
 
     return migrations.RunPython(run(forward), run(reverse))
+
+
+def per_vendor(*, postgresql: tuple[list[str], list[str]], sqlite: tuple[list[str], list[str]]) -> migrations.RunPython:
+    """A RunPython that executes (forward, reverse) statement lists written for PostgreSQL or for SQLite (triggers
+    kept in each dialect); any other database gets nothing."""
+    statements = {"postgresql": postgresql, "sqlite": sqlite}
+
+    def run(direction: int):
+        def apply(apps, schema_editor):
+            for statement in statements.get(schema_editor.connection.vendor, ([], []))[direction]:
+                schema_editor.execute(statement, params=None)
+
+        return apply
+
+    return migrations.RunPython(run(0), run(1))

@@ -12,6 +12,7 @@ of thousands of Johansson elsewhere in the country.
 from django.db import migrations, models
 
 from cases.search_names import FILL_SQL
+from core.db_guards import per_vendor
 
 NAME = "{side}.first_name || ' ' || {side}.last_name"
 COLUMNS = "(person_id, unit_id, first_name, last_name, name)"
@@ -166,21 +167,6 @@ SQLITE_REVERSE = [
 ]
 
 
-def _statements(forward: bool):
-    def run(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            statements = PG_FORWARD if forward else PG_REVERSE
-        elif vendor == "sqlite":
-            statements = SQLITE_FORWARD if forward else SQLITE_REVERSE
-        else:
-            return
-        for statement in statements:
-            schema_editor.execute(statement, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0004_person_name_trigram"),
@@ -201,7 +187,9 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "sökindex för namn",
                 "verbose_name_plural": "sökindex för namn",
-                "constraints": [models.UniqueConstraint(fields=("person_id", "unit_id"), name="search_name_person_unit")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_id", "unit_id"), name="search_name_person_unit")
+                ],
                 "indexes": [
                     models.Index(
                         fields=["unit_id", "last_name", "first_name", "person_id"], name="search_name_unit_order"
@@ -209,5 +197,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(_statements(forward=True), _statements(forward=False)),
+        per_vendor(postgresql=(PG_FORWARD, PG_REVERSE), sqlite=(SQLITE_FORWARD, SQLITE_REVERSE)),
     ]

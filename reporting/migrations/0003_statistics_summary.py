@@ -11,6 +11,8 @@ rebuild (TRUNCATE, a unit or provider moved to another municipality, and data th
 import django.db.models.functions.datetime
 from django.db import migrations, models
 
+from core.db_guards import per_vendor
+
 COUNTED = ("person_id", "insats_type_id", "unit_id", "basis", "opened_on", "closed_on", "closure_reason")
 
 
@@ -161,23 +163,6 @@ INITIAL_MARK = (
 )
 
 
-def _statements(forward: bool):
-    def run(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            statements = PG_FORWARD if forward else PG_REVERSE
-        elif vendor == "sqlite":
-            statements = SQLITE_FORWARD if forward else SQLITE_REVERSE
-        else:
-            return
-        for statement in statements:
-            schema_editor.execute(statement, params=None)
-        if forward:
-            schema_editor.execute(INITIAL_MARK, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -247,5 +232,8 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('scope_kind', 'scope_id', 'year', 'dimension', 'value'), name='statistics_summary_cell')],
             },
         ),
-        migrations.RunPython(_statements(True), _statements(False)),
+        per_vendor(
+            postgresql=([*PG_FORWARD, INITIAL_MARK], PG_REVERSE),
+            sqlite=([*SQLITE_FORWARD, INITIAL_MARK], SQLITE_REVERSE),
+        ),
     ]
