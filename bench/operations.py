@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from bench.harness import Missing, Operation, Prepared
 from cases.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL, RowWriter, personnummer
 from cases.models import Case, InsatsType, Person
+from cases.selectors import TRIGRAM_MIN_LENGTH
 from core.models import Provider, Unit, User
 
 SAMPLE = 400  # distinct inputs per operation (repetitions cycle through them)
@@ -253,11 +254,11 @@ def name_search(ctx: Context) -> Prepared:
         params = [value for term in terms for value in (f"%{term}%", f"%{term}%")]
         in_unit = " AND ".join(
             "UPPER(s.name) LIKE UPPER(%s)"
-            if len(term) >= 3
+            if len(term) >= TRIGRAM_MIN_LENGTH
             else "(UPPER(s.first_name) LIKE UPPER(%s) OR UPPER(s.last_name) LIKE UPPER(%s))"
             for term in terms
         )
-        in_unit_params = [f"%{term}%" for term in terms for _side in range(1 if len(term) >= 3 else 2)]
+        in_unit_params = [f"%{term}%" for term in terms for _side in range(1 if len(term) >= TRIGRAM_MIN_LENGTH else 2)]
         candidates = (
             f"SELECT hits.person_id FROM (SELECT s.person_id FROM cases_searchname s "
             f"WHERE s.unit_id = CAST(%s AS BIGINT) AND {in_unit} "

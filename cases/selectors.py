@@ -198,6 +198,10 @@ def person_search(*, user: User, query: str, request: HttpRequest | None = None,
     return found
 
 
+# pg_trgm gets no trigram from fewer letters: shorter terms are matched on the columns (see _name_candidates)
+TRIGRAM_MIN_LENGTH = 3
+
+
 def _name_candidates(user: User, terms: list[str], limit: int) -> list[UUID]:
     """Ids of people whose name holds every term, first `limit` by name from the user's unit, plus the people
     of cases granted to the user. The caller still applies person_queryset_for_user.
@@ -208,11 +212,11 @@ def _name_candidates(user: User, terms: list[str], limit: int) -> list[UUID]:
     # typed bigint: btree_gin (PostgreSQL < 18) indexes only same-type comparisons, and a bare 11 is an integer
     in_unit = SearchName.objects.filter(unit_id=Cast(Value(user.unit_id), BigIntegerField()))
     for term in terms:
-        if len(term) >= 3:
+        if len(term) >= TRIGRAM_MIN_LENGTH:
             in_unit = in_unit.filter(name__icontains=term)
         else:
-            # pg_trgm gets no trigram from one or two letters, so the GIN index would read all of itself;
-            # matched on the columns instead, these walk the unit's rows in name order (search_name_unit_order)
+            # without a trigram the GIN index would read all of itself; matched on the columns instead,
+            # these walk the unit's rows in name order (search_name_unit_order)
             in_unit = in_unit.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
     ids = list(in_unit.order_by("last_name", "first_name", "person_id").values_list("person_id", flat=True)[:limit])
     granted = CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case")

@@ -596,19 +596,40 @@ def _data_years() -> tuple[int, int] | None:
     return bounds["first"].year, last
 
 
-def _rebuild(result: RefreshResult, state: StatisticsState) -> None:
-    StatisticsSummary.objects.all().delete()
+def _rebuild_years() -> tuple[list[int], int]:
+    """The years a full rebuild computes (each year with data, through the current one) and the last of them."""
     today = timezone.localdate().year
-    years = _data_years()
-    last = max(today, years[1]) if years else today
-    if years:
-        for year in range(years[0], last + 1):
-            result.rows += compute_year(year)
-            result.national_years.append(year)
+    bounds = _data_years()
+    if bounds is None:
+        return [], today
+    last = max(today, bounds[1])
+    return list(range(bounds[0], last + 1)), last
+
+
+def _rebuild_finish(result: RefreshResult, state: StatisticsState, last: int) -> None:
+    """After a full rebuild's years: Last-Modified of every scope, and the summary's last year."""
     _refresh_last_modified(None)
     _refresh_national_last_modified()
     state.last_year = last
     result.full = True
+
+
+def _close_refresh(result: RefreshResult, state: StatisticsState, mark_ids: list[int]) -> None:
+    """End of every refresh: record it, delete exactly the marks it read, planner settings back."""
+    state.refreshed_at = timezone.now()
+    state.save()
+    StatisticsDirty.objects.filter(pk__in=mark_ids).delete()
+    result.marks = len(mark_ids)
+    _unlock_settings()
+
+
+def _rebuild(result: RefreshResult, state: StatisticsState) -> None:
+    StatisticsSummary.objects.all().delete()
+    years, last = _rebuild_years()
+    for year in years:
+        result.rows += compute_year(year)
+        result.national_years.append(year)
+    _rebuild_finish(result, state, last)
 
 
 def refresh_all() -> RefreshResult:
@@ -620,11 +641,7 @@ def refresh_all() -> RefreshResult:
         ids = list(StatisticsDirty.objects.values_list("pk", flat=True))
         state = _state()
         _rebuild(result, state)
-        state.refreshed_at = timezone.now()
-        state.save()
-        StatisticsDirty.objects.filter(pk__in=ids).delete()
-        result.marks = len(ids)
-        _unlock_settings()
+        _close_refresh(result, state, ids)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -639,16 +656,15 @@ def rebuild_after_load(workers: int = 2) -> RefreshResult:
     if connection.vendor != "postgresql" or workers < 2 or connection.in_atomic_block:
         return refresh_all()
     started = time.perf_counter()
-    result = RefreshResult(full=True)
+    result = RefreshResult()
     with transaction.atomic():
         _lock()
         StatisticsDirty.objects.create(kind=StatisticsDirtyKind.ALL, municipality_id=None, from_year=0, to_year=0)
         ids = list(StatisticsDirty.objects.values_list("pk", flat=True))
         StatisticsSummary.objects.all().delete()
-        bounds = _data_years()
-        last = max(timezone.localdate().year, bounds[1]) if bounds else timezone.localdate().year
+        to_build, last = _rebuild_years()
     years: queue.SimpleQueue = queue.SimpleQueue()
-    for year in sorted(range(bounds[0], last + 1) if bounds else [], reverse=True):  # recent (larger) years first
+    for year in reversed(to_build):  # recent (larger) years first
         years.put(year)
     errors: list[BaseException] = []
     tally = threading.Lock()
@@ -680,15 +696,9 @@ def rebuild_after_load(workers: int = 2) -> RefreshResult:
         raise errors[0]
     with transaction.atomic():
         _lock()
-        _refresh_last_modified(None)
-        _refresh_national_last_modified()
         state = _state()
-        state.last_year = last
-        state.refreshed_at = timezone.now()
-        state.save()
-        StatisticsDirty.objects.filter(pk__in=ids).delete()
-        result.marks = len(ids)
-        _unlock_settings()
+        _rebuild_finish(result, state, last)
+        _close_refresh(result, state, ids)
     result.national_years.sort()
     result.seconds = time.perf_counter() - started
     return result
@@ -719,11 +729,7 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
             _rebuild(result, state)
         else:
             _refresh_marks(marks, state, result, national=municipality_id is None)
-        state.refreshed_at = timezone.now()
-        state.save()
-        StatisticsDirty.objects.filter(pk__in=[mark[0] for mark in marks]).delete()
-        result.marks = len(marks)
-        _unlock_settings()
+        _close_refresh(result, state, [mark[0] for mark in marks])
     result.seconds = time.perf_counter() - started
     logger.info(
         "statistics refresh: %d marks, municipalities %s years %s, national years %s, %d rows, %.2f s",
