@@ -6,10 +6,11 @@ import os
 import pytest
 
 from core.models import Role
+from tests.environment import chromium_path, require
 from tests.factories import ProviderFactory, UnitFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = chromium_path()
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -27,14 +28,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium; outside CI they may skip with a reason, in CI they always run."""
-    if os.path.exists(CHROMIUM) or os.environ.get("CI"):
-        return
-    skip = pytest.mark.skip(reason=f"Chromium saknas ({CHROMIUM}); sätt CHROMIUM_PATH eller installera chromium")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+def pytest_runtest_setup(item):
+    """What a test needs from the machine (``requires`` marker; browser tests need Chromium): outside CI a
+    missing piece skips with its reason, in CI it fails (tests/environment.py)."""
+    needs = [need for marker in item.iter_markers("requires") for need in marker.args]
+    if item.get_closest_marker("browser"):
+        needs.append("chromium")
+    require(*needs)
 
 
 _skipped_in_ci: list[str] = []

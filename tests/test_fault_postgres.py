@@ -27,16 +27,8 @@ ROOT = Path(settings.BASE_DIR)
 PASSWORD = "fault-test-password-1"
 
 
-def _have_postgres_binaries() -> bool:
-    try:
-        postgres_bin("initdb")
-        return True
-    except FileNotFoundError:
-        return False
-
-
 pytestmark = [
-    pytest.mark.skipif(not _have_postgres_binaries(), reason="PostgreSQL-servern (initdb) saknas"),
+    pytest.mark.requires("initdb"),
     pytest.mark.django_db,  # the migrated test database is copied into the throwaway cluster
 ]
 

@@ -3,7 +3,6 @@ database outbox) and the job reaches Redis once it is back. Uses a redis-server 
 one on 6379)."""
 
 import datetime
-import shutil
 
 import pytest
 from django.test import override_settings
@@ -16,7 +15,7 @@ from reporting.models import GenerationStatus, ReportVersion
 from tests.factories import CaseFactory
 from tests.faultkit import RedisServer, celery_broker
 
-pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server saknas")
+pytestmark = pytest.mark.requires("redis-server")
 
 QUEUED_NOTICE = "Jobbet ligger i kö och startar så snart bakgrundstjänsten är nåbar."
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from reporting import services
 from reporting.figures import Period
@@ -28,7 +27,7 @@ HARD_LIMIT = 12  # the worker's hard time limit in these tests; visibility_timeo
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="en separat worker-process kräver PostgreSQL"),
+    pytest.mark.requires("postgresql", "redis-server"),  # a separate worker process,
 ]
 
 

@@ -23,6 +23,7 @@ from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessLog, Role
 from interventions import services as intervention_services
+from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 from tests.test_url_policies import url_routes
 
@@ -163,6 +164,7 @@ def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, sec
 
 
 def _assert_clean_pdf(response, secrets, where):
+    require("pdftotext")
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
     leaked = [secret for secret in secrets if secret in text]
     assert not leaked, f"{where} (PDF): {leaked}"

@@ -40,7 +40,7 @@ def test_a_failing_custodian_undoes_the_person_registered_before_it(handler):
     assert counts() == before
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-side fault needs PostgreSQL")
+@pytest.mark.requires("postgresql")  # the database-side fault
 def test_a_request_whose_write_fails_in_the_database_leaves_no_row_at_all(client, handler):
     # given a case page the handläggare has opened (its view is logged), then a database that refuses journal rows
     case = CaseFactory(handler=handler, opened_on=datetime.date(2025, 3, 1))

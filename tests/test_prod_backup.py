@@ -3,7 +3,6 @@
 import datetime
 import json
 import os
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -16,17 +15,13 @@ from django.db import connection
 from cases import selectors, services
 from core.models import AccessLog
 from jobs.integrity import integrity_problems, journal_chain_problems
-from tests.environment import unavailable
 from tests.factories import CaseFactory
 
 ROOT = Path(settings.BASE_DIR)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="säkerhetskopiering gäller PostgreSQL (sätt DATABASE_URL)",
-    ),
+    pytest.mark.requires("postgresql", "pg_dump", "pg_restore", "make"),  # backup is pg_dump of the PostgreSQL database
 ]
 
 
@@ -42,8 +37,6 @@ def admin_sql(statement: str):
 
 
 def make(target: str, **env) -> subprocess.CompletedProcess:
-    if not shutil.which("pg_dump"):
-        unavailable("pg_dump saknas")
     # -o: never reinstall the venv from inside a test
     return subprocess.run(
         ["make", "-s", "-o", ".venv/.installed", target, *[f"{k}={v}" for k, v in env.items() if k != "DATABASE_URL"]],

@@ -3,7 +3,6 @@
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,15 +14,14 @@ from django.test import override_settings
 
 from config.celery import app as celery_app
 from config.logging import JsonFormatter
-from tests.environment import unavailable
+from tests.environment import require
 
 ROOT = Path(settings.BASE_DIR)
 COMPOSE_ENV = {"SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "compose-test-password"}
 
 
 def compose(*args, env=None):
-    if not shutil.which("docker-compose"):
-        unavailable("docker-compose saknas (apt-get install docker-compose)")
+    require("docker-compose")
     base = {k: v for k, v in os.environ.items() if k not in COMPOSE_ENV}
     return subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), *args],

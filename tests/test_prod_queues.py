@@ -6,7 +6,6 @@ import datetime
 import time
 
 import pytest
-from django.db import connection
 
 from jobs.models import OutboxMessage
 from jobs.outbox import enqueue
@@ -18,7 +17,7 @@ from tests.faultkit import CeleryWorker, RedisServer, celery_broker, wait_until
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="separata worker-processer kräver PostgreSQL"),
+    pytest.mark.requires("postgresql", "redis-server"),  # separate worker processes,
 ]
 
 

@@ -10,9 +10,7 @@ from cases.models import JournalEntry
 from core.db_guards import PURGE_SETTING
 from tests.factories import CaseFactory, JournalEntryFactory
 
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="databasskyddet är en PostgreSQL-trigger; CI kör PostgreSQL"
-)
+requires_postgres = pytest.mark.requires("postgresql")  # the guard is a PostgreSQL trigger
 pytestmark = [pytest.mark.django_db, requires_postgres]
 
 SIGNED = datetime.datetime(2025, 3, 5, 10, tzinfo=datetime.UTC)

@@ -113,7 +113,7 @@ def test_name_search_limit_takes_the_first_by_name_from_unit_and_grants(handler,
     assert len(found) == 2 and found[0] == granted.person  # "A…" sorts first although it came by a grant
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+@pytest.mark.requires("postgresql")  # the GIN index exists on PostgreSQL only
 def test_postgresql_answers_the_search_from_the_unit_and_name_index(handler, outsider):
     units = [handler.unit, *UnitFactory.create_batch(29)]  # the user's unit holds a small share, as in a nation
     Person.objects.bulk_create([PersonFactory.build(unit=units[i % 30], id_number=f"TEST{i:08d}") for i in range(3000)])
@@ -131,7 +131,7 @@ def test_postgresql_answers_the_search_from_the_unit_and_name_index(handler, out
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once need PostgreSQL")
+@pytest.mark.requires("postgresql")  # two connections at once
 def test_a_case_removed_while_another_is_opened_for_the_same_unit_keeps_the_row(handler, outsider):
     # given a person registered elsewhere with one case in the handler's unit
     person = PersonFactory(unit=outsider.unit, first_name="Mira", last_name="Samtidig")

@@ -8,9 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from tests.factories import PersonFactory
 
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="databasskyddet är en PostgreSQL-trigger; CI kör PostgreSQL"
-)
+requires_postgres = pytest.mark.requires("postgresql")  # the guard is a PostgreSQL trigger
 pytestmark = [pytest.mark.django_db, requires_postgres]
 
 D = datetime.date(2025, 6, 1)

@@ -13,10 +13,12 @@ from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessAction, AccessLog, Role
 from core.services import protected_identity_grant
+from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 
 
 def _pdf_text(content: bytes) -> str:
+    require("pdftotext")
     return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
 
 

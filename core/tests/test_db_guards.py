@@ -9,9 +9,7 @@ from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
 from tests.factories import UserFactory
 
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="databasskyddet är en PostgreSQL-trigger; CI kör PostgreSQL"
-)
+requires_postgres = pytest.mark.requires("postgresql")  # the guard is a PostgreSQL trigger
 pytestmark = [pytest.mark.django_db, requires_postgres]
 
 

@@ -116,7 +116,7 @@ def test_history_masks_a_protected_identity(client, handler):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="database-level guard (PostgreSQL)")
+@pytest.mark.requires("postgresql")  # database-level guard
 def test_history_is_append_only(handler, case):
     entry = change_record(actor=handler, instance=case, action=ChangeAction.CREATE)
     with pytest.raises(IntegrityError), transaction.atomic():

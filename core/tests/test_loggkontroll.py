@@ -16,10 +16,10 @@ from cases.models import ProtectionLevel
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
 from core.services import case_share_grant
-from tests.environment import unavailable
+from tests.environment import require, unavailable
 from tests.factories import CaseFactory, PersonFactory
 
-pg_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="database-level guard (PostgreSQL)")
+pg_only = pytest.mark.requires("postgresql")  # database-level guard
 
 
 @pytest.fixture
@@ -171,6 +171,7 @@ def test_extract_for_the_person_concerned(client, manager, handler, colleague, c
     assert "Kalle Kollega" in csv_text
     pdf = client.get(url, {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
+    require("pdftotext")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
     assert "Kalle Kollega" in text.decode()
     assert AccessLog.objects.filter(user=manager, person_id=case.person.pk, what="loggutdrag_pdf").count() == 1

@@ -12,12 +12,14 @@ from consent.services import consent_record, consent_revoke
 from core.models import AccessAction, AccessLog
 from interventions import services
 from interventions.models import AreaEffort, Plan, PlanParticipant, Polare
+from tests.environment import require
 from tests.factories import DistrictFactory, PersonFactory
 
 INSATS_PAGE_QUERIES = 25
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
+    require("pdftotext")
     path = tmp_path / "out.pdf"
     path.write_bytes(content)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -1,7 +1,6 @@
 """SIG special follow-up: återfall as the indicator of effect, from recorded Reoffence rows, with suppression."""
 
 import datetime
-import shutil
 import subprocess
 
 import pytest
@@ -10,7 +9,7 @@ from interventions.models import Reoffence
 from reporting.figures import Period, Scope, follow_up
 from reporting.pdf import render_pdf
 from reporting.tests.datasets import CaseSpec, build_cases
-from tests.environment import unavailable
+from tests.environment import require
 from tests.factories import ProviderFactory, UnitFactory
 
 D = datetime.date
@@ -121,8 +120,7 @@ def test_screen_and_pdf_show_the_reoffence_figures(client, manager, sig_dataset,
     assert "Aktuella SIG-ärenden under perioden" in page
     assert "Andel SIG-ärenden med återfall (effektindikator)" in page
     assert "50\u00a0%" in page or "50&nbsp;%" in page
-    if shutil.which("pdftotext") is None:
-        unavailable("poppler-utils saknas (pdftotext)")
+    require("pdftotext")
     figures = follow_up(H1_2024, Scope(provider_id=unit.provider_id)).as_dict()
     path = tmp_path / "report.pdf"
     path.write_bytes(render_pdf(figures, commentary={}, meta={"version": 1}))

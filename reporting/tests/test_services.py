@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from cases.models import InsatsType
 from core.models import Role
@@ -79,7 +79,7 @@ def test_finalise_then_the_version_never_changes(manager, unit, media):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.requires("postgresql")  # the trigger exists on PostgreSQL only
 def test_the_database_refuses_to_change_a_finalised_version(manager, unit, media):
     draft = _request(manager, unit)
     tasks.generate(draft.pk)

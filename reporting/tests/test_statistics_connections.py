@@ -20,7 +20,7 @@ from tests.factories import CaseFactory, MunicipalityFactory, ProviderFactory, U
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once need PostgreSQL"),
+    pytest.mark.requires("postgresql"),  # two connections at once,
 ]
 
 

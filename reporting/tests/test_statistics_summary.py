@@ -10,7 +10,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -204,7 +203,7 @@ def test_incremental_marks_then_match_live(edge_data):
     assert not StatisticsDirty.objects.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares the PostgreSQL SQL with the Python path")
+@pytest.mark.requires("postgresql")  # compares the PostgreSQL SQL with the Python path
 def test_sql_and_python_paths_agree(edge_data):
     statistics_summary.refresh_all()
     for year in (2024, 2025, 2026):

@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -13,9 +12,10 @@ from openpyxl import load_workbook
 from reporting import services, tasks
 from reporting.figures import Period
 from reporting.models import GenerationStatus, Report, ReportVersion, VersionStatus
+from tests.environment import require
 
 D = datetime.date
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils saknas (pdftotext)")
+needs_poppler = pytest.mark.requires("pdftotext", "pdffonts", "pdfinfo")
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def media(settings, tmp_path):
 
 
 def pdf_text(path) -> str:
+    require("pdftotext")
     result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True)
     return result.stdout.replace("\u00a0", " ")
 
@@ -236,9 +237,8 @@ def test_finalising_renders_the_reviewed_figures_as_finalised(generated, media, 
     generated.refresh_from_db()
     assert generated.status == VersionStatus.FINALISED
     assert generated.figures == reviewed
-    if shutil.which("pdftotext"):
-        text = pdf_text(media / generated.pdf_file)
-        assert "Fastställd" in text and "Utkast" not in text
+    text = pdf_text(media / generated.pdf_file)
+    assert "Fastställd" in text and "Utkast" not in text
 
 
 @pytest.mark.django_db
