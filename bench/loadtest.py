@@ -25,9 +25,9 @@ TARGET_P95_MS = 300
 def _prepare_inputs(path: Path) -> None:
     from django.conf import settings
 
-    from cases.datagen import BENCH_HANDLER, BENCH_PASSWORD, LOADTEST_USERS
     from cases.models import Case, Person
     from core.models import User
+    from devdata.datagen import BENCH_HANDLER, BENCH_PASSWORD, LOADTEST_USERS
 
     users = []
     for n in range(1, LOADTEST_USERS + 1):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reporting",
     "jobs",
     "api",
+    "devdata",  # seed_demo, generate_data: on top of every app, imported by none
 ]
 
 MIDDLEWARE = [

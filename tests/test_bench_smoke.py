@@ -13,13 +13,13 @@ from django.db import connection
 
 from bench.harness import MISSING, measure, render_table, write_json
 from bench.operations import OPERATIONS, build_context
-from cases.datagen import BENCH_HANDLER, SCALES, generate, reset_database
 from cases.identity import parse_id_number
 from cases.models import Case, CaseNumberSequence, JournalEntry, Person
 from cases.tests.test_search_names import derived as search_index_derived
 from cases.tests.test_search_names import indexed as search_index_rows
 from consent.models import Consent
 from core.models import AccessLog, User
+from devdata.datagen import BENCH_HANDLER, SCALES, generate, reset_database
 from interventions.models import Plan, VictimSupport
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.harness import TRANSACTION_CONTROL
-from cases.datagen import BENCH_COLLEAGUE, BENCH_HANDLER, generate, personnummer
 from cases.models import Case, InsatsType, JournalEntry, Person
 from consent.models import Actor, Consent
 from core.models import User
+from devdata.datagen import BENCH_COLLEAGUE, BENCH_HANDLER, generate, personnummer
 
 pytestmark = pytest.mark.django_db
 
