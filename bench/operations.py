@@ -24,7 +24,8 @@ from bench.harness import Missing, Operation, Prepared
 from cases.models import Case, InsatsType, Person
 from cases.selectors import TRIGRAM_MIN_LENGTH
 from core.models import Provider, Unit, User
-from devdata.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL, RowWriter, personnummer
+from devdata.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL, RowWriter
+from devdata.identity import personnummer
 
 SAMPLE = 400  # distinct inputs per operation (repetitions cycle through them)
 

@@ -19,7 +19,8 @@ from bench.harness import TRANSACTION_CONTROL
 from cases.models import Case, InsatsType, JournalEntry, Person
 from consent.models import Actor, Consent
 from core.models import User
-from devdata.datagen import BENCH_COLLEAGUE, BENCH_HANDLER, generate, personnummer
+from devdata.datagen import BENCH_COLLEAGUE, BENCH_HANDLER, generate
+from devdata.identity import personnummer
 
 pytestmark = pytest.mark.django_db
 
