@@ -1,4 +1,4 @@
-"""The operations `make bench` measures (issue 8), each with its target and, where the operation is
+"""The operations `make bench` measures, each with its target and, where the operation is
 database-bound, the same aggregate as raw SQL.
 
 Each setup finds the product code it needs (a URL name, a module function); when that code does not

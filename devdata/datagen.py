@@ -1,4 +1,4 @@
-"""Deterministic synthetic data at municipal, city and national scale (issue 8: `generate_data`).
+"""Deterministic synthetic data at municipal, city and national scale (`manage.py generate_data`).
 
 The same scale and seed always give the same rows: one seeded random stream is drawn in a fixed
 order. On PostgreSQL the rows go in through psycopg's COPY, chunk by chunk, with triggers and
@@ -156,7 +156,7 @@ STOCKHOLM_DISTRICTS = [
 ]
 LINKOPING_DISTRICTS = ["Skäggetorp", "Berga", "Ryd", "Vidingsjö", "Ekholmen", "Lambohov", "Johannelund", "Tornby"]
 GENERIC_DISTRICTS = ["Centrum", "Norr", "Söder", "Öster", "Väster", "Hagen", "Bergsjön", "Sjöstaden"]
-# The first district takes ~30 % (the seed papers: ~30 % from Skäggetorp), the rest fall off.
+# The first district takes ~30 % (the board papers, docs/domain.md: ~30 % from Skäggetorp), the rest fall off.
 DISTRICT_WEIGHTS_HEAD = 0.30
 
 UNIT_NAMES = ["Brottsförebyggande gruppen", "Insatsteamet", "Fältverksamheten", "Fenix", "Avdelning vuxen"]
@@ -1098,7 +1098,7 @@ class DataGenerator:
         count = self.scale.municipalities
         names = list(KNOWN_MUNICIPALITIES)
         if count <= 2:
-            # small scales model the seed papers' city (and its neighbour)
+            # small scales model the board papers' city (and its neighbour)
             names = [("Stockholms stad", "0180")] if self.scale.name == "M" else []
             names += [("Linköpings kommun", "0580"), ("Norrköpings kommun", "0581")]
         used_codes = {code for _name, code in names}

@@ -1,6 +1,6 @@
 """Deterministic demo data for a Linköping-sized municipality (`manage.py seed_demo`).
 
-Two full calendar years before today, with volumes close to the seed papers (DOMAIN.md): about 350 new
+Two full calendar years before today, with volumes close to the board papers (docs/domain.md): about 350 new
 cases a year, about 700 contacts a year in stöd till unga brottsutsatta, a handful of unplanned closures,
 Skäggetorp the largest district. Everything comes from one random.Random with a fixed seed, so two runs on
 the same day produce the same data; a second run on a database that already has the demo cases only
@@ -121,7 +121,7 @@ UNPLANNED_PER_YEAR = (3, 6)
 UNPLANNED_INSATSER = ("ungdomstjanst", "skk", "sig", "aslan", "medling", "avhopp")
 
 AGREEMENT_BUDGET = 3_854_000
-# Agreed yearly volumes as in seed 000 (min, max)
+# Agreed yearly volumes as in the board papers' agreement (min, max)
 AGREED_VOLUMES = {"ungdomstjanst": (30, 40), "stod_brottsutsatta": (700, 700), "medling": (30, 30), "skk": (10, 10)}
 
 GIRL_NAMES = [

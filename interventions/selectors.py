@@ -87,7 +87,7 @@ class Routing:
 
 
 def avhopp_routing(*, age: int, motivated: bool, threat_level: str) -> Routing:
-    """Routing suggestion for an avhoppare (DOMAIN.md): 21+ → avdelning vuxen; under 21 with a serious
+    """Routing suggestion for an avhoppare (docs/domain.md "Insatser"): 21+ → avdelning vuxen; under 21 with a serious
     (konkret) threat → Fenix; 16+ motivated without a serious threat → SIG; otherwise no suggestion."""
     serious = threat_level == ThreatLevel.CONCRETE
     if age >= 21:

@@ -1,4 +1,4 @@
-"""Issue 8 point 4 on generated data: the case list issues ≤ 10 and the case page ≤ 15 SQL statements,
+"""Query counts on generated data: the case list issues ≤ 10 and the case page ≤ 15 SQL statements,
 the same number whether the user has a handful of rows or many (≥ 25 cases, ≥ 25 journal entries).
 
 Counted like `make bench` counts (bench.harness.count_queries: every statement except transaction

@@ -1,4 +1,4 @@
-"""Issue 8's generator: the insats details, plans, field work, utlämnanden, återfall and change history come
+"""The generator (generate_data): the insats details, plans, field work, utlämnanden, återfall and change history come
 out valid, in proportion to the cases of each insats type, and the same for the same seed.
 
 XS (seconds) for validity and determinism; a 3 000-person municipality for the proportions.

@@ -1,4 +1,4 @@
-"""seed_demo: volumes close to the seed papers, on whichever database the suite runs (SQLite locally,
+"""seed_demo: volumes close to the board papers (docs/domain.md), on whichever database the suite runs (SQLite locally,
 PostgreSQL in CI), and a second run creates nothing new."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""`python manage.py generate_data --scale S|M|L` (issue 8): deterministic synthetic data in bulk.
+"""`python manage.py generate_data --scale S|M|L`: deterministic synthetic data in bulk.
 
 XS (two municipalities, 300 people) is for tests; S ≈ a small municipality, M ≈ Stockholm, L ≈ Sweden.
 See devdata/datagen.py for what is generated and how it is loaded.
