@@ -43,8 +43,8 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
 
-# Speed at scale (issue 8, README): `make bench` times every operation on generated data in its own
-# database (SCALE=XS|S|M|L, M by default; the data is generated once per scale and kept);
+# Speed at scale (README "Speed at scale", docs/performance.md): `make bench` times every operation on
+# generated data in its own database (SCALE=XS|S|M|L, M by default; the data is generated once per scale and kept);
 # `make loadtest` runs 20 concurrent users against gunicorn for 60 s.
 SCALE ?= M
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ungdomsinsats_bench
@@ -56,7 +56,7 @@ bench: $(STAMP)
 loadtest: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
 
-# Backup and restore (PostgreSQL; README-prod "Säkerhetskopiering"). `make backup` writes
+# Backup and restore (PostgreSQL; README "Säkerhetskopiering och återläsning"). `make backup` writes
 # $(BACKUP_DIR)/ungdomsinsats-<time>.dump and a .json manifest from the same snapshot;
 # `make restore FILE=backups/ungdomsinsats-<time>.dump` loads it into the (new, empty) database in
 # DATABASE_URL and runs check_integrity against the manifest.

@@ -1,4 +1,4 @@
-"""Secondary suppression for the statistics API (the rule is described in README "Statistik via API").
+"""Secondary suppression for the statistics API (the rule is described in docs/design.md "Statistik: röjandeskydd").
 
 Primary rule (reporting.suppression): a count of 1–4 is never published.
 

@@ -1,1 +1,1 @@
-"""`make bench` and `make loadtest` (issue 8): the benchmark harness, its operations and the load test."""
+"""`make bench` and `make loadtest`: the benchmark harness, its operations and the load test."""

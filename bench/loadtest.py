@@ -1,7 +1,7 @@
 """`python -m bench.loadtest [--scale M]` (`make loadtest`): 20 concurrent users for 60 s against
 gunicorn on loopback, run by locust in a second process; prints throughput, p95 and errors.
 
-Target at M (issue 8): p95 ≤ 300 ms and no errors. gunicorn and locust are started here and always
+Target at M: p95 ≤ 300 ms and no errors. gunicorn and locust are started here and always
 stopped again, also when the run fails.
 """
 
@@ -25,9 +25,9 @@ TARGET_P95_MS = 300
 def _prepare_inputs(path: Path) -> None:
     from django.conf import settings
 
-    from cases.datagen import BENCH_HANDLER, BENCH_PASSWORD, LOADTEST_USERS
     from cases.models import Case, Person
     from core.models import User
+    from devdata.datagen import BENCH_HANDLER, BENCH_PASSWORD, LOADTEST_USERS
 
     users = []
     for n in range(1, LOADTEST_USERS + 1):

@@ -1,4 +1,4 @@
-"""Locust users for `make loadtest`: the socialsekreterare mix of issue 8 against gunicorn.
+"""Locust users for `make loadtest`: a socialsekreterare's mix of requests against gunicorn.
 
 70 % list and case pages, 20 % search, 10 % edits (a journal entry saved as a draft). Each virtual
 user logs in as one of the generated load-test users (bench.ss01 … bench.ss20) and works on that

@@ -1,4 +1,4 @@
-"""The operations `make bench` measures (issue 8), each with its target and, where the operation is
+"""The operations `make bench` measures, each with its target and, where the operation is
 database-bound, the same aggregate as raw SQL.
 
 Each setup finds the product code it needs (a URL name, a module function); when that code does not
@@ -21,10 +21,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from bench.harness import Missing, Operation, Prepared
-from cases.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL, RowWriter, personnummer
 from cases.models import Case, InsatsType, Person
 from cases.selectors import TRIGRAM_MIN_LENGTH
 from core.models import Provider, Unit, User
+from devdata.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL, RowWriter
+from devdata.identity import personnummer
 
 SAMPLE = 400  # distinct inputs per operation (repetitions cycle through them)
 

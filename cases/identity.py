@@ -108,3 +108,9 @@ def search_forms(raw: str) -> str | None:
         return parse_id_number(raw).number
     except ValidationError:
         return None
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years of age on `day` (age is derived from the birth date, never stored). The one age rule:
+    Person.age_on, the importer, the statistics and the generated data all count with it."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -24,7 +24,6 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -35,7 +34,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import load_workbook
 
 from cases import rules, selectors
-from cases.identity import Gender, IdKind
+from cases.identity import Gender, IdKind, age_on
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
 from core.history import history_diff, history_snapshot
 from core.models import ChangeAction, ChangeLog, District, User
@@ -507,10 +506,6 @@ CASE_COLUMNS = [
 ]
 
 
-class _Born(NamedTuple):
-    birth_date: datetime.date
-
-
 @dataclass
 class _NewCase:
     row: _Row
@@ -616,7 +611,7 @@ class _Writer:
                 unit_id=self.unit_id,
                 handler_unit_id=row.handler.unit_id,
                 opened_on=row.opened_on,
-                age=Person.age_on(_Born(birth_date), row.opened_on),  # the model's own age rule
+                age=age_on(birth_date, row.opened_on),
                 today=self.today,
             )
             if row.closed_on:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.identity import Gender, IdKind, format_id_number
+from cases.identity import Gender, IdKind, age_on, format_id_number
 from core.models import District, Unit
 
 MASKED_NAME = _("Skyddad identitet")
@@ -114,10 +114,7 @@ class Person(models.Model):
         return ", ".join(part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part)
 
     def age_on(self, day) -> int:
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_on(self.birth_date, day)
 
 
 class SearchName(models.Model):

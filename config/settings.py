@@ -1,4 +1,4 @@
-"""One settings module, read from the environment (see README "Miljövariabler").
+"""One settings module, read from the environment (see README "Environment variables").
 
 Development defaults are safe to run locally; production sets DEBUG=0 and the rest.
 """
@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reporting",
     "jobs",
     "api",
+    "devdata",  # seed_demo, generate_data: on top of every app, imported by none
 ]
 
 MIDDLEWARE = [
@@ -270,7 +271,7 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
-# Domain settings (DOMAIN.md): municipal practice, not statute, so configurable.
+# Domain settings (docs/domain.md): municipal practice, not statute, so configurable.
 CONSENT_OWN_AGE = env_int("CONSENT_OWN_AGE", 15)
 # Medling must be done promptly (lag 2002:445 § 6): remind when a case has waited this many days.
 MEDIATION_REMINDER_DAYS = env_int("MEDIATION_REMINDER_DAYS", 30)

@@ -1,7 +1,7 @@
 """Consent reads. `sharing_decision` is the one function that answers "may actor X receive
 information about person Y on date D?"; plans, disclosures and the case page all ask it.
 
-Rule (DOMAIN.md, seed 001):
+Rule (docs/domain.md "Core records", Samtycke):
 - the young person must consent themself from settings.CONSENT_OWN_AGE (default 15), or younger when
   the latest maturity assessment on or before D says they are mature enough;
 - while the young person is under 18, every registered custodian must consent, and at least one

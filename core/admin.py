@@ -1,6 +1,6 @@
 """Admin for organisation, users and the access log, plus the shared admin bases the other apps use.
 
-Privacy in the admin follows the app (README "Integritet"): rows come from the apps' selectors, people
+Privacy in the admin follows the app (README "Privacy by construction"): rows come from the apps' selectors, people
 with skyddade personuppgifter are always shown masked here (the admin never unmasks), every list and
 detail page that shows named people writes access-log rows, and records that services own
 (cases, journal, consent) are read-only or append-only through their services.
@@ -93,7 +93,7 @@ class AccessLoggedAdminMixin:
 
 
 def register_remaining(app_label: str) -> None:
-    """Register every model of an app that has no admin yet, view-only (other issues' models)."""
+    """Register every model of an app that has no admin yet, view-only (models no app has an admin for yet)."""
     for model in apps.get_app_config(app_label).get_models():
         if not admin.site.is_registered(model):
             admin.site.register(model, ReadOnlyAdmin)

@@ -256,7 +256,7 @@ class RetentionAction(models.TextChoices):
 
 
 class RetentionRule(models.Model):
-    """Gallringsregel per record type. Defaults follow the SoL practice in DOMAIN.md (README "Gallring")."""
+    """Gallringsregel per record type. Defaults follow the SoL practice in docs/domain.md (README "Gallring")."""
 
     record_type = models.CharField(_("posttyp"), max_length=20, choices=RecordType.choices, unique=True)
     active = models.BooleanField(_("aktiv"), default=True)

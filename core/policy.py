@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
-# name -> what it means (shown in the README's access table)
+# name -> what it means (README "Who sees what (deny by default)" describes the rule)
 POLICIES: dict[str, str] = {
     "public": _("Öppen utan inloggning (inloggning, hälsokontroller)."),
     "authenticated": _("Inloggad personal; visar inga personuppgifter utöver användarens egna."),

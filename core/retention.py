@@ -1,7 +1,7 @@
 """Gallring (retention): rules per record type, a dry run whose list equals the real run, and a real run
 that records what it removed and can be killed and re-run at any point.
 
-Person files (RecordType.PERSON_FILE), default SoL practice (DOMAIN.md, README "Gallring"):
+Person files (RecordType.PERSON_FILE), default SoL practice (docs/domain.md, README "Gallring"):
 - due five years (rule.years) after the person's last entry; with by_end_of_following_year the removal
   happens during the calendar year after the one in which the five years ran out (so a file whose last
   entry was made in 2019 is removed during 2025 and at the latest by 2025-12-31);

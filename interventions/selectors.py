@@ -30,6 +30,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.identity import age_on
 from cases.models import Case, Custodian, EntryKind, JournalEntry
 from cases.selectors import case_get_for_user, case_list_log, case_queryset_for_user
 from consent.models import Actor
@@ -86,7 +87,7 @@ class Routing:
 
 
 def avhopp_routing(*, age: int, motivated: bool, threat_level: str) -> Routing:
-    """Routing suggestion for an avhoppare (DOMAIN.md): 21+ → avdelning vuxen; under 21 with a serious
+    """Routing suggestion for an avhoppare (docs/domain.md "Insatser"): 21+ → avdelning vuxen; under 21 with a serious
     (konkret) threat → Fenix; 16+ motivated without a serious threat → SIG; otherwise no suggestion."""
     serious = threat_level == ThreatLevel.CONCRETE
     if age >= 21:
@@ -105,10 +106,7 @@ def avhopp_routing(*, age: int, motivated: bool, threat_level: str) -> Routing:
 
 
 def years_between(start: datetime.date, end: datetime.date) -> int:
-    years = end.year - start.year
-    if (end.month, end.day) < (start.month, start.day):
-        years -= 1
-    return max(years, 0)
+    return max(age_on(start, end), 0)
 
 
 def polare_fee_for(*, polare: Polare, on: datetime.date) -> Decimal | None:

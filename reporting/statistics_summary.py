@@ -43,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from cases.identity import age_on
 from cases.models import Case, ClosureReason
 from core.models import Provider, Unit
 from reporting.figures import AGE_BANDS, UNKNOWN_KEY, Scope
@@ -137,7 +138,7 @@ def _case_masks(opened: datetime.date, closed: datetime.date | None, reason: str
 def _age_band(opened: datetime.date, birth: datetime.date | None) -> str:
     if birth is None:
         return UNKNOWN_KEY
-    age = opened.year - birth.year - (1 if (opened.month, opened.day) < (birth.month, birth.day) else 0)
+    age = age_on(birth, opened)
     for low, high, label in AGE_BANDS:
         if age >= low and (high is None or age <= high):
             return label

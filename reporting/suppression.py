@@ -1,4 +1,4 @@
-"""Small-cell suppression for statistics (DOMAIN.md "Statistics").
+"""Small-cell suppression for statistics (docs/domain.md "Statistics").
 
 Primary rule: a count of 1–4 persons is never shown; it becomes None and displays as "<5".
 Zero is shown (it identifies nobody). The statistics API adds secondary suppression on top of this.

@@ -1,4 +1,4 @@
-"""No leaks (issue 7 points 2, 5 and 8): walk every route as a user who may see none of the data, with the ids
+"""No leaks: walk every route as a user who may see none of the data, with the ids
 of records they may not see, and find nothing: the answer is the one a non-existent id gets (404, never
 403), no name, number, address or journal text appears, nothing is written and nothing is access-logged.
 

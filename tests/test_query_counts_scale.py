@@ -1,4 +1,4 @@
-"""Issue 8 point 4 on generated data: the case list issues ≤ 10 and the case page ≤ 15 SQL statements,
+"""Query counts on generated data: the case list issues ≤ 10 and the case page ≤ 15 SQL statements,
 the same number whether the user has a handful of rows or many (≥ 25 cases, ≥ 25 journal entries).
 
 Counted like `make bench` counts (bench.harness.count_queries: every statement except transaction
@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.harness import TRANSACTION_CONTROL
-from cases.datagen import BENCH_COLLEAGUE, BENCH_HANDLER, generate, personnummer
 from cases.models import Case, InsatsType, JournalEntry, Person
 from consent.models import Actor, Consent
 from core.models import User
+from devdata.datagen import BENCH_COLLEAGUE, BENCH_HANDLER, generate
+from devdata.identity import personnummer
 
 pytestmark = pytest.mark.django_db
 

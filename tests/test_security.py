@@ -1,4 +1,4 @@
-"""Issue 7 point 7: login throttling, password validators, secure cookies and headers, and
+"""Security settings: login throttling, password validators, secure cookies and headers, and
 `manage.py check --deploy` clean with production settings. (Session idle expiry: cases/tests/test_views.py.)"""
 
 import os

@@ -1,4 +1,4 @@
-"""Deny by default (issue 7 point 2): every URL pattern and API view declares an access policy, only a short
+"""Deny by default: every URL pattern and API view declares an access policy, only a short
 list of routes is public, and every other route refuses an anonymous visitor.
 
 Admin URLs are left out: the Django admin has its own permission system (staff + model permissions).

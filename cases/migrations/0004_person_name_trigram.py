@@ -1,4 +1,4 @@
-"""Trigram indexes for name search (issue 8), PostgreSQL only.
+"""Trigram indexes for name search, PostgreSQL only.
 
 Serves cases.selectors.person_search: each typed term is matched with `icontains` against first and
 last name, which Django writes as `UPPER(col::text) LIKE UPPER('%term%')`. A B-tree cannot serve an

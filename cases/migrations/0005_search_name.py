@@ -1,4 +1,4 @@
-"""The name search index (cases.models.SearchName) and the triggers that keep it current (issue 8).
+"""The name search index (cases.models.SearchName) and the triggers that keep it current.
 
 A row (person, unit) exists exactly when the person was registered by that unit or has a case there: the
 two ways cases.selectors.person_queryset_for_user makes a person visible to a unit's staff. Triggers on

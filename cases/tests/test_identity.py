@@ -9,6 +9,7 @@ from stdnum import luhn
 from cases.identity import (
     Gender,
     IdKind,
+    age_on,
     format_id_number,
     normalise_reserve_number,
     parse_id_number,
@@ -131,3 +132,16 @@ def test_format_and_search_forms():
     assert format_id_number("RN123456", IdKind.RESERVE) == "RN123456"
     assert search_forms("811228-9874") == "198112289874"
     assert search_forms("Andersson") is None
+
+
+@pytest.mark.parametrize(
+    ("born", "day", "age"),
+    [
+        (datetime.date(2010, 3, 15), datetime.date(2025, 3, 14), 14),  # the day before the birthday
+        (datetime.date(2010, 3, 15), datetime.date(2025, 3, 15), 15),  # on the birthday
+        (datetime.date(2008, 2, 29), datetime.date(2025, 2, 28), 16),  # born on a leap day: not yet 17
+        (datetime.date(2008, 2, 29), datetime.date(2025, 3, 1), 17),
+    ],
+)
+def test_age_in_whole_years(born, day, age):
+    assert age_on(born, day) == age

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from stdnum import luhn
 
 from cases import services
 from cases.identity import IdKind
@@ -21,16 +20,12 @@ pytestmark = pytest.mark.django_db
 
 BORN = datetime.date(2009, 4, 12)  # 15 on 2025-02-03
 NUMBER = personnummer_for(BORN, 11)
+COORDINATION_NUMBER = personnummer_for(BORN, 22, coordination=True)
 OPENED = datetime.date(2025, 2, 3)
 HEADER = (
     "Personnummer;Typ av nummer;Födelsedatum;Förnamn;Efternamn;Insats;Aktualiserad;Aktualiserad av;Grund;"
     "Avslutad;Avslutsorsak"
 )
-
-
-def samordningsnummer(born: datetime.date, serial: int) -> str:
-    short = f"{born:%y%m}{born.day + 60:02d}{serial:03d}"
-    return f"{born:%Y}{short[2:]}{luhn.calc_check_digit(short)}"
 
 
 def import_row(actor, *, number=NUMBER, kind="", born="", insats="Medling", opened=OPENED, closed="", reason=""):
@@ -53,7 +48,7 @@ def service_messages(call) -> dict[str, list[str]]:
     [
         (IdKind.PERSONNUMMER, "20090412-1235", "", "id_number", "personnummer"),  # check digit
         (IdKind.PERSONNUMMER, "20091312-1234", "", "id_number", "personnummer"),  # no such date
-        (IdKind.PERSONNUMMER, samordningsnummer(BORN, 22), "Personnummer", "id_kind", "typ av nummer"),
+        (IdKind.PERSONNUMMER, COORDINATION_NUMBER, "Personnummer", "id_kind", "typ av nummer"),
         (IdKind.RESERVE, "RN-2024-17", "Reservnummer", "birth_date", "födelsedatum"),  # no birth date
         (IdKind.RESERVE, "R1", "Reservnummer", "", "personnummer"),  # too short (a message without a field)
     ],
@@ -72,7 +67,7 @@ def test_identity_number_rules_are_the_same_in_the_register_form_and_the_import(
 
 
 def test_a_samordningsnummer_without_a_kind_is_imported_as_one(manager):
-    number = samordningsnummer(BORN, 22)
+    number = COORDINATION_NUMBER
     assert import_row(manager, number=number) == []
     person = Person.objects.get(id_number=number)
     assert (person.id_kind, person.birth_date) == (IdKind.COORDINATION, BORN)

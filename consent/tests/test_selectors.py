@@ -1,4 +1,4 @@
-"""sharing_decision: may actor X receive information about person Y on day D? (DOMAIN.md, seed 001)."""
+"""sharing_decision: may actor X receive information about person Y on day D? (docs/domain.md: Samtycke)."""
 
 import datetime
 

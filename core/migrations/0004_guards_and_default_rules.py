@@ -3,7 +3,7 @@ from django.db import migrations
 from core.db_guards import append_only_sql, postgres_only
 
 DEFAULT_RULES = [
-    # SoL practice (DOMAIN.md): five years after the last entry, done during the following calendar year,
+    # SoL practice (docs/domain.md "Records law in short"): five years after the last entry, done during the following calendar year,
     # people born on the 5th, 15th and 25th kept; anonymised so that past statistics stay right.
     {"record_type": "personakt", "years": 5, "by_end_of_following_year": True, "keep_birth_days": "5,15,25"},
     # The access log is kept at least five years; grant events follow it.

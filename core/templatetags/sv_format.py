@@ -1,4 +1,4 @@
-"""Swedish display formats for templates, PDFs and exports (DOMAIN.md: 2024-03-15, "3 854 000 kr", "30 %").
+"""Swedish display formats for templates, PDFs and exports (2024-03-15, "3 854 000 kr", "30 %").
 
 In templates: `{% load sv_format %}` then `{{ day|sv_date }}`, `{{ moment|sv_datetime }}`, `{{ amount|sv_money }}`,
 `{{ count|sv_number }}`, `{{ share|sv_percent }}` (value already in percent: 30 -> "30 %"; `sv_percent:1` for one

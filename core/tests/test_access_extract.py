@@ -1,4 +1,4 @@
-"""Registerutdrag (issue 7 point 5b): everything held about one person, as JSON and PDF, for a role with
+"""Registerutdrag: everything held about one person, as JSON and PDF, for a role with
 the export permission; itself access-logged; skyddad identitet masked and never an address in a PDF."""
 
 import datetime

@@ -1,5 +1,5 @@
 """Sharing a case across units and naming staff for skyddad identitet: granted and revoked by the
-enhetschef in the UI with a reason, logged, and effective on the next request (issue 7 points 1 and 5)."""
+enhetschef in the UI with a reason, logged, and effective on the next request."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -1,4 +1,4 @@
-"""Change history (issue 7 point 4): who changed what and when, with old and new values, for people,
+"""Change history: who changed what and when, with old and new values, for people,
 cases, the journal and consent; append-only; shown only to those who may see the record."""
 
 import datetime

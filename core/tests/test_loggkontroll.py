@@ -1,4 +1,4 @@
-"""Loggkontroll (issue 7 point 3): the enhetschef's page with filters, flags, stickprov, CSV export and
+"""Loggkontroll: the enhetschef's page with filters, flags, stickprov, CSV export and
 the extract for the person concerned; the log is append-only and written in the read's transaction."""
 
 import csv

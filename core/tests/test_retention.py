@@ -1,4 +1,4 @@
-"""Gallring (issue 7 point 6): SoL default rules, kept birthdays and exempt kinds, a dry run whose list is the
+"""Gallring: SoL default rules, kept birthdays and exempt kinds, a dry run whose list is the
 real run's, a record of what was removed, files removed too, statistics for past periods unchanged, and a
 run that survives being killed half-way."""
 

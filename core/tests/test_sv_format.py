@@ -1,4 +1,4 @@
-"""Swedish display formats (DOMAIN.md): 2024-03-15, "3 854 000 kr", "30 %"."""
+"""Swedish display formats: 2024-03-15, "3 854 000 kr", "30 %"."""
 
 import datetime
 from decimal import Decimal

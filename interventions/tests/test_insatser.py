@@ -1,4 +1,4 @@
-"""Per-insats rules (issue 4 point 1) and the utlämnande register (4b)."""
+"""Per-insats rules and the utlämnande register."""
 
 import datetime
 from decimal import Decimal

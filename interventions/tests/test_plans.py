@@ -1,4 +1,4 @@
-"""Genomförandeplan and consent enforcement: every rule of issue 4 points 2, 4 and 5."""
+"""Genomförandeplan and consent enforcement: plans, versions, follow-ups and the consent rules for actors."""
 
 import datetime
 

@@ -23,7 +23,7 @@ def _by(rows, dimension):
 
 @pytest.mark.django_db
 def test_seed_2016_headline_figures(seed_2016, unit):
-    # given the 2016 dataset of seed 000, when the provider's year 2016 is counted
+    # given the 2016 dataset of the board papers (docs/domain.md "Follow-up"), when the provider's year 2016 is counted
     totals = case_totals(Period.year(2016), Scope(provider_id=unit.provider_id))
     # then it says what the nämnd papers say
     assert totals.new == 353

@@ -13,7 +13,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from cases.datagen import generate
+from devdata.datagen import generate
 from reporting import statistics_summary
 from reporting.models import StatisticsDirty, StatisticsSummary
 from tests.factories import CaseFactory, MunicipalityFactory, ProviderFactory, UnitFactory, UserFactory

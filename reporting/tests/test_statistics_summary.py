@@ -222,7 +222,7 @@ def test_sql_and_python_paths_agree(edge_data):
 
 
 def test_summary_equals_live_on_generated_data():
-    from cases.datagen import generate
+    from devdata.datagen import generate
 
     generate("XS")
     call_command("refresh_statistics", "--all", verbosity=0)

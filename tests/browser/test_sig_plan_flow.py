@@ -1,4 +1,4 @@
-"""SIG plan and consent enforcement in real Chromium (issue 4 point 6): create a SIG plan → try to add polis
+"""SIG plan and consent enforcement in real Chromium: create a SIG plan → try to add polis
 without consent (blocked, message shown) → record consent from the young person and the custodians → add
 polis → revoke consent → the plan is flagged."""
 

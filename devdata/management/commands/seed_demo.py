@@ -1,8 +1,8 @@
-"""`python manage.py seed_demo`: deterministic demo data (cases.demo_data), safe to run again."""
+"""`python manage.py seed_demo`: deterministic demo data (devdata.demo_data), safe to run again."""
 
 from django.core.management.base import BaseCommand
 
-from cases.demo_data import DEMO_PASSWORD, PROVIDER_NAME, demo_seed
+from devdata.demo_data import DEMO_PASSWORD, PROVIDER_NAME, demo_seed
 
 
 class Command(BaseCommand):

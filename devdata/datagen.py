@@ -1,4 +1,4 @@
-"""Deterministic synthetic data at municipal, city and national scale (issue 8: `generate_data`).
+"""Deterministic synthetic data at municipal, city and national scale (`manage.py generate_data`).
 
 The same scale and seed always give the same rows: one seeded random stream is drawn in a fixed
 order. On PostgreSQL the rows go in through psycopg's COPY, chunk by chunk, with triggers and
@@ -30,9 +30,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
-from stdnum import luhn
 
 from cases import search_names
+from cases.identity import age_on
 from cases.models import (
     Case,
     CaseNumberSequence,
@@ -45,6 +45,7 @@ from cases.models import (
 )
 from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
 from core.models import AccessLog, ChangeLog, District, Municipality, Provider, Role, Unit, User
+from devdata.identity import personnummer
 from interventions.models import (
     Activity,
     AreaEffort,
@@ -155,7 +156,7 @@ STOCKHOLM_DISTRICTS = [
 ]
 LINKOPING_DISTRICTS = ["Skäggetorp", "Berga", "Ryd", "Vidingsjö", "Ekholmen", "Lambohov", "Johannelund", "Tornby"]
 GENERIC_DISTRICTS = ["Centrum", "Norr", "Söder", "Öster", "Väster", "Hagen", "Bergsjön", "Sjöstaden"]
-# The first district takes ~30 % (the seed papers: ~30 % from Skäggetorp), the rest fall off.
+# The first district takes ~30 % (the board papers, docs/domain.md: ~30 % from Skäggetorp), the rest fall off.
 DISTRICT_WEIGHTS_HEAD = 0.30
 
 UNIT_NAMES = ["Brottsförebyggande gruppen", "Insatsteamet", "Fältverksamheten", "Fenix", "Avdelning vuxen"]
@@ -326,13 +327,6 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
     for index in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[: total - sum(parts)]:
         parts[index] += 1
     return parts
-
-
-def personnummer(birth_date: datetime.date, serial: int, *, coordination: bool = False) -> str:
-    """A Luhn-valid 12-digit number (samordningsnummer: day + 60); serial 0–999."""
-    day = birth_date.day + (60 if coordination else 0)
-    short = f"{birth_date:%y%m}{day:02d}{serial:03d}"
-    return f"{birth_date:%Y}{short[2:]}{luhn.calc_check_digit(short)}"
 
 
 def _uuid(rng: random.Random) -> str:
@@ -945,7 +939,7 @@ class DataGenerator:
                     day += datetime.timedelta(weeks=1)
 
     def _polare_fee(self, born: datetime.date, started: datetime.date, on: datetime.date):
-        age, service = _age_on(born, on), _age_on(started, on)
+        age, service = age_on(born, on), age_on(started, on)
         for min_age, max_age, min_years, fee in self.fee_rates:  # most years of service first
             if min_age <= age <= max_age and min_years <= service:
                 return fee
@@ -1104,7 +1098,7 @@ class DataGenerator:
         count = self.scale.municipalities
         names = list(KNOWN_MUNICIPALITIES)
         if count <= 2:
-            # small scales model the seed papers' city (and its neighbour)
+            # small scales model the board papers' city (and its neighbour)
             names = [("Stockholms stad", "0180")] if self.scale.name == "M" else []
             names += [("Linköpings kommun", "0580"), ("Norrköpings kommun", "0581")]
         used_codes = {code for _name, code in names}
@@ -1430,10 +1424,10 @@ class DataGenerator:
                         break
                 if window_start <= window_end:
                     opened = self._day_between(window_start, window_end)
-                    age = _age_on(born, opened)
+                    age = age_on(born, opened)
                 else:
                     opened = self._day_between(earliest, until)
-                    age = _age_on(born, opened)
+                    age = age_on(born, opened)
                     code = "stod_brottsutsatta" if age <= 21 else "sig"
                     low, high = self.insats_ranges[code]
                     if not low <= age <= high:
@@ -1461,7 +1455,7 @@ class DataGenerator:
                 )
             )  # fmt: skip
             custodian_ids = []
-            if _age_on(born, until) < 18:
+            if age_on(born, until) < 18:
                 for n in range(1 if rng.random() < 0.3 else 2):
                     custodian_id = self.next_id["custodian"]
                     self.next_id["custodian"] += 1
@@ -1671,7 +1665,7 @@ class DataGenerator:
         if status == "forberedelse":
             started = None
         prosecutor = PROSECUTORS[rng.randrange(len(PROSECUTORS))]
-        age = _age_on(case.born, case.opened)
+        age = age_on(case.born, case.opened)
         d["mediation"].add(
             id=mediation_id, case_id=case.id, offence=OFFENCES[rng.randrange(len(OFFENCES))],
             offence_on=case.opened - datetime.timedelta(days=rng.randint(10, 60)),
@@ -1725,7 +1719,7 @@ class DataGenerator:
         the parents; attendance for the group's weekly meetings held by the reference day."""
         rng = self.rng
         starts = _next_term(case.opened)
-        if starts > self.until or _age_on(case.born, starts) > 14:
+        if starts > self.until or age_on(case.born, starts) > 14:
             return
         key = (case.unit, starts)
         group = self.aslan_groups.get(key)
@@ -1837,7 +1831,7 @@ class DataGenerator:
                 id=self._id("plan_agreement"), version_id=version_id, custodian_id=None, agreed_on=agreed,
                 recorded_by_id=coordinator,
             )  # fmt: skip
-            if _age_on(case.born, agreed) < 18:
+            if age_on(case.born, agreed) < 18:
                 for custodian_id in case.custodians:
                     d["plan_agreement"].add(
                         id=self._id("plan_agreement"), version_id=version_id, custodian_id=custodian_id,
@@ -1897,7 +1891,7 @@ class DataGenerator:
         valid_until = given + datetime.timedelta(days=365)
         actors = rng.sample(self.actor_ids, k=min(len(self.actor_ids), rng.randint(1, 3)))
         givers: list[int | None] = []
-        if _age_on(born, given) >= 15:
+        if age_on(born, given) >= 15:
             givers.append(None)
         elif rng.random() < 0.3:
             maturity_id = self.next_id["maturity"]
@@ -1914,7 +1908,7 @@ class DataGenerator:
                 )
             )
             givers.append(None)
-        if _age_on(born, given) < 18:
+        if age_on(born, given) < 18:
             givers.extend(custodian_ids)
         revoked_any = None
         for custodian_id in givers:
@@ -2134,10 +2128,6 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
         product *= rng.random()
     return k
-
-
-def _age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:

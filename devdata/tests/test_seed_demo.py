@@ -1,4 +1,4 @@
-"""seed_demo: volumes close to the seed papers, on whichever database the suite runs (SQLite locally,
+"""seed_demo: volumes close to the board papers (docs/domain.md), on whichever database the suite runs (SQLite locally,
 PostgreSQL in CI), and a second run creates nothing new."""
 
 import datetime
@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from cases.demo_data import AGREEMENT_BUDGET, DEMO_PASSWORD, DEMO_USERS, _Generator, _organisation, _users
 from cases.identity import parse_id_number
 from cases.models import (
     Case,
@@ -26,6 +25,7 @@ from cases.models import (
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from consent.selectors import sharing_decision
 from core.models import AccessGrantEvent, AccessLog, District, Municipality, Provider, Role, Unit, User
+from devdata.demo_data import AGREEMENT_BUDGET, DEMO_PASSWORD, DEMO_USERS, _Generator, _organisation, _users
 from reporting.models import AgreedVolume, Agreement
 
 

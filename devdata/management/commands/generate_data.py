@@ -1,14 +1,14 @@
-"""`python manage.py generate_data --scale S|M|L` (issue 8): deterministic synthetic data in bulk.
+"""`python manage.py generate_data --scale S|M|L`: deterministic synthetic data in bulk.
 
 XS (two municipalities, 300 people) is for tests; S ≈ a small municipality, M ≈ Stockholm, L ≈ Sweden.
-See cases/datagen.py for what is generated and how it is loaded.
+See devdata/datagen.py for what is generated and how it is loaded.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.datagen import DEFAULT_UNTIL, SCALES, generate, scale_mark, scale_mark_get
+from devdata.datagen import DEFAULT_UNTIL, SCALES, generate, scale_mark, scale_mark_get
 from reporting.statistics_summary import rebuild_after_load, refresh_dirty
 
 

@@ -1,4 +1,4 @@
-"""Issue 8's generator: the insats details, plans, field work, utlämnanden, återfall and change history come
+"""The generator (generate_data): the insats details, plans, field work, utlämnanden, återfall and change history come
 out valid, in proportion to the cases of each insats type, and the same for the same seed.
 
 XS (seconds) for validity and determinism; a 3 000-person municipality for the proportions.
@@ -11,7 +11,10 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, F, Sum
 
-from cases.datagen import (
+from cases.models import Case, JournalEntry, Person
+from consent.models import Consent, Disclosure
+from core.models import AccessLog, ChangeLog
+from devdata.datagen import (
     BOY_NAMES,
     DEFAULT_UNTIL,
     DETAIL_MODELS,
@@ -23,9 +26,6 @@ from cases.datagen import (
     generate,
     reset_database,
 )
-from cases.models import Case, JournalEntry, Person
-from consent.models import Consent, Disclosure
-from core.models import AccessLog, ChangeLog
 from interventions.models import (
     CS_MAX_HOURS,
     CS_MIN_HOURS,

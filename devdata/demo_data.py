@@ -1,6 +1,6 @@
 """Deterministic demo data for a Linköping-sized municipality (`manage.py seed_demo`).
 
-Two full calendar years before today, with volumes close to the seed papers (DOMAIN.md): about 350 new
+Two full calendar years before today, with volumes close to the board papers (docs/domain.md): about 350 new
 cases a year, about 700 contacts a year in stöd till unga brottsutsatta, a handful of unplanned closures,
 Skäggetorp the largest district. Everything comes from one random.Random with a fixed seed, so two runs on
 the same day produce the same data; a second run on a database that already has the demo cases only
@@ -18,9 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from stdnum import luhn
 
-from cases.identity import COORDINATION_DAY_OFFSET, Gender, IdKind
+from cases.identity import Gender, IdKind, age_on
 from cases.models import (
     Basis,
     Case,
@@ -38,6 +37,7 @@ from consent.services import consent_record, consent_revoke, maturity_assess
 from core.models import District, Municipality, Provider, Role, Unit, User
 from core.roles import roles_sync
 from core.services import protected_identity_grant
+from devdata.identity import personnummer
 from reporting.models import AgreedVolume, Agreement
 
 SEED = 580  # Linköping's kommunkod
@@ -121,7 +121,7 @@ UNPLANNED_PER_YEAR = (3, 6)
 UNPLANNED_INSATSER = ("ungdomstjanst", "skk", "sig", "aslan", "medling", "avhopp")
 
 AGREEMENT_BUDGET = 3_854_000
-# Agreed yearly volumes as in seed 000 (min, max)
+# Agreed yearly volumes as in the board papers' agreement (min, max)
 AGREED_VOLUMES = {"ungdomstjanst": (30, 40), "stod_brottsutsatta": (700, 700), "medling": (30, 30), "skk": (10, 10)}
 
 GIRL_NAMES = [
@@ -299,19 +299,8 @@ class DemoSummary:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role label, password
 
 
-def personnummer(birth_date: datetime.date, serial: int, *, coordination: bool = False) -> str:
-    """A Luhn-valid 12-digit personnummer (or samordningsnummer: day + 60) for a birth date."""
-    day = birth_date.day + (COORDINATION_DAY_OFFSET if coordination else 0)
-    short = f"{birth_date:%y%m}{day:02d}{serial % 1000:03d}"
-    return f"{birth_date:%Y}{short[2:]}{luhn.calc_check_digit(short)}"
-
-
 def _with_year(day: datetime.date, year: int) -> datetime.date:
     return day.replace(year=year) if not (day.month == 2 and day.day == 29) else datetime.date(year, 2, 28)
-
-
-def _age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 class _Generator:
@@ -383,7 +372,7 @@ class _Generator:
             unit=unit,
         )
         self.people.append(person)
-        if _age_on(birth, opened_on) < 18:
+        if age_on(birth, opened_on) < 18:
             relations = ["mamma", "pappa"] if rng.random() < 0.75 else [rng.choice(["mamma", "pappa"])]
             for relation in relations:
                 parent_birth = self.birth_for_age(opened_on, rng.randint(33, 55))
@@ -422,14 +411,14 @@ class _Generator:
             earlier = [p for other, people in previous.items() if other != code for p in people[-40:]]
             if earlier and rng.random() < 0.06:
                 candidate = rng.choice(earlier)
-                age = _age_on(candidate.birth_date, opened_on)
+                age = age_on(candidate.birth_date, opened_on)
                 if insats.min_age <= age <= insats.max_age:
                     person = candidate
-            age_guess = rng.randint(*profile.age) if person is None else _age_on(person.birth_date, opened_on)
+            age_guess = rng.randint(*profile.age) if person is None else age_on(person.birth_date, opened_on)
             unit = self.unit_for(code, age_guess)
             if person is None:
                 person = self.person(opened_on=opened_on, profile=profile, unit=unit)
-                age = _age_on(person.birth_date, opened_on)
+                age = age_on(person.birth_date, opened_on)
                 unit = self.unit_for(code, age)
                 person.unit = unit
             previous.setdefault(code, []).append(person)
@@ -560,7 +549,7 @@ def _consents(generator: _Generator, recorder_for) -> None:
             continue
         person = case.person
         recorder = recorder_for(case)
-        age = _age_on(person.birth_date, given_on)
+        age = age_on(person.birth_date, given_on)
         chosen = [actors["polis"], actors["skola"], actors["bup"]] + ([actors["kriminalvard"]] if age >= 18 else [])
         valid_until = given_on + datetime.timedelta(days=365)
         if age < 15 and not matured:
