@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.models import ProtectionLevel
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
-from core.services import case_share_grant
+from records.services import case_share_grant
 from tests.environment import unavailable
 from tests.factories import CaseFactory, PersonFactory
 
