@@ -87,6 +87,10 @@ class Person(models.Model):
     def __str__(self):
         return str(self.display_name)
 
+    def history_owner_ids(self):
+        """(person_id, case_id) for core.history: a person's own record."""
+        return self.pk, None
+
     @property
     def is_protected(self) -> bool:
         return bool(self.protection)
@@ -261,6 +265,10 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    def history_owner_ids(self):
+        """(person_id, case_id) for core.history."""
+        return self.person_id, self.pk
 
     @property
     def is_open(self) -> bool:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reporting",
     "jobs",
     "api",
+    "records",
     "devdata",  # seed_demo, generate_data: on top of every app, imported by none
 ]
 
@@ -216,7 +217,7 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE = {
     # Resend messages stored while Redis was unreachable (jobs.outbox).
     "jobs-outbox-drain": {"task": "jobs.outbox_drain", "schedule": env_int("OUTBOX_DRAIN_SECONDS", 30)},
-    # Gallring (core.retention): nightly; a run killed half-way is finished by the next one.
+    # Gallring (records.retention; the task keeps its old name): nightly; a killed run is finished by the next.
     "core-retention-run": {
         "task": "core.tasks.retention_run_task",
         "schedule": crontab(hour=env_int("RETENTION_HOUR", 3), minute=15),

@@ -5,6 +5,7 @@ from config import health
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("records.urls")),
     path("", include("cases.urls")),
     path("insatser/", include("interventions.urls")),
     path("uppfoljning/", include("reporting.urls")),

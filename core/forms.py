@@ -1,8 +1,7 @@
-"""Forms of the access pages: loggkontroll filters, person look-up (POST only), grants, gallring."""
+"""Form helpers any app may use: a date input, a staff choice labelled with the unit, service errors on a form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 
@@ -18,56 +17,6 @@ class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         unit = f" ({obj.unit})" if obj.unit_id else ""
         return f"{obj.get_full_name() or obj.username}{unit}"
-
-
-class AccessLogFilterForm(forms.Form):
-    """GET filters. The person is an opaque UUID picked from a search result, never a typed personnummer."""
-
-    user = StaffChoiceField(label=_("Användare"), queryset=User.objects.none(), required=False)
-    person = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    since = forms.DateField(label=_("Från och med"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("Till och med"), required=False, widget=DateInput())
-    flagged = forms.BooleanField(label=_("Bara flaggade uppslag"), required=False)
-
-    def __init__(self, *args, staff=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if staff is not None:
-            self.fields["user"].queryset = staff
-
-    def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["until"] < data["since"]:
-            self.add_error("until", _("Slutdatum kan inte vara före startdatum."))
-        return data
-
-
-class PersonLookupForm(forms.Form):
-    """Sent by POST so that a personnummer typed here never lands in a URL or a server log line."""
-
-    query = forms.CharField(
-        label=_("Sök person att granska"),
-        max_length=100,
-        help_text=_("Namn, personnummer eller ärendenummer."),
-    )
-
-
-class GrantForm(forms.Form):
-    grantee = StaffChoiceField(label=_("Användare"), queryset=User.objects.none())
-    reason = forms.CharField(
-        label=_("Skäl"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        help_text=_("Skälet sparas i behörighetsloggen."),
-    )
-
-    def __init__(self, *args, candidates=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if candidates is not None:
-            self.fields["grantee"].queryset = candidates
-
-
-class RevokeForm(GrantForm):
-    pass
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

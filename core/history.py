@@ -16,7 +16,6 @@ gallring removes them with the rest of the person's file.
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.apps import apps
 from django.db import models
 
 from core.models import ChangeAction, ChangeLog, User
@@ -56,18 +55,16 @@ def history_diff(before: dict[str, str | None], after: dict[str, str | None]) ->
 
 
 def _owner_ids(instance: models.Model) -> tuple[UUID | None, UUID | None]:
-    """(person_id, case_id) of a record of a person's file, found from its fields without queries
-    where possible: a Person, a Case, or anything with person_id / case_id (then case.person_id)."""
-    label = instance._meta.label_lower
-    if label == "cases.person":
-        return instance.pk, None
-    if label == "cases.case":
-        return instance.person_id, instance.pk
+    """(person_id, case_id) of a record of a person's file, found from its fields without queries where
+    possible: the model's own history_owner_ids() (a person, a case), or its person_id / case_id (then the
+    person of the case its `case` foreign key points at)."""
+    if hasattr(instance, "history_owner_ids"):
+        return instance.history_owner_ids()
     person_id = getattr(instance, "person_id", None)
     case_id = getattr(instance, "case_id", None)
     if person_id is None and case_id is not None:
-        case_model = apps.get_model("cases", "Case")
-        person_id = case_model.objects.filter(pk=case_id).values_list("person_id", flat=True).first()
+        case_model = instance._meta.get_field("case").related_model
+        person_id = case_model._default_manager.filter(pk=case_id).values_list("person_id", flat=True).first()
     return person_id, case_id
 
 

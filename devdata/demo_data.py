@@ -36,8 +36,8 @@ from consent.models import Actor
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.models import District, Municipality, Provider, Role, Unit, User
 from core.roles import roles_sync
-from core.services import protected_identity_grant
 from devdata.identity import personnummer
+from records.services import protected_identity_grant
 from reporting.models import AgreedVolume, Agreement
 
 SEED = 580  # Linköping's kommunkod

@@ -15,13 +15,10 @@ snapshot stored with a report version and the one input of the PDF, Excel and CS
 
 import calendar
 import datetime
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Case as When_Case
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -32,9 +29,9 @@ from django.utils.translation import gettext_lazy
 from cases.identity import Gender
 from cases.models import Basis, Case, ClosureReason, InsatsType, ReferralSource
 from core.models import Provider, Unit
+from interventions.models import AreaEffort, FieldShift, GoalAttainment, Plan, PolareNight, PurchasedService
+from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
 from reporting.suppression import SUPPRESSED_LABEL, is_suppressed, suppress
-
-logger = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
 DASH = "–"
@@ -515,7 +512,7 @@ class Distribution:
 
 @dataclass
 class ExtraSection:
-    """SIG, avhopp and fältverksamhet: shown with "Uppgifter saknas" when the data is not recorded."""
+    """SIG, avhopp and fältverksamhet (from the interventions models; `available` is kept for the API)."""
 
     key: str
     title: str
@@ -725,14 +722,9 @@ def agreement_decision_due(agreement, today: datetime.date) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# SIG, avhopp and fältverksamhet: built on the interventions models when they exist
+# SIG, avhopp and fältverksamhet: built on the interventions models
 
 MISSING = gettext_lazy("Uppgifter saknas")
-EXTRA_ERRORS = (LookupError, FieldError)  # the interventions models are missing or not yet as expected
-
-
-def _interventions_model(name: str):
-    return apps.get_model("interventions", name)
 
 
 def _count_figure(key: str, label: str, now: int | None, before: int | None) -> KeyFigure:
@@ -769,9 +761,6 @@ def _missing_figure(key: str, label: str) -> KeyFigure:
 
 
 def _sig_figures(period: Period, scope: Scope) -> dict:
-    Plan = _interventions_model("Plan")
-    GoalAttainment = _interventions_model("GoalAttainment")
-    FollowUpMeeting = _interventions_model("FollowUp")
     case_active = Q(case__opened_on__lte=period.end) & (
         Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=period.start)
     )
@@ -794,7 +783,6 @@ def _sig_figures(period: Period, scope: Scope) -> dict:
 
 def _reoffence_figures(period: Period, scope: Scope) -> dict:
     """SIG cases active in the period and, of those, the cases with återfall noted within the period (one query)."""
-    _interventions_model("Reoffence")  # LookupError while återfall is not a model
     active = Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
     noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
     return Case.objects.filter(scope.q("unit"), active, insats_type__code="sig").aggregate(
@@ -829,11 +817,7 @@ def _reoffence_share_figure(now: dict, before: dict) -> KeyFigure:
 def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     """SIG special follow-up: active plans, PT, follow-ups held and goals attained; återfall where recorded."""
     title = _("Sociala insatsgrupper (SIG) – särskild uppföljning")
-    try:
-        now, before = _sig_figures(period, scope), _sig_figures(previous, scope)
-    except EXTRA_ERRORS as error:
-        logger.warning("follow-up section unavailable: %s", type(error).__name__)
-        return ExtraSection(key="sig", title=title, available=False, note=str(MISSING))
+    now, before = _sig_figures(period, scope), _sig_figures(previous, scope)
     rows = [
         ("plans", _("Aktiva genomförandeplaner")),
         ("people", _("Ungdomar med genomförandeplan")),
@@ -844,38 +828,31 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
         ("not_reached", _("Mål inte uppnådda")),
     ]
     figures = [_count_figure(key, label, now[key], before[key]) for key, label in rows]
-    try:
-        reoffences_now, reoffences_before = _reoffence_figures(period, scope), _reoffence_figures(previous, scope)
-    except EXTRA_ERRORS as error:
-        logger.warning("follow-up figure unavailable: %s", type(error).__name__)
-        figures.append(_missing_figure("recidivism", _("Återfall i brott (effektindikator)")))
-        note = _("Återfall registreras ännu inte i systemet och redovisas därför som ”Uppgifter saknas”.")
-    else:
-        figures += [
-            _count_figure(
-                "sig_cases",
-                _("Aktuella SIG-ärenden under perioden"),
-                reoffences_now["sig_cases"],
-                reoffences_before["sig_cases"],
-            ),
-            _count_figure(
-                "reoffence_cases",
-                _("varav med återfall känt under perioden"),
-                reoffences_now["reoffence_cases"],
-                reoffences_before["reoffence_cases"],
-            ),
-            _reoffence_share_figure(reoffences_now, reoffences_before),
-        ]
-        note = _(
-            "Återfall avser det som handläggaren registrerat i ärendet (misstänkt brott, polisanmälan, dom m.m.) "
-            "med datum då det blev känt inom perioden; återfall som inte kommit till socialtjänstens kännedom "
-            "ingår inte."
-        )
+    reoffences_now, reoffences_before = _reoffence_figures(period, scope), _reoffence_figures(previous, scope)
+    figures += [
+        _count_figure(
+            "sig_cases",
+            _("Aktuella SIG-ärenden under perioden"),
+            reoffences_now["sig_cases"],
+            reoffences_before["sig_cases"],
+        ),
+        _count_figure(
+            "reoffence_cases",
+            _("varav med återfall känt under perioden"),
+            reoffences_now["reoffence_cases"],
+            reoffences_before["reoffence_cases"],
+        ),
+        _reoffence_share_figure(reoffences_now, reoffences_before),
+    ]
+    note = _(
+        "Återfall avser det som handläggaren registrerat i ärendet (misstänkt brott, polisanmälan, dom m.m.) "
+        "med datum då det blev känt inom perioden; återfall som inte kommit till socialtjänstens kännedom "
+        "ingår inte."
+    )
     return ExtraSection(key="sig", title=title, available=True, figures=figures, note=note)
 
 
 def _defection_figures(period: Period, scope: Scope) -> dict:
-    PurchasedService = _interventions_model("PurchasedService")
     aggregates = {
         "total_cost": Sum("cost"),  # an alias must not shadow the field it sums
         "people": Count("case__person", distinct=True),
@@ -891,11 +868,7 @@ def _defection_figures(period: Period, scope: Scope) -> dict:
 def defection_section(period: Period, scope: Scope, previous: Period, agreement=None) -> ExtraSection:
     """Purchased insatser for avhoppare (cost counted when the service starts) against the agreement's budget."""
     title = _("Avhopp – köpta insatser mot budget")
-    try:
-        now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
-    except EXTRA_ERRORS as error:
-        logger.warning("follow-up section unavailable: %s", type(error).__name__)
-        return ExtraSection(key="avhopp", title=title, available=False, note=str(MISSING))
+    now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
     figures = [
         _count_figure("people", _("Ungdomar med köpta insatser"), now["people"], before["people"]),
         _count_figure("services", _("Köpta insatser som startat"), now["services"], before["services"]),
@@ -941,9 +914,6 @@ def defection_section(period: Period, scope: Scope, previous: Period, agreement=
 
 
 def _field_figures(period: Period, scope: Scope) -> dict:
-    FieldShift = _interventions_model("FieldShift")
-    PolareNight = _interventions_model("PolareNight")
-    AreaEffort = _interventions_model("AreaEffort")
     shifts = FieldShift.objects.filter(
         scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end
     ).aggregate(shifts=Count("pk"), met=Sum("youths_met"), talked=Sum("youths_talked"))
@@ -959,11 +929,7 @@ def _field_figures(period: Period, scope: Scope) -> dict:
 def field_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     """Fältverksamhet: nights out, youths met and talked with, polare nights and fees, områdesinsatser."""
     title = _("Fältverksamhet")
-    try:
-        now, before = _field_figures(period, scope), _field_figures(previous, scope)
-    except EXTRA_ERRORS as error:
-        logger.warning("follow-up section unavailable: %s", type(error).__name__)
-        return ExtraSection(key="faltverksamhet", title=title, available=False, note=str(MISSING))
+    now, before = _field_figures(period, scope), _field_figures(previous, scope)
     figures = [
         _total_figure("shifts", _("Fältpass (kvällar ute)"), now["shifts"], before["shifts"]),
         _total_figure("met", _("Ungdomar mötta"), now["met"], before["met"]),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Custodian, JournalEntry, Person
-from jobs.integrity import row_counts
+from records.integrity import row_counts
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.db import connection
 
 from cases import selectors, services
 from core.models import AccessLog
-from jobs.integrity import integrity_problems, journal_chain_problems
+from records.integrity import integrity_problems, journal_chain_problems
 from tests.factories import CaseFactory
 
 ROOT = Path(settings.BASE_DIR)

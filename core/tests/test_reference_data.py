@@ -4,8 +4,9 @@ from django.core.management import call_command
 
 from cases.models import InsatsType
 from consent.models import Actor, LegalBasis
-from core.models import RetentionRule, Role
+from core.models import Role
 from interventions.models import PolareFeeRate
+from records.models import RetentionRule
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,9 +4,11 @@ import datetime
 import subprocess
 
 import pytest
+from django.core.exceptions import FieldError
+from django.db.models import QuerySet
 
 from interventions.models import Reoffence
-from reporting.figures import Period, Scope, follow_up
+from reporting.figures import Period, Scope, defection_section, field_section, follow_up, sig_section
 from reporting.pdf import render_pdf
 from reporting.tests.datasets import CaseSpec, build_cases
 from tests.environment import require
@@ -127,3 +129,21 @@ def test_screen_and_pdf_show_the_reoffence_figures(client, manager, sig_dataset,
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     line = next(line for line in text.splitlines() if "Andel SIG-ärenden med återfall" in line)
     assert "50 %" in line.replace("\u00a0", " ") and "<5" in line
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", ["sig", "avhopp", "faltverksamhet"])
+def test_a_schema_error_in_the_insats_figures_fails_loudly_never_shown_as_missing(monkeypatch, section):
+    """The sections read the interventions models directly: a broken query is an error, not "Uppgifter saknas"."""
+
+    def broken(self, *args, **kwargs):
+        raise FieldError("Cannot resolve keyword")
+
+    monkeypatch.setattr(QuerySet, "aggregate", broken)
+    build = {
+        "sig": lambda: sig_section(H1_2024, Scope(), H1_2024.previous_year()),
+        "avhopp": lambda: defection_section(H1_2024, Scope(), H1_2024.previous_year()),
+        "faltverksamhet": lambda: field_section(H1_2024, Scope(), H1_2024.previous_year()),
+    }[section]
+    with pytest.raises(FieldError):
+        build()

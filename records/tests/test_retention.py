@@ -18,15 +18,14 @@ from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.extract import person_file_rows
 from cases.models import Case, Custodian, InsatsType, JournalEntry, Person, SearchName
 from consent.models import Actor, Consent
 from consent.services import consent_record
 from core.access_log import Seen, access_log_record
-from core.models import (
-    AccessAction,
-    AccessLog,
-    ChangeLog,
+from core.models import AccessAction, AccessLog, ChangeLog
+from interventions.models import FollowUp, Goal, GoalAttainment, Plan, PlanVersion, PurchasedService
+from records.extract import person_file_rows
+from records.models import (
     RecordType,
     RetentionAction,
     RetentionItem,
@@ -34,9 +33,8 @@ from core.models import (
     RetentionRun,
     RetentionRunStatus,
 )
-from core.retention import retention_cutoff, retention_due_people, retention_rule_validate, retention_run
-from core.tasks import retention_run_task
-from interventions.models import FollowUp, Goal, GoalAttainment, Plan, PlanVersion, PurchasedService
+from records.retention import retention_cutoff, retention_due_people, retention_rule_validate, retention_run
+from records.tasks import retention_run_task
 from reporting.figures import Period, Scope, case_counts, extra_sections
 from tests.factories import CaseFactory, JournalEntryFactory, PersonFactory, UserFactory, personnummer_for
 

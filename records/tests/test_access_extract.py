@@ -12,7 +12,7 @@ from cases.models import ProtectionLevel
 from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessAction, AccessLog, Role
-from core.services import protected_identity_grant
+from records.services import protected_identity_grant
 from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 

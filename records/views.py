@@ -26,14 +26,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.extract import PERSON_FIELDS_SHOWN_MASKED, person_extract_sections
 from cases.models import Case, CaseUserObjectPermission, PersonUserObjectPermission, ProtectionLevel
 from cases.selectors import case_get_for_user, case_queryset_for_user, person_get_for_user, person_search
 from core.access_log import Seen, access_log_record
-from core.forms import AccessLogFilterForm, GrantForm, PersonLookupForm, RevokeForm, apply_service_errors
-from core.models import AccessAction, AccessLog, RecordType, RetentionRule, RetentionRun
+from core.forms import apply_service_errors
+from core.models import AccessAction, AccessLog
 from core.policy import access_policy
-from core.selectors import (
+from records.extract import PERSON_FIELDS_SHOWN_MASKED, person_extract_sections
+from records.forms import AccessLogFilterForm, GrantForm, PersonLookupForm, RevokeForm
+from records.models import RecordType, RetentionRule, RetentionRun
+from records.selectors import (
     accesslog_filter,
     accesslog_for_person,
     accesslog_queryset_for_user,
@@ -51,14 +53,14 @@ from core.selectors import (
     grant_events_for_unit,
     protected_identity_grantees,
 )
-from core.services import (
+from records.services import (
     access_manager_check,
     case_share_grant,
     case_share_revoke,
     protected_identity_grant,
     protected_identity_revoke,
 )
-from core.tasks import retention_dry_run_task
+from records.tasks import retention_dry_run_task
 
 PAGE_SIZE = 50
 DEFAULT_DAYS = 30  # loggkontroll without a person or period: the last month
@@ -601,9 +603,9 @@ def protected_identity_access(request, person_id):
 @require_http_methods(["GET", "POST"])
 def retention_overview(request):
     """Gallring: the rules, recent runs, and a dry run on request (enhetschef; administrators read)."""
-    _require(request.user, "core.view_retentionrun")
+    _require(request.user, "records.view_retentionrun")
     if request.method == "POST":
-        _require(request.user, "core.run_retention")
+        _require(request.user, "records.run_retention")
         user_id = request.user.pk
         transaction.on_commit(lambda: retention_dry_run_task.delay(user_id=user_id))
         messages.success(request, _("Provkörningen är startad. Resultatet visas nedan när den är klar."))
@@ -622,7 +624,7 @@ def retention_overview(request):
 @require_http_methods(["GET"])
 def retention_run_detail(request, run_id):
     """What one run removed (or would remove): ids, dates and counts; case numbers of the viewer's unit only."""
-    _require(request.user, "core.view_retentionrun")
+    _require(request.user, "records.view_retentionrun")
     run = RetentionRun.objects.filter(pk=run_id).select_related("started_by").first()
     if run is None:
         raise Http404

@@ -9,7 +9,7 @@ Person files (RecordType.PERSON_FILE), default SoL practice (docs/domain.md, REA
   files with a case of an exempt insats (rule.exempt_insats_types) are kept;
 - "last entry" is the latest of: case opened/closed dates, journal entry dates, consent, revocation and
   maturity dates, change history, and every auto-set timestamp (created/recorded/updated) in any record
-  of the file (cases.extract walks the whole file, so records other apps add count too).
+  of the file (records.extract walks the whole file, so records other apps add count too).
 
 Action ANONYMISE (default) keeps what statistics for past periods need and nothing that identifies:
 the Person row stays with birth date, gender, district and unit but without name, number, address and
@@ -44,21 +44,18 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.extract import person_file_rows
 from cases.models import Case, JournalEntry, Person
 from consent.models import Consent, ConsentRevocation, MaturityAssessment
 from core.db_guards import PURGE_SETTING
-from core.models import (
-    AccessGrantEvent,
-    AccessLog,
-    ChangeLog,
+from core.models import AccessGrantEvent, AccessLog, ChangeLog, User
+from records.extract import person_file_rows
+from records.models import (
     RecordType,
     RetentionAction,
     RetentionItem,
     RetentionRule,
     RetentionRun,
     RetentionRunStatus,
-    User,
 )
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Integrity checks for a database, and the manifest a backup carries to prove a restore is complete.
 
-The manifest is taken inside the same snapshot that pg_dump reads (jobs/management/commands/
+The manifest is taken inside the same snapshot that pg_dump reads (records/management/commands/
 backup_database.py), so after a restore every number must match exactly:
 - row counts of every table;
 - the access log: count, highest id and a digest over every row (its continuity: nothing missing,

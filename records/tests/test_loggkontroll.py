@@ -15,8 +15,8 @@ from django.utils import timezone
 from cases.models import ProtectionLevel
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
-from core.services import case_share_grant
-from tests.environment import require, unavailable
+from records.services import case_share_grant
+from tests.environment import require
 from tests.factories import CaseFactory, PersonFactory
 
 pg_only = pytest.mark.requires("postgresql")  # database-level guard
@@ -214,8 +214,7 @@ def test_log_rows_cannot_be_changed_or_deleted(handler, case):
 @pytest.fixture
 def log_insert_fails(db):
     """Make every access-log insert fail in the database (a trigger, dropped with the test's transaction)."""
-    if connection.vendor != "postgresql":
-        unavailable("needs PostgreSQL triggers")
+    require("postgresql")  # a trigger
     with connection.cursor() as cursor:
         cursor.execute(
             """

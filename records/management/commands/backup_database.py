@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jobs.integrity import manifest_build
+from records.integrity import manifest_build
 
 
 def libpq_environment() -> dict[str, str]:

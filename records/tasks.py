@@ -1,4 +1,6 @@
-"""Celery tasks of core: gallring. Tasks take ids, call a service, and are safe to run again."""
+"""Celery tasks of gallring. Tasks take ids, call a service, and are safe to run again.
+
+The names are the ones the tasks had in core (beat schedule, queue routes and queued messages use them)."""
 
 import datetime
 
@@ -6,10 +8,10 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from core.models import User
-from core.retention import retention_run
+from records.retention import retention_run
 
 
-@shared_task(acks_late=True)
+@shared_task(name="core.tasks.retention_run_task", acks_late=True)
 def retention_run_task(as_of: str | None = None, limit: int | None = None) -> int | None:
     """The celery beat job: remove what is due today. Idempotent: a killed run is finished by the next one.
 
@@ -24,7 +26,7 @@ def retention_run_task(as_of: str | None = None, limit: int | None = None) -> in
         return None
 
 
-@shared_task(acks_late=True)
+@shared_task(name="core.tasks.retention_dry_run_task", acks_late=True)
 def retention_dry_run_task(user_id: int | None = None, as_of: str | None = None) -> int:
     """A dry run started from the gallring page: records what a real run would remove, removes nothing."""
     day = datetime.date.fromisoformat(as_of) if as_of else None

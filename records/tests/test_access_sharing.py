@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.models import ProtectionLevel
 from core.models import AccessGrantEvent, AccessLog, GrantAction, GrantKind, Role
-from core.services import case_share_grant, protected_identity_grant
+from records.services import case_share_grant, protected_identity_grant
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
 

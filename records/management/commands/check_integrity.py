@@ -1,6 +1,6 @@
 """python manage.py check_integrity [--manifest backup.json]: exit status 1 on any problem.
 
-Run after a restore (make restore does) and from time to time in production. See jobs/integrity.py.
+Run after a restore (make restore does) and from time to time in production. See records/integrity.py.
 """
 
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.integrity import integrity_problems
+from records.integrity import integrity_problems
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from core.retention import retention_run, retention_run_people
+from records.retention import retention_run, retention_run_people
 
 
 class Command(BaseCommand):
