@@ -8,6 +8,7 @@ from stdnum import luhn
 
 from cases.identity import IdKind
 from cases.models import Case, Custodian, InsatsType, JournalEntry, Person
+from cases.rules import case_number_format
 from core.models import District, Municipality, Provider, Role, Unit, User
 
 
@@ -97,7 +98,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = Case
 
     # far above what case_open hands out in tests, so factory cases and opened cases never share a number
-    number = factory.Sequence(lambda n: f"2025-{90000 + n}")
+    number = factory.Sequence(lambda n: case_number_format(year=2025, serial=90000 + n))
     person = factory.SubFactory(PersonFactory)
     insats_type = factory.LazyFunction(lambda: InsatsType.objects.get(code="ungdomstjanst"))
     handler = factory.SubFactory(UserFactory)
