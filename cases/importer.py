@@ -19,7 +19,6 @@ import datetime
 import functools
 import io
 import json
-import re
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -88,7 +87,6 @@ LABELS = {
 # service error keys -> the column they concern
 SERVICE_FIELDS = {"insats_type": "insats", "reason": "closure_reason", "custodian_id_number": "id_number"}
 NO_HANDLER = _lazy("Ingen aktiv handläggare med det användarnamnet på enheten.")
-CASE_NUMBER = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 
 def _key(text) -> str:
@@ -345,7 +343,7 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
         closed_on=get("closed_on", _date),
         closure_reason=get("closure_reason", choice(ClosureReason, _lazy("avslutsorsak")), default=""),
     )
-    if row.case_number and not CASE_NUMBER.match(row.case_number):
+    if row.case_number and rules.case_number_parse(row.case_number) is None:
         fail("number", _("Ange ärendenummer som ÅÅÅÅ-NNNN, till exempel 2024-0153."))
     if row.closed_on and not row.closure_reason:
         fail("closure_reason", _("Ange avslutsorsak för ett avslutat ärende."))
@@ -704,9 +702,9 @@ def _assign_case_numbers(cases: list[_NewCase], imported_numbers: list[str]) -> 
     series (case_open never hands them out again), and new cases get the numbers after them."""
     highest: dict[int, int] = {}
     for number in imported_numbers:
-        match = CASE_NUMBER.match(number)
-        if match:
-            year, serial = int(match[1]), int(match[2])
+        parsed = rules.case_number_parse(number)
+        if parsed:
+            year, serial = parsed
             highest[year] = max(highest.get(year, 0), serial)
     wanted: dict[int, list[_NewCase]] = {}
     for case in cases:
@@ -719,7 +717,7 @@ def _assign_case_numbers(cases: list[_NewCase], imported_numbers: list[str]) -> 
         if last != sequence.last_number:
             CaseNumberSequence.objects.filter(pk=year).update(last_number=last)
         for serial, case in enumerate(new, start=start + 1):
-            case.number = f"{year}-{serial:04d}"
+            case.number = rules.case_number_format(year=year, serial=serial)
 
 
 def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:

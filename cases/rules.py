@@ -7,6 +7,7 @@ Swedish messages the forms show. A rule changed here changes for both.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -66,6 +67,21 @@ def identity_resolve(
 def existing_person_message(*, visible: bool):
     """What the user is told when the number is registered already (see DUPLICATE_NUMBER)."""
     return DUPLICATE_NUMBER if visible else NOT_REGISTRABLE_HERE
+
+
+# Ärendenummer: the year the case was opened, a hyphen and the case's serial within that year, padded to at
+# least four digits (2025-0042). case_open, the import and the demo and test data all number through here.
+CASE_NUMBER = re.compile(r"(\d{4})-(\d{1,6})")
+
+
+def case_number_format(*, year: int, serial: int) -> str:
+    return f"{year}-{serial:04d}"
+
+
+def case_number_parse(number: str) -> tuple[int, int] | None:
+    """(year, serial) of a well-formed ärendenummer such as 2024-0153, else None."""
+    match = CASE_NUMBER.fullmatch(number)
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def check_insats_age(*, age: int, insats_type: InsatsType) -> None:

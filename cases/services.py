@@ -130,7 +130,7 @@ def _next_case_number(year: int) -> str:
     sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
     CaseNumberSequence.objects.filter(pk=year).update(last_number=F("last_number") + 1)
     sequence.refresh_from_db()
-    return f"{year}-{sequence.last_number:04d}"
+    return rules.case_number_format(year=year, serial=sequence.last_number)
 
 
 def case_check_age(*, person: Person, insats_type: InsatsType, opened_on: datetime.date) -> None:

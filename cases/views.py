@@ -2,7 +2,7 @@
 
 Every view declares its access policy; personal data is read only through cases.selectors, which
 apply permissions (404 for anything not visible) and write the access-log rows. Service errors
-(ValidationError keyed by field, Swedish) are attached to the form fields in one place: _attach_errors.
+(ValidationError keyed by field, Swedish) are attached to the form fields in one place: core.forms.apply_service_errors.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ from cases import forms, rules, selectors, services
 from cases.models import Case, Person
 from consent import selectors as consent_selectors
 from consent.models import Actor, Consent
+from core.forms import apply_service_errors
 from core.policy import access_policy
 
 HOME_PAGE_SIZE = 25
@@ -45,15 +46,6 @@ class KnownCountPaginator(Paginator):
     def __init__(self, *args, count: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Mina ärenden and search ---------------------------------------------------------------------
@@ -144,7 +136,7 @@ def person_register(request):
             # the import answers the same way for such a row (cases.rules)
             form.add_error("id_number", str(rules.existing_person_message(visible=existing is not None)))
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ungdomen är registrerad."))
             return redirect("person_detail", person_id=person.pk)
@@ -303,7 +295,7 @@ def case_open(request, person_id):
                 opened_on=data["opened_on"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ärende %(number)s är öppnat.") % {"number": case.number})
             if not selectors.case_queryset_for_user(request.user).filter(pk=case.pk).exists():
@@ -411,7 +403,7 @@ def entry_create(request, case_id):
         try:
             entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("Anteckningen är signerad.") if sign else _("Anteckningen är sparad som utkast.")
@@ -481,7 +473,7 @@ def entry_edit(request, case_id, entry_id):
         try:
             services.journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Utkastet är sparat."))
             return back
@@ -513,7 +505,7 @@ def entry_correct(request, case_id, entry_id):
         try:
             correction = services.journal_entry_correct(actor=request.user, entry=entry, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Rättelsen är signerad. Den ursprungliga anteckningen finns kvar."))
             return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{correction.pk}")
@@ -543,7 +535,7 @@ def case_follow_up(request, case_id):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Nästa uppföljning är sparad."))
             return redirect("case_detail", case_id=case.pk)
@@ -574,7 +566,7 @@ def case_close(request, case_id):
                 expected_version=data["version"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ärendet är avslutat."))
             return redirect("case_detail", case_id=case.pk)
@@ -606,7 +598,7 @@ def case_reassign(request, case_id):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ny handläggare: %(name)s.") % {"name": updated.handler})
             return redirect("case_detail", case_id=case.pk)

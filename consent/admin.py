@@ -13,6 +13,7 @@ from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalB
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.access_log import Seen
 from core.admin import AccessLoggedAdminMixin, AppendOnlyAdmin, ReadOnlyAdmin, register_remaining
+from core.forms import apply_service_errors
 
 
 @admin.register(Actor)
@@ -50,11 +51,7 @@ class ServiceFormMixin:
         except _DryRun:
             pass
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
-            else:
-                self.add_error(None, error.messages)
+            apply_service_errors(self, error)
         return cleaned
 
 

@@ -43,6 +43,7 @@ from cases.models import (
     Person,
     SearchName,
 )
+from cases.rules import case_number_format
 from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
 from core.models import AccessLog, ChangeLog, District, Municipality, Provider, Role, Unit, User
 from devdata.identity import personnummer
@@ -1492,7 +1493,8 @@ class DataGenerator:
                 )
                 out["case"].append(
                     (
-                        case_id, f"{year}-{number:04d}", person_id, self.insats_ids[code], unit, handler,
+                        case_id, case_number_format(year=year, serial=number), person_id, self.insats_ids[code],
+                        unit, handler,
                         self._pick(REFERRALS, self.referral_cum)[0], basis, opened, closed, reason, "", follow_up,
                         stamp, _utc(closed or opened, 15 * 3600), 1 + edits,
                     )

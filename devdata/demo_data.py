@@ -32,6 +32,7 @@ from cases.models import (
     Person,
     ProtectionLevel,
 )
+from cases.rules import case_number_format
 from consent.models import Actor
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.models import District, Municipality, Provider, Role, Unit, User
@@ -459,7 +460,7 @@ class _Generator:
         for case in self.cases:  # already in date order
             year = case.opened_on.year
             last[year] = last.get(year, 0) + 1
-            case.number = f"{year}-{last[year]:04d}"
+            case.number = case_number_format(year=year, serial=last[year])
         for year, number in last.items():
             CaseNumberSequence.objects.update_or_create(year=year, defaults={"last_number": number})
 

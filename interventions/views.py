@@ -24,6 +24,7 @@ from cases.models import Case, Custodian
 from cases.selectors import person_find_by_id_number
 from cases.services import CustodianData
 from consent import services as consent_services
+from core.forms import apply_service_errors
 from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.models import (
@@ -35,15 +36,6 @@ from interventions.models import (
 from interventions.pdf import pdf_response
 
 # ---------------------------------------------------------------- helpers
-
-
-def attach_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _require(user, perm: str) -> None:
@@ -428,7 +420,7 @@ def case_action(request, case_id, action):
         try:
             result = spec.run(request, case, form)
         except ValidationError as error:
-            attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, spec.message)
             if action == "plan":
@@ -594,7 +586,7 @@ def plan_action(request, plan_id, action):
         try:
             spec.run(request, plan, form)
         except ValidationError as error:
-            attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, spec.message)
             return redirect(reverse("interventions:plan", args=[plan.pk]) + f"#{spec.anchor}")
@@ -735,7 +727,7 @@ def short_case(request):
                 closure_note=data["closure_note"],
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ärendet %(number)s är registrerat och avslutat.") % {"number": case.number})
             return redirect("interventions:case", case_id=case.pk)
@@ -769,7 +761,7 @@ def aslan_groups(request):
             try:
                 group = services.aslan_group_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                attach_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Gruppen är skapad."))
                 return redirect("interventions:aslan_group", group_id=group.pk)
@@ -815,7 +807,7 @@ def aslan_group(request, group_id):
                 messages.success(request, _("Träffen och närvaron är registrerade."))
                 return redirect("interventions:aslan_group", group_id=group.pk)
         except ValidationError as error:
-            attach_errors(add_form if request.POST.get("form") == "deltagare" else meeting_form, error)
+            apply_service_errors(add_form if request.POST.get("form") == "deltagare" else meeting_form, error)
     bad = add_form.errors or meeting_form.errors
     return render(
         request,
@@ -840,7 +832,7 @@ def field_shifts(request):
             try:
                 services.field_shift_record(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                attach_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Fältpasset är registrerat."))
                 return redirect("interventions:field_shifts")
@@ -876,7 +868,7 @@ def polare_roster(request):
                     night = services.polare_night_book(actor=request.user, **form.cleaned_data)
                     messages.success(request, _("Kvällen är schemalagd. Arvode: %(fee)s kr.") % {"fee": night.fee})
             except ValidationError as error:
-                attach_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect("interventions:polare")
     since = timezone.localdate().replace(day=1)
@@ -913,7 +905,7 @@ def area_efforts(request):
                 else:
                     services.area_effort_extend(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                attach_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Områdesinsatsen är sparad."))
                 return redirect("interventions:area_efforts")

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -31,6 +30,7 @@ from cases.selectors import case_get_for_user, case_queryset_for_user, person_ge
 from core.access_log import Seen, access_log_record
 from core.forms import apply_service_errors
 from core.models import AccessAction, AccessLog
+from core.pdf import pdf_response, render_pdf
 from core.policy import access_policy
 from records.extract import PERSON_FIELDS_SHOWN_MASKED, person_extract_sections
 from records.forms import AccessLogFilterForm, GrantForm, PersonLookupForm, RevokeForm
@@ -257,20 +257,9 @@ def accesslog_person_extract(request, person_id):
         return _csv_response(f"loggutdrag-{timezone.localdate().isoformat()}.csv", header, lines)
     context = {"person": person, "rows": rows, "generated_at": timezone.now()}
     if output == "pdf":
-        html = render_to_string("core/accesslog_person_pdf.html", context, request=request)
-        return _pdf_response(html, f"loggutdrag-{timezone.localdate().isoformat()}.pdf", request)
+        document = render_pdf("core/accesslog_person_pdf.html", context, request=request)
+        return pdf_response(document, filename=f"loggutdrag-{timezone.localdate().isoformat()}.pdf")
     return render(request, "core/accesslog_person.html", context)
-
-
-def _pdf_response(html: str, filename: str, request) -> HttpResponse:
-    # Imported here because WeasyPrint loads Pango at import time; only PDF views need it.
-    from weasyprint import HTML  # noqa: PLC0415
-
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- change history ------------------------------------------------------------------------------
@@ -448,7 +437,7 @@ def person_extract(request, person_id, output):
         response["Content-Disposition"] = f'attachment; filename="registerutdrag-{generated_at:%Y-%m-%d}.json"'
         response["Cache-Control"] = "no-store"
         return response
-    html = render_to_string(
+    document = render_pdf(
         "core/registerutdrag_pdf.html",
         {
             "identity": _person_identity(person, for_pdf=True),
@@ -461,7 +450,7 @@ def person_extract(request, person_id, output):
         },
         request=request,
     )
-    return _pdf_response(html, f"registerutdrag-{generated_at:%Y-%m-%d}.pdf", request)
+    return pdf_response(document, filename=f"registerutdrag-{generated_at:%Y-%m-%d}.pdf")
 
 
 # --- sharing and skyddad identitet --------------------------------------------------------------

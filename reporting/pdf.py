@@ -1,8 +1,6 @@
-"""The nämnd-ready PDF: the report snapshot rendered by WeasyPrint (A4, Swedish, embedded fonts, no network)."""
+"""The nämnd-ready PDF: the report snapshot rendered by core.pdf (A4, Swedish, embedded fonts, no fetches)."""
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
-
+from core import pdf
 from reporting import charts
 
 
@@ -18,11 +16,5 @@ def report_context(figures: dict, *, commentary: dict[str, str], meta: dict) -> 
     }
 
 
-def _no_network(url: str):
-    """WeasyPrint URL fetcher that refuses everything: the report embeds all it needs."""
-    raise ValueError(f"external resource refused: {url[:80]}")
-
-
 def render_pdf(figures: dict, *, commentary: dict[str, str], meta: dict) -> bytes:
-    html = render_to_string("reporting/pdf/report.html", report_context(figures, commentary=commentary, meta=meta))
-    return HTML(string=html, url_fetcher=_no_network, base_url="/").write_pdf()
+    return pdf.render_pdf("reporting/pdf/report.html", report_context(figures, commentary=commentary, meta=meta))

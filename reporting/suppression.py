@@ -2,10 +2,12 @@
 
 Primary rule: a count of 1–4 persons is never shown; it becomes None and displays as "<5".
 Zero is shown (it identifies nobody). The statistics API adds secondary suppression on top of this.
+This module is the one place the threshold lives: reporting.figures formats with it, the api imports it,
+and pages of lower apps show a count under it with reporting_tags' `published_count` filter.
 """
 
 SUPPRESSION_THRESHOLD = 5
-SUPPRESSED_LABEL = "<5"
+SUPPRESSED_LABEL = f"<{SUPPRESSION_THRESHOLD}"
 
 
 def is_suppressed(count: int | None) -> bool:
@@ -15,10 +17,3 @@ def is_suppressed(count: int | None) -> bool:
 def suppress(count: int | None) -> int | None:
     """The count to publish: None when it must be suppressed."""
     return None if is_suppressed(count) else count
-
-
-def display_count(count: int | None) -> str:
-    """A count as shown in a table: "<5" for 1–4, Swedish thousands separator otherwise."""
-    if count is None or is_suppressed(count):
-        return SUPPRESSED_LABEL
-    return f"{count:,}".replace(",", "\u00a0")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import apply_service_errors
 from core.policy import access_policy
 from jobs.outbox import outbox_pending
 from reporting import exports, selectors, services
@@ -57,14 +58,6 @@ def _scope_from_key(user, key: str) -> Scope:
         if choice_key == key:
             return scope
     raise Http404
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 # Start page of the section ---------------------------------------------------------------------------------
@@ -352,7 +345,7 @@ def agreement_create(request):
                 volumes=_volume_data(form),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -408,7 +401,7 @@ def agreement_edit(request, agreement_id):
                 volumes=_volume_data(form),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Överenskommelsen är ändrad."))
             return redirect("reporting:agreement_list")

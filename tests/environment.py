@@ -16,6 +16,7 @@ TOOL_PACKAGES = {
     "pdftotext": "poppler-utils",
     "pdffonts": "poppler-utils",
     "pdfinfo": "poppler-utils",
+    "pdfdetach": "poppler-utils",
     "msgfmt": "gettext",
     "docker-compose": "docker-compose",
     "redis-server": "redis-server",

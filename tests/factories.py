@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from cases.identity import IdKind
 from cases.models import Case, Custodian, InsatsType, JournalEntry, Person
+from cases.rules import case_number_format
 from core.models import District, Municipality, Provider, Role, Unit, User
 from devdata.identity import personnummer as personnummer_for  # the tests' name for it
 
@@ -91,7 +92,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = Case
 
     # far above what case_open hands out in tests, so factory cases and opened cases never share a number
-    number = factory.Sequence(lambda n: f"2025-{90000 + n}")
+    number = factory.Sequence(lambda n: case_number_format(year=2025, serial=90000 + n))
     person = factory.SubFactory(PersonFactory)
     insats_type = factory.LazyFunction(lambda: InsatsType.objects.get(code="ungdomstjanst"))
     handler = factory.SubFactory(UserFactory)

@@ -1,0 +1,31 @@
+"""PDF rendering: the one place WeasyPrint is called, with one fetch policy.
+
+A PDF template embeds all it needs (inline CSS, inline SVG, data: images). WeasyPrint would otherwise
+follow any URL in the HTML: an http:// address (a request from the server to anywhere) or a file:// path
+(`<link rel="attachment" href="file:///etc/passwd">` puts the file inside the PDF). So every URL except
+data: is refused; WeasyPrint logs a warning and leaves the resource out.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+ALLOWED_URL_SCHEMES = ("data",)
+
+
+def render_pdf(template: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
+    """Render a Django template to PDF bytes, fetching nothing from the network or the file system."""
+    html = render_to_string(template, context, request=request)
+    # A fetcher per document: WeasyPrint's URLFetcher keeps per-request state. No base_url, so a
+    # relative URL cannot be resolved against the server or its working directory either.
+    fetcher = URLFetcher(allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+
+def pdf_response(document: bytes, *, filename: str) -> HttpResponse:
+    """A PDF shown inline and never cached; `filename` must hold no name or personnummer."""
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
