@@ -135,6 +135,7 @@ def disclosure_record(
     )
     disclosure.full_clean()
     disclosure.save()
+    change_record(actor=actor, instance=disclosure, action=ChangeAction.CREATE)
     access_log_record(
         user=actor,
         seen=[Seen(person_id=person.pk, case_id=case.pk if case else None)],

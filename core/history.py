@@ -20,7 +20,8 @@ from django.db import models
 
 from core.models import ChangeAction, ChangeLog, User
 
-# Bookkeeping fields that carry no information for the reader of the history.
+# Bookkeeping fields that carry no information for the reader of the history. A foreign key named like one
+# (a plan version's goals, agreements, follow-ups) is information: which version the record belongs to.
 SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at"}
 
 
@@ -28,7 +29,9 @@ def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> lis
     concrete = [
         field
         for field in instance._meta.concrete_fields
-        if not field.primary_key and field.name not in SKIPPED_FIELDS and not isinstance(field, models.AutoField)
+        if not field.primary_key
+        and (field.is_relation or field.name not in SKIPPED_FIELDS)
+        and not isinstance(field, models.AutoField)
     ]
     if fields is None:
         return concrete

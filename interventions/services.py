@@ -88,16 +88,25 @@ def _lock_case(case: Case, insats_code: str | None = None) -> Case:
     return locked
 
 
-def _history(*, actor: User, instance, case: Case, before: dict | None = None) -> None:
-    """Change history (core.history) for a record of the case's file: a create, or an update given `before`."""
+def _history(
+    *, actor: User, instance, case: Case | None, before: dict | None = None, extra: dict | None = None
+) -> None:
+    """Change history (core.history) for a record of the case's file: a create, or an update given `before`.
+    Unit records (groups, shifts, polare, områdesinsatser) pass case None: they belong to no person's file."""
     change_record(
         actor=actor,
         instance=instance,
         action=ChangeAction.UPDATE if before is not None else ChangeAction.CREATE,
         before=before,
-        person_id=case.person_id,
-        case_id=case.pk,
+        extra=extra,
+        person_id=case.person_id if case else None,
+        case_id=case.pk if case else None,
     )
+
+
+def _ids(objects) -> str:
+    """Many-to-many values for the history: the ids, sorted, as one text (as foreign keys are stored)."""
+    return ", ".join(sorted(str(obj.pk) for obj in objects))
 
 
 def _fail(errors: dict) -> None:
@@ -173,7 +182,9 @@ def community_service_workplace_add(
     locked = _lock_order(order)
     if not name.strip():
         raise ValidationError({"name": _("Ange arbetsplatsens namn.")})
-    return CommunityServiceWorkplace.objects.create(order=locked, name=name.strip(), contact=contact.strip())
+    workplace = CommunityServiceWorkplace.objects.create(order=locked, name=name.strip(), contact=contact.strip())
+    _history(actor=actor, instance=workplace, case=order.case)
+    return workplace
 
 
 @transaction.atomic
@@ -203,9 +214,11 @@ def community_service_session_add(
             "Med detta tillfälle blir det fler timmar än de %(hours)s som dömts ut. Skriv en anteckning om varför."
         ) % {"hours": locked.ordered_hours}
     _fail(errors)
-    return CommunityServiceSession.objects.create(
+    session = CommunityServiceSession.objects.create(
         order=locked, workplace=workplace, performed_on=performed_on, hours=hours, note=note.strip(), recorded_by=actor
     )
+    _history(actor=actor, instance=session, case=order.case)
+    return session
 
 
 @transaction.atomic
@@ -230,10 +243,12 @@ def community_service_end(
     if ended_on and ended_on < locked.judgment_on:
         errors["ended_on"] = _("Datumet kan inte vara före domen.")
     _fail(errors)
+    before = history_snapshot(locked)
     locked.status = status
     locked.ended_on = ended_on
     locked.end_note = note.strip()
     locked.save(update_fields=["status", "ended_on", "end_note"])
+    _history(actor=actor, instance=locked, case=order.case, before=before)
     return locked
 
 
@@ -272,9 +287,10 @@ def mediation_set(
     mediation.prosecutor = prosecutor.strip()
     mediation.mediator = mediator
     mediation.save()
-    if created:
-        MediationParty.objects.create(mediation=mediation, role=PartyRole.OFFENDER, is_case_person=True)
     _history(actor=actor, instance=mediation, case=locked, before=before)
+    if created:
+        party = MediationParty.objects.create(mediation=mediation, role=PartyRole.OFFENDER, is_case_person=True)
+        _history(actor=actor, instance=party, case=locked)
     return mediation
 
 
@@ -313,7 +329,7 @@ def mediation_party_add(
     if birth_year is not None and not 1900 <= birth_year <= _today().year:
         errors["birth_year"] = _("Ange ett rimligt födelseår.")
     _fail(errors)
-    return MediationParty.objects.create(
+    party = MediationParty.objects.create(
         mediation=locked,
         role=role,
         name=name.strip(),
@@ -321,6 +337,8 @@ def mediation_party_add(
         birth_year=birth_year,
         contact=contact.strip(),
     )
+    _history(actor=actor, instance=party, case=locked.case)
+    return party
 
 
 @transaction.atomic
@@ -347,6 +365,7 @@ def mediation_checks_record(
     recorded_on = recorded_on or _today()
     _not_future(recorded_on, "recorded_on", errors)
     _fail(errors)
+    before = history_snapshot(locked)
     locked.offender_volunteers = offender_volunteers
     locked.victim_volunteers = victim_volunteers
     locked.reported_to_police = reported_to_police
@@ -356,6 +375,7 @@ def mediation_checks_record(
     locked.under_12_reason = under_12_reason.strip()
     locked.checks_recorded_on = recorded_on
     locked.save()
+    _history(actor=actor, instance=locked, case=locked.case, before=before)
     return locked
 
 
@@ -372,9 +392,11 @@ def mediation_start(*, actor: User, mediation: Mediation, started_on: datetime.d
             errors["__all__"] = problems
     _not_future(started_on, "started_on", errors)
     _fail(errors)
+    before = history_snapshot(locked)
     locked.started_on = started_on
     locked.status = MediationStatus.ONGOING
     locked.save(update_fields=["started_on", "status"])
+    _history(actor=actor, instance=locked, case=locked.case, before=before)
     return locked
 
 
@@ -389,9 +411,11 @@ def mediation_consultation_add(
         errors["with_whom"] = _("Ange förundersökningsledaren.")
     _not_future(consulted_on, "consulted_on", errors)
     _fail(errors)
-    return MediationConsultation.objects.create(
+    consultation = MediationConsultation.objects.create(
         mediation=locked, consulted_on=consulted_on, with_whom=with_whom.strip(), note=note.strip(), recorded_by=actor
     )
+    _history(actor=actor, instance=consultation, case=locked.case)
+    return consultation
 
 
 @transaction.atomic
@@ -407,7 +431,9 @@ def mediation_meeting_add(
         errors["kind"] = _("Medlingen är inte påbörjad: kontrollerna enligt 5 § måste vara uppfyllda först.")
     _not_future(held_on, "held_on", errors)
     _fail(errors)
-    return MediationMeeting.objects.create(mediation=locked, kind=kind, held_on=held_on, note=note.strip())
+    meeting = MediationMeeting.objects.create(mediation=locked, kind=kind, held_on=held_on, note=note.strip())
+    _history(actor=actor, instance=meeting, case=locked.case)
+    return meeting
 
 
 @transaction.atomic
@@ -433,12 +459,14 @@ def mediation_end(
         errors["outcome"] = _("Medlingen har inte påbörjats; den kan bara avbrytas.")
     _not_future(ended_on, "ended_on", errors)
     _fail(errors)
+    before = history_snapshot(locked)
     locked.outcome = outcome
     locked.outcome_reason = reason.strip()
     locked.agreement_text = agreement_text.strip() if outcome == MediationOutcome.AGREEMENT else ""
     locked.ended_on = ended_on
     locked.status = MediationStatus.ENDED
     locked.save()
+    _history(actor=actor, instance=locked, case=locked.case, before=before)
     return locked
 
 
@@ -459,11 +487,14 @@ def victim_support_set(
     errors: dict = {}
     _not_future(crime_on, "crime_on", errors)
     _fail(errors)
+    existing = VictimSupport.objects.select_for_update().filter(case=locked).first()
+    before = history_snapshot(existing) if existing else None
     support, _created = VictimSupport.objects.update_or_create(
         case=locked,
         defaults={"crime_type": crime_type, "crime_on": crime_on, "reported_to_police": reported_to_police},
     )
     support.full_clean()
+    _history(actor=actor, instance=support, case=locked, before=before)
     return support
 
 
@@ -590,7 +621,9 @@ def aslan_group_create(*, actor: User, name: str, starts_on: datetime.date, lead
         raise ValidationError(_("Du måste tillhöra en enhet."))
     if not name.strip():
         raise ValidationError({"name": _("Ange gruppens namn.")})
-    return AslanGroup.objects.create(unit_id=actor.unit_id, name=name.strip(), starts_on=starts_on, leaders=leaders)
+    group = AslanGroup.objects.create(unit_id=actor.unit_id, name=name.strip(), starts_on=starts_on, leaders=leaders)
+    _history(actor=actor, instance=group, case=None)
+    return group
 
 
 @transaction.atomic
@@ -615,6 +648,9 @@ def aslan_participant_add(
     _fail(errors)
     participant = AslanParticipant.objects.create(group=group, case=locked)
     participant.parents.set(parents)
+    _history(
+        actor=actor, instance=participant, case=locked, extra={"parents": [None, _ids(parents)]} if parents else None
+    )
     return participant
 
 
@@ -625,7 +661,7 @@ def aslan_meeting_record(
     """Record a group meeting with attendance per participant: (child present, number of parents present)."""
     errors: dict = {}
     _not_future(held_on, "held_on", errors)
-    participants = {p.pk: p for p in group.participants.prefetch_related("parents")}
+    participants = {p.pk: p for p in group.participants.select_related("case").prefetch_related("parents")}
     for participant_id, (_present, parents_present) in attendance.items():
         participant = participants.get(participant_id)
         if participant is None:
@@ -634,7 +670,8 @@ def aslan_meeting_record(
             errors["attendance"] = _("Antalet närvarande föräldrar stämmer inte.")
     _fail(errors)
     meeting = AslanMeeting.objects.create(group=group, held_on=held_on, topic=topic.strip())
-    AslanAttendance.objects.bulk_create(
+    _history(actor=actor, instance=meeting, case=None)
+    rows = AslanAttendance.objects.bulk_create(
         [
             AslanAttendance(
                 meeting=meeting,
@@ -645,6 +682,8 @@ def aslan_meeting_record(
             for pid in participants
         ]
     )
+    for row in rows:  # each child's attendance belongs to the child's case file
+        _history(actor=actor, instance=row, case=participants[row.participant_id].case)
     return meeting
 
 
@@ -670,6 +709,7 @@ def defector_assess(
     )
     assessment.full_clean()
     assessment.save()
+    _history(actor=actor, instance=assessment, case=locked)
     return assessment
 
 
@@ -707,6 +747,7 @@ def purchased_service_add(
     )
     service.full_clean()
     service.save()
+    _history(actor=actor, instance=service, case=locked)
     return service
 
 
@@ -791,6 +832,7 @@ def field_shift_record(
         recorded_by=actor,
     )
     shift.staff.set(staff)
+    _history(actor=actor, instance=shift, case=None, extra={"staff": [None, _ids(staff)]})
     return shift
 
 
@@ -804,9 +846,11 @@ def polare_add(*, actor: User, name: str, birth_date: datetime.date, service_sta
     if birth_date and service_started_on and service_started_on < birth_date:
         errors["service_started_on"] = _("Datumet kan inte vara före födelsedatumet.")
     _fail(errors)
-    return Polare.objects.create(
+    polare = Polare.objects.create(
         unit_id=actor.unit_id, name=name.strip(), birth_date=birth_date, service_started_on=service_started_on
     )
+    _history(actor=actor, instance=polare, case=None)
+    return polare
 
 
 @transaction.atomic
@@ -825,7 +869,9 @@ def polare_night_book(*, actor: User, polare: Polare, worked_on: datetime.date) 
             "Arvodestabellen har ingen nivå för polarens ålder den dagen. Kontakta administratören."
         )
     _fail(errors)
-    return PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee)
+    night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee)
+    _history(actor=actor, instance=night, case=None)
+    return night
 
 
 @transaction.atomic
@@ -839,7 +885,7 @@ def area_effort_start(
     if not reason.strip():
         errors["reason"] = _("Beskriv varför insatsen behövs.")
     _fail(errors)
-    return AreaEffort.objects.create(
+    effort = AreaEffort.objects.create(
         unit_id=actor.unit_id,
         district=district,
         reason=reason.strip(),
@@ -848,6 +894,8 @@ def area_effort_start(
         ends_on=starts_on + datetime.timedelta(weeks=weeks),
         created_by=actor,
     )
+    _history(actor=actor, instance=effort, case=None)
+    return effort
 
 
 @transaction.atomic
@@ -863,7 +911,7 @@ def area_effort_extend(*, actor: User, effort: AreaEffort, weeks: int, reason: s
         errors["__all__"] = _("Insatsen har redan slutat; starta en ny områdesinsats i stället.")
     _fail(errors)
     new_end = locked.ends_on + datetime.timedelta(weeks=weeks)
-    AreaEffortExtension.objects.create(
+    extension = AreaEffortExtension.objects.create(
         effort=locked,
         weeks=weeks,
         previous_ends_on=locked.ends_on,
@@ -871,8 +919,11 @@ def area_effort_extend(*, actor: User, effort: AreaEffort, weeks: int, reason: s
         reason=reason.strip(),
         created_by=actor,
     )
+    _history(actor=actor, instance=extension, case=None)
+    before = history_snapshot(locked)
     locked.ends_on = new_end
     locked.save(update_fields=["ends_on"])
+    _history(actor=actor, instance=locked, case=None, before=before)
     return locked
 
 
@@ -1097,12 +1148,14 @@ def plan_follow_up_record(
     locked.recorded_by = actor
     locked.save(update_fields=["held_on", "note", "recorded_by"])
     _history(actor=actor, instance=locked, case=version.plan.case, before=before)
-    GoalAttainment.objects.bulk_create(
+    rows = GoalAttainment.objects.bulk_create(
         [
             GoalAttainment(follow_up=locked, goal=goal, level=attainments[goal.pk][0], comment=attainments[goal.pk][1])
             for goal in goals
         ]
     )
+    for row in rows:
+        _history(actor=actor, instance=row, case=version.plan.case)
     return locked
 
 
@@ -1113,7 +1166,10 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> PlanVersion:
     current = _current_version(plan)
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv varför planen revideras.")})
-    PlanVersion.objects.filter(pk=current.pk).update(superseded_at=timezone.now())
+    before = history_snapshot(current)
+    current.superseded_at = timezone.now()
+    PlanVersion.objects.filter(pk=current.pk).update(superseded_at=current.superseded_at)
+    _history(actor=actor, instance=current, case=current.plan.case, before=before)
     new = PlanVersion.objects.create(
         plan=current.plan,
         number=current.number + 1,

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import InsatsType
-from core.models import Provider, Unit, User
+from core.history import change_record, history_snapshot
+from core.models import ChangeAction, Provider, Unit, User
 from jobs.outbox import enqueue
 from reporting.figures import Period
 from reporting.models import (
@@ -41,6 +42,12 @@ logger = logging.getLogger(__name__)
 FINALISED_MESSAGE = gettext_lazy(
     "Versionen är fastställd och kan inte ändras. Skapa en ny version för att göra ändringar."
 )
+
+# What the change history keeps of a report version: its place and state, not the figures snapshot or the job's
+# progress (queued, running, failed are the worker's bookkeeping, shown on the report page while they last).
+VERSION_TRACKED = ["report", "number", "status"]
+FINALISED_TRACKED = ["status", "finalised_at", "finalised_by"]
+COMMENTARY_TRACKED = ["version", "section", "text"]
 
 
 # Agreements ------------------------------------------------------------------------------------------------
@@ -78,6 +85,19 @@ def _validate_agreement(*, starts_on, ends_on, volumes: list[VolumeData]) -> Non
         seen.add(volume.insats_type.pk)
     if errors:
         raise ValidationError(errors)
+
+
+def _volumes_text(volumes: list[VolumeData]) -> str:
+    """An agreement's volumes as one history value, e.g. "medling 30–30, skk 10–10"."""
+    rows = sorted((v.insats_type.code, v.min_per_year, v.max_per_year) for v in volumes)
+    return ", ".join(f"{code} {low}–{high}" for code, low, high in rows)
+
+
+def _volumes_stored(agreement: Agreement) -> list[VolumeData]:
+    return [
+        VolumeData(insats_type=row.insats_type, min_per_year=row.min_per_year, max_per_year=row.max_per_year)
+        for row in agreement.volumes.select_related("insats_type")
+    ]
 
 
 def _volumes_replace(agreement: Agreement, volumes: list[VolumeData]) -> None:
@@ -125,6 +145,13 @@ def agreement_create(
     agreement.full_clean()
     agreement.save()
     _volumes_replace(agreement, volumes)
+    new_volumes = _volumes_text(volumes)
+    change_record(
+        actor=actor,
+        instance=agreement,
+        action=ChangeAction.CREATE,
+        extra={"volumes": [None, new_volumes]} if new_volumes else None,
+    )
     return agreement
 
 
@@ -147,6 +174,10 @@ def agreement_update(
     """Change an agreement and replace its volumes; refuses a stale form (optimistic locking)."""
     _check_scope(actor, agreement.provider, agreement.unit)
     _validate_agreement(starts_on=starts_on, ends_on=ends_on, volumes=volumes)
+    # the stored values (locked), not the form's copy: the history's old values are what was saved
+    stored = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    before = history_snapshot(stored)
+    old_volumes = _volumes_text(_volumes_stored(stored))
     updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(
         name=name.strip(),
         reference=reference.strip(),
@@ -164,6 +195,14 @@ def agreement_update(
         )
     _volumes_replace(agreement, volumes)
     agreement.refresh_from_db()
+    new_volumes = _volumes_text(volumes)
+    change_record(
+        actor=actor,
+        instance=agreement,
+        action=ChangeAction.UPDATE,
+        before=before,
+        extra={"volumes": [old_volumes, new_volumes]} if old_volumes != new_volumes else None,
+    )
     return agreement
 
 
@@ -176,11 +215,13 @@ def _report_get_or_create(
     lookup = {"provider": provider, "unit": unit, "period_start": period.start, "period_end": period.end}
     try:
         with transaction.atomic():
-            report, _created = Report.objects.get_or_create(
+            report, created = Report.objects.get_or_create(
                 **lookup, defaults={"kind": kind, "reference": reference, "created_by": actor}
             )
     except IntegrityError:  # a concurrent request created it first (unique constraint)
-        report = Report.objects.get(**lookup)
+        return Report.objects.get(**lookup)
+    if created and actor is not None:  # celery beat's drafts have no actor; the report's created_by is empty
+        change_record(actor=actor, instance=report, action=ChangeAction.CREATE)
     return report
 
 
@@ -196,6 +237,8 @@ def _draft_get_or_create(*, report: Report, actor: User | None) -> ReportVersion
             draft = ReportVersion.objects.create(report=report, number=number)
     except IntegrityError:  # one-draft-per-report or unique number: someone else made it just now
         return ReportVersion.objects.get(report=report, status=VersionStatus.DRAFT)
+    if actor is not None:
+        change_record(actor=actor, instance=draft, action=ChangeAction.CREATE, fields=VERSION_TRACKED)
     if latest is not None:
         ReportCommentary.objects.bulk_create(
             ReportCommentary(version=draft, section=row.section, text=row.text, updated_by=actor)
@@ -288,8 +331,10 @@ def report_reference_set(*, actor: User, report: Report, reference: str) -> Repo
     reference = reference.strip()
     if len(reference) > 50:
         raise ValidationError({"reference": _("Diarienumret får vara högst 50 tecken.")})
+    before = history_snapshot(Report.objects.select_for_update().get(pk=report.pk), ["reference"])
     Report.objects.filter(pk=report.pk).update(reference=reference)
     report.reference = reference
+    change_record(actor=actor, instance=report, action=ChangeAction.UPDATE, before=before, fields=["reference"])
     return report
 
 
@@ -308,9 +353,17 @@ def report_commentary_save(*, actor: User, version: ReportVersion, texts: dict[s
     unknown = set(texts) - set(CommentarySection.values)
     if unknown:
         raise ValidationError(_("Okänt avsnitt."))
+    stored = {row.section: history_snapshot(row, COMMENTARY_TRACKED) for row in locked.commentary.all()}
     for section, text in texts.items():
-        ReportCommentary.objects.update_or_create(
+        row, created = ReportCommentary.objects.update_or_create(
             version=locked, section=section, defaults={"text": text.strip(), "updated_by": actor}
+        )
+        change_record(  # an unchanged section writes no row
+            actor=actor,
+            instance=row,
+            action=ChangeAction.CREATE if created else ChangeAction.UPDATE,
+            before=None if created else stored[section],
+            fields=COMMENTARY_TRACKED,
         )
     report_generation_queue(actor=actor, version=locked)
     locked.refresh_from_db()
@@ -328,7 +381,12 @@ def report_finalise_request(*, actor: User, version: ReportVersion) -> ReportVer
         raise ValidationError(FINALISED_MESSAGE)
     if locked.generation_status != GenerationStatus.DONE:
         raise ValidationError(_("Rapporten måste vara färdigskapad innan den kan fastställas."))
+    before = history_snapshot(locked, ["finalise_requested_by"])
     ReportVersion.objects.filter(pk=locked.pk, status=VersionStatus.DRAFT).update(finalise_requested_by=actor)
+    locked.finalise_requested_by = actor
+    change_record(
+        actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before, fields=["finalise_requested_by"]
+    )
     report_generation_queue(actor=actor, version=locked)
     locked.refresh_from_db()
     return locked
@@ -365,8 +423,10 @@ def generation_progress(*, version_id: int, progress: int, step: str, **fields) 
     ).update(progress=progress, progress_step=step, **fields)
 
 
+@transaction.atomic
 def generation_complete(*, version: ReportVersion, files: dict[str, str]) -> bool:
-    """Store the file names and finish; finalises the version if that was requested. One conditional update."""
+    """Store the file names and finish; finalises the version if that was requested. One conditional update;
+    a finalisation is recorded in the change history as done by the manager who asked for it."""
     changes = {
         "generation_status": GenerationStatus.DONE,
         "progress": 100,
@@ -381,11 +441,23 @@ def generation_complete(*, version: ReportVersion, files: dict[str, str]) -> boo
             "finalised_at": timezone.now(),
             "finalised_by_id": version.finalise_requested_by_id,
         }
-    return bool(
+    done = bool(
         ReportVersion.objects.filter(
             pk=version.pk, status=VersionStatus.DRAFT, generation_status=GenerationStatus.RUNNING
         ).update(**changes)
     )
+    if done and version.finalise_requested_by_id:
+        before = history_snapshot(version, FINALISED_TRACKED)
+        version.status, version.finalised_at = changes["status"], changes["finalised_at"]
+        version.finalised_by_id = changes["finalised_by_id"]
+        change_record(
+            actor=version.finalise_requested_by,
+            instance=version,
+            action=ChangeAction.UPDATE,
+            before=before,
+            fields=FINALISED_TRACKED,
+        )
+    return done
 
 
 def generation_retry_later(*, version_id: int, reason: str) -> None:
