@@ -10,6 +10,7 @@ from cases.models import Case, EntryKind, ReferralSource
 from consent.models import Actor, Consent, ConsentForm, LegalBasis
 from core.models import District
 from interventions.models import (
+    Activity,
     Attainment,
     CommunityServiceStatus,
     CommunityServiceWorkplace,
@@ -377,6 +378,21 @@ class ActivityForm(CaseForm):
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = version.goals.all() if version else Goal.objects.none()
+
+
+class ActivityDoneForm(CaseForm):
+    """Mark one not yet done activity of the current version as done."""
+
+    activity = forms.ModelChoiceField(label=_("Aktivitet"), queryset=None)
+    done_on = date_field(_("Klar"))
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = (
+            version.activities.filter(done_on__isnull=True) if version else Activity.objects.none()
+        )
+        self.fields["activity"].label_from_instance = lambda a: a.what[:80]
+        self.fields["done_on"].initial = today()
 
 
 class AgreementForm(CaseForm):

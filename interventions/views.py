@@ -298,6 +298,7 @@ FORM_TEXT = {
     "aktor": (gettext_lazy("Lägg till aktör i planen"), gettext_lazy("Lägg till aktör")),
     "mal": (gettext_lazy("Lägg till mål"), gettext_lazy("Lägg till mål")),
     "aktivitet": (gettext_lazy("Lägg till aktivitet"), gettext_lazy("Lägg till aktivitet")),
+    "aktivitet-klar": (gettext_lazy("Markera aktivitet som klar"), gettext_lazy("Markera som klar")),
     "godkannande": (gettext_lazy("Registrera godkännande av planen"), gettext_lazy("Registrera godkännande")),
     "tranare": (gettext_lazy("Personlig tränare"), gettext_lazy("Spara")),
     "uppfoljning-planera": (gettext_lazy("Planera uppföljning"), gettext_lazy("Planera uppföljning")),
@@ -470,6 +471,13 @@ PLAN_ACTIONS: dict[str, Action] = {
         message=gettext_lazy("Aktiviteten är tillagd."),
         anchor="aktiviteter",
     ),
+    "aktivitet-klar": Action(
+        form=forms.ActivityDoneForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_activity_done(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Aktiviteten är markerad som klar."),
+        anchor="aktiviteter",
+    ),
     "godkannande": Action(
         form=forms.AgreementForm,
         perm="interventions.change_plan",
@@ -528,7 +536,7 @@ PLAN_ACTIONS: dict[str, Action] = {
         anchor="samtycke",
     ),
 }
-VERSION_FORMS = {"aktivitet", "uppfoljning"}
+VERSION_FORMS = {"aktivitet", "aktivitet-klar", "uppfoljning"}
 
 
 def _plan_form(name: str, plan: Plan, state, data=None):
@@ -550,7 +558,10 @@ def _plan_page(request, plan: Plan, *, version_number=None, bound=None, status=2
     editable = plan.case.is_open and state.version.is_current
     page_forms = {}
     if editable:
+        open_activities = any(a.done_on is None for a in state.version.activities.all())
         for name, spec in PLAN_ACTIONS.items():
+            if name == "aktivitet-klar" and not open_activities:
+                continue  # nothing to mark done
             if request.user.has_perm(spec.perm):
                 page_forms[name] = (bound or {}).get(name) or _plan_form(name, plan, state)
     return render(
