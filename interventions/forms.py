@@ -10,7 +10,6 @@ from cases.models import Case, EntryKind, ReferralSource
 from consent.models import Actor, Consent, ConsentForm, LegalBasis
 from core.models import District
 from interventions.models import (
-    Activity,
     Attainment,
     CommunityServiceStatus,
     CommunityServiceWorkplace,
@@ -381,18 +380,22 @@ class ActivityForm(CaseForm):
 
 
 class ActivityDoneForm(CaseForm):
-    """Mark one not yet done activity of the current version as done."""
+    """Mark one not yet done activity of the current version as done. The choices come from the version's
+    activities already loaded for the plan page, so the form adds no query."""
 
-    activity = forms.ModelChoiceField(label=_("Aktivitet"), queryset=None)
+    activity = forms.ChoiceField(label=_("Aktivitet"))
     done_on = date_field(_("Klar"))
 
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = (
-            version.activities.filter(done_on__isnull=True) if version else Activity.objects.none()
-        )
-        self.fields["activity"].label_from_instance = lambda a: a.what[:80]
+        self.open_activities = {
+            str(a.pk): a for a in (version.activities.all() if version else []) if a.done_on is None
+        }
+        self.fields["activity"].choices = [(pk, a.what[:80]) for pk, a in self.open_activities.items()]
         self.fields["done_on"].initial = today()
+
+    def clean_activity(self):
+        return self.open_activities[self.cleaned_data["activity"]]
 
 
 class AgreementForm(CaseForm):

@@ -21,6 +21,7 @@ with cases.selectors.case_list_log when shown.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -41,13 +42,15 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.models import Case, Person
+from cases.selectors import case_list_log, case_queryset_for_user
 from consent.models import Consent
-from core.models import User
+from core.models import Role, User
 from interventions.models import Activity, FollowUp, Mediation, MediationMeeting, MediationStatus, MeetingKind, Plan
 
 CASE_FOLLOW_UP = "arendeuppfoljning"
@@ -62,7 +65,7 @@ KINDS = {
     PLAN_FOLLOW_UP: (_("Uppföljning av genomförandeplanen"), _("Registrera uppföljningen")),
     ACTIVITY: (_("Aktivitet i genomförandeplanen"), _("Markera aktiviteten som klar")),
     MISSING_PLAN: (_("Genomförandeplan saknas"), _("Skapa genomförandeplan")),
-    MEDIATION: (_("Medling väntar på medlingsmöte"), _("Registrera medlingsmöte")),
+    MEDIATION: (_("Medling väntar"), _("Registrera medlingsmöte")),
     CONSENT: (_("Samtycke går ut"), _("Registrera nytt samtycke")),
 }
 PLAN_CODES = ("sig", "avhopp")
@@ -119,9 +122,7 @@ class TodoItem:
             return self.detail[:80]
         if self.kind == MEDIATION:
             days = (self.on - self.case.opened_on).days
-            return ngettext("%(days)s dag sedan aktualisering", "%(days)s dagar sedan aktualisering", days) % {
-                "days": days
-            }
+            return ngettext("%(days)s dag utan medlingsmöte", "%(days)s dagar utan medlingsmöte", days) % {"days": days}
         if self.kind == CONSENT:
             if not self.detail:
                 return str(_("lämnat av ungdomen"))
@@ -224,9 +225,7 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
     mediations = (
         handled.filter(insats_type__code="medling", opened_on__lte=horizon - datetime.timedelta(days=wait))
         .exclude(Exists(Mediation.objects.filter(case_id=OuterRef("pk"), status=MediationStatus.ENDED)))
-        .exclude(
-            Exists(MediationMeeting.objects.filter(mediation__case_id=OuterRef("pk"), kind=MeetingKind.MEDIATION))
-        )
+        .exclude(Exists(MediationMeeting.objects.filter(mediation__case_id=OuterRef("pk"), kind=MeetingKind.MEDIATION)))
         .annotate(**_columns(kind=MEDIATION, due=_days_after("opened_on", wait), owner=F("handler_id")))
     )
     # renewed: the same giver (the young person, or one custodian) has a later consent that lasts longer
@@ -299,9 +298,20 @@ def todo_list(
     return items
 
 
-def todo_cases(items: list[TodoItem]) -> list[Case]:
-    """The distinct cases of the items, in list order (for case_list_log)."""
-    return list({item.case.pk: item.case for item in items}.values())
+def todo_log(
+    *, user: User, items: list[TodoItem], request: HttpRequest | None, what: str, with_cases: Iterable[Case] = ()
+) -> None:
+    """Mask and access-log the cases of the items shown together with the page's other rows `with_cases`
+    (one write for the page). A case in both is the same object afterwards, masked once."""
+    with_cases = list(with_cases)
+    shown: dict[UUID, Case] = {}
+    for case in with_cases:
+        shown.setdefault(case.pk, case)
+    for item in items:
+        item.case = shown.setdefault(item.case.pk, item.case)
+    case_list_log(user=user, cases=shown.values(), request=request, what=what)
+    for case in with_cases:  # a case listed twice on the page (two plans) takes the first one's masking
+        case.person.identity_visible = shown[case.pk].person.identity_visible
 
 
 @dataclass
@@ -341,3 +351,44 @@ def todo_counts_per_owner(*, cases: QuerySet[Case], on: datetime.date) -> dict[i
         row.this_week += n_week
         row.by_kind[kind] = row.by_kind.get(kind, 0) + n_all
     return counts
+
+
+@dataclass
+class CaseloadRow:
+    """One handläggare or samordnare of the unit on the caseload page."""
+
+    user: User
+    open_cases: int = 0
+    without_follow_up: int = 0
+    todo: TodoCounts = field(default_factory=TodoCounts)
+
+
+def caseload_for_manager(*, user: User, on: datetime.date) -> list[CaseloadRow]:
+    """The enhetschef's own unit: per handläggare the open cases, those without a planned follow-up, and
+    the to-do items of todo_list counted (overdue, due this week, per kind). Counts only, no names of young
+    people, so nothing is access-logged. Empty for anyone but an enhetschef with a unit."""
+    if not (user.unit_id and user.has_perm("cases.reassign_case")):
+        return []
+    cases = case_queryset_for_user(user).filter(unit_id=user.unit_id)
+    todo = todo_counts_per_owner(cases=cases, on=on)
+    open_counts = {
+        row["handler_id"]: row
+        for row in cases.filter(closed_on__isnull=True)
+        .values("handler_id")
+        .annotate(n=Count("pk"), without=Count("pk", filter=Q(next_follow_up_on__isnull=True)))
+        .order_by()
+    }
+    staff = Q(unit_id=user.unit_id, is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.COORDINATOR])
+    people = User.objects.filter(staff | Q(pk__in=[*open_counts, *todo])).distinct().order_by("last_name", "first_name")
+    rows = []
+    for person in people:
+        counts = open_counts.get(person.pk, {})
+        rows.append(
+            CaseloadRow(
+                user=person,
+                open_cases=counts.get("n", 0),
+                without_follow_up=counts.get("without", 0),
+                todo=todo.get(person.pk, TodoCounts()),
+            )
+        )
+    return rows
