@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,60 +25,10 @@ from consent.models import Actor, Consent
 from core.forms import apply_service_errors
 from core.policy import access_policy
 
-HOME_PAGE_SIZE = 25
-# (sort key, column heading) of Mina ärenden; the keys are selectors.CASE_LIST_ORDERINGS.
-HOME_COLUMNS = [
-    ("number", gettext_lazy("Ärende")),
-    ("person", gettext_lazy("Ungdom")),
-    ("insats", gettext_lazy("Insats")),
-    ("opened", gettext_lazy("Aktualiserat")),
-    ("days", gettext_lazy("Dagar öppet")),
-    ("follow_up", gettext_lazy("Nästa uppföljning")),
-]
 CLOSED_MESSAGE = gettext_lazy("Ärendet är avslutat och kan inte ändras.")
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told the total it would otherwise COUNT(*) for (Mina ärenden sums its per-insats counts)."""
-
-    def __init__(self, *args, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
-
-
-# --- Mina ärenden and search ---------------------------------------------------------------------
-
-
-@access_policy("authenticated")
-@login_required
-def home(request):
-    """Mina ärenden: the user's open cases, sortable and paginated; only the shown rows are logged."""
-    order = request.GET.get("sortera", "follow_up")
-    if order not in selectors.CASE_LIST_ORDERINGS:
-        order = "follow_up"
-    descending = request.GET.get("ordning") == "fallande"
-    counts = selectors.case_counts_mine(user=request.user)
-    mine = selectors.case_list_mine(user=request.user, order=order, descending=descending)
-    paginator = KnownCountPaginator(mine, HOME_PAGE_SIZE, count=sum(row["count"] for row in counts))
-    page = paginator.get_page(request.GET.get("sida"))
-    cases = selectors.case_list_log(user=request.user, cases=page.object_list, request=request, what="home")
-    today = timezone.localdate()
-    for case in cases:
-        case.days_open = (today - case.opened_on).days
-    return render(
-        request,
-        "cases/home.html",
-        {
-            "page": page,
-            "cases": cases,
-            "counts": counts,
-            "total": paginator.count,
-            "order": order,
-            "descending": descending,
-            "columns": HOME_COLUMNS,
-            "pagination_query": urlencode({"sortera": order, **({"ordning": "fallande"} if descending else {})}) + "&",
-        },
-    )
+# --- Search (Mina ärenden is interventions.views.home: it also lists plans, medlingar and consents) ----
 
 
 @access_policy("authenticated")

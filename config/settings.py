@@ -278,6 +278,10 @@ CONSENT_OWN_AGE = env_int("CONSENT_OWN_AGE", 15)
 MEDIATION_REMINDER_DAYS = env_int("MEDIATION_REMINDER_DAYS", 30)
 # Samordnarens planering: follow-ups due within this many days.
 PLAN_FOLLOW_UP_HORIZON_DAYS = env_int("PLAN_FOLLOW_UP_HORIZON_DAYS", 14)
+# To-do lists: a SIG or avhopp case should have a genomförandeplan this many days after aktualisering,
+# and a consent is flagged this many days before it runs out.
+PLAN_DUE_DAYS = env_int("PLAN_DUE_DAYS", 14)
+CONSENT_EXPIRY_NOTICE_DAYS = env_int("CONSENT_EXPIRY_NOTICE_DAYS", 30)
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Linköpings kommun")
 # Loggkontroll: flag a user who opened more distinct people than this within one hour; stickprov size.
 LOGGKONTROLL_BURST_LIMIT = env_int("LOGGKONTROLL_BURST_LIMIT", 30)

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from interventions.views import home
 
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("records.urls")),
+    # Mina ärenden: the cases app's home page, served by interventions because it shows the to-do list
+    # (plans, medlingar, consents), which the cases app may not import
+    path("", home, name="home"),
     path("", include("cases.urls")),
     path("insatser/", include("interventions.urls")),
     path("uppfoljning/", include("reporting.urls")),

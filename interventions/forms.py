@@ -379,6 +379,25 @@ class ActivityForm(CaseForm):
         self.fields["goal"].queryset = version.goals.all() if version else Goal.objects.none()
 
 
+class ActivityDoneForm(CaseForm):
+    """Mark one not yet done activity of the current version as done. The choices come from the version's
+    activities already loaded for the plan page, so the form adds no query."""
+
+    activity = forms.ChoiceField(label=_("Aktivitet"))
+    done_on = date_field(_("Klar"))
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_activities = {
+            str(a.pk): a for a in (version.activities.all() if version else []) if a.done_on is None
+        }
+        self.fields["activity"].choices = [(pk, a.what[:80]) for pk, a in self.open_activities.items()]
+        self.fields["done_on"].initial = today()
+
+    def clean_activity(self):
+        return self.open_activities[self.cleaned_data["activity"]]
+
+
 class AgreementForm(CaseForm):
     giver = forms.ChoiceField(label=_("Vem godkänner planen"))
     agreed_on = date_field(_("Datum"))

@@ -711,6 +711,8 @@ class Activity(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+", verbose_name=_("ansvarig"))
     when = models.CharField(_("när"), max_length=200)
     due_on = models.DateField(_("klart senast"), null=True, blank=True)
+    # an activity with a deadline stays on the to-do lists until it is marked done
+    done_on = models.DateField(_("klar"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

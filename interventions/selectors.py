@@ -69,6 +69,7 @@ from interventions.models import (
     ThreatLevel,
     VictimSupport,
 )
+from interventions.todo import TodoItem, todo_list, todo_log
 
 # ---------------------------------------------------------------- routing and fees (pure rules)
 
@@ -470,49 +471,43 @@ def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentS
 
 
 @dataclass
-class CoordinatorPlanning:
-    coordinator: User
-    due: list[tuple[PlanState, FollowUp]] = field(default_factory=list)
-    overdue: list[tuple[PlanState, FollowUp]] = field(default_factory=list)
+class OwnerPlanning:
+    """Planering for one responsible user: their to-do items and the plans they coordinate lacking consent."""
+
+    owner: User
+    items: list[TodoItem] = field(default_factory=list)
     lacking_consent: list[PlanState] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
 
 
 def planning_for_user(
     *, user: User, on: datetime.date, request: HttpRequest | None = None, only_mine: bool = False
-) -> tuple[list[CoordinatorPlanning], list[tuple[Mediation, int]]]:
-    """Samordnarens planering: for plans on open, visible cases — follow-ups due within the horizon and
-    overdue ones, per samordnare, and plans lacking needed consent; plus medlingar waiting too long.
-    Rows shown are access-logged as a list."""
-    horizon = on + datetime.timedelta(days=settings.PLAN_FOLLOW_UP_HORIZON_DAYS)
-    visible = case_queryset_for_user(user).filter(closed_on__isnull=True)
-    plans = Plan.objects.filter(case__in=visible).select_related("coordinator", "case__person", "case__insats_type")
+) -> list[OwnerPlanning]:
+    """Planering: the to-do list (interventions.todo) of every responsible user on the open cases the user
+    may see, or only the user's own (the list Mina ärenden shows), plus plans lacking needed consent per
+    samordnare. Rows shown are access-logged as one list."""
+    visible = case_queryset_for_user(user)
+    owner = user if only_mine else None
+    items = todo_list(cases=visible, on=on, owner=owner)
+    plans = Plan.objects.filter(case__in=visible.filter(closed_on__isnull=True)).select_related(
+        "coordinator", "case__person", "case__insats_type"
+    )
     if only_mine:
         plans = plans.filter(coordinator=user)
-    states = plan_states(plans=list(plans.order_by("coordinator__last_name", "case__number")), on=on)
-    groups: dict[int, CoordinatorPlanning] = {}
-    shown: list[Case] = []
-    for state in states:
-        group = groups.setdefault(state.plan.coordinator_id, CoordinatorPlanning(coordinator=state.plan.coordinator))
-        relevant = False
-        for follow_up in state.version.follow_ups.all():
-            if follow_up.held_on is not None:
-                continue
-            if follow_up.due_on < on:
-                group.overdue.append((state, follow_up))
-                relevant = True
-            elif follow_up.due_on <= horizon:
-                group.due.append((state, follow_up))
-                relevant = True
-        if state.flagged:
-            group.lacking_consent.append(state)
-            relevant = True
-        if relevant:
-            shown.append(state.plan.case)
-    waiting = mediations_waiting(user=user, on=on)
-    shown.extend(mediation.case for mediation, _days in waiting)
-    case_list_log(user=user, cases=shown, request=request, what="planning")
-    result = [g for g in groups.values() if g.due or g.overdue or g.lacking_consent]
-    return result, waiting
+    flagged = [state for state in plan_states(plans=list(plans.order_by("case__number")), on=on) if state.flagged]
+    owner_ids = {item.owner_id for item in items} - {state.plan.coordinator_id for state in flagged}
+    owners = {state.plan.coordinator_id: state.plan.coordinator for state in flagged}
+    owners.update({u.pk: u for u in User.objects.filter(pk__in=owner_ids)} if owner_ids else {})
+    groups = {pk: OwnerPlanning(owner=owner) for pk, owner in owners.items()}
+    for item in items:
+        groups[item.owner_id].items.append(item)
+    for state in flagged:
+        groups[state.plan.coordinator_id].lacking_consent.append(state)
+    todo_log(user=user, items=items, request=request, what="planning", with_cases=[s.plan.case for s in flagged])
+    return sorted(groups.values(), key=lambda g: (g.owner.pk != user.pk, g.owner.last_name, g.owner.first_name))
 
 
 # ---------------------------------------------------------------- medling
@@ -552,21 +547,6 @@ def mediation_waiting_days(*, mediation: Mediation, opened_on: datetime.date, on
     if not held and days > settings.MEDIATION_REMINDER_DAYS:
         return days
     return None
-
-
-def mediations_waiting(*, user: User, on: datetime.date) -> list[tuple[Mediation, int]]:
-    """Open medlingar on visible cases that have waited too long (for the handläggare/samordnare view)."""
-    limit = on - datetime.timedelta(days=settings.MEDIATION_REMINDER_DAYS)
-    rows = (
-        Mediation.objects.filter(
-            case__in=case_queryset_for_user(user).filter(closed_on__isnull=True), case__opened_on__lt=limit
-        )
-        .exclude(status=MediationStatus.ENDED)
-        .exclude(meetings__kind=MeetingKind.MEDIATION)
-        .select_related("case__person", "case__handler")
-        .order_by("case__opened_on")
-    )
-    return [(m, (on - m.case.opened_on).days) for m in rows]
 
 
 # ---------------------------------------------------------------- the case section

@@ -1085,6 +1085,28 @@ def plan_activity_add(
 
 
 @transaction.atomic
+def plan_activity_done(*, actor: User, plan: Plan, activity: Activity, done_on: datetime.date) -> Activity:
+    """Mark an activity of the current version as done on a date (not in the future, not before the plan
+    version was written); it then leaves the to-do lists. Recorded in the change history."""
+    version = _current_version(plan)
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    errors: dict = {}
+    if locked.version_id != version.pk:
+        errors["activity"] = _("Aktiviteten hör till en tidigare version av planen.")
+    elif locked.done_on is not None:
+        errors["activity"] = _("Aktiviteten är redan markerad som klar.")
+    _not_future(done_on, "done_on", errors)
+    if done_on and done_on < version.plan.case.opened_on:
+        errors["done_on"] = _("Datumet kan inte vara före att ärendet aktualiserades.")
+    _fail(errors)
+    before = history_snapshot(locked)
+    locked.done_on = done_on
+    locked.save(update_fields=["done_on"])
+    _history(actor=actor, instance=locked, case=version.plan.case, before=before)
+    return locked
+
+
+@transaction.atomic
 def plan_agreement_record(
     *, actor: User, plan: Plan, custodian: Custodian | None, agreed_on: datetime.date
 ) -> PlanAgreement:
@@ -1190,6 +1212,7 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> PlanVersion:
                 actor_id=activity.actor_id,
                 when=activity.when,
                 due_on=activity.due_on,
+                done_on=activity.done_on,
                 created_by=activity.created_by,
             )
             for activity in current.activities.all()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("plan/<uuid:plan_id>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("plan/<uuid:plan_id>/<slug:action>/", views.plan_action, name="plan_action"),
     path("planering/", views.planning, name="planning"),
+    path("arendebelastning/", views.caseload, name="caseload"),
     path("stod/kort-arende/", views.short_case, name="short_case"),
     path("avhopp/kostnader/", views.avhopp_costs, name="avhopp_costs"),
     path("aslan/", views.aslan_groups, name="aslan_groups"),

@@ -8,25 +8,34 @@ ValidationError goes back onto the form's fields (Swedish), the page is shown ag
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.identity import search_forms
 from cases.models import Case, Custodian
-from cases.selectors import person_find_by_id_number
+from cases.selectors import (
+    CASE_LIST_ORDERINGS,
+    case_counts_mine,
+    case_list_mine,
+    case_queryset_for_user,
+    person_find_by_id_number,
+)
 from cases.services import CustodianData
 from consent import services as consent_services
 from core.forms import apply_service_errors
 from core.policy import access_policy
-from interventions import forms, selectors, services
+from interventions import forms, selectors, services, todo
 from interventions.models import (
     CommunityServiceOrder,
     Mediation,
@@ -34,6 +43,70 @@ from interventions.models import (
     Reoffence,
 )
 from interventions.pdf import pdf_response
+
+# ---------------------------------------------------------------- Mina ärenden
+
+HOME_PAGE_SIZE = 25
+HOME_TODO_LIMIT = 50
+# (sort key, column heading) of Mina ärenden; the keys are cases.selectors.CASE_LIST_ORDERINGS.
+HOME_COLUMNS = [
+    ("number", gettext_lazy("Ärende")),
+    ("person", gettext_lazy("Ungdom")),
+    ("insats", gettext_lazy("Insats")),
+    ("opened", gettext_lazy("Aktualiserat")),
+    ("days", gettext_lazy("Dagar öppet")),
+    ("follow_up", gettext_lazy("Nästa uppföljning")),
+]
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the total it would otherwise COUNT(*) for (Mina ärenden sums its per-insats counts)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
+
+
+@access_policy("authenticated")
+@login_required
+def home(request):
+    """Mina ärenden: the user's to-do list (interventions.todo, the same as Planering's "mina") and their
+    open cases, sortable and paginated; the rows shown of both are access-logged in one write."""
+    order = request.GET.get("sortera", "follow_up")
+    if order not in CASE_LIST_ORDERINGS:
+        order = "follow_up"
+    descending = request.GET.get("ordning") == "fallande"
+    today = timezone.localdate()
+    counts = case_counts_mine(user=request.user)
+    mine = case_list_mine(user=request.user, order=order, descending=descending)
+    paginator = KnownCountPaginator(mine, HOME_PAGE_SIZE, count=sum(row["count"] for row in counts))
+    page = paginator.get_page(request.GET.get("sida"))
+    cases = list(page.object_list)
+    items = todo.todo_list(
+        cases=case_queryset_for_user(request.user), on=today, owner=request.user, limit=HOME_TODO_LIMIT + 1
+    )
+    todo_more = len(items) > HOME_TODO_LIMIT
+    items = items[:HOME_TODO_LIMIT]
+    todo.todo_log(user=request.user, items=items, request=request, what="home", with_cases=cases)
+    for case in cases:
+        case.days_open = (today - case.opened_on).days
+    return render(
+        request,
+        "cases/home.html",
+        {
+            "page": page,
+            "cases": cases,
+            "counts": counts,
+            "total": paginator.count,
+            "order": order,
+            "descending": descending,
+            "columns": HOME_COLUMNS,
+            "pagination_query": urlencode({"sortera": order, **({"ordning": "fallande"} if descending else {})}) + "&",
+            "todo": items,
+            "todo_more": todo_more,
+        },
+    )
+
 
 # ---------------------------------------------------------------- helpers
 
@@ -290,6 +363,7 @@ FORM_TEXT = {
     "aktor": (gettext_lazy("Lägg till aktör i planen"), gettext_lazy("Lägg till aktör")),
     "mal": (gettext_lazy("Lägg till mål"), gettext_lazy("Lägg till mål")),
     "aktivitet": (gettext_lazy("Lägg till aktivitet"), gettext_lazy("Lägg till aktivitet")),
+    "aktivitet-klar": (gettext_lazy("Markera aktivitet som klar"), gettext_lazy("Markera som klar")),
     "godkannande": (gettext_lazy("Registrera godkännande av planen"), gettext_lazy("Registrera godkännande")),
     "tranare": (gettext_lazy("Personlig tränare"), gettext_lazy("Spara")),
     "uppfoljning-planera": (gettext_lazy("Planera uppföljning"), gettext_lazy("Planera uppföljning")),
@@ -462,6 +536,13 @@ PLAN_ACTIONS: dict[str, Action] = {
         message=gettext_lazy("Aktiviteten är tillagd."),
         anchor="aktiviteter",
     ),
+    "aktivitet-klar": Action(
+        form=forms.ActivityDoneForm,
+        perm="interventions.change_plan",
+        run=lambda r, plan, f: services.plan_activity_done(actor=r.user, plan=plan, **_d(f)),
+        message=gettext_lazy("Aktiviteten är markerad som klar."),
+        anchor="aktiviteter",
+    ),
     "godkannande": Action(
         form=forms.AgreementForm,
         perm="interventions.change_plan",
@@ -520,7 +601,7 @@ PLAN_ACTIONS: dict[str, Action] = {
         anchor="samtycke",
     ),
 }
-VERSION_FORMS = {"aktivitet", "uppfoljning"}
+VERSION_FORMS = {"aktivitet", "aktivitet-klar", "uppfoljning"}
 
 
 def _plan_form(name: str, plan: Plan, state, data=None):
@@ -542,7 +623,10 @@ def _plan_page(request, plan: Plan, *, version_number=None, bound=None, status=2
     editable = plan.case.is_open and state.version.is_current
     page_forms = {}
     if editable:
+        open_activities = any(a.done_on is None for a in state.version.activities.all())
         for name, spec in PLAN_ACTIONS.items():
+            if name == "aktivitet-klar" and not open_activities:
+                continue  # nothing to mark done
             if request.user.has_perm(spec.perm):
                 page_forms[name] = (bound or {}).get(name) or _plan_form(name, plan, state)
     return render(
@@ -665,17 +749,39 @@ def mediation_pdf(request, case_id):
 @access_policy("case")
 @login_required
 def planning(request):
-    """Samordnarens planering: follow-ups due within 14 days and overdue, per samordnare; plans lacking
-    consent; medlingar waiting too long. Only plans on cases the user may see."""
+    """Planering: the to-do list of every responsible user on the open cases the user may see (or only the
+    user's own, as on Mina ärenden), and plans lacking consent per samordnare."""
     _require(request.user, "interventions.view_plan")
     only_mine = request.GET.get("visa") == "mina"
-    groups, waiting = selectors.planning_for_user(
-        user=request.user, on=timezone.localdate(), request=request, only_mine=only_mine
-    )
+    today = timezone.localdate()
+    groups = selectors.planning_for_user(user=request.user, on=today, request=request, only_mine=only_mine)
     return render(
         request,
         "interventions/planning.html",
-        {"groups": groups, "waiting": waiting, "only_mine": only_mine, "today": timezone.localdate()},
+        {"groups": groups, "only_mine": only_mine, "today": today, "horizon": settings.PLAN_FOLLOW_UP_HORIZON_DAYS},
+    )
+
+
+@access_policy("manager")
+@login_required
+def caseload(request):
+    """The enhetschef's unit: caseload and to-do counts per handläggare (no names of young people)."""
+    _require(request.user, "cases.reassign_case")
+    if not request.user.unit_id:
+        raise Http404
+    today = timezone.localdate()
+    rows = todo.caseload_for_manager(user=request.user, on=today)
+    return render(
+        request,
+        "interventions/caseload.html",
+        {
+            "rows": rows,
+            "today": today,
+            "week_end": todo.week_end(today),
+            "unit": request.user.unit,
+            "horizon": settings.PLAN_FOLLOW_UP_HORIZON_DAYS,
+            "consent_days": settings.CONSENT_EXPIRY_NOTICE_DAYS,
+        },
     )
 
 

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from cases.models import Case, JournalEntry
+from cases.selectors import case_queryset_for_user
 from consent.models import Actor, LegalBasis
 from consent.services import consent_record, disclosure_record
 from core.models import AccessAction, AccessLog
 from interventions import selectors, services
 from interventions.models import CommunityServiceStatus, MediationStatus, PolareFeeRate
+from interventions.todo import MEDIATION, todo_list
 from tests.factories import DistrictFactory, PersonFactory, UserFactory, personnummer_for
 
 # ---------------------------------------------------------------- Ungdomstjänst
@@ -186,10 +188,17 @@ def test_reminder_when_mediation_waits_too_long(mediation, handler, coordinator,
     # the case opened long ago (factory date) and no mediation meeting is held
     panel = selectors.case_insats_panel(case=mediation.case)
     assert panel.mediation_waiting == (today - mediation.case.opened_on).days
-    assert [m.pk for m, _days in selectors.mediations_waiting(user=coordinator, on=today)] == [mediation.pk]
+    assert waiting_too_long(coordinator, today) == [mediation.case_id]
     Case.objects.filter(pk=mediation.case_id).update(opened_on=today - datetime.timedelta(days=5))
     mediation.case.refresh_from_db()
     assert selectors.case_insats_panel(case=mediation.case).mediation_waiting is None
+    assert waiting_too_long(coordinator, today) == []
+
+
+def waiting_too_long(user, today):
+    """Cases whose medling is overdue on the to-do list (interventions.todo) the user may see."""
+    items = todo_list(cases=case_queryset_for_user(user), on=today)
+    return [item.case.pk for item in items if item.kind == MEDIATION and item.overdue]
 
 
 # ---------------------------------------------------------------- Stöd till unga brottsutsatta

@@ -1,0 +1,338 @@
+"""The one to-do list (interventions.todo): each signal, overdue marking, permissions, and the pages
+that show it (Mina ärenden, Planering, the enhetschef's caseload) with pinned query counts."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.urls import reverse
+
+from cases.models import Case
+from cases.selectors import case_queryset_for_user
+from consent.models import Actor
+from consent.services import consent_record, consent_revoke
+from core.models import AccessLog, ChangeLog
+from interventions import services, todo
+from interventions.models import Activity, MediationMeeting, MeetingKind
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SAVEPOINT_STATEMENTS = 2  # the test client's request runs in a savepoint (as in cases/tests/test_views.py)
+
+
+def _days(today, n):
+    return today + datetime.timedelta(days=n)
+
+
+def _items(user, today, owner="self"):
+    return todo.todo_list(cases=case_queryset_for_user(user), on=today, owner=user if owner == "self" else owner)
+
+
+def _data_queries(captured) -> int:
+    return sum(1 for query in captured.captured_queries if "SAVEPOINT" not in query["sql"])
+
+
+@pytest.fixture
+def young(db):
+    return Actor.objects.get(code="ungdomen")
+
+
+@pytest.fixture
+def signals(handler, make_case, police, young, today):
+    """One case of the handler per signal, each with one due or overdue item (the handler coordinates the plan)."""
+    cases = {"follow_up": make_case("ungdomstjanst", next_follow_up_on=_days(today, -2))}
+    sig = make_case("sig", opened_on=_days(today, -40))
+    plan = services.plan_create(actor=handler, case=sig, coordinator=handler)
+    services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=_days(today, 3))
+    services.plan_activity_add(
+        actor=handler, plan=plan, goal=None, what="Besöka skolan", responsible=young, when="i veckan",
+        due_on=_days(today, -1),
+    )  # fmt: skip
+    cases["sig"] = sig
+    cases["missing_plan"] = make_case("avhopp", opened_on=_days(today, -20))
+    cases["mediation"] = make_case("medling", opened_on=_days(today, -45))
+    cases["consent"] = make_case("skk", opened_on=_days(today, -60))
+    consent_record(
+        actor=handler, person=cases["consent"].person, custodian=None, actors=[police], given_on=_days(today, -30),
+        form="skriftligt", valid_until=_days(today, 10),
+    )  # fmt: skip
+    return {**cases, "plan": plan}
+
+
+# ---------------------------------------------------------------- the signals
+
+
+def test_each_signal_appears_with_its_date_oldest_first_and_overdue_marked(handler, signals, today):
+    items = _items(handler, today)
+    assert [(i.kind, i.case.pk, i.due_on, i.overdue) for i in items] == [
+        ("medling", signals["mediation"].pk, _days(today, -15), True),  # opened 45 days ago, 30 days allowed
+        ("plan_saknas", signals["missing_plan"].pk, _days(today, -6), True),  # opened 20 days ago, 14 allowed
+        ("arendeuppfoljning", signals["follow_up"].pk, _days(today, -2), True),
+        ("aktivitet", signals["sig"].pk, _days(today, -1), True),
+        ("planuppfoljning", signals["sig"].pk, _days(today, 3), False),
+        ("samtycke", signals["consent"].pk, _days(today, 10), False),
+    ]
+    by_kind = {i.kind: i for i in items}
+    assert by_kind["aktivitet"].note == "Besöka skolan"
+    assert by_kind["medling"].note == "45 dagar utan medlingsmöte"
+    assert by_kind["samtycke"].note == "lämnat av ungdomen"
+    plan_url = reverse("interventions:plan", args=[signals["plan"].pk])
+    assert by_kind["planuppfoljning"].url == plan_url + "#uppfoljningar"
+    assert by_kind["aktivitet"].url == plan_url + "#aktiviteter"
+    assert by_kind["plan_saknas"].url.endswith("#form-plan")
+    assert by_kind["arendeuppfoljning"].url.startswith(reverse("case_detail", args=[signals["follow_up"].pk]))
+
+
+def test_items_beyond_the_horizon_are_not_listed(handler, make_case, today):
+    make_case("ungdomstjanst", next_follow_up_on=_days(today, 15))  # the horizon is 14 days
+    make_case("medling", opened_on=_days(today, -10))  # due in 20 days
+    assert _items(handler, today) == []
+
+
+def test_done_held_and_renewed_items_leave_the_list(handler, signals, police, today):
+    plan = signals["plan"]
+    activity = Activity.objects.get(version__plan=plan)
+    services.plan_activity_done(actor=handler, plan=plan, activity=activity, done_on=today)
+    follow_up = plan.versions.get().follow_ups.get()
+    services.plan_goal_add(actor=handler, plan=plan, text="Skolan")
+    goal = plan.versions.get().goals.get()
+    services.plan_follow_up_record(
+        actor=handler, follow_up=follow_up, held_on=today, note="", attainments={goal.pk: ("delvis", "")}
+    )
+    # the young person consents again for a year: the expiring consent is renewed
+    consent_record(
+        actor=handler, person=signals["consent"].person, custodian=None, actors=[police], given_on=today,
+        form="skriftligt", valid_until=_days(today, 365),
+    )  # fmt: skip
+    services.plan_create(actor=handler, case=signals["missing_plan"], coordinator=handler)
+    mediation = services.mediation_set(actor=handler, case=signals["mediation"], offence="Stöld", mediator=handler)
+    # a held mediation meeting (set up directly: starting a medling needs the § 5 checks, tested elsewhere)
+    MediationMeeting.objects.create(mediation=mediation, kind=MeetingKind.MEDIATION, held_on=today)
+
+    assert [i.kind for i in _items(handler, today)] == ["arendeuppfoljning"]
+
+
+def test_revoked_consent_and_closed_cases_are_not_listed(handler, signals, today):
+    consent_revoke(actor=handler, consent=signals["consent"].person.consents.get(), revoked_on=today)
+    Case.objects.filter(pk=signals["follow_up"].pk).update(
+        closed_on=today, closure_reason="planerat"
+    )  # closed: nothing more is due
+    kinds = [i.kind for i in _items(handler, today)]
+    assert "samtycke" not in kinds and "arendeuppfoljning" not in kinds
+
+
+def test_only_cases_the_user_may_see_and_only_their_own_items(handler, colleague, outsider, signals, today):
+    # the colleague sees the unit's cases (Planering) but is responsible for none of them
+    assert _items(colleague, today) == []
+    assert len(_items(colleague, today, owner=None)) == 6
+    # another unit sees nothing, not even as "everyone's" list
+    assert _items(outsider, today, owner=None) == []
+    CaseFactory(handler=outsider, next_follow_up_on=today)  # the outsider's own case is theirs only
+    assert [i.kind for i in _items(outsider, today)] == ["arendeuppfoljning"]
+    assert len(_items(handler, today, owner=None)) == 6
+
+
+def test_plan_items_belong_to_the_samordnare(handler, coordinator, make_case, young, today):
+    case = make_case("sig")
+    plan = services.plan_create(actor=handler, case=case, coordinator=coordinator)
+    services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today)
+    assert [i.kind for i in _items(coordinator, today)] == ["planuppfoljning"]
+    assert "planuppfoljning" not in [i.kind for i in _items(handler, today)]
+
+
+def test_consent_of_a_custodian_names_the_giver_unless_the_identity_is_masked(
+    handler, colleague, make_case, police, today
+):
+    case = make_case("skk")
+    custodian = case.person.custodians.first()
+    consent_record(
+        actor=handler, person=case.person, custodian=custodian, actors=[police], given_on=today,
+        form="skriftligt", valid_until=_days(today, 5),
+    )  # fmt: skip
+    item = _items(handler, today)[0]
+    assert item.note == f"lämnat av {custodian.name}"
+    case.person.protection = "skyddad_folkbokforing"
+    case.person.save()
+    items = _items(colleague, today, owner=None)
+    todo.todo_log(user=colleague, items=items, request=None, what="planning")
+    assert items[0].note == "lämnat av vårdnadshavare"
+    assert items[0].case.person.display_name == "Skyddad identitet"
+
+
+# ---------------------------------------------------------------- marking an activity done
+
+
+def test_activity_done_is_recorded_in_the_change_history_and_refuses_a_future_date(handler, signals, today):
+    plan = signals["plan"]
+    activity = Activity.objects.get(version__plan=plan)
+    with pytest.raises(ValidationError) as error:
+        services.plan_activity_done(actor=handler, plan=plan, activity=activity, done_on=_days(today, 1))
+    assert error.value.message_dict["done_on"] == ["Datumet kan inte ligga i framtiden."]
+    services.plan_activity_done(actor=handler, plan=plan, activity=activity, done_on=today)
+    assert ChangeLog.objects.filter(object_type="interventions.activity", action="update").count() == 1
+    with pytest.raises(ValidationError) as error:
+        services.plan_activity_done(actor=handler, plan=plan, activity=activity, done_on=today)
+    assert "redan markerad" in str(error.value)
+    services.plan_revise(actor=handler, plan=plan, reason="Nytt läge")
+    assert Activity.objects.get(version__plan=plan, version__superseded_at__isnull=True).done_on == today
+
+
+def test_plan_page_marks_an_activity_done(client, handler, signals, today):
+    plan = signals["plan"]
+    activity = Activity.objects.get(version__plan=plan)
+    client.force_login(handler)
+    response = client.post(
+        reverse("interventions:plan_action", args=[plan.pk, "aktivitet-klar"]),
+        {"activity": activity.pk, "done_on": today.isoformat()},
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.done_on == today
+    assert 'id="form-aktivitet-klar"' not in client.get(reverse("interventions:plan", args=[plan.pk])).content.decode()
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def _row(html: str, number: str, kind: str) -> str:
+    """The to-do table row of one case and kind."""
+    start = html.index(f'data-kind="{kind}"', html.index('class="todo"'))
+    while number not in html[start : html.index("</tr>", start)]:
+        start = html.index(f'data-kind="{kind}"', start + 1)
+    return html[start : html.index("</tr>", start)]
+
+
+def test_mina_arenden_and_planering_show_the_same_items(client, handler, signals, today):
+    client.force_login(handler)
+    home = client.get(reverse("home")).content.decode()
+    planning = client.get(reverse("interventions:planning"), {"visa": "mina"}).content.decode()
+    for kind, key in [
+        ("arendeuppfoljning", "follow_up"), ("planuppfoljning", "sig"), ("aktivitet", "sig"),
+        ("plan_saknas", "missing_plan"), ("medling", "mediation"), ("samtycke", "consent"),
+    ]:  # fmt: skip
+        number = signals[key].number
+        assert _row(home, number, kind) == _row(planning, number, kind), kind
+    # the overdue rows say so in text (an icon hidden from screen readers only repeats it)
+    overdue = _row(home, signals["follow_up"].number, "arendeuppfoljning")
+    assert "Försenad" in overdue and '<span aria-hidden="true">⚠ </span>' in overdue
+    assert "Försenad" not in _row(home, signals["consent"].number, "samtycke")
+    assert "Följ upp och planera nästa uppföljning" in overdue
+
+
+def test_mina_arenden_logs_the_to_do_rows_it_shows(client, handler, colleague, signals):
+    client.force_login(handler)
+    client.get(reverse("home"))
+    logged = set(AccessLog.objects.filter(user=handler, what="home").values_list("case_id", flat=True))
+    assert {signals[key].pk for key in ("follow_up", "sig", "missing_plan", "mediation", "consent")} <= logged
+
+
+def test_planering_groups_everyones_items_per_responsible_user(client, colleague, handler, signals):
+    client.force_login(colleague)
+    html = client.get(reverse("interventions:planning")).content.decode()
+    assert f'id="ansvarig-{handler.pk}"' in html and "4 försenade" in html
+    assert signals["consent"].number in html
+    only_mine = client.get(reverse("interventions:planning"), {"visa": "mina"}).content.decode()
+    assert signals["consent"].number not in only_mine
+
+
+def test_outsider_sees_no_items_of_the_unit(client, outsider, signals):
+    client.force_login(outsider)
+    for page in (client.get(reverse("home")), client.get(reverse("interventions:planning"))):
+        html = page.content.decode()
+        assert all(case.number not in html for case in signals.values() if isinstance(case, Case))
+
+
+def _home_queries(client, user, django_assert_max_num_queries) -> int:
+    client.force_login(user)
+    client.get(reverse("person_search"))  # the first request after login renews the session (one write)
+    with django_assert_max_num_queries(10 + SAVEPOINT_STATEMENTS) as captured:
+        html = client.get(reverse("home")).content.decode()
+    assert _data_queries(captured) <= 10
+    assert "Att göra" in html
+    return len(captured)
+
+
+def _many_signals(handler, make_case, police, young, today, n):
+    for _ in range(n):
+        sig = make_case("sig", next_follow_up_on=today)
+        plan = services.plan_create(actor=handler, case=sig, coordinator=handler)
+        services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today)
+        services.plan_activity_add(
+            actor=handler, plan=plan, goal=None, what="Gör", responsible=young, when="nu", due_on=today
+        )
+        consent_record(
+            actor=handler, person=sig.person, custodian=None, actors=[police], given_on=today,
+            form="skriftligt", valid_until=_days(today, 3),
+        )  # fmt: skip
+        make_case("avhopp")
+        protected = make_case("medling")
+        protected.person.protection = "sekretessmarkering"
+        protected.person.save()
+
+
+@pytest.mark.parametrize("page", ["home", "planning", "caseload"])
+def test_query_count_does_not_grow_with_items(
+    client, handler, manager, make_case, police, young, today, page, django_assert_max_num_queries
+):
+    # given one item of each kind, then many more
+    user = manager if page == "caseload" else handler
+    url = {"home": reverse("home"), "planning": reverse("interventions:planning"), "caseload": None}[page]
+    url = url or reverse("interventions:caseload")
+    budget = {"home": 10, "planning": 20, "caseload": 10}[page]
+    counts = []
+    for n in (1, 8):
+        _many_signals(handler, make_case, police, young, today, n)
+        client.force_login(user)
+        client.get(url)  # warm the session and permission caches
+        with django_assert_max_num_queries(budget + SAVEPOINT_STATEMENTS) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(_data_queries(captured))
+    assert counts[0] == counts[1] <= budget
+    if page == "home":
+        assert response.content.decode().count('data-kind="') >= 8 * 5
+
+
+@override_settings(PLAN_DUE_DAYS=0)
+def test_home_lists_at_most_fifty_items_and_points_to_planering(client, handler, make_case):
+    for _ in range(51):
+        make_case("avhopp")
+    client.force_login(handler)
+    html = client.get(reverse("home")).content.decode()
+    assert html.count('data-kind="plan_saknas"') == 50
+    assert "Listan visar de 50 första." in html and "Se hela listan under Planering" in html
+
+
+# ---------------------------------------------------------------- the enhetschef's caseload
+
+
+def test_caseload_counts_per_handlaggare(handler, colleague, coordinator, manager, make_case, signals, today):
+    CaseFactory(handler=colleague, next_follow_up_on=_days(today, 1))  # due this week... or next
+    CaseFactory(handler=colleague)  # nothing planned
+    rows = {row.user.pk: row for row in todo.caseload_for_manager(user=manager, on=today)}
+    mine = rows[handler.pk]
+    assert (mine.open_cases, mine.todo.overdue) == (5, 4)
+    assert mine.todo.kind("samtycke") == mine.todo.kind("plan_saknas") == mine.todo.kind("medling") == 1
+    assert mine.todo.kind("aktivitet") == mine.todo.kind("planuppfoljning") == 1
+    assert mine.without_follow_up == 4  # only the ungdomstjänst case has a next follow-up date
+    assert mine.todo.this_week == sum(1 for i in _items(handler, today) if today <= i.due_on <= todo.week_end(today))
+    other = rows[colleague.pk]
+    assert (other.open_cases, other.without_follow_up, other.todo.overdue) == (2, 1, 0)
+    assert rows[coordinator.pk].open_cases == 0  # a samordnare of the unit is listed with nothing
+
+
+def test_caseload_is_only_for_the_enhetschef_of_the_unit(client, handler, manager, signals, other_unit):
+    client.force_login(handler)
+    assert client.get(reverse("interventions:caseload")).status_code == 404
+    other_manager = UserFactory(username="chef2", unit=other_unit, role="enhetschef")
+    client.force_login(other_manager)
+    html = client.get(reverse("interventions:caseload")).content.decode()
+    assert handler.get_full_name() not in html
+    client.force_login(manager)
+    html = client.get(reverse("interventions:caseload")).content.decode()
+    assert handler.get_full_name() in html and "Ärendebelastning per handläggare" in html
+    assert all(case.person.last_name not in html for case in signals.values() if isinstance(case, Case))
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("interventions:caseload") in home

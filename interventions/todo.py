@@ -1,0 +1,394 @@
+"""The one to-do list of case work: what is due or overdue, per responsible user, on open cases.
+
+Mina ärenden, Planering and the enhetschef's caseload page all read it here, so a follow-up date shows
+the same everywhere. The signals (each a branch of one UNION ALL query, so the number of queries does
+not depend on the number of rows):
+
+- the case's next follow-up date (Case.next_follow_up_on) within the horizon or passed;
+- open follow-ups of a genomförandeplan's current version within the horizon or passed;
+- activities of a current plan version with a deadline ("klart senast") not yet marked done;
+- SIG and avhopp cases without a genomförandeplan: due PLAN_DUE_DAYS after aktualisering, always listed;
+- medling cases without a mediation meeting, due MEDIATION_REMINDER_DAYS after aktualisering
+  (lag 2002:445 § 6, skyndsamt), listed from the horizon before that day;
+- consents (not revoked) running out within CONSENT_EXPIRY_NOTICE_DAYS, unless the same giver has
+  already given a later consent that lasts longer.
+
+Every item has one responsible user (`owner_id`): the samordnare for a plan's follow-ups and activities,
+the case's handläggare for everything else. Which cases are read is decided by the caller's queryset,
+which comes from cases.selectors (the user's permissions); named rows are access-logged by the caller
+with cases.selectors.case_list_log when shown.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    UUIDField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cases.models import Case, Person
+from cases.selectors import case_list_log, case_queryset_for_user
+from consent.models import Consent
+from core.models import Role, User
+from interventions.models import Activity, FollowUp, Mediation, MediationMeeting, MediationStatus, MeetingKind, Plan
+
+CASE_FOLLOW_UP = "arendeuppfoljning"
+PLAN_FOLLOW_UP = "planuppfoljning"
+ACTIVITY = "aktivitet"
+MISSING_PLAN = "plan_saknas"
+MEDIATION = "medling"
+CONSENT = "samtycke"
+# (kind, what the row says, the next action its link leads to), in the order rows of one day are listed
+KINDS = {
+    CASE_FOLLOW_UP: (_("Uppföljning av ärendet"), _("Följ upp och planera nästa uppföljning")),
+    PLAN_FOLLOW_UP: (_("Uppföljning av genomförandeplanen"), _("Registrera uppföljningen")),
+    ACTIVITY: (_("Aktivitet i genomförandeplanen"), _("Markera aktiviteten som klar")),
+    MISSING_PLAN: (_("Genomförandeplan saknas"), _("Skapa genomförandeplan")),
+    MEDIATION: (_("Medling väntar"), _("Registrera medlingsmöte")),
+    CONSENT: (_("Samtycke går ut"), _("Registrera nytt samtycke")),
+}
+PLAN_CODES = ("sig", "avhopp")
+
+COLUMNS = (
+    "todo_kind",
+    "todo_due",
+    "todo_owner",
+    "todo_plan",
+    "todo_ref",
+    "todo_detail",
+    "todo_case",
+    "todo_number",
+    "todo_handler",
+    "todo_opened",
+    "todo_insats",
+    "todo_person",
+    "todo_first",
+    "todo_last",
+    "todo_protection",
+)
+# Model.from_db takes the values in the model's field order
+CASE_FIELDS = ["id", "number", "person_id", "insats_type_id", "handler_id", "opened_on"]
+PERSON_FIELDS = ["id", "first_name", "last_name", "protection"]
+
+
+@dataclass
+class TodoItem:
+    kind: str
+    due_on: datetime.date
+    owner_id: int
+    case: Case
+    on: datetime.date
+    plan_id: UUID | None = None
+    ref_id: int | None = None
+    detail: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < self.on
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def action(self) -> str:
+        return KINDS[self.kind][1]
+
+    @property
+    def note(self) -> str:
+        """What the row adds to its label, in Swedish (masked when the person's identity is)."""
+        if self.kind == ACTIVITY:
+            return self.detail[:80]
+        if self.kind == MEDIATION:
+            days = (self.on - self.case.opened_on).days
+            return ngettext("%(days)s dag utan medlingsmöte", "%(days)s dagar utan medlingsmöte", days) % {"days": days}
+        if self.kind == CONSENT:
+            if not self.detail:
+                return str(_("lämnat av ungdomen"))
+            if not self.case.person.shows_identity:
+                return str(_("lämnat av vårdnadshavare"))
+            return str(_("lämnat av %(name)s")) % {"name": self.detail}
+        return ""
+
+    @property
+    def url(self) -> str:
+        """The page (and place on it) where the next action is done."""
+        if self.kind in (PLAN_FOLLOW_UP, ACTIVITY):
+            anchor = "uppfoljningar" if self.kind == PLAN_FOLLOW_UP else "aktiviteter"
+            return reverse("interventions:plan", args=[self.plan_id]) + f"#{anchor}"
+        if self.kind == MISSING_PLAN:
+            return reverse("interventions:case", args=[self.case.pk]) + "#form-plan"
+        if self.kind == MEDIATION:
+            return reverse("interventions:case", args=[self.case.pk]) + "#medling"
+        if self.kind == CONSENT:
+            return reverse("interventions:case", args=[self.case.pk]) + "#form-samtycke"
+        return reverse("case_detail", args=[self.case.pk]) + "#facts-heading"
+
+
+def _days_after(name: str, days: int):
+    """The date `days` after a date column, as a date on every database (date + interval is a timestamp)."""
+    moved = ExpressionWrapper(F(name) + datetime.timedelta(days=days), output_field=DateTimeField())
+    return Cast(moved, DateField())
+
+
+def _none(output_field):
+    return Value(None, output_field=output_field)
+
+
+def _columns(*, kind: str, due, owner, case: str = "", plan=None, ref=None, detail=None) -> dict:
+    """The common columns of every branch; `case` is the path from the branch's model to the case."""
+    prefix = f"{case}__" if case else ""
+    return {
+        "todo_kind": Value(kind, output_field=CharField()),
+        "todo_due": due,
+        "todo_owner": owner,
+        "todo_plan": plan if plan is not None else _none(UUIDField()),
+        "todo_ref": ref if ref is not None else _none(IntegerField()),
+        "todo_detail": detail if detail is not None else Value("", output_field=CharField()),
+        "todo_case": F(f"{prefix}id") if prefix else F("pk"),
+        "todo_number": F(f"{prefix}number"),
+        "todo_handler": F(f"{prefix}handler_id"),
+        "todo_opened": F(f"{prefix}opened_on"),
+        "todo_insats": F(f"{prefix}insats_type_id"),
+        "todo_person": F(f"{prefix}person_id"),
+        "todo_first": F(f"{prefix}person__first_name"),
+        "todo_last": F(f"{prefix}person__last_name"),
+        "todo_protection": F(f"{prefix}person__protection"),
+    }
+
+
+def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -> list[QuerySet]:
+    """One queryset per signal over the open cases among `cases`, each annotated with COLUMNS;
+    with `owner`, only the items that user is responsible for."""
+    horizon = on + datetime.timedelta(days=settings.PLAN_FOLLOW_UP_HORIZON_DAYS)
+    open_cases = cases.filter(closed_on__isnull=True)
+    handled = open_cases.filter(handler=owner) if owner else open_cases
+    plans_current = {"version__superseded_at__isnull": True, "version__plan__case__in": open_cases}
+    if owner:
+        plans_current["version__plan__coordinator"] = owner
+
+    case_follow_ups = handled.filter(next_follow_up_on__lte=horizon).annotate(
+        **_columns(kind=CASE_FOLLOW_UP, due=F("next_follow_up_on"), owner=F("handler_id"))
+    )
+    plan_follow_ups = FollowUp.objects.filter(held_on__isnull=True, due_on__lte=horizon, **plans_current).annotate(
+        **_columns(
+            kind=PLAN_FOLLOW_UP,
+            due=F("due_on"),
+            owner=F("version__plan__coordinator_id"),
+            case="version__plan__case",
+            plan=F("version__plan_id"),
+            ref=F("pk"),
+        )
+    )
+    activities = Activity.objects.filter(
+        done_on__isnull=True, due_on__isnull=False, due_on__lte=horizon, **plans_current
+    ).annotate(
+        **_columns(
+            kind=ACTIVITY,
+            due=F("due_on"),
+            owner=F("version__plan__coordinator_id"),
+            case="version__plan__case",
+            plan=F("version__plan_id"),
+            ref=F("pk"),
+            detail=F("what"),
+        )
+    )
+    missing_plans = (
+        handled.filter(insats_type__code__in=PLAN_CODES)
+        .exclude(Exists(Plan.objects.filter(case_id=OuterRef("pk"))))
+        .annotate(
+            **_columns(kind=MISSING_PLAN, due=_days_after("opened_on", settings.PLAN_DUE_DAYS), owner=F("handler_id"))
+        )
+    )
+    wait = settings.MEDIATION_REMINDER_DAYS
+    mediations = (
+        handled.filter(insats_type__code="medling", opened_on__lte=horizon - datetime.timedelta(days=wait))
+        .exclude(Exists(Mediation.objects.filter(case_id=OuterRef("pk"), status=MediationStatus.ENDED)))
+        .exclude(Exists(MediationMeeting.objects.filter(mediation__case_id=OuterRef("pk"), kind=MeetingKind.MEDIATION)))
+        .annotate(**_columns(kind=MEDIATION, due=_days_after("opened_on", wait), owner=F("handler_id")))
+    )
+    # renewed: the same giver (the young person, or one custodian) has a later consent that lasts longer
+    giver = Coalesce(Cast("custodian_id", IntegerField()), Value(0))
+    renewed = (
+        Consent.objects.annotate(giver=giver)
+        .filter(
+            person_id=OuterRef("person_id"),
+            giver=Coalesce(Cast(OuterRef("custodian_id"), IntegerField()), Value(0)),
+            given_on__gte=OuterRef("given_on"),
+            revocation__isnull=True,
+        )
+        .exclude(pk=OuterRef("pk"))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    )
+    expiry = on + datetime.timedelta(days=settings.CONSENT_EXPIRY_NOTICE_DAYS)
+    on_case = {"person__cases__in": handled}  # one join: the consent's person's open cases
+    consents = (
+        Consent.objects.filter(valid_until__gte=on, valid_until__lte=expiry, revocation__isnull=True, **on_case)
+        .exclude(Exists(renewed))
+        .annotate(
+            **_columns(
+                kind=CONSENT,
+                due=F("valid_until"),
+                owner=F("person__cases__handler_id"),
+                case="person__cases",
+                ref=F("pk"),
+                detail=Coalesce("custodian__name", Value("", output_field=CharField())),
+            )
+        )
+    )
+    return [case_follow_ups, plan_follow_ups, activities, missing_plans, mediations, consents]
+
+
+def _rows(branches: list[QuerySet]) -> QuerySet:
+    rows = [branch.order_by().values_list(*COLUMNS) for branch in branches]
+    return rows[0].union(*rows[1:], all=True)
+
+
+def todo_list(
+    *, cases: QuerySet[Case], on: datetime.date, owner: User | None = None, limit: int | None = None
+) -> list[TodoItem]:
+    """Due and overdue items on the open cases among `cases` (a queryset from cases.selectors, so
+    permissions are already applied), oldest date first, in one query. Unlogged: callers log what they show."""
+    rows = _rows(_branches(cases=cases, on=on, owner=owner)).order_by("todo_due", "todo_kind", "todo_number")
+    if limit is not None:
+        rows = rows[:limit]
+    db = Case.objects.db
+    cases_by_id: dict[UUID, Case] = {}
+    items = []
+    for kind, due, owner_id, plan_id, ref_id, detail, *case_values in rows:
+        case = cases_by_id.get(case_values[0])
+        if case is None:  # one object per case, so masking and logging see each case once
+            number, handler_id, opened_on, insats_id, person_id, first, last, protection = case_values[1:]
+            case = Case.from_db(db, CASE_FIELDS, [case_values[0], number, person_id, insats_id, handler_id, opened_on])
+            case.person = Person.from_db(db, PERSON_FIELDS, [person_id, first, last, protection])
+            cases_by_id[case.pk] = case
+        items.append(
+            TodoItem(
+                kind=kind,
+                due_on=due,
+                owner_id=owner_id,
+                case=case,
+                on=on,
+                plan_id=plan_id,
+                ref_id=ref_id,
+                detail=detail or "",
+            )
+        )
+    return items
+
+
+def todo_log(
+    *, user: User, items: list[TodoItem], request: HttpRequest | None, what: str, with_cases: Iterable[Case] = ()
+) -> None:
+    """Mask and access-log the cases of the items shown together with the page's other rows `with_cases`
+    (one write for the page). A case in both is the same object afterwards, masked once."""
+    with_cases = list(with_cases)
+    shown: dict[UUID, Case] = {}
+    for case in with_cases:
+        shown.setdefault(case.pk, case)
+    for item in items:
+        item.case = shown.setdefault(item.case.pk, item.case)
+    case_list_log(user=user, cases=shown.values(), request=request, what=what)
+    for case in with_cases:  # a case listed twice on the page (two plans) takes the first one's masking
+        case.person.identity_visible = shown[case.pk].person.identity_visible
+
+
+@dataclass
+class TodoCounts:
+    overdue: int = 0
+    this_week: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def kind(self, kind: str) -> int:
+        return self.by_kind.get(kind, 0)
+
+
+def week_end(on: datetime.date) -> datetime.date:
+    """The Sunday of the week `on` is in ("denna vecka")."""
+    return on + datetime.timedelta(days=6 - on.weekday())
+
+
+def todo_counts_per_owner(*, cases: QuerySet[Case], on: datetime.date) -> dict[int, TodoCounts]:
+    """The same items as todo_list, counted per responsible user in the database (one query): overdue,
+    due from today to Sunday, and the number per kind."""
+    sunday = week_end(on)
+    counted = [
+        branch.values("todo_owner", "todo_kind")
+        .annotate(
+            n_all=Count("pk"),
+            n_overdue=Count("pk", filter=Q(todo_due__lt=on)),
+            n_week=Count("pk", filter=Q(todo_due__gte=on, todo_due__lte=sunday)),
+        )
+        .order_by()
+        .values_list("todo_owner", "todo_kind", "n_all", "n_overdue", "n_week")
+        for branch in _branches(cases=cases, on=on, owner=None)
+    ]
+    counts: dict[int, TodoCounts] = defaultdict(TodoCounts)
+    for owner_id, kind, n_all, n_overdue, n_week in counted[0].union(*counted[1:], all=True):
+        row = counts[owner_id]
+        row.overdue += n_overdue
+        row.this_week += n_week
+        row.by_kind[kind] = row.by_kind.get(kind, 0) + n_all
+    return counts
+
+
+@dataclass
+class CaseloadRow:
+    """One handläggare or samordnare of the unit on the caseload page."""
+
+    user: User
+    open_cases: int = 0
+    without_follow_up: int = 0
+    todo: TodoCounts = field(default_factory=TodoCounts)
+
+
+def caseload_for_manager(*, user: User, on: datetime.date) -> list[CaseloadRow]:
+    """The enhetschef's own unit: per handläggare the open cases, those without a planned follow-up, and
+    the to-do items of todo_list counted (overdue, due this week, per kind). Counts only, no names of young
+    people, so nothing is access-logged. Empty for anyone but an enhetschef with a unit."""
+    if not (user.unit_id and user.has_perm("cases.reassign_case")):
+        return []
+    cases = case_queryset_for_user(user).filter(unit_id=user.unit_id)
+    todo = todo_counts_per_owner(cases=cases, on=on)
+    open_counts = {
+        row["handler_id"]: row
+        for row in cases.filter(closed_on__isnull=True)
+        .values("handler_id")
+        .annotate(n=Count("pk"), without=Count("pk", filter=Q(next_follow_up_on__isnull=True)))
+        .order_by()
+    }
+    staff = Q(unit_id=user.unit_id, is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.COORDINATOR])
+    people = User.objects.filter(staff | Q(pk__in=[*open_counts, *todo])).distinct().order_by("last_name", "first_name")
+    rows = []
+    for person in people:
+        counts = open_counts.get(person.pk, {})
+        rows.append(
+            CaseloadRow(
+                user=person,
+                open_cases=counts.get("n", 0),
+                without_follow_up=counts.get("without", 0),
+                todo=todo.get(person.pk, TodoCounts()),
+            )
+        )
+    return rows
