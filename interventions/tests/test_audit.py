@@ -657,6 +657,18 @@ def test_plan_activity_add(plan, plan_case, handler):
 
 
 @pytest.mark.django_db
+def test_plan_activity_done(plan, plan_case, handler, today):
+    goal = services.plan_goal_add(actor=handler, plan=plan, text="Gå till skolan")
+    trainer = Actor.objects.get(code="personlig_tranare")
+    activity = services.plan_activity_add(
+        actor=handler, plan=plan, goal=goal, what="Väckning", responsible=trainer, when="Varje morgon"
+    )
+    with history_written() as rows:
+        done = services.plan_activity_done(actor=handler, plan=plan, activity=activity, done_on=today)
+    assert rows == [row(handler, done, UPDATE, {"done_on": [None, today.isoformat()]}, case=plan_case)]
+
+
+@pytest.mark.django_db
 def test_plan_agreement_record(plan, plan_case, handler, today):
     custodian = plan_case.person.custodians.first()
     with history_written() as rows:
