@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InterventionsConfig(AppConfig):
     name = "interventions"
     verbose_name = _("Insatser")
+
+    def ready(self):
+        # the case page's registry is filled once the apps are loaded (cases never imports interventions)
+        from cases.case_page import case_page_part
+        from interventions.case_page import interventions_case_page_part
+
+        case_page_part(interventions_case_page_part)

@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
-from consent.models import Actor, Consent, ConsentForm, LegalBasis
+from consent.models import Actor, Consent, ConsentForm, ConsentRevocation, LegalBasis
 from core.models import District
 from interventions.models import (
     Attainment,
@@ -300,15 +301,30 @@ class ConsentRecordForm(CaseForm):
 
 class ConsentRevokeForm(CaseForm):
     consent = forms.ModelChoiceField(label=_("Samtycke som återkallas"), queryset=None)
+    actors = forms.ModelMultipleChoiceField(
+        label=_("Aktörer som återkallas"),
+        queryset=Actor.objects.filter(needs_consent=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Välj de aktörer samtycket inte längre ska gälla. Välj ingen för att återkalla hela samtycket."),
+    )
     revoked_on = date_field(_("Återkallat"))
     reason = forms.CharField(label=_("Anledning"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # consents with an actor not yet revoked, each labelled with the actors it still covers
+        revoked = Exists(
+            ConsentRevocation.actors.through.objects.filter(
+                consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id")
+            )
+        )
+        open_links = Consent.actors.through.objects.filter(consent_id=OuterRef("pk")).filter(~revoked)
         self.fields["consent"].queryset = (
-            Consent.objects.filter(person=self.case.person, revocation__isnull=True)
+            Consent.objects.filter(person=self.case.person)
+            .filter(Exists(open_links))
             .select_related("custodian")
-            .prefetch_related("actors")
+            .prefetch_related("actors", "revocations__actors")
         )
         self.fields["consent"].label_from_instance = self._label
         self.fields["revoked_on"].initial = today()
@@ -316,7 +332,8 @@ class ConsentRevokeForm(CaseForm):
     @staticmethod
     def _label(consent):
         who = consent.custodian.name if consent.custodian_id else _("Ungdomen")
-        actors = ", ".join(actor.name for actor in consent.actors.all())
+        revoked = {actor.pk for revocation in consent.revocations.all() for actor in revocation.actors.all()}
+        actors = ", ".join(actor.name for actor in consent.actors.all() if actor.pk not in revoked)
         return f"{who}: {actors} ({consent.given_on.isoformat()})"
 
 

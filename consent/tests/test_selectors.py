@@ -155,7 +155,7 @@ def test_a_missing_custodian_blocks_sharing_under_18(handler, polis):
 def test_revocation_is_immediate_and_keeps_the_history(handler, polis):
     person, _parents = young(19)
     given = consent(handler, person, polis, given_on=D - datetime.timedelta(days=60))
-    ConsentRevocation.objects.create(consent=given, revoked_on=D, recorded_by=handler)
+    ConsentRevocation.objects.create(consent=given, revoked_on=D, recorded_by=handler).actors.set([polis])
 
     assert sharing_decision(person=person, actor=polis, on=D - datetime.timedelta(days=1))
     assert not sharing_decision(person=person, actor=polis, on=D)
