@@ -10,6 +10,7 @@ from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
 from consent.models import Actor, Consent, ConsentForm, ConsentRevocation, LegalBasis
 from core.models import District
+from interventions.services import REPORT_DEFAULT_BASIS, REPORT_RECIPIENTS
 from interventions.models import (
     Attainment,
     CommunityServiceStatus,
@@ -313,28 +314,40 @@ class ConsentRevokeForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # consents with an actor not yet revoked, each labelled with the actors it still covers
+        # consents with an actor not yet revoked, each labelled with the actors it still covers: the choices
+        # come from one query on the consent-actor links; the queryset validates the posted choice
         revoked = Exists(
             ConsentRevocation.actors.through.objects.filter(
                 consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id")
             )
         )
-        open_links = Consent.actors.through.objects.filter(consent_id=OuterRef("pk")).filter(~revoked)
-        self.fields["consent"].queryset = (
-            Consent.objects.filter(person=self.case.person)
-            .filter(Exists(open_links))
-            .select_related("custodian")
-            .prefetch_related("actors", "revocations__actors")
+        open_links = Consent.actors.through.objects.filter(consent__person=self.case.person).filter(~revoked)
+        self.fields["consent"].queryset = Consent.objects.filter(
+            person=self.case.person, pk__in=open_links.values("consent_id")
         )
-        self.fields["consent"].label_from_instance = self._label
+        links = list(
+            open_links.select_related("consent__custodian", "actor").order_by(
+                "-consent__given_on", "consent_id", "actor__sort_order", "actor__name"
+            )
+        )
+        self.fields["consent"].choices = self._consent_choices(links)
+        # only actors some consent still covers can be revoked
+        actors = {link.actor_id: link.actor for link in links}
+        self.fields["actors"].choices = [
+            (actor.pk, actor.name) for actor in sorted(actors.values(), key=lambda a: (a.sort_order, a.name))
+        ]
         self.fields["revoked_on"].initial = today()
 
     @staticmethod
-    def _label(consent):
-        who = consent.custodian.name if consent.custodian_id else _("Ungdomen")
-        revoked = {actor.pk for revocation in consent.revocations.all() for actor in revocation.actors.all()}
-        actors = ", ".join(actor.name for actor in consent.actors.all() if actor.pk not in revoked)
-        return f"{who}: {actors} ({consent.given_on.isoformat()})"
+    def _consent_choices(links) -> list[tuple]:
+        labels: dict[int, tuple[Consent, list[str]]] = {}
+        for link in links:
+            labels.setdefault(link.consent_id, (link.consent, []))[1].append(link.actor.name)
+        choices = [("", "---------")]
+        for consent, actors in labels.values():
+            who = consent.custodian.name if consent.custodian_id else _("Ungdomen")
+            choices.append((consent.pk, f"{who}: {', '.join(actors)} ({consent.given_on.isoformat()})"))
+        return choices
 
 
 class DisclosureForm(CaseForm):
@@ -350,6 +363,29 @@ class DisclosureForm(CaseForm):
         self.fields["decided_by"].queryset = unit_staff(self.case)
         self.fields["decided_by"].initial = user.pk if user else None
         self.fields["disclosed_on"].initial = today()
+
+
+class ReportForm(CaseForm):
+    """The report on an ungdomstjänst or a medling: to whom and under which legal basis (an utlämnande).
+    Choices are keyed by catalogue code, so the defaults need no query."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Mottagare"),
+        queryset=Actor.objects.filter(code__in=REPORT_RECIPIENTS),
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        initial="aklagare",
+    )
+    recipient_detail = forms.CharField(
+        label=_("Myndighet/enhet"), max_length=200, required=False, help_text=_("Till exempel åklagarkammaren.")
+    )
+    legal_basis = forms.ModelChoiceField(
+        label=_("Rättslig grund"),
+        queryset=LegalBasis.objects.filter(active=True),
+        to_field_name="code",
+        initial=REPORT_DEFAULT_BASIS,
+    )
 
 
 # ---------------------------------------------------------------- Plans
