@@ -54,7 +54,8 @@ def insats_events(panel: CaseInsatsPanel) -> list[TimelineEvent]:
         events.append(
             TimelineEvent(
                 on=disclosure.disclosed_on,
-                text=_("Utlämnande till %(recipient)s: %(what)s") % {"recipient": disclosure.recipient.name, "what": disclosure.what_sent},
+                text=_("Utlämnande till %(recipient)s: %(what)s")
+                % {"recipient": disclosure.recipient.name, "what": disclosure.what_sent},
             )
         )
     return events
@@ -63,7 +64,5 @@ def insats_events(panel: CaseInsatsPanel) -> list[TimelineEvent]:
 def interventions_case_page_part(*, case, user, entries, loaded) -> CasePagePart:
     """Decides the plans' consent flags with the consent state consent's part has loaded (when there)."""
     state = getattr(loaded.get("consent_summary"), "state", None)
-    panel = case_insats_panel(
-        case=case, on=state.on if state else None, consent_state=state, journal_entries=entries
-    )
+    panel = case_insats_panel(case=case, on=state.on if state else None, consent_state=state, journal_entries=entries)
     return CasePagePart(context={"insats_panel": panel}, events=insats_events(panel))

@@ -10,7 +10,6 @@ from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
 from consent.models import Actor, Consent, ConsentForm, ConsentRevocation, LegalBasis
 from core.models import District
-from interventions.services import REPORT_DEFAULT_BASIS, REPORT_RECIPIENTS
 from interventions.models import (
     Attainment,
     CommunityServiceStatus,
@@ -27,6 +26,7 @@ from interventions.models import (
     SkkOrderedBy,
     ThreatLevel,
 )
+from interventions.services import REPORT_DEFAULT_BASIS, REPORT_RECIPIENTS
 
 YOUNG_PERSON = "ungdomen"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -22,8 +22,8 @@ from consent.models import Actor, Disclosure, LegalBasis
 from consent.selectors import sharing_decision
 from consent.services import disclosure_record
 from core.history import change_record, history_snapshot
-from core.templatetags.sv_format import format_number
 from core.models import ChangeAction, District, User
+from core.templatetags.sv_format import format_number
 from interventions.models import (
     CS_MAX_HOURS,
     CS_MIN_HOURS,
