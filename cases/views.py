@@ -5,7 +5,7 @@ apply permissions (404 for anything not visible) and write the access-log rows. 
 (ValidationError keyed by field, Swedish) are attached to the form fields in one place: core.forms.apply_service_errors.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import forms, rules, selectors, services
-from cases.models import Case, Person
-from consent import selectors as consent_selectors
-from consent.models import Actor, Consent
+from cases.case_page import TimelineEvent, case_page_parts
+from cases.models import Case
 from core.forms import apply_service_errors
 from core.policy import access_policy
 
@@ -109,112 +108,8 @@ def person_detail(request, person_id):
             "person": person,
             "age": person.age_on(timezone.localdate()),
             "cases": cases,
-            "consent_summary": consent_summary(person=person, all_actors=True),
             "can_open_case": request.user.has_perm("cases.add_case"),
         },
-    )
-
-
-# --- Consent summary (case page and person page) -------------------------------------------------
-
-
-@dataclass
-class ActorConsent:
-    actor: Actor
-    allowed: bool
-    missing: list[str]
-    covering: list[tuple[str, object]] = field(default_factory=list)  # (who, valid until or None)
-
-
-@dataclass
-class ConsentSummary:
-    actors: list[ActorConsent]
-    valid: list  # consents counting today
-    ended: int  # expired or revoked consents in the history
-    today: object
-    all_consents: list  # the whole history, newest first (timeline events)
-    all_actors: bool  # False: only actors covered by a valid consent are listed
-    state: object = None  # consent.selectors.PersonConsentState on `today` (reused by the case page's plans)
-
-
-def _giver(consent, person: Person) -> str:
-    if consent.custodian_id is None:
-        return _("Ungdomen")
-    if not person.shows_identity:
-        return _("Vårdnadshavare")
-    return _("%(name)s (vårdnadshavare)") % {"name": consent.custodian.name}
-
-
-def _consent_history(person: Person) -> list[Consent]:
-    """consent_history (newest first, custodian and revocation loaded) in one query instead of two: the
-    consent-actor links with their consent joined; each consent gets `actor_list`. Keeps the case page
-    within its query budget."""
-    links = (
-        Consent.actors.through.objects.filter(consent__person=person)
-        .select_related("consent__custodian", "consent__revocation", "actor")
-        .order_by("-consent__given_on", "-consent__recorded_at", "consent_id", "actor__sort_order")
-    )
-    consents: dict[int, Consent] = {}
-    for link in links:
-        consent = consents.setdefault(link.consent_id, link.consent)
-        if not hasattr(consent, "actor_list"):
-            consent.actor_list = []
-        consent.actor_list.append(link.actor)
-    return list(consents.values())
-
-
-def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSummary:
-    """What the person's consents cover today and until when, and whether each actor may receive
-    information (consent.selectors.person_consent_state decides with the loaded history: one more query).
-
-    The case page lists the actors covered by some valid consent (all_actors=False): an actor that needs
-    consent and has none is never allowed under the rule, so the page says so in one line and saves the
-    catalogue query. The person page lists every actor that needs consent."""
-    today = timezone.localdate()
-    history = _consent_history(person)
-    valid, ended = [], 0
-    for consent in history:
-        consent.giver = _giver(consent, person)
-        revoked = getattr(consent, "revocation", None)
-        if revoked and revoked.revoked_on <= today:
-            consent.status = _("Återkallat %(date)s") % {"date": revoked.revoked_on.isoformat()}
-            ended += 1
-        elif consent.valid_until and consent.valid_until < today:
-            consent.status = _("Gick ut %(date)s") % {"date": consent.valid_until.isoformat()}
-            ended += 1
-        elif consent.given_on > today:
-            consent.status = _("Gäller från %(date)s") % {"date": consent.given_on.isoformat()}
-        else:
-            consent.status = _("Gäller")
-            valid.append(consent)
-    if all_actors:
-        actors = list(Actor.objects.filter(needs_consent=True).order_by("sort_order", "name"))
-    else:
-        covered = {actor.pk: actor for consent in valid for actor in consent.actor_list if actor.needs_consent}
-        actors = sorted(covered.values(), key=lambda actor: (actor.sort_order, actor.name))
-    # one state from the history already loaded: the table here and the plans on the case page decide with it
-    state = consent_selectors.person_consent_state(person=person, consents=history, on=today)
-    youth, custodian_generic = _("ungdomen"), _("en vårdnadshavare")
-    rows = []
-    for actor in actors:
-        decision = state.decision(actor)
-        missing = decision.missing
-        if not person.shows_identity:  # custodian names would reveal a protected identity
-            missing = [m if m == youth or m.startswith(_("vårdnadshavare")) else custodian_generic for m in missing]
-        covering = [
-            (consent.giver, consent.valid_until)
-            for consent in valid
-            if any(a.pk == actor.pk for a in consent.actor_list)
-        ]
-        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=missing, covering=covering))
-    return ConsentSummary(
-        actors=rows,
-        valid=valid,
-        ended=ended,
-        today=today,
-        all_consents=history,
-        all_actors=all_actors,
-        state=state,
     )
 
 
@@ -266,8 +161,9 @@ class TimelineItem:
     text: str = ""
 
 
-def _timeline(case: Case, entries: list, consents) -> list[TimelineItem]:
-    """Journal entries and the case's own events (opened, closed, consents given/revoked), newest first."""
+def _timeline(case: Case, entries: list, events: list[TimelineEvent]) -> list[TimelineItem]:
+    """Journal entries, the case's own events (opened, closed) and the events the apps above add (consents
+    given/revoked, insats hours and meetings, utlämnanden: cases.case_page), newest first."""
     items = [TimelineItem(on=entry.occurred_on, entry=entry) for entry in entries]
     items.append(TimelineItem(on=case.opened_on, text=_("Ärendet aktualiserades.")))
     if case.closed_on:
@@ -277,23 +173,7 @@ def _timeline(case: Case, entries: list, consents) -> list[TimelineItem]:
                 text=_("Ärendet avslutades: %(reason)s.") % {"reason": case.get_closure_reason_display()},
             )
         )
-    for consent in consents:
-        who = _giver(consent, case.person)
-        names = ", ".join(actor.name for actor in consent.actor_list)
-        items.append(
-            TimelineItem(
-                on=consent.given_on,
-                text=_("Samtycke från %(who)s: %(actors)s.") % {"who": who, "actors": names},
-            )
-        )
-        revocation = getattr(consent, "revocation", None)
-        if revocation:
-            items.append(
-                TimelineItem(
-                    on=revocation.revoked_on,
-                    text=_("Samtycke från %(who)s återkallades: %(actors)s.") % {"who": who, "actors": names},
-                )
-            )
+    items.extend(TimelineItem(on=event.on, text=event.text) for event in events)
     # newest first; on the same day journal entries come before events (events are day-level facts)
     items.sort(key=lambda item: (item.on, item.entry is not None), reverse=True)
     return items
@@ -302,15 +182,15 @@ def _timeline(case: Case, entries: list, consents) -> list[TimelineItem]:
 def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, status: int = 200):
     user = request.user
     entries = selectors.case_timeline_entries(case)
-    summary = consent_summary(person=case.person)
+    parts = case_page_parts(case=case, user=user, entries=entries)
     can_write = case.is_open and user.has_perm("cases.add_journalentry")
     context = {
+        **parts.context,  # e.g. consent_summary (consent), insats_panel (interventions)
         "case": case,
         "person": case.person,
         "age": case.person.age_on(timezone.localdate()),
-        "timeline": _timeline(case, entries, summary.all_consents),
+        "timeline": _timeline(case, entries, parts.events),
         "journal_entries": entries,
-        "consent_summary": summary,
         "can_write": can_write,
         "can_close": case.is_open and user.has_perm("cases.change_case"),
         "can_reassign": case.is_open and user.has_perm("cases.reassign_case"),

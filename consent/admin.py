@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin import MASKED
@@ -77,11 +78,23 @@ class ConsentAdminForm(ServiceFormMixin, forms.ModelForm):
 class RevocationAdminForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = ConsentRevocation
-        fields = ["consent", "revoked_on", "reason"]
+        fields = ["consent", "actors", "revoked_on", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "actors" in self.fields:
+            self.fields["actors"].required = False
+            self.fields["actors"].help_text = _("Tomt: hela samtycket återkallas.")
 
     def create(self, *, user):
         data = self.cleaned_data
-        return consent_revoke(actor=user, consent=data["consent"], revoked_on=data["revoked_on"], reason=data["reason"])
+        return consent_revoke(
+            actor=user,
+            consent=data["consent"],
+            revoked_on=data["revoked_on"],
+            reason=data["reason"],
+            actors=list(data.get("actors") or []),
+        )
 
 
 class MaturityAdminForm(ServiceFormMixin, forms.ModelForm):
@@ -131,14 +144,19 @@ class ServiceAppendOnlyAdmin(AccessLoggedAdminMixin, AppendOnlyAdmin):
 class ConsentAdmin(ServiceAppendOnlyAdmin):
     form = ConsentAdminForm
     list_display = ["person", "given_by", "given_on", "form", "valid_until", "revoked_on", "recorded_by"]
-    list_select_related = ["person", "custodian", "revocation", "recorded_by"]
+    list_select_related = ["person", "custodian", "recorded_by"]
     list_filter = ["form", "actors"]
     date_hierarchy = "given_on"
     raw_id_fields = ["person", "custodian"]
     filter_horizontal = ["actors"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(person__in=person_queryset_for_user(request.user))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(person__in=person_queryset_for_user(request.user))
+            .annotate(first_revoked_on=Min("revocations__revoked_on"))
+        )
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -163,14 +181,15 @@ class ConsentAdmin(ServiceAppendOnlyAdmin):
 
     @admin.display(description=_("återkallat"))
     def revoked_on(self, obj):
-        revocation = getattr(obj, "revocation", None)
-        return revocation.revoked_on if revocation else None
+        """The first revocation (it may have withdrawn some actors only: see the revocations)."""
+        return getattr(obj, "first_revoked_on", None)
 
 
 @admin.register(ConsentRevocation)
 class ConsentRevocationAdmin(ServiceAppendOnlyAdmin):
     form = RevocationAdminForm
     list_display = ["consent", "person", "revoked_on", "recorded_by"]
+    filter_horizontal = ["actors"]
     list_select_related = ["consent__person", "recorded_by"]
     date_hierarchy = "revoked_on"
     raw_id_fields = ["consent"]

@@ -10,3 +10,10 @@ class ConsentConfig(AppConfig):
         ("consent.migrations.0003_actor_catalogue_and_guards", "consent.Actor"),
         ("consent.migrations.0005_legal_basis_catalogue_and_guard", "consent.LegalBasis"),
     ]
+
+    def ready(self):
+        # the case page's registry is filled once the apps are loaded (cases never imports consent)
+        from cases.case_page import case_page_part
+        from consent.case_page import consent_case_page_part
+
+        case_page_part(consent_case_page_part)

@@ -74,11 +74,16 @@ class Consent(models.Model):
 
 
 class ConsentRevocation(models.Model):
-    """Återkallelse: takes effect on revoked_on, immediately; the consent row itself is untouched."""
+    """Återkallelse: takes effect on revoked_on, immediately; the consent row itself is untouched.
 
-    consent = models.OneToOneField(
-        Consent, on_delete=models.PROTECT, related_name="revocation", verbose_name=_("samtycke")
+    A revocation names the actors it withdraws (a parent may withdraw the police and keep school and BUP);
+    the consent goes on counting for its other actors. A consent can be revoked in steps, one actor at a
+    time, so it may have several revocations; every actor of the consent is revoked at most once (service)."""
+
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, related_name="revocations", verbose_name=_("samtycke")
     )
+    actors = models.ManyToManyField(Actor, related_name="+", verbose_name=_("aktörer som återkallas"))
     revoked_on = models.DateField(_("återkallat"))
     reason = models.TextField(_("anledning"), blank=True)
     recorded_by = models.ForeignKey(

@@ -6,8 +6,12 @@ Rule (docs/domain.md "Core records", Samtycke):
   the latest maturity assessment on or before D says they are mature enough;
 - while the young person is under 18, every registered custodian must consent, and at least one
   custodian must be registered;
-- a consent counts on D when given on or before D, not expired (valid_until >= D), and not revoked on
-  or before D. Actors that do not need consent (socialtjänst itself, the family) are always allowed.
+- a consent counts for actor A on D when given on or before D, not expired (valid_until >= D), and A
+  not revoked from it on or before D (a revocation may withdraw some of the consent's actors only).
+  Actors that do not need consent (socialtjänst itself, the family) are always allowed.
+
+This module is the only place that rule is written: the SQL of consents_valid_on/sharing_decisions and
+_counts_for on loaded rows (consent_history) say the same thing.
 """
 
 import datetime
@@ -16,11 +20,12 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Custodian, Person
-from consent.models import Actor, Consent, Disclosure, MaturityAssessment
+from consent.models import Actor, Consent, ConsentRevocation, Disclosure, MaturityAssessment
 
 ADULT_AGE = 18
 
@@ -40,11 +45,23 @@ class SharingDecision:
         return _("Samtycke saknas från: %(who)s.") % {"who": ", ".join(self.missing)}
 
 
+RevokedActor = ConsentRevocation.actors.through
+
+
+def _revoked(*, consent, actor, on: datetime.date) -> Exists:
+    """The actor was revoked from the consent on or before `on` (consent and actor: ids or OuterRefs)."""
+    return Exists(
+        RevokedActor.objects.filter(
+            consentrevocation__consent_id=consent, actor_id=actor, consentrevocation__revoked_on__lte=on
+        )
+    )
+
+
 def consents_valid_on(*, person: Person, actor: Actor, on: datetime.date) -> QuerySet[Consent]:
     return (
         Consent.objects.filter(person=person, actors=actor, given_on__lte=on)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .exclude(revocation__revoked_on__lte=on)
+        .filter(~_revoked(consent=OuterRef("pk"), actor=actor.pk, on=on))
     )
 
 
@@ -115,7 +132,7 @@ def sharing_decisions(
             actor_id__in=actor_ids, consent__person_id__in=person_ids, consent__given_on__lte=on
         )
         .filter(Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=on))
-        .exclude(consent__revocation__revoked_on__lte=on)
+        .filter(~_revoked(consent=OuterRef("consent_id"), actor=OuterRef("actor_id"), on=on))
         .values_list("consent__person_id", "actor_id", "consent__custodian_id")
     )
     for person_id, actor_id, custodian_id in rows:
@@ -166,24 +183,28 @@ class PersonConsentState:
         )
 
 
-def _counts_on(consent: Consent, on: datetime.date) -> bool:
-    """The consents_valid_on rule on a loaded consent (revocation loaded or absent)."""
-    if consent.given_on > on:
-        return False
-    if consent.valid_until is not None and consent.valid_until < on:
-        return False
-    revocation = getattr(consent, "revocation", None)
-    return not (revocation is not None and revocation.revoked_on <= on)
+def _revoked_by(consent: Consent, actor: Actor, on: datetime.date) -> bool:
+    revoked_on = consent.revoked_on.get(actor.pk)
+    return revoked_on is not None and revoked_on <= on
+
+
+def _in_force(consent: Consent, on: datetime.date) -> bool:
+    return consent.given_on <= on and (consent.valid_until is None or consent.valid_until >= on)
+
+
+def _counts_for(consent: Consent, actor: Actor, on: datetime.date) -> bool:
+    """The consents_valid_on rule on a consent loaded by consent_history."""
+    return _in_force(consent, on) and not _revoked_by(consent, actor, on)
 
 
 def person_consent_state(*, person: Person, consents: Iterable[Consent], on: datetime.date) -> PersonConsentState:
-    """The consent state of `person` on `on` from their consents already loaded with `actor_list` and
-    `revocation` (e.g. the consent history of the case page), plus one query for the custodians and the
-    latest maturity assessment on or before `on` together."""
+    """The consent state of `person` on `on` from their consents as consent_history loads them (with
+    `actor_list` and `revoked_on`), plus one query for the custodians and the latest maturity assessment on
+    or before `on` together."""
     valid: dict[int, set] = {}
     for consent in consents:
-        if _counts_on(consent, on):
-            for actor in consent.actor_list:
+        for actor in consent.actor_list:
+            if _counts_for(consent, actor, on):
                 valid.setdefault(actor.pk, set()).add(consent.custodian_id)
     latest_mature = (
         MaturityAssessment.objects.filter(person_id=OuterRef("pk"), assessed_on__lte=on)
@@ -210,13 +231,133 @@ def person_consent_state(*, person: Person, consents: Iterable[Consent], on: dat
     )
 
 
-def consent_history(*, person: Person) -> QuerySet[Consent]:
-    """All consents of a person, newest first, with actors, custodian and revocation loaded."""
-    return (
-        Consent.objects.filter(person=person)
-        .select_related("custodian", "revocation", "recorded_by")
-        .prefetch_related("actors")
-        .order_by("-given_on", "-recorded_at")
+def consent_history(*, person: Person) -> list[Consent]:
+    """All consents of a person (fetched by the caller through cases.selectors), newest first, in one query:
+    the consent-actor links with consent and custodian joined and, per link, the date the actor was revoked
+    from that consent. Each consent gets `actor_list` (every actor it was given for, in catalogue order) and
+    `revoked_on` (actor id -> date of its revocation)."""
+    revoked_on = (
+        RevokedActor.objects.filter(consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id"))
+        .order_by("consentrevocation__revoked_on")
+        .values("consentrevocation__revoked_on")[:1]
+    )
+    links = (
+        Consent.actors.through.objects.filter(consent__person=person)
+        .select_related("consent__custodian", "actor")
+        .annotate(revoked_on=Subquery(revoked_on))
+        .order_by("-consent__given_on", "-consent__recorded_at", "consent_id", "actor__sort_order", "actor__name")
+    )
+    consents: dict[int, Consent] = {}
+    for link in links:
+        consent = consents.get(link.consent_id)
+        if consent is None:
+            consent = consents[link.consent_id] = link.consent
+            consent.actor_list, consent.revoked_on = [], {}
+        consent.actor_list.append(link.actor)
+        if link.revoked_on is not None:
+            consent.revoked_on[link.actor_id] = link.revoked_on
+    return list(consents.values())
+
+
+# ---------------------------------------------------------------- the consent summary of a person
+
+
+@dataclass
+class ActorConsent:
+    actor: Actor
+    allowed: bool
+    missing: list[str]
+    covering: list[tuple[str, object]] = field(default_factory=list)  # (who, valid until or None)
+
+
+@dataclass
+class ConsentSummary:
+    actors: list[ActorConsent]
+    valid: list  # consents counting today for at least one actor (`active_actors`)
+    ended: int  # expired or wholly revoked consents in the history
+    today: datetime.date
+    all_consents: list  # the whole history, newest first (timeline events), each with `giver` and `status`
+    all_actors: bool  # False: only actors covered by a valid consent are listed
+    state: PersonConsentState | None = None  # on `today`, reused by the case page's plans
+
+
+def consent_giver(consent: Consent, person: Person) -> str:
+    """Who gave the consent, as the page may show it (a custodian's name would reveal a protected identity)."""
+    if consent.custodian_id is None:
+        return _("Ungdomen")
+    if not person.shows_identity:
+        return _("Vårdnadshavare")
+    return _("%(name)s (vårdnadshavare)") % {"name": consent.custodian.name}
+
+
+def _describe(consent: Consent, today: datetime.date) -> None:
+    """Set `active_actors`, `revoked_actors` [(actor, date)] and `status` (Swedish) of a loaded consent."""
+    consent.revoked_actors = [
+        (actor, consent.revoked_on[actor.pk]) for actor in consent.actor_list if _revoked_by(consent, actor, today)
+    ]
+    consent.active_actors = [actor for actor in consent.actor_list if not _revoked_by(consent, actor, today)]
+    revoked_text = "; ".join(
+        _("%(actor)s återkallat %(date)s") % {"actor": actor.name, "date": day.isoformat()}
+        for actor, day in consent.revoked_actors
+    )
+    if consent.revoked_actors and not consent.active_actors:
+        last = max(day for _actor, day in consent.revoked_actors)
+        consent.status = _("Återkallat %(date)s") % {"date": last.isoformat()}
+    elif consent.valid_until and consent.valid_until < today:
+        consent.status = _("Gick ut %(date)s") % {"date": consent.valid_until.isoformat()}
+    elif consent.given_on > today:
+        consent.status = _("Gäller från %(date)s") % {"date": consent.given_on.isoformat()}
+    elif consent.revoked_actors:
+        consent.status = _("Gäller, utom %(revoked)s") % {"revoked": revoked_text}
+    else:
+        consent.status = _("Gäller")
+
+
+def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSummary:
+    """What the person's consents cover today and until when, and whether each actor may receive
+    information (decided by person_consent_state on the loaded history: two queries in all, three with
+    all_actors). The caller has fetched the person through cases.selectors (permissions, access log).
+
+    The case page lists the actors covered by some valid consent (all_actors=False): an actor that needs
+    consent and has none is never allowed under the rule, so the page says so in one line and saves the
+    catalogue query. The person page lists every actor that needs consent."""
+    today = timezone.localdate()
+    history = consent_history(person=person)
+    valid, ended = [], 0
+    for consent in history:
+        consent.giver = consent_giver(consent, person)
+        _describe(consent, today)
+        if _in_force(consent, today) and consent.active_actors:
+            valid.append(consent)
+        elif consent.given_on <= today:
+            ended += 1
+    if all_actors:
+        actors = list(Actor.objects.filter(needs_consent=True).order_by("sort_order", "name"))
+    else:
+        covered = {actor.pk: actor for consent in valid for actor in consent.active_actors if actor.needs_consent}
+        actors = sorted(covered.values(), key=lambda actor: (actor.sort_order, actor.name))
+    state = person_consent_state(person=person, consents=history, on=today)
+    youth, custodian_generic = _("ungdomen"), _("en vårdnadshavare")
+    rows = []
+    for actor in actors:
+        decision = state.decision(actor)
+        missing = decision.missing
+        if not person.shows_identity:  # custodian names would reveal a protected identity
+            missing = [m if m == youth or m.startswith(_("vårdnadshavare")) else custodian_generic for m in missing]
+        covering = [
+            (consent.giver, consent.valid_until)
+            for consent in valid
+            if any(a.pk == actor.pk for a in consent.active_actors)
+        ]
+        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=missing, covering=covering))
+    return ConsentSummary(
+        actors=rows,
+        valid=valid,
+        ended=ended,
+        today=today,
+        all_consents=history,
+        all_actors=all_actors,
+        state=state,
     )
 
 

@@ -1,6 +1,7 @@
 """Consent writes. History is append-only: consents are recorded and revoked, never edited."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,17 +62,51 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_revoke(*, actor: User, consent: Consent, revoked_on: datetime.date, reason: str = "") -> ConsentRevocation:
-    """Revoke a consent from a date; it stops counting at once. The consent row is left as it was."""
+def consent_revoke(
+    *,
+    actor: User,
+    consent: Consent,
+    revoked_on: datetime.date,
+    reason: str = "",
+    actors: Iterable[Actor] | None = None,
+) -> ConsentRevocation:
+    """Revoke a consent from a date, for some of its actors (`actors`) or for all it still covers (None or
+    empty); it stops counting for them at once and goes on counting for the others. The consent row is left
+    as it was; each actor is revoked once."""
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
-    if ConsentRevocation.objects.filter(consent=locked).exists():
+    given_for = {a.pk: a for a in locked.actors.order_by("sort_order", "name")}
+    already = set(
+        ConsentRevocation.actors.through.objects.filter(consentrevocation__consent=locked).values_list(
+            "actor_id", flat=True
+        )
+    )
+    remaining = [a for pk, a in given_for.items() if pk not in already]
+    if not remaining:
         raise ValidationError(_("Samtycket är redan återkallat."), code="revoked")
+    chosen = list(actors or [])
+    errors = {}
+    outside = [a.name for a in chosen if a.pk not in given_for]
+    twice = [a.name for a in chosen if a.pk in already]
+    if outside:
+        errors["actors"] = _("Samtycket gäller inte %(actors)s.") % {"actors": ", ".join(outside)}
+    elif twice:
+        errors["actors"] = _("Samtycket är redan återkallat för %(actors)s.") % {"actors": ", ".join(twice)}
     if revoked_on < locked.given_on:
-        raise ValidationError({"revoked_on": _("Återkallelsen kan inte vara före datumet då samtycket lämnades.")})
+        errors["revoked_on"] = _("Återkallelsen kan inte vara före datumet då samtycket lämnades.")
+    if errors:
+        raise ValidationError(errors)
+    revoked = [a for a in remaining if a.pk in {c.pk for c in chosen}] if chosen else remaining
     revocation = ConsentRevocation.objects.create(
         consent=locked, revoked_on=revoked_on, reason=reason, recorded_by=actor
     )
-    change_record(actor=actor, instance=revocation, action=ChangeAction.CREATE, person_id=locked.person_id)
+    revocation.actors.set(revoked)
+    change_record(
+        actor=actor,
+        instance=revocation,
+        action=ChangeAction.CREATE,
+        person_id=locked.person_id,
+        extra={"actors": [None, ", ".join(sorted(a.code for a in revoked))]},
+    )
     return revocation
 
 

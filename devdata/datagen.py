@@ -523,6 +523,7 @@ def _generated_models() -> list[type[models.Model]]:
         FieldShift,
         AreaEffortExtension,
         AreaEffort,
+        ConsentRevocation.actors.through,
         ConsentRevocation,
         Consent.actors.through,
         Consent,
@@ -1349,6 +1350,9 @@ class DataGenerator:
                     rows["revocation"],
                 )  # fmt: skip
                 self.writer.write(
+                    ConsentRevocation.actors.through, ["consentrevocation_id", "actor_id"], rows["revocation_actor"]
+                )
+                self.writer.write(
                     MaturityAssessment,
                     ["id", "person_id", "assessed_on", "mature", "reasoning", "assessed_by_id", "recorded_at"],
                     rows["maturity"],
@@ -1381,6 +1385,7 @@ class DataGenerator:
                 "consent",
                 "consent_actor",
                 "revocation",
+                "revocation_actor",
                 "maturity",
                 "grant",
             )
@@ -1929,6 +1934,7 @@ class DataGenerator:
                 revoked = min(self.until, given + datetime.timedelta(days=rng.randint(10, 200)))
                 revoked_any = min(revoked_any or revoked, revoked)
                 out["revocation"].append((revocation_id, consent_id, revoked, "", handler, _utc(revoked, 12 * 3600)))
+                out["revocation_actor"].extend((revocation_id, actor) for actor in actors)  # the whole consent
         # utlämnanden under the consent (while every giver's consent holds), for about half of the plans
         if consent_case is not None and givers and rng.random() < 0.5:
             last = min(valid_until - datetime.timedelta(days=1), self.until, consent_case.last_day)

@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
-from consent.models import Actor, Consent, ConsentForm, LegalBasis
+from consent.models import Actor, Consent, ConsentForm, ConsentRevocation, LegalBasis
 from core.models import District
 from interventions.models import (
     Attainment,
@@ -25,6 +26,7 @@ from interventions.models import (
     SkkOrderedBy,
     ThreatLevel,
 )
+from interventions.services import REPORT_DEFAULT_BASIS, REPORT_RECIPIENTS
 
 YOUNG_PERSON = "ungdomen"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -300,24 +302,52 @@ class ConsentRecordForm(CaseForm):
 
 class ConsentRevokeForm(CaseForm):
     consent = forms.ModelChoiceField(label=_("Samtycke som återkallas"), queryset=None)
+    actors = forms.ModelMultipleChoiceField(
+        label=_("Aktörer som återkallas"),
+        queryset=Actor.objects.filter(needs_consent=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Välj de aktörer samtycket inte längre ska gälla. Välj ingen för att återkalla hela samtycket."),
+    )
     revoked_on = date_field(_("Återkallat"))
     reason = forms.CharField(label=_("Anledning"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = (
-            Consent.objects.filter(person=self.case.person, revocation__isnull=True)
-            .select_related("custodian")
-            .prefetch_related("actors")
+        # consents with an actor not yet revoked, each labelled with the actors it still covers: the choices
+        # come from one query on the consent-actor links; the queryset validates the posted choice
+        revoked = Exists(
+            ConsentRevocation.actors.through.objects.filter(
+                consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id")
+            )
         )
-        self.fields["consent"].label_from_instance = self._label
+        open_links = Consent.actors.through.objects.filter(consent__person=self.case.person).filter(~revoked)
+        self.fields["consent"].queryset = Consent.objects.filter(
+            person=self.case.person, pk__in=open_links.values("consent_id")
+        )
+        links = list(
+            open_links.select_related("consent__custodian", "actor").order_by(
+                "-consent__given_on", "consent_id", "actor__sort_order", "actor__name"
+            )
+        )
+        self.fields["consent"].choices = self._consent_choices(links)
+        # only actors some consent still covers can be revoked
+        actors = {link.actor_id: link.actor for link in links}
+        self.fields["actors"].choices = [
+            (actor.pk, actor.name) for actor in sorted(actors.values(), key=lambda a: (a.sort_order, a.name))
+        ]
         self.fields["revoked_on"].initial = today()
 
     @staticmethod
-    def _label(consent):
-        who = consent.custodian.name if consent.custodian_id else _("Ungdomen")
-        actors = ", ".join(actor.name for actor in consent.actors.all())
-        return f"{who}: {actors} ({consent.given_on.isoformat()})"
+    def _consent_choices(links) -> list[tuple]:
+        labels: dict[int, tuple[Consent, list[str]]] = {}
+        for link in links:
+            labels.setdefault(link.consent_id, (link.consent, []))[1].append(link.actor.name)
+        choices = [("", "---------")]
+        for consent, actors in labels.values():
+            who = consent.custodian.name if consent.custodian_id else _("Ungdomen")
+            choices.append((consent.pk, f"{who}: {', '.join(actors)} ({consent.given_on.isoformat()})"))
+        return choices
 
 
 class DisclosureForm(CaseForm):
@@ -333,6 +363,29 @@ class DisclosureForm(CaseForm):
         self.fields["decided_by"].queryset = unit_staff(self.case)
         self.fields["decided_by"].initial = user.pk if user else None
         self.fields["disclosed_on"].initial = today()
+
+
+class ReportForm(CaseForm):
+    """The report on an ungdomstjänst or a medling: to whom and under which legal basis (an utlämnande).
+    Choices are keyed by catalogue code, so the defaults need no query."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Mottagare"),
+        queryset=Actor.objects.filter(code__in=REPORT_RECIPIENTS),
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        initial="aklagare",
+    )
+    recipient_detail = forms.CharField(
+        label=_("Myndighet/enhet"), max_length=200, required=False, help_text=_("Till exempel åklagarkammaren.")
+    )
+    legal_basis = forms.ModelChoiceField(
+        label=_("Rättslig grund"),
+        queryset=LegalBasis.objects.filter(active=True),
+        to_field_name="code",
+        initial=REPORT_DEFAULT_BASIS,
+    )
 
 
 # ---------------------------------------------------------------- Plans

@@ -182,11 +182,31 @@ class PlanState:
     plan: Plan
     version: PlanVersion
     problems: list[ConsentProblem] = field(default_factory=list)
-    next_follow_up: FollowUp | None = None
+    next_follow_up: FollowUp | None = None  # the first one not held, even when its date has passed
+    # where the version's follow-ups are loaded (plan page, PDF): the first not held on or after the day,
+    # and the earliest not held before it
+    upcoming_follow_up: FollowUp | None = None
+    overdue_follow_up: FollowUp | None = None
 
     @property
     def flagged(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def blocked_actor_ids(self) -> set[int]:
+        """Actors of the plan that may not receive information now (consent missing, revoked or expired)."""
+        return {problem.actor.pk for problem in self.problems}
+
+    @property
+    def sharing_participants(self) -> list[PlanParticipant]:
+        """The plan's actors that socialtjänsten may really share information with now."""
+        blocked = self.blocked_actor_ids
+        return [p for p in self.version.participants.all() if p.actor_id not in blocked]
+
+    @property
+    def blocked_activities(self) -> list[Activity]:
+        blocked = self.blocked_actor_ids
+        return [a for a in self.version.activities.all() if a.actor_id in blocked]
 
 
 def _version_queryset() -> QuerySet[PlanVersion]:
@@ -266,7 +286,10 @@ def _plan_states(
         if hasattr(version, "next_open_follow_up"):  # loaded by _panel_plans
             state.next_follow_up = version.next_open_follow_up
         else:
-            state.next_follow_up = next((f for f in version.follow_ups.all() if f.held_on is None), None)
+            not_held = [f for f in version.follow_ups.all() if f.held_on is None]  # in due_on order
+            state.next_follow_up = next(iter(not_held), None)
+            state.upcoming_follow_up = next((f for f in not_held if f.due_on >= on), None)
+            state.overdue_follow_up = next((f for f in not_held if f.due_on < on), None)
         states.append(state)
     return states
 

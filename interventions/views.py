@@ -33,6 +33,7 @@ from cases.selectors import (
 )
 from cases.services import CustodianData
 from consent import services as consent_services
+from consent.selectors import disclosure_list_for_case
 from core.forms import apply_service_errors
 from core.policy import access_policy
 from interventions import forms, selectors, services, todo
@@ -198,6 +199,14 @@ CASE_ACTIONS: dict[str, Action] = {
         anchor="ungdomstjanst",
         insats="ungdomstjanst",
     ),
+    "rapport-ungdomstjanst": Action(
+        form=forms.ReportForm,
+        perm="consent.add_disclosure",
+        run=lambda r, case, f: services.insats_report_disclose(actor=r.user, case=case, kind="ungdomstjanst", **_d(f)),
+        message=gettext_lazy("Utlämnandet är registrerat. Rapporten är klar att skicka."),
+        anchor="utlamnanden",
+        insats="ungdomstjanst",
+    ),
     # Medling
     "medling": Action(
         form=forms.MediationForm,
@@ -253,6 +262,14 @@ CASE_ACTIONS: dict[str, Action] = {
         run=lambda r, case, f: services.mediation_end(actor=r.user, mediation=_mediation(case), **_d(f)),
         message=gettext_lazy("Medlingen är avslutad."),
         anchor="medling",
+        insats="medling",
+    ),
+    "rapport-medling": Action(
+        form=forms.ReportForm,
+        perm="consent.add_disclosure",
+        run=lambda r, case, f: services.insats_report_disclose(actor=r.user, case=case, kind="medling", **_d(f)),
+        message=gettext_lazy("Utlämnandet är registrerat. Rapporten är klar att skicka."),
+        anchor="utlamnanden",
         insats="medling",
     ),
     # Stöd, SKK, Avhopp
@@ -343,6 +360,10 @@ FORM_TEXT = {
     "arbetsplats": (gettext_lazy("Lägg till arbetsplats"), gettext_lazy("Lägg till arbetsplats")),
     "timmar": (gettext_lazy("Registrera utförda timmar"), gettext_lazy("Registrera timmar")),
     "ungdomstjanst-avslut": (gettext_lazy("Avsluta ungdomstjänsten"), gettext_lazy("Avsluta")),
+    "rapport-ungdomstjanst": (
+        gettext_lazy("Rapport till åklagare eller domstol (utlämnande)"),
+        gettext_lazy("Registrera utlämnandet och skapa rapporten"),
+    ),
     "medling": (gettext_lazy("Uppgifter om medlingen"), gettext_lazy("Spara")),
     "part": (gettext_lazy("Lägg till part"), gettext_lazy("Lägg till part")),
     "kontroller": (gettext_lazy("Kontroller enligt 5 § lagen om medling"), gettext_lazy("Spara kontrollerna")),
@@ -350,6 +371,10 @@ FORM_TEXT = {
     "samrad": (gettext_lazy("Samråd med förundersökningsledaren"), gettext_lazy("Registrera samråd")),
     "medlingsmote": (gettext_lazy("Registrera möte"), gettext_lazy("Registrera möte")),
     "medling-avslut": (gettext_lazy("Avsluta medlingen"), gettext_lazy("Avsluta medlingen")),
+    "rapport-medling": (
+        gettext_lazy("Rapport till åklagaren (utlämnande)"),
+        gettext_lazy("Registrera utlämnandet och skapa rapporten"),
+    ),
     "stod": (gettext_lazy("Brottet"), gettext_lazy("Spara")),
     "skk": (gettext_lazy("Kontaktperson"), gettext_lazy("Spara")),
     "hotbild": (gettext_lazy("Ny bedömning av hotbild och motivation"), gettext_lazy("Registrera bedömning")),
@@ -389,13 +414,26 @@ def _page_forms(forms_by_name: dict, url_name: str, obj_id) -> list[PageForm]:
 
 
 SECTION_FORMS = {
-    "ungdomstjanst": ["ungdomstjanst", "arbetsplats", "timmar", "ungdomstjanst-avslut"],
-    "medling": ["medling", "part", "kontroller", "medling-start", "samrad", "medlingsmote", "medling-avslut"],
+    "ungdomstjanst": ["ungdomstjanst", "arbetsplats", "timmar", "ungdomstjanst-avslut", "rapport-ungdomstjanst"],
+    "medling": [
+        "medling",
+        "part",
+        "kontroller",
+        "medling-start",
+        "samrad",
+        "medlingsmote",
+        "medling-avslut",
+        "rapport-medling",
+    ],
     "stod_brottsutsatta": ["stod"],
     "skk": ["skk"],
     "avhopp": ["hotbild", "kopt-insats"],
 }
 COMMON_FORMS = ["plan", "samtycke", "aterkalla", "utlamnande"]
+REPORT_PDFS = {
+    "rapport-ungdomstjanst": "interventions:community_service_pdf",
+    "rapport-medling": "interventions:mediation_pdf",
+}
 REOFFENCE_FORMS = ["aterfall"]  # own section "Återfall" on SIG and avhopp cases
 
 
@@ -499,6 +537,8 @@ def case_action(request, case_id, action):
             messages.success(request, spec.message)
             if action == "plan":
                 return redirect("interventions:plan", plan_id=result.pk)
+            if action in REPORT_PDFS:  # the report of the utlämnande just recorded
+                return redirect(reverse(REPORT_PDFS[action], args=[case.pk]) + f"?utlamnande={result.pk}")
             return redirect(reverse("interventions:case", args=[case.pk]) + f"#{spec.anchor}")
     return _case_page(request, case, bound={action: form}, status=400)
 
@@ -699,11 +739,26 @@ def plan_pdf(request, plan_id):
     )
 
 
+def _report_disclosure(request, case: Case):
+    """The utlämnande a report is printed for (?utlamnande=<id>, recorded on this case), or None: a preview."""
+    raw = request.GET.get("utlamnande")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    disclosure = disclosure_list_for_case(case=case).filter(pk=int(raw)).first()
+    if disclosure is None:
+        raise Http404
+    return disclosure
+
+
 @access_policy("case")
 @login_required
 def community_service_pdf(request, case_id):
-    """Report on an ungdomstjänst to åklagare/domstol."""
+    """Report on an ungdomstjänst to åklagare/domstol: for an utlämnande recorded on the case (the insats page
+    records it), or without one a preview marked as not sent."""
     case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what="ungdomstjanst_pdf")
+    disclosure = _report_disclosure(request, case)
     panel = selectors.case_insats_panel(case=case)
     if panel.community_service is None:
         raise Http404
@@ -714,6 +769,7 @@ def community_service_pdf(request, case_id):
             "person": case.person,
             "panel": panel,
             "order": panel.community_service,
+            "disclosure": disclosure,
             "today": timezone.localdate(),
             "author": request.user,
         },
@@ -724,8 +780,9 @@ def community_service_pdf(request, case_id):
 @access_policy("case")
 @login_required
 def mediation_pdf(request, case_id):
-    """Report on a mediation back to åklagaren."""
+    """Report on a mediation back to åklagaren: for an utlämnande recorded on the case, or a preview."""
     case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what="medling_pdf")
+    disclosure = _report_disclosure(request, case)
     panel = selectors.case_insats_panel(case=case)
     if panel.mediation is None:
         raise Http404
@@ -736,6 +793,7 @@ def mediation_pdf(request, case_id):
             "person": case.person,
             "panel": panel,
             "mediation": panel.mediation,
+            "disclosure": disclosure,
             "today": timezone.localdate(),
             "author": request.user,
         },

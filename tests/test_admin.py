@@ -69,9 +69,10 @@ def make_consents(n, ctx):
             recorded_by=ctx["handler"],
         )
         consent.actors.set([polis])
-        ConsentRevocation.objects.create(
+        revocation = ConsentRevocation.objects.create(
             consent=consent, revoked_on=datetime.date(2025, 2, 1), recorded_by=ctx["handler"]
         )
+        revocation.actors.set([polis])
 
 
 def make_access_log(n, ctx):

@@ -60,3 +60,13 @@ def test_the_actors_of_a_consent_cannot_be_changed(history):
     with pytest.raises(IntegrityError), transaction.atomic():
         consent.actors.clear()
     assert [a.code for a in consent.actors.all()] == ["polis"]
+
+
+def test_the_actors_of_a_revocation_cannot_be_changed(history):
+    revocation = history[1]
+    revocation.actors.set([Actor.objects.get(code="polis")])
+    refused("DELETE FROM consent_consentrevocation_actors WHERE consentrevocation_id = %s", [revocation.pk])
+    refused(
+        "UPDATE consent_consentrevocation_actors SET actor_id = %s WHERE consentrevocation_id = %s",
+        [Actor.objects.get(code="skola").pk, revocation.pk],
+    )

@@ -3,10 +3,17 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from consent.models import Actor, ConsentRevocation, MaturityAssessment
-from consent.selectors import sharing_decision, sharing_decisions
-from consent.services import consent_record
+from consent.selectors import (
+    consent_history,
+    consent_summary,
+    person_consent_state,
+    sharing_decision,
+    sharing_decisions,
+)
+from consent.services import consent_record, consent_revoke
 from tests.factories import CustodianFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +162,7 @@ def test_a_missing_custodian_blocks_sharing_under_18(handler, polis):
 def test_revocation_is_immediate_and_keeps_the_history(handler, polis):
     person, _parents = young(19)
     given = consent(handler, person, polis, given_on=D - datetime.timedelta(days=60))
-    ConsentRevocation.objects.create(consent=given, revoked_on=D, recorded_by=handler)
+    ConsentRevocation.objects.create(consent=given, revoked_on=D, recorded_by=handler).actors.set([polis])
 
     assert sharing_decision(person=person, actor=polis, on=D - datetime.timedelta(days=1))
     assert not sharing_decision(person=person, actor=polis, on=D)
@@ -215,3 +222,48 @@ def test_bulk_decisions_agree_with_the_single_rule(handler, polis, skola):
             single.allowed,
             single.missing,
         )
+
+
+def test_a_revocation_of_some_actors_leaves_the_others_allowed(handler, polis, skola):
+    # given a 19-year-old's consent to polis and skola, and a revocation of polis only from D
+    person, _parents = young(19)
+    given = consent_record(
+        actor=handler,
+        person=person,
+        custodian=None,
+        actors=[polis, skola],
+        given_on=D - datetime.timedelta(days=30),
+        form="skriftligt",
+    )
+    consent_revoke(actor=handler, consent=given, revoked_on=D, actors=[polis])
+    before, on = D - datetime.timedelta(days=1), D
+
+    # then the one rule answers the same everywhere: per pair, in bulk, and on the loaded history
+    assert sharing_decision(person=person, actor=polis, on=before)
+    assert not sharing_decision(person=person, actor=polis, on=on)
+    assert sharing_decision(person=person, actor=skola, on=on)
+    bulk = sharing_decisions(pairs=[(person, polis), (person, skola)], on=on)
+    assert not bulk[(person.pk, polis.pk)] and bulk[(person.pk, skola.pk)]
+    state = person_consent_state(person=person, consents=consent_history(person=person), on=on)
+    assert not state.decision(polis) and state.decision(skola)
+    assert person_consent_state(person=person, consents=consent_history(person=person), on=before).decision(polis)
+
+
+def test_consent_summary_shows_what_a_partly_revoked_consent_still_covers(handler, polis, skola):
+    person, _parents = young(19)
+    today = timezone.localdate()
+    given = consent_record(
+        actor=handler, person=person, custodian=None, actors=[polis, skola], given_on=today, form="skriftligt"
+    )
+    consent_revoke(actor=handler, consent=given, revoked_on=today, actors=[polis])
+
+    summary = consent_summary(person=person, all_actors=True)
+
+    (shown,) = summary.valid
+    assert [a.code for a in shown.active_actors] == ["skola"]
+    assert shown.status == f"Gäller, utom Polis återkallat {today.isoformat()}"
+    allowed = {row.actor.code: row.allowed for row in summary.actors}
+    assert allowed["polis"] is False and allowed["skola"] is True
+    covering = {row.actor.code: row.covering for row in summary.actors}
+    assert covering["polis"] == [] and covering["skola"] == [("Ungdomen", None)]
+    assert summary.ended == 0

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from consent.services import consent_record, consent_revoke, maturity_assess
+from core.models import ChangeLog
 from tests.factories import CustodianFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,38 @@ def test_maturity_assessment_needs_reasoning(handler):
 
     assessment = maturity_assess(actor=handler, person=person, assessed_on=D, mature=True, reasoning=" Mogen. ")
     assert assessment.reasoning == "Mogen." and MaturityAssessment.objects.count() == 1
+
+
+def test_a_parent_withdraws_the_police_and_keeps_school_and_bup(handler, polis):
+    # given a custodian's consent to polis, skola and BUP
+    person = PersonFactory()
+    parent = CustodianFactory(person=person)
+    skola, bup, fritid = (Actor.objects.get(code=code) for code in ("skola", "bup", "fritid"))
+    consent = consent_record(
+        actor=handler, person=person, custodian=parent, actors=[polis, skola, bup], given_on=D, form="skriftligt"
+    )
+
+    # an actor the consent never covered, and a date before it was given, are refused with nothing saved
+    with pytest.raises(ValidationError) as caught:
+        consent_revoke(actor=handler, consent=consent, revoked_on=D, actors=[fritid])
+    assert caught.value.message_dict["actors"] == ["Samtycket gäller inte Fritidsverksamhet."]
+    assert not ConsentRevocation.objects.exists()
+
+    # when the police is withdrawn
+    first = consent_revoke(actor=handler, consent=consent, revoked_on=D, actors=[polis], reason="Vill inte")
+
+    # then the revocation names only polis, and the change history says so
+    assert list(first.actors.values_list("code", flat=True)) == ["polis"]
+    history = ChangeLog.objects.get(object_type="consent.consentrevocation")
+    assert history.changes["actors"] == [None, "polis"] and history.person_id == person.pk
+    # polis cannot be withdrawn twice
+    with pytest.raises(ValidationError) as caught:
+        consent_revoke(actor=handler, consent=consent, revoked_on=D, actors=[polis])
+    assert caught.value.message_dict["actors"] == ["Samtycket är redan återkallat för Polis."]
+
+    # later the rest of the consent (no actors named: everything it still covers)
+    rest = consent_revoke(actor=handler, consent=consent, revoked_on=D + datetime.timedelta(days=5))
+    assert sorted(rest.actors.values_list("code", flat=True)) == ["bup", "skola"]
+    with pytest.raises(ValidationError, match="redan återkallat"):
+        consent_revoke(actor=handler, consent=consent, revoked_on=D + datetime.timedelta(days=6))
+    assert ConsentRevocation.objects.filter(consent=consent).count() == 2

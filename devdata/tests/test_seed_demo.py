@@ -143,7 +143,7 @@ def test_consents_include_a_revoked_and_an_expired_one(demo):
     assert Consent.objects.count() >= 10
     revoked = ConsentRevocation.objects.select_related("consent__person").get()
     assert revoked.revoked_on >= revoked.consent.given_on
-    expired = Consent.objects.filter(valid_until__lt=today, revocation__isnull=True).first()
+    expired = Consent.objects.filter(valid_until__lt=today, revocations__isnull=True).first()
     assert expired is not None
     polis = Actor.objects.get(code="polis")
     assert not sharing_decision(person=expired.person, actor=polis, on=expired.valid_until + datetime.timedelta(days=1))

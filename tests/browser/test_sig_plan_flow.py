@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import InsatsType
+from consent.models import Actor
+from consent.services import consent_record
 from interventions import services
 from interventions.models import Plan, PlanParticipant
 from tests.factories import CaseFactory, CustodianFactory, PersonFactory
@@ -145,3 +147,45 @@ def test_insats_pages_are_accessible(page, live_server, login, handler, assert_a
     ):
         page.goto(f"{live_server.url}/insatser/{path}")
         assert_accessible("insats-" + path.strip("/").replace("/", "-"))
+
+
+def test_a_parent_withdraws_the_police_only(page, live_server, login, handler, coordinator, assert_accessible):
+    """The father withdraws polis and keeps skola: the plan is flagged for polis only and the police's
+    activity is marked with text."""
+    today = datetime.date.today()
+    person = PersonFactory(unit=handler.unit, birth_date=datetime.date(2009, 6, 1))
+    father = CustodianFactory(person=person, name="Mats Siggesson")
+    case = CaseFactory(person=person, handler=handler, insats_type=InsatsType.objects.get(code="sig"))
+    police, school = Actor.objects.get(code="polis"), Actor.objects.get(code="skola")
+    for giver in (None, father):
+        consent_record(
+            actor=handler, person=person, custodian=giver, actors=[police, school], given_on=today, form="skriftligt"
+        )
+    plan = services.plan_create(actor=handler, case=case, coordinator=coordinator)
+    for actor in (police, school):
+        services.plan_participant_add(actor=handler, plan=plan, actor_obj=actor)
+    services.plan_activity_add(
+        actor=handler, plan=plan, goal=None, what="Orosamtal", responsible=police, when="Varje månad"
+    )
+    services.plan_activity_add(
+        actor=handler, plan=plan, goal=None, what="Närvaro", responsible=school, when="Varje vecka"
+    )
+
+    login(coordinator)
+    page.goto(f"{live_server.url}/insatser/plan/{plan.pk}/")
+    form = open_form(page, "aterkalla")
+    form.get_by_label("Samtycke som återkallas").select_option(
+        label=f"{father.name}: Polis, Skola ({today.isoformat()})"
+    )
+    form.get_by_label("Polis").check()
+    form.get_by_label("Anledning").fill("Pappan vill inte att polisen får uppgifter")
+    form.get_by_role("button", name="Återkalla samtycket").click()
+
+    expect(page.get_by_text("Samtycket är återkallat från och med det angivna datumet.")).to_be_visible()
+    flag = page.locator("#consent-flag")
+    expect(flag).to_contain_text("Samtycket för Polis gäller inte längre")
+    expect(flag).not_to_contain_text("Samtycket för Skola")
+    rows = page.locator("#mal table tbody tr")
+    expect(rows.filter(has_text="Orosamtal")).to_contain_text("Samtycket för aktören gäller inte")
+    expect(rows.filter(has_text="Närvaro")).not_to_contain_text("Samtycket för aktören gäller inte")
+    assert_accessible("sig-4-partial-revocation")

@@ -1,0 +1,153 @@
+"""Reports to åklagare/domstol are utlämnanden: producing the ungdomstjänst or medling report records a
+disclosure (recipient, legal basis, what was sent); the insats's events appear in the case timeline."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from consent.models import Actor, Disclosure, LegalBasis
+from core.models import AccessAction, AccessLog
+from interventions import services
+from interventions.models import CommunityServiceStatus, MeetingKind
+from interventions.tests.test_views import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community_service(make_case, handler, today):
+    case = make_case("ungdomstjanst", opened_on=today - datetime.timedelta(days=40))
+    order = services.community_service_set(
+        actor=handler,
+        case=case,
+        ordered_hours=20,
+        judgment_on=today - datetime.timedelta(days=30),
+        issued_by="Linköpings tingsrätt",
+        report_to="Åklagarkammaren i Linköping",
+    )
+    place = services.community_service_workplace_add(actor=handler, order=order, name="Kyrkans second hand")
+    for days_ago, hours in ((20, "12"), (10, "8")):
+        services.community_service_session_add(
+            actor=handler,
+            order=order,
+            workplace=place,
+            performed_on=today - datetime.timedelta(days=days_ago),
+            hours=Decimal(hours),
+        )
+    services.community_service_end(
+        actor=handler, order=order, status=CommunityServiceStatus.COMPLETED, ended_on=today - datetime.timedelta(days=9)
+    )
+    return case
+
+
+def test_prosecutor_and_court_are_recipients_in_the_catalogue():
+    assert set(Actor.objects.filter(code__in=["aklagare", "domstol"]).values_list("name", flat=True)) == {
+        "Åklagare",
+        "Domstol",
+    }
+
+
+def test_producing_the_community_service_report_records_an_utlamnande(
+    client, handler, community_service, tmp_path, today
+):
+    case = community_service
+    client.force_login(handler)
+    page = client.get(reverse("interventions:case", args=[case.pk])).content.decode()
+    assert 'id="form-rapport-ungdomstjanst"' in page
+
+    # when the handläggare sends the report to the prosecutor under the duty to report
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "rapport-ungdomstjanst"]),
+        {"recipient": "aklagare", "recipient_detail": "Åklagarkammaren i Linköping", "legal_basis": "osl_10_28"},
+    )
+
+    # then the utlämnande is recorded with recipient, legal basis and what was sent, and the report opens
+    disclosure = Disclosure.objects.get()
+    assert disclosure.case == case and disclosure.person == case.person
+    assert disclosure.recipient.code == "aklagare" and disclosure.legal_basis.code == "osl_10_28"
+    assert disclosure.recipient_detail == "Åklagarkammaren i Linköping"
+    assert disclosure.what_sent.startswith("Rapport om ungdomstjänst: dom/beslut, 20,0 av 20 timmar utförda")
+    assert disclosure.disclosed_on == today and disclosure.decided_by == handler == disclosure.recorded_by
+    url = reverse("interventions:community_service_pdf", args=[case.pk]) + f"?utlamnande={disclosure.pk}"
+    assert response.status_code == 302 and response["Location"] == url
+    text = " ".join(pdf_text(client.get(url).content, tmp_path).split())
+    assert "Rapport om ungdomstjänst" in text
+    assert f"Utlämnad {today.isoformat()} till Åklagare med stöd av" in text and "OSL 10 kap. 28 §" in text
+    assert AccessLog.objects.filter(action=AccessAction.EXPORT, what=f"utlamnande:{disclosure.pk}").exists()
+    # the utlämnande shows on the case page
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Rapport om ungdomstjänst: dom/beslut" in html
+    assert "Utlämnande till Åklagare: Rapport om ungdomstjänst" in " ".join(html.split())  # in the timeline
+
+
+def test_report_without_an_utlamnande_is_a_marked_preview_and_records_nothing(
+    client, handler, community_service, make_case, tmp_path
+):
+    client.force_login(handler)
+    url = reverse("interventions:community_service_pdf", args=[community_service.pk])
+    text = " ".join(pdf_text(client.get(url).content, tmp_path).split())
+    assert "Förhandsgranskning – inte utlämnad." in text
+    assert not Disclosure.objects.exists()
+    # another case's utlämnande, or a made-up id, is no report of this case
+    other = make_case("ungdomstjanst")
+    foreign = Disclosure.objects.create(
+        person=other.person,
+        case=other,
+        recipient=Actor.objects.get(code="aklagare"),
+        what_sent="x",
+        legal_basis=LegalBasis.objects.get(code="osl_10_28"),
+        disclosed_on=other.opened_on,
+        decided_by=handler,
+        recorded_by=handler,
+    )
+    assert client.get(url + f"?utlamnande={foreign.pk}").status_code == 404
+    assert client.get(url + "?utlamnande=abc").status_code == 404
+
+
+def test_report_to_another_recipient_or_on_consent_without_consent_is_refused(client, handler, community_service):
+    client.force_login(handler)
+    action = reverse("interventions:case_action", args=[community_service.pk, "rapport-ungdomstjanst"])
+    polis = client.post(action, {"recipient": "polis", "legal_basis": "osl_10_28"})
+    assert polis.status_code == 400 and "Välj ett giltigt alternativ" in polis.content.decode()
+    consent_based = client.post(action, {"recipient": "domstol", "legal_basis": "samtycke"})
+    assert consent_based.status_code == 400
+    assert "Utlämnande till Domstol med stöd av samtycke går inte" in consent_based.content.decode()
+    assert not Disclosure.objects.exists()
+
+
+def test_producing_the_mediation_report_records_an_utlamnande(client, handler, make_case, today, tmp_path):
+    case = make_case("medling")
+    mediation = services.mediation_set(actor=handler, case=case, offence="Klotter", prosecutor="Åklagare Ek")
+    client.force_login(handler)
+
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "rapport-medling"]),
+        {"recipient": "aklagare", "recipient_detail": "Åklagare Ek", "legal_basis": "osl_10_28"},
+    )
+
+    disclosure = Disclosure.objects.get()
+    assert disclosure.what_sent.startswith("Rapport om medling: brottet, förutsättningarna enligt 5 §")
+    assert response["Location"].endswith(f"medling.pdf?utlamnande={disclosure.pk}")
+    text = " ".join(pdf_text(client.get(response["Location"]).content, tmp_path).split())
+    assert "Rapport om medling vid brott" in text and "Åklagare Ek" in text
+    assert f"Utlämnad {today.isoformat()} till Åklagare" in text
+    assert mediation.case_id == disclosure.case_id
+
+
+def test_insats_events_appear_in_the_case_timeline(client, handler, community_service, make_case, today):
+    client.force_login(handler)
+    html = " ".join(client.get(reverse("case_detail", args=[community_service.pk])).content.decode().split())
+    assert "Ungdomstjänst: 12,0 timmar utförda på Kyrkans second hand." in html
+    assert "Ungdomstjänst: 8,0 timmar utförda på Kyrkans second hand." in html
+    assert "Ungdomstjänsten är fullgjord (20,0 av 20 timmar)." in html
+    # newest first: the completion before the sessions, all after the opening of the case
+    assert html.index("fullgjord (20,0") < html.index("8,0 timmar") < html.index("12,0 timmar")
+    assert html.index("12,0 timmar") < html.index("Ärendet aktualiserades.")
+
+    case = make_case("medling")
+    mediation = services.mediation_set(actor=handler, case=case, offence="Klotter")
+    services.mediation_meeting_add(actor=handler, mediation=mediation, kind=MeetingKind.PRE_VICTIM, held_on=today)
+    html = " ".join(client.get(reverse("case_detail", args=[case.pk])).content.decode().split())
+    assert "Medling: Förmöte med brottsoffret." in html
