@@ -57,6 +57,19 @@ def _revoked(*, consent, actor, on: datetime.date) -> Exists:
     )
 
 
+def open_actor_links() -> QuerySet:
+    """Consent–actor links not revoked: what each consent still covers."""
+    revoked = Exists(
+        RevokedActor.objects.filter(consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id"))
+    )
+    return Consent.actors.through.objects.filter(~revoked)
+
+
+def still_covers_an_actor() -> Exists:
+    """For a filter on Consent: the consent has not been revoked for every actor it named."""
+    return Exists(open_actor_links().filter(consent_id=OuterRef("pk")))
+
+
 def consents_valid_on(*, person: Person, actor: Actor, on: datetime.date) -> QuerySet[Consent]:
     return (
         Consent.objects.filter(person=person, actors=actor, given_on__lte=on)

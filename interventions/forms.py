@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
-from consent.models import Actor, Consent, ConsentForm, ConsentRevocation, LegalBasis
+from consent.models import Actor, Consent, ConsentForm, LegalBasis
+from consent.selectors import open_actor_links
 from core.models import District
 from interventions.models import (
     Attainment,
@@ -316,12 +316,7 @@ class ConsentRevokeForm(CaseForm):
         super().__init__(*args, **kwargs)
         # consents with an actor not yet revoked, each labelled with the actors it still covers: the choices
         # come from one query on the consent-actor links; the queryset validates the posted choice
-        revoked = Exists(
-            ConsentRevocation.actors.through.objects.filter(
-                consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id")
-            )
-        )
-        open_links = Consent.actors.through.objects.filter(consent__person=self.case.person).filter(~revoked)
+        open_links = open_actor_links().filter(consent__person=self.case.person)
         self.fields["consent"].queryset = Consent.objects.filter(
             person=self.case.person, pk__in=open_links.values("consent_id")
         )

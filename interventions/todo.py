@@ -50,6 +50,7 @@ from django.utils.translation import ngettext
 from cases.models import Case, Person
 from cases.selectors import case_list_log, case_queryset_for_user
 from consent.models import Consent
+from consent.selectors import still_covers_an_actor
 from core.models import Role, User
 from interventions.models import Activity, FollowUp, Mediation, MediationMeeting, MediationStatus, MeetingKind, Plan
 
@@ -236,15 +237,16 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
             person_id=OuterRef("person_id"),
             giver=Coalesce(Cast(OuterRef("custodian_id"), IntegerField()), Value(0)),
             given_on__gte=OuterRef("given_on"),
-            revocation__isnull=True,
         )
+        .filter(still_covers_an_actor())
         .exclude(pk=OuterRef("pk"))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
     )
     expiry = on + datetime.timedelta(days=settings.CONSENT_EXPIRY_NOTICE_DAYS)
     on_case = {"person__cases__in": handled}  # one join: the consent's person's open cases
     consents = (
-        Consent.objects.filter(valid_until__gte=on, valid_until__lte=expiry, revocation__isnull=True, **on_case)
+        Consent.objects.filter(valid_until__gte=on, valid_until__lte=expiry, **on_case)
+        .filter(still_covers_an_actor())
         .exclude(Exists(renewed))
         .annotate(
             **_columns(

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from consent.models import Actor
+from consent.models import Actor, LegalBasis
 from core.models import ChangeAction, ChangeLog
 from interventions import services
 from interventions.models import GoalAttainment, MediationParty, PlanVersion
@@ -121,6 +121,34 @@ def test_community_service_end(order, cs_case, handler, today):
         "end_note": ["", "Flyttade från kommunen"],
     }
     assert rows == [row(handler, ended, UPDATE, changes, case=cs_case)]
+
+
+@pytest.mark.django_db
+def test_insats_report_disclose(order, cs_case, handler, today):
+    prosecutor = Actor.objects.get(code="aklagare")
+    basis = LegalBasis.objects.get(code="osl_10_28")
+    with history_written() as rows:
+        disclosure = services.insats_report_disclose(
+            actor=handler,
+            case=cs_case,
+            kind="ungdomstjanst",
+            recipient=prosecutor,
+            legal_basis=basis,
+            recipient_detail="Åklagarkammaren i Linköping",
+        )
+    changes = created(
+        person=pk(cs_case.person),
+        case=pk(cs_case),
+        recipient=pk(prosecutor),
+        recipient_detail="Åklagarkammaren i Linköping",
+        what_sent=disclosure.what_sent,
+        legal_basis=pk(basis),
+        disclosed_on=today.isoformat(),
+        decided_by=pk(handler),
+        recorded_by=pk(handler),
+    )
+    assert disclosure.what_sent.strip()
+    assert rows == [row(handler, disclosure, CREATE, changes, case=cs_case)]
 
 
 @pytest.mark.django_db
