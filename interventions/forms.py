@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
 from consent.models import Actor, Consent, ConsentForm, LegalBasis
+from core.forms import DecimalCommaField, WholeNumberField
 from core.models import District
 from interventions.models import (
     Attainment,
@@ -69,7 +70,7 @@ def giver_choices(case: Case):
 
 
 class CommunityServiceForm(CaseForm):
-    ordered_hours = forms.IntegerField(label=_("Utdömda timmar"), min_value=1, help_text=_("20–150 timmar."))
+    ordered_hours = WholeNumberField(label=_("Utdömda timmar"), min_value=1, help_text=_("20–150 timmar."))
     judgment_on = date_field(_("Dom/beslut meddelat"))
     issued_by = forms.CharField(label=_("Domstol eller åklagarkammare"), max_length=200)
     report_to = forms.CharField(label=_("Rapport skickas till"), max_length=200, help_text=_("Åklagare eller domstol."))
@@ -85,7 +86,9 @@ class WorkplaceForm(CaseForm):
 class SessionForm(CaseForm):
     workplace = forms.ModelChoiceField(label=_("Arbetsplats"), queryset=None)
     performed_on = date_field(_("Datum"))
-    hours = forms.DecimalField(label=_("Timmar"), max_digits=4, decimal_places=1, min_value=0)
+    hours = DecimalCommaField(
+        label=_("Timmar"), max_digits=4, decimal_places=1, min_value=0, help_text=_("Till exempel 1,5.")
+    )
     note = forms.CharField(
         label=_("Anteckning"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -244,7 +247,7 @@ class ShortCaseForm(BaseForm):
 class SkkForm(CaseForm):
     contact_person = forms.CharField(label=_("Kontaktperson"), max_length=200)
     contact_phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
-    hours_per_month = forms.DecimalField(label=_("Timmar per månad"), max_digits=5, decimal_places=1)
+    hours_per_month = DecimalCommaField(label=_("Timmar per månad"), max_digits=5, decimal_places=1)
     ordered_by = forms.ChoiceField(label=_("Beslutad av"), choices=SkkOrderedBy.choices, widget=forms.RadioSelect)
     decided_on = date_field(_("Beslutsdatum"))
     ends_on = date_field(_("Gäller till"), required=False)
@@ -262,7 +265,9 @@ class PurchaseForm(CaseForm):
     provider = forms.CharField(label=_("Leverantör"), max_length=200)
     starts_on = date_field(_("Från"))
     ends_on = date_field(_("Till"), required=False)
-    cost = forms.DecimalField(label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0)
+    cost = DecimalCommaField(
+        label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0, help_text=_("Till exempel 62 500,50.")
+    )
     note = forms.CharField(label=_("Anteckning"), max_length=200, required=False)
 
 
