@@ -19,7 +19,6 @@ from interventions.models import (
     Goal,
     MediationOutcome,
     MeetingKind,
-    PartyRole,
     Plan,
     PurchaseKind,
     ReoffenceKind,
@@ -135,8 +134,9 @@ class MediationForm(CaseForm):
 
 
 class PartyForm(CaseForm):
-    role = forms.ChoiceField(label=_("Roll"), choices=PartyRole.choices, initial=PartyRole.VICTIM)
-    name = forms.CharField(label=_("Namn"), max_length=200)
+    """A victim: the offender (the case's young person) is a party from the start."""
+
+    name = forms.CharField(label=_("Brottsoffrets namn"), max_length=200)
     id_number = forms.CharField(
         label=_("Personnummer"), max_length=20, required=False, help_text=_("Om det finns; kan lämnas tomt.")
     )
@@ -145,6 +145,8 @@ class PartyForm(CaseForm):
 
 
 class ChecksForm(CaseForm):
+    """The § 5 checks. Each box is a statement that holds or not, so none is marked "(frivilligt)"."""
+
     offender_volunteers = forms.BooleanField(label=_("Gärningspersonen deltar frivilligt"), required=False)
     victim_volunteers = forms.BooleanField(label=_("Brottsoffret deltar frivilligt"), required=False)
     reported_to_police = forms.BooleanField(label=_("Brottet är anmält till polisen"), required=False)
@@ -158,7 +160,9 @@ class ChecksForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    recorded_on = date_field(_("Datum"), required=False)
+    recorded_on = date_field(
+        _("Datum för kontrollerna"), required=False, help_text=_("Lämnas tomt: dagens datum första gången.")
+    )
 
 
 class StartForm(CaseForm):

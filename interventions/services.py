@@ -297,11 +297,14 @@ def mediation_party_add(
     birth_year: int | None = None,
     contact: str = "",
 ) -> MediationParty:
-    """Add a party (usually the victim). A personnummer is optional; when given it must be valid."""
+    """Add a party: a victim. The offender is the case's young person, a party from the start (mediation_set),
+    so they are never added a second time, neither as offender nor under their personnummer."""
     locked = _lock_mediation(mediation)
     errors: dict = {}
     if role not in PartyRole.values:
         errors["role"] = _("Välj roll.")
+    elif role == PartyRole.OFFENDER:
+        errors["role"] = _("Gärningspersonen är ärendets ungdom och är redan part i medlingen.")
     if not name.strip():
         errors["name"] = _("Ange namn.")
     number = ""
@@ -310,6 +313,8 @@ def mediation_party_add(
             number = parse_id_number(id_number).number
         except ValidationError as error:
             errors["id_number"] = error.messages
+    if number and number == locked.case.person.id_number:
+        errors["id_number"] = _("Personnumret är ärendets ungdom, som redan är part i medlingen som gärningsperson.")
     if birth_year is not None and not 1900 <= birth_year <= _today().year:
         errors["birth_year"] = _("Ange ett rimligt födelseår.")
     _fail(errors)
@@ -337,14 +342,15 @@ def mediation_checks_record(
     under_12_reason: str = "",
     recorded_on: datetime.date | None = None,
 ) -> Mediation:
-    """Record the lag (2002:445) § 5 checks; they can be updated until mediation has started."""
+    """Record the lag (2002:445) § 5 checks; they can be updated until mediation has started. The date is the
+    one entered; left empty it keeps the date already recorded, or today for the first recording."""
     locked = _lock_mediation(mediation)
     errors: dict = {}
     if locked.started_on:
         errors["__all__"] = _("Medlingen har redan påbörjats; kontrollerna kan inte ändras.")
     if suitability_assessed and not suitability_note.strip():
         errors["suitability_note"] = _("Beskriv lämplighetsbedömningen.")
-    recorded_on = recorded_on or _today()
+    recorded_on = recorded_on or locked.checks_recorded_on or _today()
     _not_future(recorded_on, "recorded_on", errors)
     _fail(errors)
     locked.offender_volunteers = offender_volunteers

@@ -29,6 +29,8 @@ from interventions import forms, selectors, services
 from interventions.models import (
     CommunityServiceOrder,
     Mediation,
+    MediationStatus,
+    PartyRole,
     Plan,
     Reoffence,
 )
@@ -145,8 +147,10 @@ CASE_ACTIONS: dict[str, Action] = {
     "part": Action(
         form=forms.PartyForm,
         perm="interventions.change_mediation",
-        run=lambda r, case, f: services.mediation_party_add(actor=r.user, mediation=_mediation(case), **_d(f)),
-        message=gettext_lazy("Parten är tillagd."),
+        run=lambda r, case, f: services.mediation_party_add(
+            actor=r.user, mediation=_mediation(case), role=PartyRole.VICTIM, **_d(f)
+        ),
+        message=gettext_lazy("Brottsoffret är tillagt som part."),
         anchor="medling",
         insats="medling",
     ),
@@ -279,7 +283,7 @@ FORM_TEXT = {
     "timmar": (gettext_lazy("Registrera utförda timmar"), gettext_lazy("Registrera timmar")),
     "ungdomstjanst-avslut": (gettext_lazy("Avsluta ungdomstjänsten"), gettext_lazy("Avsluta")),
     "medling": (gettext_lazy("Uppgifter om medlingen"), gettext_lazy("Spara")),
-    "part": (gettext_lazy("Lägg till part"), gettext_lazy("Lägg till part")),
+    "part": (gettext_lazy("Lägg till brottsoffer"), gettext_lazy("Lägg till brottsoffer")),
     "kontroller": (gettext_lazy("Kontroller enligt 5 § lagen om medling"), gettext_lazy("Spara kontrollerna")),
     "medling-start": (gettext_lazy("Påbörja medlingen"), gettext_lazy("Påbörja medling")),
     "samrad": (gettext_lazy("Samråd med förundersökningsledaren"), gettext_lazy("Registrera samråd")),
@@ -352,12 +356,31 @@ def _initial_for(name: str, panel) -> dict:
             "mediator": m.mediator_id,
         }
     if name == "kontroller" and panel.mediation:
-        return {f: getattr(panel.mediation, f) for f in forms.ChecksForm.base_fields if f != "recorded_on"}
+        m = panel.mediation
+        return {
+            **{f: getattr(m, f) for f in forms.ChecksForm.base_fields if f != "recorded_on"},
+            "recorded_on": m.checks_recorded_on,  # the form's name for it differs from the model's
+        }
     if name == "stod" and panel.victim_support:
         return {f: getattr(panel.victim_support, f) for f in forms.VictimSupportForm.base_fields}
     if name == "skk" and panel.skk:
         return {f: getattr(panel.skk, f) for f in forms.SkkForm.base_fields}
     return {}
+
+
+# Medling forms that no longer apply once mediation has started, and once it has ended (then none applies).
+MEDIATION_FORMS_BEFORE_START = {"kontroller", "medling-start"}
+
+
+def _section_forms(panel) -> list[str]:
+    """The insats forms that still apply: a started medling offers no checks or start, an ended one nothing."""
+    names = SECTION_FORMS.get(panel.code, [])
+    if panel.code == "medling" and panel.mediation is not None:
+        if panel.mediation.status == MediationStatus.ENDED:
+            return []
+        if panel.mediation.started_on:
+            return [name for name in names if name not in MEDIATION_FORMS_BEFORE_START]
+    return names
 
 
 def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, status: int = 200):
@@ -367,7 +390,7 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, s
     reoffences = list(Reoffence.objects.filter(case=case).select_related("recorded_by")) if tracks_reoffences else []
     page_forms = {}
     if case.is_open:
-        names = SECTION_FORMS.get(panel.code, []) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
+        names = _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
         for name in names:
             if not request.user.has_perm(CASE_ACTIONS[name].perm):
                 continue
