@@ -46,6 +46,46 @@ class BaseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class DuplicateConfirmForm(BaseForm):
+    """A registration that may look like a copy of a row already recorded: the service refuses an exact copy
+    unless confirmed. The box stays hidden until the service has raised that question."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Ja, det är en egen registrering (inte en dubblett)"), required=False, widget=forms.HiddenInput
+    )
+
+    def add_error(self, field, error):
+        if field == "confirm_duplicate" or (isinstance(error, dict) and "confirm_duplicate" in error):
+            self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+        super().add_error(field, error)
+
+
+class CorrectionForm(BaseForm):
+    """Why a recorded row is corrected; last on the form."""
+
+    change_reason = forms.CharField(
+        label=_("Varför rättas uppgifterna"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        error_messages={"required": _("Skriv varför uppgifterna rättas.")},
+        help_text=_("Sparas i ändringshistoriken tillsammans med de tidigare värdena."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_reason"] = self.fields.pop("change_reason")
+
+
+class RemoveForm(BaseForm):
+    change_reason = forms.CharField(
+        label=_("Varför tas raden bort"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        error_messages={"required": _("Skriv varför raden tas bort.")},
+        help_text=_("Raden försvinner ur listor och summor; ändringshistoriken behåller den och skälet."),
+    )
+
+
 class CaseForm(BaseForm):
     """A form bound to a case (and, for plan forms, a plan)."""
 
@@ -82,7 +122,7 @@ class WorkplaceForm(CaseForm):
     contact = forms.CharField(label=_("Kontaktperson på arbetsplatsen"), max_length=200, required=False)
 
 
-class SessionForm(CaseForm):
+class SessionForm(CaseForm, DuplicateConfirmForm):
     workplace = forms.ModelChoiceField(label=_("Arbetsplats"), queryset=None)
     performed_on = date_field(_("Datum"))
     hours = DecimalCommaField(
@@ -101,6 +141,10 @@ class SessionForm(CaseForm):
         self.fields["workplace"].queryset = (
             order.workplaces.all() if order else CommunityServiceWorkplace.objects.none()
         )
+
+
+class SessionCorrectForm(SessionForm, CorrectionForm):
+    pass
 
 
 class CommunityServiceEndForm(CaseForm):
@@ -264,7 +308,7 @@ class DefectorAssessmentForm(CaseForm):
     note = forms.CharField(label=_("Underlag"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class PurchaseForm(CaseForm):
+class PurchaseForm(CaseForm, DuplicateConfirmForm):
     kind = forms.ChoiceField(label=_("Typ av köpt insats"), choices=PurchaseKind.choices)
     provider = forms.CharField(label=_("Leverantör"), max_length=200)
     starts_on = date_field(_("Från"))
@@ -273,6 +317,10 @@ class PurchaseForm(CaseForm):
         label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0, help_text=_("Till exempel 62 500,50.")
     )
     note = forms.CharField(label=_("Anteckning"), max_length=200, required=False)
+
+
+class PurchaseCorrectForm(PurchaseForm, CorrectionForm):
+    pass
 
 
 class ReoffenceForm(CaseForm):
@@ -452,7 +500,7 @@ class ReviseForm(CaseForm):
 # ---------------------------------------------------------------- Field work and ASLAN
 
 
-class FieldShiftForm(BaseForm):
+class FieldShiftForm(DuplicateConfirmForm):
     worked_on = date_field(_("Datum"))
     district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all(), required=False)
     area = forms.CharField(label=_("Plats"), max_length=200)
@@ -465,6 +513,10 @@ class FieldShiftForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = get_user_model().objects.filter(unit_id=user.unit_id, is_active=True)
         self.fields["worked_on"].initial = today()
+
+
+class FieldShiftCorrectForm(FieldShiftForm, CorrectionForm):
+    pass
 
 
 class PolareForm(BaseForm):
@@ -482,11 +534,29 @@ class PolareNightForm(BaseForm):
         self.fields["polare"].queryset = polare_queryset.filter(active=True)
 
 
-class AreaEffortForm(BaseForm):
+class AreaEffortForm(DuplicateConfirmForm):
     district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all())
     starts_on = date_field(_("Startar"))
     weeks = forms.IntegerField(label=_("Antal veckor (1–12)"), min_value=0)
     reason = forms.CharField(label=_("Anledning"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PolareNightCorrectForm(CorrectionForm):
+    worked_on = date_field(_("Kväll"))
+    fee = DecimalCommaField(
+        label=_("Arvode (kr)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Från arvodestabellen när kvällen bokades; ändra om polaren ska ha ett annat arvode."),
+    )
+
+
+class AreaEffortCorrectForm(AreaEffortForm, CorrectionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["confirm_duplicate"]  # a correction changes one effort; it does not start another
+        self.fields["weeks"].label = _("Antal veckor från start (1–12), utan förlängningar")
 
 
 class AreaEffortExtendForm(BaseForm):
