@@ -558,7 +558,7 @@ def _row_page(request, spec: RowKind, row, *, case: Case | None = None):
     which = request.POST.get("form") if request.method == "POST" else None
     correct_form = spec.form(request.POST if which == ROW_CORRECT else None, row, request.user)
     remove_form = forms.RemoveForm(request.POST if which == ROW_REMOVE else None)
-    if which is None:
+    if which != ROW_CORRECT:  # unbound: show the row's current values
         for name, value in spec.initial(row).items():
             correct_form.fields[name].initial = value
     if which in (ROW_CORRECT, ROW_REMOVE):
