@@ -8,6 +8,7 @@ commit or roll back together:
     change_record(actor=actor, instance=case, action=ChangeAction.UPDATE, before=before)
 
 For a new record: change_record(actor=..., instance=obj, action=ChangeAction.CREATE).
+A correction or removal states why with extra={CHANGE_REASON: [None, reason]}.
 Values are stored as text (the model's own string form of each field); the history page turns field names
 into their Swedish labels and choice codes into their labels. Rows name the person and case by id so that
 gallring removes them with the rest of the person's file.
@@ -23,6 +24,10 @@ from core.models import ChangeAction, ChangeLog, User
 # Bookkeeping fields that carry no information for the reader of the history. A foreign key named like one
 # (a plan version's goals, agreements, follow-ups) is information: which version the record belongs to.
 SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at"}
+
+# Key in `changes` for why a recorded row was corrected or removed: {CHANGE_REASON: [None, "Fel datum"]}.
+# Not a model field name, so it never clashes with one (the history page gives it its own label).
+CHANGE_REASON = "change_reason"
 
 
 def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> list[models.Field]:

@@ -9,6 +9,7 @@ from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
 from consent.models import Actor, Consent, ConsentForm, LegalBasis
 from consent.selectors import open_actor_links
+from core.forms import DecimalCommaField, WholeNumberField
 from core.models import District
 from interventions.models import (
     Attainment,
@@ -19,7 +20,6 @@ from interventions.models import (
     Goal,
     MediationOutcome,
     MeetingKind,
-    PartyRole,
     Plan,
     PurchaseKind,
     ReoffenceKind,
@@ -48,6 +48,46 @@ class BaseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class DuplicateConfirmForm(BaseForm):
+    """A registration that may look like a copy of a row already recorded: the service refuses an exact copy
+    unless confirmed. The box stays hidden until the service has raised that question."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Ja, det är en egen registrering (inte en dubblett)"), required=False, widget=forms.HiddenInput
+    )
+
+    def add_error(self, field, error):
+        if field == "confirm_duplicate" or (isinstance(error, dict) and "confirm_duplicate" in error):
+            self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+        super().add_error(field, error)
+
+
+class CorrectionForm(BaseForm):
+    """Why a recorded row is corrected; last on the form."""
+
+    change_reason = forms.CharField(
+        label=_("Varför rättas uppgifterna"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        error_messages={"required": _("Skriv varför uppgifterna rättas.")},
+        help_text=_("Sparas i ändringshistoriken tillsammans med de tidigare värdena."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_reason"] = self.fields.pop("change_reason")
+
+
+class RemoveForm(BaseForm):
+    change_reason = forms.CharField(
+        label=_("Varför tas raden bort"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        error_messages={"required": _("Skriv varför raden tas bort.")},
+        help_text=_("Raden försvinner ur listor och summor; ändringshistoriken behåller den och skälet."),
+    )
+
+
 class CaseForm(BaseForm):
     """A form bound to a case (and, for plan forms, a plan)."""
 
@@ -71,7 +111,7 @@ def giver_choices(case: Case):
 
 
 class CommunityServiceForm(CaseForm):
-    ordered_hours = forms.IntegerField(label=_("Utdömda timmar"), min_value=1, help_text=_("20–150 timmar."))
+    ordered_hours = WholeNumberField(label=_("Utdömda timmar"), min_value=1, help_text=_("20–150 timmar."))
     judgment_on = date_field(_("Dom/beslut meddelat"))
     issued_by = forms.CharField(label=_("Domstol eller åklagarkammare"), max_length=200)
     report_to = forms.CharField(label=_("Rapport skickas till"), max_length=200, help_text=_("Åklagare eller domstol."))
@@ -84,10 +124,12 @@ class WorkplaceForm(CaseForm):
     contact = forms.CharField(label=_("Kontaktperson på arbetsplatsen"), max_length=200, required=False)
 
 
-class SessionForm(CaseForm):
+class SessionForm(CaseForm, DuplicateConfirmForm):
     workplace = forms.ModelChoiceField(label=_("Arbetsplats"), queryset=None)
     performed_on = date_field(_("Datum"))
-    hours = forms.DecimalField(label=_("Timmar"), max_digits=4, decimal_places=1, min_value=0)
+    hours = DecimalCommaField(
+        label=_("Timmar"), max_digits=4, decimal_places=1, min_value=0, help_text=_("Till exempel 1,5.")
+    )
     note = forms.CharField(
         label=_("Anteckning"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -101,6 +143,10 @@ class SessionForm(CaseForm):
         self.fields["workplace"].queryset = (
             order.workplaces.all() if order else CommunityServiceWorkplace.objects.none()
         )
+
+
+class SessionCorrectForm(SessionForm, CorrectionForm):
+    pass
 
 
 class CommunityServiceEndForm(CaseForm):
@@ -134,8 +180,9 @@ class MediationForm(CaseForm):
 
 
 class PartyForm(CaseForm):
-    role = forms.ChoiceField(label=_("Roll"), choices=PartyRole.choices, initial=PartyRole.VICTIM)
-    name = forms.CharField(label=_("Namn"), max_length=200)
+    """A victim: the offender (the case's young person) is a party from the start."""
+
+    name = forms.CharField(label=_("Brottsoffrets namn"), max_length=200)
     id_number = forms.CharField(
         label=_("Personnummer"), max_length=20, required=False, help_text=_("Om det finns; kan lämnas tomt.")
     )
@@ -144,6 +191,8 @@ class PartyForm(CaseForm):
 
 
 class ChecksForm(CaseForm):
+    """The § 5 checks. Each box is a statement that holds or not, so none is marked "(frivilligt)"."""
+
     offender_volunteers = forms.BooleanField(label=_("Gärningspersonen deltar frivilligt"), required=False)
     victim_volunteers = forms.BooleanField(label=_("Brottsoffret deltar frivilligt"), required=False)
     reported_to_police = forms.BooleanField(label=_("Brottet är anmält till polisen"), required=False)
@@ -157,7 +206,9 @@ class ChecksForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    recorded_on = date_field(_("Datum"), required=False)
+    recorded_on = date_field(
+        _("Datum för kontrollerna"), required=False, help_text=_("Lämnas tomt: dagens datum första gången.")
+    )
 
 
 class StartForm(CaseForm):
@@ -246,7 +297,7 @@ class ShortCaseForm(BaseForm):
 class SkkForm(CaseForm):
     contact_person = forms.CharField(label=_("Kontaktperson"), max_length=200)
     contact_phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
-    hours_per_month = forms.DecimalField(label=_("Timmar per månad"), max_digits=5, decimal_places=1)
+    hours_per_month = DecimalCommaField(label=_("Timmar per månad"), max_digits=5, decimal_places=1)
     ordered_by = forms.ChoiceField(label=_("Beslutad av"), choices=SkkOrderedBy.choices, widget=forms.RadioSelect)
     decided_on = date_field(_("Beslutsdatum"))
     ends_on = date_field(_("Gäller till"), required=False)
@@ -259,13 +310,19 @@ class DefectorAssessmentForm(CaseForm):
     note = forms.CharField(label=_("Underlag"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class PurchaseForm(CaseForm):
+class PurchaseForm(CaseForm, DuplicateConfirmForm):
     kind = forms.ChoiceField(label=_("Typ av köpt insats"), choices=PurchaseKind.choices)
     provider = forms.CharField(label=_("Leverantör"), max_length=200)
     starts_on = date_field(_("Från"))
     ends_on = date_field(_("Till"), required=False)
-    cost = forms.DecimalField(label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0)
+    cost = DecimalCommaField(
+        label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0, help_text=_("Till exempel 62 500,50.")
+    )
     note = forms.CharField(label=_("Anteckning"), max_length=200, required=False)
+
+
+class PurchaseCorrectForm(PurchaseForm, CorrectionForm):
+    pass
 
 
 class ReoffenceForm(CaseForm):
@@ -510,7 +567,7 @@ class ReviseForm(CaseForm):
 # ---------------------------------------------------------------- Field work and ASLAN
 
 
-class FieldShiftForm(BaseForm):
+class FieldShiftForm(DuplicateConfirmForm):
     worked_on = date_field(_("Datum"))
     district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all(), required=False)
     area = forms.CharField(label=_("Plats"), max_length=200)
@@ -523,6 +580,10 @@ class FieldShiftForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = get_user_model().objects.filter(unit_id=user.unit_id, is_active=True)
         self.fields["worked_on"].initial = today()
+
+
+class FieldShiftCorrectForm(FieldShiftForm, CorrectionForm):
+    pass
 
 
 class PolareForm(BaseForm):
@@ -540,11 +601,29 @@ class PolareNightForm(BaseForm):
         self.fields["polare"].queryset = polare_queryset.filter(active=True)
 
 
-class AreaEffortForm(BaseForm):
+class AreaEffortForm(DuplicateConfirmForm):
     district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all())
     starts_on = date_field(_("Startar"))
     weeks = forms.IntegerField(label=_("Antal veckor (1–12)"), min_value=0)
     reason = forms.CharField(label=_("Anledning"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PolareNightCorrectForm(CorrectionForm):
+    worked_on = date_field(_("Kväll"))
+    fee = DecimalCommaField(
+        label=_("Arvode (kr)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Från arvodestabellen när kvällen bokades; ändra om polaren ska ha ett annat arvode."),
+    )
+
+
+class AreaEffortCorrectForm(AreaEffortForm, CorrectionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["confirm_duplicate"]  # a correction changes one effort; it does not start another
+        self.fields["weeks"].label = _("Antal veckor från start (1–12), utan förlängningar")
 
 
 class AreaEffortExtendForm(BaseForm):

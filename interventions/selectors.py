@@ -800,3 +800,51 @@ def plans_flag_scan(*, on: datetime.date) -> tuple[set, set]:
     plans = list(Plan.objects.filter(case__closed_on__isnull=True).select_related("case__person"))
     states = plan_states(plans=plans, on=on)
     return {s.plan.pk for s in states if s.flagged}, {p.pk for p in plans}
+
+
+# ---------------------------------------------------------------- one recorded row, for correction
+
+
+def session_get(*, case: Case, session_id: int) -> CommunityServiceSession:
+    """An occasion of the ungdomstjänst of a case already fetched through case_for_insats (else 404)."""
+    row = CommunityServiceSession.objects.select_related("order", "workplace").filter(order__case=case, pk=session_id)
+    session = row.first()
+    if session is None:
+        raise Http404
+    session.order.case = case
+    return session
+
+
+def purchase_get(*, case: Case, purchase_id: int) -> PurchasedService:
+    """A purchased insats of a case already fetched through case_for_insats (else 404)."""
+    purchase = PurchasedService.objects.filter(case=case, pk=purchase_id).first()
+    if purchase is None:
+        raise Http404
+    purchase.case = case
+    return purchase
+
+
+def field_shift_get_for_user(*, user: User, shift_id: int) -> FieldShift:
+    """A field shift of the user's unit (else 404)."""
+    shift = field_shifts_for_user(user=user).filter(pk=shift_id).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def polare_night_get_for_user(*, user: User, night_id: int) -> PolareNight:
+    """A night on the roster of a polare of the user's unit (else 404)."""
+    if not user.has_perm("interventions.view_polare"):
+        raise Http404
+    night = PolareNight.objects.select_related("polare").filter(polare__unit_id=user.unit_id, pk=night_id).first()
+    if night is None:
+        raise Http404
+    return night
+
+
+def area_effort_get_for_user(*, user: User, effort_id: int) -> AreaEffort:
+    """An områdesinsats of the user's unit (else 404)."""
+    effort = area_efforts_for_user(user=user).filter(pk=effort_id).first()
+    if effort is None:
+        raise Http404
+    return effort

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from cases.services import CustodianData, case_close, case_open, journal_entry_c
 from consent.models import Actor, Disclosure, LegalBasis
 from consent.selectors import sharing_decision
 from consent.services import disclosure_record
-from core.history import change_record, history_snapshot
+from core.history import CHANGE_REASON, change_record, history_snapshot
 from core.models import ChangeAction, District, User
 from core.templatetags.sv_format import format_number
 from interventions.models import (
@@ -95,15 +95,8 @@ def _history(
 ) -> None:
     """Change history (core.history) for a record of the case's file: a create, or an update given `before`.
     Unit records (groups, shifts, polare, områdesinsatser) pass case None: they belong to no person's file."""
-    change_record(
-        actor=actor,
-        instance=instance,
-        action=ChangeAction.UPDATE if before is not None else ChangeAction.CREATE,
-        before=before,
-        extra=extra,
-        person_id=case.person_id if case else None,
-        case_id=case.pk if case else None,
-    )
+    action = ChangeAction.UPDATE if before is not None else ChangeAction.CREATE
+    _change(actor=actor, instance=instance, action=action, case=case, before=before, extra=extra)
 
 
 def _ids(objects) -> str:
@@ -114,6 +107,66 @@ def _ids(objects) -> str:
 def _fail(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------- corrections of recorded rows
+#
+# Rows with hours, costs, fees or counts can be corrected or removed, always with a reason; the change
+# history keeps the old values, the new ones and the reason (removal: every value, then the row is deleted).
+# An exact copy of a row already recorded is refused unless the user confirms it is a separate one.
+
+CONFIRM_DUPLICATE = "confirm_duplicate"  # the form field that confirms a registration looking like a copy
+
+
+def _duplicate_check(rows: QuerySet, *, confirm: bool, errors: dict, exclude_pk=None) -> None:
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    if not confirm and rows.exists():
+        errors[CONFIRM_DUPLICATE] = _(
+            "Exakt samma uppgifter finns redan registrerade. Är det en egen, ny registrering? "
+            "Kryssa i rutan och spara igen; annars behöver du inte göra något."
+        )
+
+
+def _reason_check(change_reason: str, errors: dict, *, removal: bool = False) -> None:
+    if not change_reason.strip():
+        errors["change_reason"] = (
+            _("Skriv varför raden tas bort.") if removal else _("Skriv varför uppgifterna rättas.")
+        )
+
+
+def _change(
+    *,
+    actor: User,
+    instance,
+    action: ChangeAction,
+    case: Case | None = None,
+    before: dict | None = None,
+    change_reason: str = "",
+    extra: dict | None = None,
+) -> None:
+    """History row for a row of a case (case given) or of a unit (no person, no case), with the reason."""
+    reason = {CHANGE_REASON: [None, change_reason.strip()]} if change_reason.strip() else {}
+    change_record(
+        actor=actor,
+        instance=instance,
+        action=action,
+        before=before,
+        extra={**(extra or {}), **reason} or None,
+        person_id=case.person_id if case else None,
+        case_id=case.pk if case else None,
+    )
+
+
+def _stored_values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def _require_change(instance, original: dict, extra: dict | None = None) -> None:
+    """A correction that changes nothing is refused: there is nothing to record. Values are compared as
+    values (1.5 equals 1.50), `original` being _stored_values of the row before the change."""
+    if not extra and _stored_values(instance) == original:
+        raise ValidationError({"__all__": _("Inget är ändrat. Ändra en uppgift eller avbryt.")})
 
 
 # ---------------------------------------------------------------- Ungdomstjänst
@@ -189,6 +242,39 @@ def community_service_workplace_add(
     return workplace
 
 
+def _session_errors(
+    *,
+    order: CommunityServiceOrder,
+    workplace: CommunityServiceWorkplace,
+    performed_on: datetime.date,
+    hours: Decimal,
+    note: str,
+    other_hours: Decimal,
+) -> dict:
+    """Rules of one occasion; other_hours is what the order's other occasions add up to."""
+    errors: dict = {}
+    if workplace.order_id != order.pk:
+        errors["workplace"] = _("Arbetsplatsen hör inte till den här ungdomstjänsten.")
+    if hours is None or hours <= 0 or hours > 24:
+        errors["hours"] = _("Ange antal timmar (mer än 0 och högst 24).")
+    _not_future(performed_on, "performed_on", errors)
+    if performed_on and performed_on < order.judgment_on:
+        errors["performed_on"] = _("Datumet kan inte vara före domen (%(date)s).") % {
+            "date": order.judgment_on.isoformat()
+        }
+    if "hours" not in errors and other_hours + hours > order.ordered_hours and not note.strip():
+        errors["note"] = _(
+            "Med detta tillfälle blir det fler timmar än de %(hours)s som dömts ut. Skriv en anteckning om varför."
+        ) % {"hours": order.ordered_hours}
+    return errors
+
+
+def _same_session(order, workplace, performed_on, hours) -> QuerySet:
+    return CommunityServiceSession.objects.filter(
+        order=order, workplace=workplace, performed_on=performed_on, hours=hours
+    )
+
+
 @transaction.atomic
 def community_service_session_add(
     *,
@@ -198,29 +284,88 @@ def community_service_session_add(
     performed_on: datetime.date,
     hours: Decimal,
     note: str = "",
+    confirm_duplicate: bool = False,
 ) -> CommunityServiceSession:
-    """Record hours performed on one occasion. Going above the ordered hours needs a note explaining why."""
+    """Record hours performed on one occasion. Going above the ordered hours needs a note explaining why;
+    an occasion exactly like one already recorded needs confirming."""
     locked = _lock_order(order)
-    errors: dict = {}
-    if workplace.order_id != locked.pk:
-        errors["workplace"] = _("Arbetsplatsen hör inte till den här ungdomstjänsten.")
-    if hours is None or hours <= 0 or hours > 24:
-        errors["hours"] = _("Ange antal timmar (mer än 0 och högst 24).")
-    _not_future(performed_on, "performed_on", errors)
-    if performed_on and performed_on < locked.judgment_on:
-        errors["performed_on"] = _("Datumet kan inte vara före domen (%(date)s).") % {
-            "date": locked.judgment_on.isoformat()
-        }
-    if "hours" not in errors and _performed_hours(locked) + hours > locked.ordered_hours and not note.strip():
-        errors["note"] = _(
-            "Med detta tillfälle blir det fler timmar än de %(hours)s som dömts ut. Skriv en anteckning om varför."
-        ) % {"hours": locked.ordered_hours}
+    errors = _session_errors(
+        order=locked,
+        workplace=workplace,
+        performed_on=performed_on,
+        hours=hours,
+        note=note,
+        other_hours=_performed_hours(locked),
+    )
+    if not errors:
+        _duplicate_check(
+            _same_session(locked, workplace, performed_on, hours), confirm=confirm_duplicate, errors=errors
+        )
     _fail(errors)
     session = CommunityServiceSession.objects.create(
         order=locked, workplace=workplace, performed_on=performed_on, hours=hours, note=note.strip(), recorded_by=actor
     )
-    _history(actor=actor, instance=session, case=order.case)
+    _change(actor=actor, instance=session, action=ChangeAction.CREATE, case=locked.case)
     return session
+
+
+@transaction.atomic
+def community_service_session_correct(
+    *,
+    actor: User,
+    session: CommunityServiceSession,
+    workplace: CommunityServiceWorkplace,
+    performed_on: datetime.date,
+    hours: Decimal,
+    note: str = "",
+    change_reason: str,
+    confirm_duplicate: bool = False,
+) -> CommunityServiceSession:
+    """Correct a recorded occasion (wrong date, hours or workplace) of an ongoing ungdomstjänst, with a reason."""
+    locked = _lock_order(session.order)
+    row = CommunityServiceSession.objects.select_for_update().get(pk=session.pk, order=locked)
+    others = locked.sessions.exclude(pk=row.pk).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    errors = _session_errors(
+        order=locked, workplace=workplace, performed_on=performed_on, hours=hours, note=note, other_hours=others
+    )
+    _reason_check(change_reason, errors)
+    if not errors:
+        _duplicate_check(
+            _same_session(locked, workplace, performed_on, hours),
+            confirm=confirm_duplicate,
+            errors=errors,
+            exclude_pk=row.pk,
+        )
+    _fail(errors)
+    before, original = history_snapshot(row), _stored_values(row)
+    row.workplace = workplace
+    row.performed_on = performed_on
+    row.hours = hours
+    row.note = note.strip()
+    _require_change(row, original)
+    row.save(update_fields=["workplace", "performed_on", "hours", "note"])
+    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
+    _change(
+        actor=actor,
+        instance=row,
+        action=ChangeAction.UPDATE,
+        case=locked.case,
+        before=before,
+        change_reason=change_reason,
+    )
+    return row
+
+
+@transaction.atomic
+def community_service_session_remove(*, actor: User, session: CommunityServiceSession, change_reason: str) -> None:
+    """Remove an occasion recorded by mistake from an ongoing ungdomstjänst; the history keeps it and why."""
+    locked = _lock_order(session.order)
+    row = CommunityServiceSession.objects.select_for_update().get(pk=session.pk, order=locked)
+    errors: dict = {}
+    _reason_check(change_reason, errors, removal=True)
+    _fail(errors)
+    _change(actor=actor, instance=row, action=ChangeAction.DELETE, case=locked.case, change_reason=change_reason)
+    row.delete()
 
 
 @transaction.atomic
@@ -315,11 +460,14 @@ def mediation_party_add(
     birth_year: int | None = None,
     contact: str = "",
 ) -> MediationParty:
-    """Add a party (usually the victim). A personnummer is optional; when given it must be valid."""
+    """Add a party: a victim. The offender is the case's young person, a party from the start (mediation_set),
+    so they are never added a second time, neither as offender nor under their personnummer."""
     locked = _lock_mediation(mediation)
     errors: dict = {}
     if role not in PartyRole.values:
         errors["role"] = _("Välj roll.")
+    elif role == PartyRole.OFFENDER:
+        errors["role"] = _("Gärningspersonen är ärendets ungdom och är redan part i medlingen.")
     if not name.strip():
         errors["name"] = _("Ange namn.")
     number = ""
@@ -328,6 +476,8 @@ def mediation_party_add(
             number = parse_id_number(id_number).number
         except ValidationError as error:
             errors["id_number"] = error.messages
+    if number and number == locked.case.person.id_number:
+        errors["id_number"] = _("Personnumret är ärendets ungdom, som redan är part i medlingen som gärningsperson.")
     if birth_year is not None and not 1900 <= birth_year <= _today().year:
         errors["birth_year"] = _("Ange ett rimligt födelseår.")
     _fail(errors)
@@ -357,14 +507,15 @@ def mediation_checks_record(
     under_12_reason: str = "",
     recorded_on: datetime.date | None = None,
 ) -> Mediation:
-    """Record the lag (2002:445) § 5 checks; they can be updated until mediation has started."""
+    """Record the lag (2002:445) § 5 checks; they can be updated until mediation has started. The date is the
+    one entered; left empty it keeps the date already recorded, or today for the first recording."""
     locked = _lock_mediation(mediation)
     errors: dict = {}
     if locked.started_on:
         errors["__all__"] = _("Medlingen har redan påbörjats; kontrollerna kan inte ändras.")
     if suitability_assessed and not suitability_note.strip():
         errors["suitability_note"] = _("Beskriv lämplighetsbedömningen.")
-    recorded_on = recorded_on or _today()
+    recorded_on = recorded_on or locked.checks_recorded_on or _today()
     _not_future(recorded_on, "recorded_on", errors)
     _fail(errors)
     before = history_snapshot(locked)
@@ -715,6 +866,23 @@ def defector_assess(
     return assessment
 
 
+def _purchase_errors(*, provider: str, starts_on, ends_on, cost) -> dict:
+    errors: dict = {}
+    if not provider.strip():
+        errors["provider"] = _("Ange leverantör.")
+    if cost is None or cost < 0:
+        errors["cost"] = _("Ange kostnaden i kronor.")
+    if ends_on and starts_on and ends_on < starts_on:
+        errors["ends_on"] = _("Slutdatum kan inte vara före startdatum.")
+    return errors
+
+
+def _same_purchase(case, kind, provider, starts_on, ends_on, cost) -> QuerySet:
+    return PurchasedService.objects.filter(
+        case=case, kind=kind, provider__iexact=provider.strip(), starts_on=starts_on, ends_on=ends_on, cost=cost
+    )
+
+
 @transaction.atomic
 def purchased_service_add(
     *,
@@ -726,16 +894,16 @@ def purchased_service_add(
     ends_on: datetime.date | None,
     cost: Decimal,
     note: str = "",
+    confirm_duplicate: bool = False,
 ) -> PurchasedService:
-    """Record a purchased insats (skyddat boende, behandling …) with its provider, period and cost."""
+    """Record a purchased insats (skyddat boende, behandling …) with its provider, period and cost; one exactly
+    like a purchase already recorded (same kind, provider, period and cost) needs confirming."""
     locked = _lock_case(case, "avhopp")
-    errors: dict = {}
-    if not provider.strip():
-        errors["provider"] = _("Ange leverantör.")
-    if cost is None or cost < 0:
-        errors["cost"] = _("Ange kostnaden i kronor.")
-    if ends_on and starts_on and ends_on < starts_on:
-        errors["ends_on"] = _("Slutdatum kan inte vara före startdatum.")
+    errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
+    if not errors:
+        _duplicate_check(
+            _same_purchase(locked, kind, provider, starts_on, ends_on, cost), confirm=confirm_duplicate, errors=errors
+        )
     _fail(errors)
     service = PurchasedService(
         case=locked,
@@ -749,8 +917,64 @@ def purchased_service_add(
     )
     service.full_clean()
     service.save()
-    _history(actor=actor, instance=service, case=locked)
+    _change(actor=actor, instance=service, action=ChangeAction.CREATE, case=locked)
     return service
+
+
+@transaction.atomic
+def purchased_service_correct(
+    *,
+    actor: User,
+    service: PurchasedService,
+    kind: str,
+    provider: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    cost: Decimal,
+    note: str = "",
+    change_reason: str,
+    confirm_duplicate: bool = False,
+) -> PurchasedService:
+    """Correct a purchased insats (e.g. the cost on the final invoice) on an open avhopp case, with a reason."""
+    locked = _lock_case(service.case, "avhopp")
+    row = PurchasedService.objects.select_for_update().get(pk=service.pk, case=locked)
+    errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
+    _reason_check(change_reason, errors)
+    if not errors:
+        _duplicate_check(
+            _same_purchase(locked, kind, provider, starts_on, ends_on, cost),
+            confirm=confirm_duplicate,
+            errors=errors,
+            exclude_pk=row.pk,
+        )
+    _fail(errors)
+    before, original = history_snapshot(row), _stored_values(row)
+    row.kind = kind
+    row.provider = provider.strip()
+    row.starts_on = starts_on
+    row.ends_on = ends_on
+    row.cost = cost
+    row.note = note.strip()
+    row.full_clean()
+    _require_change(row, original)
+    row.save()
+    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
+    _change(
+        actor=actor, instance=row, action=ChangeAction.UPDATE, case=locked, before=before, change_reason=change_reason
+    )
+    return row
+
+
+@transaction.atomic
+def purchased_service_remove(*, actor: User, service: PurchasedService, change_reason: str) -> None:
+    """Remove a purchase recorded by mistake (e.g. twice) from an open avhopp case; the history keeps it and why."""
+    locked = _lock_case(service.case, "avhopp")
+    row = PurchasedService.objects.select_for_update().get(pk=service.pk, case=locked)
+    errors: dict = {}
+    _reason_check(change_reason, errors, removal=True)
+    _fail(errors)
+    _change(actor=actor, instance=row, action=ChangeAction.DELETE, case=locked, change_reason=change_reason)
+    row.delete()
 
 
 REOFFENCE_INSATSER = ("sig", "avhopp")
@@ -793,19 +1017,7 @@ def reoffence_record(
 # ---------------------------------------------------------------- Fältverksamhet
 
 
-@transaction.atomic
-def field_shift_record(
-    *,
-    actor: User,
-    worked_on: datetime.date,
-    district: District | None,
-    area: str,
-    staff: list[User],
-    youths_met: int,
-    youths_talked: int,
-    notes: str = "",
-) -> FieldShift:
-    """Log one field shift for the actor's unit (numbers only, no named youths)."""
+def _field_shift_errors(*, actor: User, worked_on, area: str, staff: list[User], youths_met, youths_talked) -> dict:
     errors: dict = {}
     if actor.unit_id is None:
         errors["__all__"] = _("Du måste tillhöra en enhet.")
@@ -822,6 +1034,59 @@ def field_shift_record(
         errors["youths_talked"] = _("Ange antal ungdomar ni samtalade med.")
     elif youths_met is not None and youths_talked > youths_met:
         errors["youths_talked"] = _("Fler samtal än mötta ungdomar går inte ihop.")
+    return errors
+
+
+def _same_shift(unit_id, worked_on, district, area: str, youths_met, youths_talked) -> QuerySet:
+    return FieldShift.objects.filter(
+        unit_id=unit_id,
+        worked_on=worked_on,
+        district=district,
+        area__iexact=area.strip(),
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+    )
+
+
+def _staff_text(staff) -> str:
+    return ", ".join(str(pk) for pk in sorted(member.pk for member in staff))
+
+
+def _lock_unit_row(model, row, actor: User):
+    """Lock a row of the actor's unit (field work has no case; the unit is its owner)."""
+    locked = model.objects.select_for_update().filter(pk=row.pk).first()
+    if locked is None:
+        raise ValidationError(_("Raden finns inte längre."), code="gone")
+    owner = locked.polare.unit_id if isinstance(locked, PolareNight) else locked.unit_id
+    if owner != actor.unit_id:
+        raise ValidationError(_("Raden tillhör en annan enhet."), code="unit")
+    return locked
+
+
+@transaction.atomic
+def field_shift_record(
+    *,
+    actor: User,
+    worked_on: datetime.date,
+    district: District | None,
+    area: str,
+    staff: list[User],
+    youths_met: int,
+    youths_talked: int,
+    notes: str = "",
+    confirm_duplicate: bool = False,
+) -> FieldShift:
+    """Log one field shift for the actor's unit (numbers only, no named youths); a shift exactly like one
+    already logged (date, place and numbers) needs confirming."""
+    errors = _field_shift_errors(
+        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+    )
+    if not errors:
+        _duplicate_check(
+            _same_shift(actor.unit_id, worked_on, district, area, youths_met, youths_talked),
+            confirm=confirm_duplicate,
+            errors=errors,
+        )
     _fail(errors)
     shift = FieldShift.objects.create(
         unit_id=actor.unit_id,
@@ -836,6 +1101,76 @@ def field_shift_record(
     shift.staff.set(staff)
     _history(actor=actor, instance=shift, case=None, extra={"staff": [None, _ids(staff)]})
     return shift
+
+
+@transaction.atomic
+def field_shift_correct(
+    *,
+    actor: User,
+    shift: FieldShift,
+    worked_on: datetime.date,
+    district: District | None,
+    area: str,
+    staff: list[User],
+    youths_met: int,
+    youths_talked: int,
+    notes: str = "",
+    change_reason: str,
+    confirm_duplicate: bool = False,
+) -> FieldShift:
+    """Correct a logged field shift of the actor's unit (date, place, staff, numbers), with a reason."""
+    row = _lock_unit_row(FieldShift, shift, actor)
+    errors = _field_shift_errors(
+        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+    )
+    _reason_check(change_reason, errors)
+    if not errors:
+        _duplicate_check(
+            _same_shift(row.unit_id, worked_on, district, area, youths_met, youths_talked),
+            confirm=confirm_duplicate,
+            errors=errors,
+            exclude_pk=row.pk,
+        )
+    _fail(errors)
+    before, original = history_snapshot(row), _stored_values(row)
+    old_staff, new_staff = _staff_text(row.staff.all()), _staff_text(staff)
+    staff_change = {"staff": [old_staff, new_staff]} if old_staff != new_staff else None
+    row.worked_on = worked_on
+    row.district = district
+    row.area = area.strip()
+    row.youths_met = youths_met
+    row.youths_talked = youths_talked
+    row.notes = notes.strip()
+    _require_change(row, original, staff_change)
+    row.save()
+    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
+    row.staff.set(staff)
+    _change(
+        actor=actor,
+        instance=row,
+        action=ChangeAction.UPDATE,
+        before=before,
+        change_reason=change_reason,
+        extra=staff_change,
+    )
+    return row
+
+
+@transaction.atomic
+def field_shift_remove(*, actor: User, shift: FieldShift, change_reason: str) -> None:
+    """Remove a field shift logged by mistake; the history keeps its values and why."""
+    row = _lock_unit_row(FieldShift, shift, actor)
+    errors: dict = {}
+    _reason_check(change_reason, errors, removal=True)
+    _fail(errors)
+    _change(
+        actor=actor,
+        instance=row,
+        action=ChangeAction.DELETE,
+        change_reason=change_reason,
+        extra={"staff": [_staff_text(row.staff.all()), None]},
+    )
+    row.delete()
 
 
 @transaction.atomic
@@ -877,15 +1212,67 @@ def polare_night_book(*, actor: User, polare: Polare, worked_on: datetime.date) 
 
 
 @transaction.atomic
-def area_effort_start(
-    *, actor: User, district: District, starts_on: datetime.date, weeks: int, reason: str
-) -> AreaEffort:
-    """Start an områdesinsats in a district for 1–12 weeks."""
+def polare_night_correct(
+    *, actor: User, night: PolareNight, worked_on: datetime.date, fee: Decimal, change_reason: str
+) -> PolareNight:
+    """Correct a night on the roster: another date, or a fee other than the table's (e.g. a longer evening)."""
+    row = _lock_unit_row(PolareNight, night, actor)
+    errors: dict = {}
+    if fee is None or fee < 0:
+        errors["fee"] = _("Ange arvodet i kronor.")
+    if PolareNight.objects.filter(polare_id=row.polare_id, worked_on=worked_on).exclude(pk=row.pk).exists():
+        errors["worked_on"] = _("Polaren är redan schemalagd den kvällen.")
+    _reason_check(change_reason, errors)
+    _fail(errors)
+    before, original = history_snapshot(row), _stored_values(row)
+    row.worked_on = worked_on
+    row.fee = fee
+    _require_change(row, original)
+    row.save(update_fields=["worked_on", "fee"])
+    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
+    _change(actor=actor, instance=row, action=ChangeAction.UPDATE, before=before, change_reason=change_reason)
+    return row
+
+
+@transaction.atomic
+def polare_night_remove(*, actor: User, night: PolareNight, change_reason: str) -> None:
+    """Take a night off the roster (booked by mistake or not worked); the history keeps it and why."""
+    row = _lock_unit_row(PolareNight, night, actor)
+    errors: dict = {}
+    _reason_check(change_reason, errors, removal=True)
+    _fail(errors)
+    _change(actor=actor, instance=row, action=ChangeAction.DELETE, change_reason=change_reason)
+    row.delete()
+
+
+def _area_effort_errors(*, weeks, reason: str) -> dict:
     errors: dict = {}
     if weeks is None or not 1 <= weeks <= AREA_EFFORT_MAX_WEEKS:
         errors["weeks"] = _("En områdesinsats pågår 1–12 veckor.")
     if not reason.strip():
         errors["reason"] = _("Beskriv varför insatsen behövs.")
+    return errors
+
+
+@transaction.atomic
+def area_effort_start(
+    *,
+    actor: User,
+    district: District,
+    starts_on: datetime.date,
+    weeks: int,
+    reason: str,
+    confirm_duplicate: bool = False,
+) -> AreaEffort:
+    """Start an områdesinsats in a district for 1–12 weeks; the same district, start and length again needs
+    confirming."""
+    errors = _area_effort_errors(weeks=weeks, reason=reason)
+    if not errors:
+        _duplicate_check(
+            AreaEffort.objects.filter(unit_id=actor.unit_id, district=district, starts_on=starts_on, weeks=weeks),
+            confirm=confirm_duplicate,
+            errors=errors,
+        )
     _fail(errors)
     effort = AreaEffort.objects.create(
         unit_id=actor.unit_id,
@@ -927,6 +1314,49 @@ def area_effort_extend(*, actor: User, effort: AreaEffort, weeks: int, reason: s
     locked.save(update_fields=["ends_on"])
     _history(actor=actor, instance=locked, case=None, before=before)
     return locked
+
+
+@transaction.atomic
+def area_effort_correct(
+    *,
+    actor: User,
+    effort: AreaEffort,
+    district: District,
+    starts_on: datetime.date,
+    weeks: int,
+    reason: str,
+    change_reason: str,
+) -> AreaEffort:
+    """Correct an områdesinsats (district, start, first length, why); its extensions still count on top."""
+    row = _lock_unit_row(AreaEffort, effort, actor)
+    errors = _area_effort_errors(weeks=weeks, reason=reason)
+    _reason_check(change_reason, errors)
+    _fail(errors)
+    before, original = history_snapshot(row), _stored_values(row)
+    extended = sum(extension.weeks for extension in row.extensions.all())
+    row.district = district
+    row.starts_on = starts_on
+    row.weeks = weeks
+    row.ends_on = starts_on + datetime.timedelta(weeks=weeks + extended)
+    row.reason = reason.strip()
+    _require_change(row, original)
+    row.save()
+    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
+    _change(actor=actor, instance=row, action=ChangeAction.UPDATE, before=before, change_reason=change_reason)
+    return row
+
+
+@transaction.atomic
+def area_effort_remove(*, actor: User, effort: AreaEffort, change_reason: str) -> None:
+    """Remove an områdesinsats started by mistake, with its extensions; the history keeps it and why."""
+    row = _lock_unit_row(AreaEffort, effort, actor)
+    errors: dict = {}
+    _reason_check(change_reason, errors, removal=True)
+    _fail(errors)
+    for extension in row.extensions.all():  # removed with it: their values stay in the history too
+        _change(actor=actor, instance=extension, action=ChangeAction.DELETE, change_reason=change_reason)
+    _change(actor=actor, instance=row, action=ChangeAction.DELETE, change_reason=change_reason)
+    row.delete()
 
 
 # ---------------------------------------------------------------- Genomförandeplan

@@ -12,6 +12,7 @@ urlpatterns = [
     path("arende/<uuid:case_id>/ungdomstjanst.pdf", views.community_service_pdf, name="community_service_pdf"),
     path("arende/<uuid:case_id>/medling.pdf", views.mediation_pdf, name="mediation_pdf"),
     path("arende/<uuid:case_id>/<slug:action>/", views.case_action, name="case_action"),
+    path("arende/<uuid:case_id>/rad/<slug:kind>/<int:row_id>/", views.case_row, name="case_row"),
     path("plan/<uuid:plan_id>/", views.plan_detail, name="plan"),
     path("plan/<uuid:plan_id>/version/<int:number>/", views.plan_detail, name="plan_version"),
     path("plan/<uuid:plan_id>/plan.pdf", views.plan_pdf, name="plan_pdf"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("falt/", views.field_shifts, name="field_shifts"),
     path("falt/polare/", views.polare_roster, name="polare"),
     path("falt/omradesinsatser/", views.area_efforts, name="area_efforts"),
+    path("falt/rad/<slug:kind>/<int:row_id>/", views.unit_row, name="unit_row"),
 ]

@@ -40,6 +40,8 @@ from interventions import forms, selectors, services, todo
 from interventions.models import (
     CommunityServiceOrder,
     Mediation,
+    MediationStatus,
+    PartyRole,
     Plan,
     Reoffence,
 )
@@ -219,8 +221,10 @@ CASE_ACTIONS: dict[str, Action] = {
     "part": Action(
         form=forms.PartyForm,
         perm="interventions.change_mediation",
-        run=lambda r, case, f: services.mediation_party_add(actor=r.user, mediation=_mediation(case), **_d(f)),
-        message=gettext_lazy("Parten är tillagd."),
+        run=lambda r, case, f: services.mediation_party_add(
+            actor=r.user, mediation=_mediation(case), role=PartyRole.VICTIM, **_d(f)
+        ),
+        message=gettext_lazy("Brottsoffret är tillagt som part."),
         anchor="medling",
         insats="medling",
     ),
@@ -365,7 +369,7 @@ FORM_TEXT = {
         gettext_lazy("Registrera utlämnandet och skapa rapporten"),
     ),
     "medling": (gettext_lazy("Uppgifter om medlingen"), gettext_lazy("Spara")),
-    "part": (gettext_lazy("Lägg till part"), gettext_lazy("Lägg till part")),
+    "part": (gettext_lazy("Lägg till brottsoffer"), gettext_lazy("Lägg till brottsoffer")),
     "kontroller": (gettext_lazy("Kontroller enligt 5 § lagen om medling"), gettext_lazy("Spara kontrollerna")),
     "medling-start": (gettext_lazy("Påbörja medlingen"), gettext_lazy("Påbörja medling")),
     "samrad": (gettext_lazy("Samråd med förundersökningsledaren"), gettext_lazy("Registrera samråd")),
@@ -456,12 +460,31 @@ def _initial_for(name: str, panel) -> dict:
             "mediator": m.mediator_id,
         }
     if name == "kontroller" and panel.mediation:
-        return {f: getattr(panel.mediation, f) for f in forms.ChecksForm.base_fields if f != "recorded_on"}
+        m = panel.mediation
+        return {
+            **{f: getattr(m, f) for f in forms.ChecksForm.base_fields if f != "recorded_on"},
+            "recorded_on": m.checks_recorded_on,  # the form's name for it differs from the model's
+        }
     if name == "stod" and panel.victim_support:
         return {f: getattr(panel.victim_support, f) for f in forms.VictimSupportForm.base_fields}
     if name == "skk" and panel.skk:
         return {f: getattr(panel.skk, f) for f in forms.SkkForm.base_fields}
     return {}
+
+
+# Medling forms that no longer apply once mediation has started, and once it has ended (then none applies).
+MEDIATION_FORMS_BEFORE_START = {"kontroller", "medling-start"}
+
+
+def _section_forms(panel) -> list[str]:
+    """The insats forms that still apply: a started medling offers no checks or start, an ended one nothing."""
+    names = SECTION_FORMS.get(panel.code, [])
+    if panel.code == "medling" and panel.mediation is not None:
+        if panel.mediation.status == MediationStatus.ENDED:
+            return []
+        if panel.mediation.started_on:
+            return [name for name in names if name not in MEDIATION_FORMS_BEFORE_START]
+    return names
 
 
 def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, status: int = 200):
@@ -471,7 +494,7 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, s
     reoffences = list(Reoffence.objects.filter(case=case).select_related("recorded_by")) if tracks_reoffences else []
     page_forms = {}
     if case.is_open:
-        names = SECTION_FORMS.get(panel.code, []) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
+        names = _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
         for name in names:
             if not request.user.has_perm(CASE_ACTIONS[name].perm):
                 continue
@@ -541,6 +564,167 @@ def case_action(request, case_id, action):
                 return redirect(reverse(REPORT_PDFS[action], args=[case.pk]) + f"?utlamnande={result.pk}")
             return redirect(reverse("interventions:case", args=[case.pk]) + f"#{spec.anchor}")
     return _case_page(request, case, bound={action: form}, status=400)
+
+
+# ---------------------------------------------------------------- correcting and removing recorded rows
+
+
+@dataclass(frozen=True)
+class RowKind:
+    """A kind of recorded row with hours, costs, fees or numbers that can be corrected or removed (with a reason).
+    `get(owner, row_id)` fetches it within the case or the user's unit (404 otherwise); `form(data, row, user)`
+    is the correction form; `initial(row)` its current values; `back(row)` where to return."""
+
+    title: str
+    perm: str
+    get: Callable
+    form: Callable
+    initial: Callable
+    correct: Callable
+    remove: Callable
+    back: Callable
+    insats: str | None = None  # for rows of a case: the insats they belong to
+
+
+def _values(row, names) -> dict:
+    return {name: getattr(row, name) for name in names}
+
+
+CASE_ROWS: dict[str, RowKind] = {
+    "timmar": RowKind(
+        title=gettext_lazy("Rätta eller ta bort utfört tillfälle"),
+        perm="interventions.change_communityserviceorder",
+        get=lambda case, pk: selectors.session_get(case=case, session_id=pk),
+        form=lambda data, row, user: forms.SessionCorrectForm(data, case=row.order.case),
+        initial=lambda row: {**_values(row, ("performed_on", "hours", "note")), "workplace": row.workplace_id},
+        correct=lambda r, row, d: services.community_service_session_correct(actor=r.user, session=row, **d),
+        remove=lambda r, row, why: services.community_service_session_remove(
+            actor=r.user, session=row, change_reason=why
+        ),
+        back=lambda row: reverse("interventions:case", args=[row.order.case_id]) + "#ungdomstjanst",
+        insats="ungdomstjanst",
+    ),
+    "kopt-insats": RowKind(
+        title=gettext_lazy("Rätta eller ta bort köpt insats"),
+        perm="interventions.change_purchasedservice",
+        get=lambda case, pk: selectors.purchase_get(case=case, purchase_id=pk),
+        form=lambda data, row, user: forms.PurchaseCorrectForm(data, case=row.case),
+        initial=lambda row: _values(row, ("kind", "provider", "starts_on", "ends_on", "cost", "note")),
+        correct=lambda r, row, d: services.purchased_service_correct(actor=r.user, service=row, **d),
+        remove=lambda r, row, why: services.purchased_service_remove(actor=r.user, service=row, change_reason=why),
+        back=lambda row: reverse("interventions:case", args=[row.case_id]) + "#avhopp",
+        insats="avhopp",
+    ),
+}
+
+UNIT_ROWS: dict[str, RowKind] = {
+    "faltpass": RowKind(
+        title=gettext_lazy("Rätta eller ta bort fältpass"),
+        perm="interventions.change_fieldshift",
+        get=lambda user, pk: selectors.field_shift_get_for_user(user=user, shift_id=pk),
+        form=lambda data, row, user: forms.FieldShiftCorrectForm(data, user=user),
+        initial=lambda row: {
+            **_values(row, ("worked_on", "area", "youths_met", "youths_talked", "notes")),
+            "district": row.district_id,
+            "staff": [member.pk for member in row.staff.all()],
+        },
+        correct=lambda r, row, d: services.field_shift_correct(
+            actor=r.user, shift=row, **{**d, "staff": list(d["staff"])}
+        ),
+        remove=lambda r, row, why: services.field_shift_remove(actor=r.user, shift=row, change_reason=why),
+        back=lambda row: reverse("interventions:field_shifts"),
+    ),
+    "polarkvall": RowKind(
+        title=gettext_lazy("Rätta eller ta bort polarkväll"),
+        perm="interventions.change_polare",
+        get=lambda user, pk: selectors.polare_night_get_for_user(user=user, night_id=pk),
+        form=lambda data, row, user: forms.PolareNightCorrectForm(data),
+        initial=lambda row: _values(row, ("worked_on", "fee")),
+        correct=lambda r, row, d: services.polare_night_correct(actor=r.user, night=row, **d),
+        remove=lambda r, row, why: services.polare_night_remove(actor=r.user, night=row, change_reason=why),
+        back=lambda row: reverse("interventions:polare"),
+    ),
+    "omradesinsats": RowKind(
+        title=gettext_lazy("Rätta eller ta bort områdesinsats"),
+        perm="interventions.change_areaeffort",
+        get=lambda user, pk: selectors.area_effort_get_for_user(user=user, effort_id=pk),
+        form=lambda data, row, user: forms.AreaEffortCorrectForm(data),
+        initial=lambda row: {**_values(row, ("starts_on", "weeks", "reason")), "district": row.district_id},
+        correct=lambda r, row, d: services.area_effort_correct(actor=r.user, effort=row, **d),
+        remove=lambda r, row, why: services.area_effort_remove(actor=r.user, effort=row, change_reason=why),
+        back=lambda row: reverse("interventions:area_efforts"),
+    ),
+}
+
+ROW_CORRECT, ROW_REMOVE = "ratta", "ta-bort"
+
+
+def _row_page(request, spec: RowKind, row, *, case: Case | None = None):
+    """GET: the correction form with the row's values and the removal form. POST (hidden "form"): one of them."""
+    which = request.POST.get("form") if request.method == "POST" else None
+    correct_form = spec.form(request.POST if which == ROW_CORRECT else None, row, request.user)
+    remove_form = forms.RemoveForm(request.POST if which == ROW_REMOVE else None)
+    if which != ROW_CORRECT:  # unbound: show the row's current values
+        for name, value in spec.initial(row).items():
+            correct_form.fields[name].initial = value
+    if which in (ROW_CORRECT, ROW_REMOVE):
+        form = correct_form if which == ROW_CORRECT else remove_form
+        if form.is_valid():
+            try:
+                if which == ROW_CORRECT:
+                    spec.correct(request, row, form.cleaned_data)
+                    messages.success(request, _("Uppgifterna är rättade. Ändringen och skälet finns i historiken."))
+                else:
+                    spec.remove(request, row, form.cleaned_data["change_reason"])
+                    messages.success(request, _("Raden är borttagen. Den och skälet finns kvar i historiken."))
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return redirect(spec.back(row))
+    bad = correct_form.errors or remove_form.errors
+    return render(
+        request,
+        "interventions/row_correct.html",
+        {
+            "title": spec.title,
+            "case": case,
+            "back": spec.back(row),
+            "correct_form": correct_form,
+            "remove_form": remove_form,
+            "form_names": (ROW_CORRECT, ROW_REMOVE),
+        },
+        status=400 if bad else 200,
+    )
+
+
+@access_policy("case")
+@login_required
+def case_row(request, case_id, kind, row_id):
+    """Correct or remove one recorded row of a case's insats (hours, purchases) with a reason."""
+    spec = CASE_ROWS.get(kind)
+    if spec is None:
+        raise Http404
+    case = selectors.case_for_insats(user=request.user, case_id=case_id, request=request, what=f"insats_rad_{kind}")
+    _require(request.user, spec.perm)
+    if case.insats_type.code != spec.insats:
+        raise Http404
+    row = spec.get(case, row_id)
+    if not case.is_open:
+        messages.error(request, _("Ärendet är avslutat och kan inte ändras."))
+        return redirect(spec.back(row))
+    return _row_page(request, spec, row, case=case)
+
+
+@access_policy("authenticated")
+@login_required
+def unit_row(request, kind, row_id):
+    """Correct or remove one row of the unit's field work (shift, polare night, områdesinsats) with a reason."""
+    spec = UNIT_ROWS.get(kind)
+    if spec is None:
+        raise Http404
+    _require(request.user, spec.perm)
+    row = spec.get(request.user, row_id)
+    return _row_page(request, spec, row)
 
 
 # ---------------------------------------------------------------- plans

@@ -29,6 +29,7 @@ from cases.models import Case, CaseUserObjectPermission, PersonUserObjectPermiss
 from cases.selectors import case_get_for_user, case_queryset_for_user, person_get_for_user, person_search
 from core.access_log import Seen, access_log_record
 from core.forms import apply_service_errors
+from core.history import CHANGE_REASON
 from core.models import AccessAction, AccessLog
 from core.pdf import pdf_response, render_pdf
 from core.policy import access_policy
@@ -274,7 +275,9 @@ def _history_rows(entries, *, identity_visible: bool) -> list[dict]:
         changes = []
         for name, (old, new) in entry.changes.items():
             label = name
-            if model is not None:
+            if name == CHANGE_REASON:
+                label = _("Anledning till rättelsen")
+            elif model is not None:
                 try:
                     label = str(model._meta.get_field(name).verbose_name)
                 except FieldDoesNotExist:  # a field removed since: show its name

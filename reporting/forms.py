@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import InsatsType
+from core.forms import WholeNumberField
 from reporting.figures import Period
 from reporting.models import CommentarySection, ReportKind
 
@@ -25,8 +26,8 @@ class AgreementForm(forms.Form):
     reference = forms.CharField(label=_("Diarienummer"), max_length=50, required=False)
     starts_on = forms.DateField(label=_("Gäller från"), widget=DateInput())
     ends_on = forms.DateField(label=_("Gäller till"), widget=DateInput())
-    budget = forms.IntegerField(label=_("Budget (kr per år)"), min_value=0)
-    defection_budget = forms.IntegerField(
+    budget = WholeNumberField(label=_("Budget (kr per år)"), min_value=0)
+    defection_budget = WholeNumberField(
         label=_("Budget för köpta insatser vid avhopp (kr per år)"), min_value=0, required=False
     )
     notice_months = forms.IntegerField(label=_("Uppsägningstid (månader)"), min_value=0, max_value=60, initial=12)

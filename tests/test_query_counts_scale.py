@@ -238,7 +238,7 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
                 attendance={participant.pk: (True, 1)},
             )
     elif code == "avhopp":
-        for _n in range(rows):
+        for n in range(rows):
             services.defector_assess(
                 actor=handler, case=case, assessed_on=day, threat_level=ThreatLevel.LATENT, motivated=True
             )
@@ -246,7 +246,7 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
                 actor=handler,
                 case=case,
                 kind=PurchaseKind.TREATMENT,
-                provider="Behandlingshem",
+                provider=f"Behandlingshem {n}",  # distinct purchases: an exact copy would need confirming
                 starts_on=day,
                 ends_on=None,
                 cost=Decimal("1000"),
