@@ -68,7 +68,13 @@ def test_consent_revoke(handler, person, polis):
         revocation = services.consent_revoke(
             actor=handler, consent=consent, revoked_on=D + datetime.timedelta(days=3), reason="Vill inte längre"
         )
-    changes = created(consent=pk(consent), revoked_on="2025-06-04", reason="Vill inte längre", recorded_by=pk(handler))
+    changes = created(
+        consent=pk(consent),
+        revoked_on="2025-06-04",
+        reason="Vill inte längre",
+        recorded_by=pk(handler),
+        actors="polis",  # no actors named: every actor the consent still covered
+    )
     assert rows == [row(handler, revocation, CREATE, changes, person_id=person.pk)]
 
 
