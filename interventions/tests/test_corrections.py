@@ -353,5 +353,5 @@ def test_area_effort_corrected_keeps_its_extensions_and_removal_records_both(han
     }
     services.area_effort_remove(actor=handler, effort=effort, change_reason="Startades av misstag")
     assert not AreaEffort.objects.exists() and not AreaEffortExtension.objects.exists()
-    assert [r.action for r in history("interventions.areaeffortextension")] == ["delete"]
+    assert [r.action for r in history("interventions.areaeffortextension")] == ["create", "delete"]
     assert history("interventions.areaeffort")[-1].action == "delete"
