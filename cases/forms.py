@@ -27,9 +27,11 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class PersonSearchForm(forms.Form):
+    # not required: an empty search shows the empty form again, not an error
     q = forms.CharField(
         label=_("Namn, personnummer eller ärendenummer"),
         max_length=100,
+        required=False,
         help_text=_("Personnummer går att skriva med 10 eller 12 siffror, med eller utan bindestreck."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -123,17 +125,43 @@ class CaseOpenForm(forms.Form):
         self.fields["opened_on"].initial = timezone.localdate()
 
 
+SIGN_CONFIRM_LABEL = _(
+    "Jag bekräftar att anteckningen är färdig. En signerad anteckning kan inte ändras eller tas bort."
+)
+SIGN_CONFIRM_MISSING = _("Bekräfta att anteckningen ska signeras, eller spara den som utkast.")
+
+
 class JournalEntryForm(forms.Form):
+    """A new entry; signing it at once ("Spara och signera", `sign`) needs the confirmation ticked."""
+
     kind = forms.ChoiceField(
         label=_("Typ av anteckning"),
         choices=[choice for choice in EntryKind.choices if choice[0] != EntryKind.CORRECTION],
     )
     occurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
     text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 6}))
+    confirm_sign = forms.BooleanField(
+        label=SIGN_CONFIRM_LABEL, required=False, help_text=_("Behövs bara för Spara och signera.")
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sign: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sign = sign
         self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if self.sign and not data.get("confirm_sign"):
+            self.add_error("confirm_sign", SIGN_CONFIRM_MISSING)
+        return data
+
+
+class SignConfirmForm(forms.Form):
+    """The confirmation step before a draft is signed (a page of its own: works without JavaScript)."""
+
+    confirm_sign = forms.BooleanField(
+        label=SIGN_CONFIRM_LABEL, error_messages={"required": _("Bekräfta att anteckningen ska signeras.")}
+    )
 
 
 class JournalEntryEditForm(forms.Form):
@@ -146,6 +174,11 @@ class CorrectionForm(forms.Form):
         label=_("Rättelse"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Skriv vad som är fel och vad som gäller. Den ursprungliga anteckningen finns kvar."),
+    )
+    # a correction is signed when saved
+    confirm_sign = forms.BooleanField(
+        label=_("Jag bekräftar att rättelsen är färdig. Den signeras och kan inte ändras eller tas bort."),
+        error_messages={"required": _("Bekräfta att rättelsen ska signeras.")},
     )
 
 
@@ -162,6 +195,11 @@ class FollowUpForm(VersionedCaseForm):
         widget=DateInput(),
         help_text=_("Lämna tomt om ingen uppföljning är planerad."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the date picker offers no day that has passed (the service refuses one all the same)
+        self.fields["next_follow_up_on"].widget.attrs["min"] = timezone.localdate().isoformat()
 
 
 class CaseCloseForm(VersionedCaseForm):

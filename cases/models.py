@@ -136,7 +136,9 @@ class SearchName(models.Model):
     unit_id = models.BigIntegerField()
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    name = models.TextField()  # "first last": every typed term must occur in it (terms hold no spaces)
+    # "first last" with diacritics folded (cases.search_names.fold, migration 0006): every typed term, folded
+    # the same way, must occur in it (terms hold no spaces)
+    name = models.TextField()
 
     class Meta:
         verbose_name = _("sökindex för namn")

@@ -94,12 +94,15 @@ def home(request):
 @access_policy("authenticated")
 @login_required
 def person_search(request):
-    """Search by name, personnummer (any common form) or case number; hits are permission-scoped and logged."""
-    form = forms.PersonSearchForm(request.GET or None)
+    """Search by name, personnummer (any common form) or case number; hits are permission-scoped and logged.
+
+    The search is a POST: what was typed (a personnummer, a name) never lands in the address, the browser's
+    history or a server's request log. A query string is ignored rather than searched."""
+    form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
-    if form.is_valid():
-        results = selectors.person_search(user=request.user, query=form.cleaned_data["q"], request=request)
-    return render(request, "cases/search.html", {"form": form, "results": results})
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = selectors.search(user=request.user, query=form.cleaned_data["q"], request=request)
+    return render(request, "cases/search.html", {"form": form, "results": results, "limit": selectors.SEARCH_LIMIT})
 
 
 # --- People --------------------------------------------------------------------------------------
@@ -364,10 +367,12 @@ def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, sta
     entries = selectors.case_timeline_entries(case)
     summary = consent_summary(person=case.person)
     can_write = case.is_open and user.has_perm("cases.add_journalentry")
+    today = timezone.localdate()
     context = {
         "case": case,
         "person": case.person,
-        "age": case.person.age_on(timezone.localdate()),
+        "age": case.person.age_on(today),
+        "follow_up_passed": case.is_open and case.next_follow_up_on is not None and case.next_follow_up_on < today,
         "timeline": _timeline(case, entries, summary.all_consents),
         "journal_entries": entries,
         "consent_summary": summary,
@@ -405,11 +410,12 @@ def entry_create(request, case_id):
     if not case.is_open:
         messages.error(request, CLOSED_MESSAGE)
         return redirect("case_detail", case_id=case.pk)
-    form = forms.JournalEntryForm(request.POST)
+    sign = "signera" in request.POST
+    form = forms.JournalEntryForm(request.POST, sign=sign)
     if form.is_valid():
-        sign = "signera" in request.POST
         try:
-            entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **form.cleaned_data)
+            data = {key: form.cleaned_data[key] for key in ("kind", "occurred_on", "text")}
+            entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **data)
         except ValidationError as error:
             _attach_errors(form, error)
         else:
@@ -423,20 +429,36 @@ def entry_create(request, case_id):
 
 @access_policy("case")
 @login_required
-@require_POST
 def entry_sign(request, case_id, entry_id):
-    """Sign one's own draft; from then on it is locked."""
-    case = _case_for_change(request, case_id)
+    """Sign one's own draft after confirming it on a page of its own (no JavaScript needed); from then on
+    it is locked."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_sign")
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
-    try:
-        if not case.is_open:
-            raise ValidationError(CLOSED_MESSAGE)
-        services.journal_entry_sign(actor=request.user, entry=entry)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
-    return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return back
+    if entry.is_signed:
+        messages.info(request, _("Anteckningen är redan signerad."))
+        return back
+    if entry.author_id != request.user.pk:
+        messages.error(request, _("Bara den som skrev anteckningen kan ändra eller signera den."))
+        return back
+    form = forms.SignConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_entry_sign(actor=request.user, entry=entry)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
+        return back
+    return render(
+        request,
+        "cases/entry_sign.html",
+        {"case": case, "entry": entry, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @access_policy("case")
