@@ -68,9 +68,42 @@ class PersonRegisterForm(forms.Form):
         label=_("Skyddade personuppgifter"), choices=ProtectionLevel.choices, required=False, initial=""
     )
 
+    # shown once the service has warned that the age is outside the target group (cases.rules)
+    age_confirmed = forms.BooleanField(
+        label=_("Jag bekräftar att personen ska registreras trots åldern."), required=False
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.order_by("name")
+
+
+class PersonEditForm(forms.Form):
+    """A person's details after registration; the version the user saw goes with it (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    id_kind = PersonRegisterForm.base_fields["id_kind"]
+    id_number = PersonRegisterForm.base_fields["id_number"]
+    first_name = PersonRegisterForm.base_fields["first_name"]
+    last_name = PersonRegisterForm.base_fields["last_name"]
+    birth_date = PersonRegisterForm.base_fields["birth_date"]
+    gender = forms.ChoiceField(label=_("Kön"), choices=Gender.choices)
+    protection = PersonRegisterForm.base_fields["protection"]
+    street_address = PersonRegisterForm.base_fields["street_address"]
+    postal_code = PersonRegisterForm.base_fields["postal_code"]
+    city = PersonRegisterForm.base_fields["city"]
+    district = forms.ModelChoiceField(
+        label=_("Område"), required=False, queryset=District.objects.none(), empty_label=_("Inget valt")
+    )
+
+    def __init__(self, *args, identity: bool, **kwargs):
+        """identity False: the person's identity is protected from this user; only the rest is offered."""
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.order_by("name")
+        if not identity:
+            for name in list(self.fields):
+                if name not in ("version", "gender"):
+                    del self.fields[name]
 
 
 class CustodianForm(forms.Form):
@@ -97,6 +130,37 @@ class CustodianForm(forms.Form):
 
 
 CustodianFormSet = forms.formset_factory(CustodianForm, extra=2, max_num=4)
+
+
+class CustodianEditForm(CustodianForm):
+    """One custodian added or changed after registration; `version` only when changing one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    valid_from = forms.DateField(
+        label=_("Vårdnadshavare från"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Till exempel datum för beslut om ändrad vårdnad. Lämna tomt om det inte är känt."),
+    )
+
+    def __init__(self, *args, adding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        if not adding:  # the start of a guardianship is recorded when it is added; an end is its own step
+            del self.fields["valid_from"]
+
+
+class CustodianEndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    valid_to = forms.DateField(
+        label=_("Sista dag som vårdnadshavare"),
+        widget=DateInput(),
+        help_text=_("Vårdnadshavaren och de samtycken hen har lämnat finns kvar i historiken."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_to"].initial = timezone.localdate()
 
 
 class CaseOpenForm(forms.Form):

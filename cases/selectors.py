@@ -23,6 +23,7 @@ from cases.identity import search_forms
 from cases.models import (
     Case,
     CaseUserObjectPermission,
+    Custodian,
     JournalEntry,
     Person,
     PersonUserObjectPermission,
@@ -154,6 +155,14 @@ def person_get_for_user(
     if log:
         _log_people(user=user, request=request, action=AccessAction.VIEW, what=what, rows=[(person, None)])
     return person
+
+
+def custodian_get(*, person: Person, custodian_id: int) -> Custodian:
+    """A custodian of a person the caller fetched through person_get_for_user; 404 when not theirs."""
+    custodian = Custodian.objects.filter(person=person, pk=custodian_id).first()
+    if custodian is None:
+        raise Http404
+    return custodian
 
 
 def person_find_by_id_number(*, user: User, id_number: str) -> Person | None:

@@ -134,6 +134,7 @@ def person_register(request):
                 postal_code=data["postal_code"],
                 city=data["city"],
                 protection=data["protection"],
+                age_confirmed=data["age_confirmed"],
                 custodians=[
                     services.CustodianData(
                         **{key: row[key] for key in ("name", "id_number", "relation", "phone", "email")}
@@ -165,17 +166,161 @@ def person_detail(request, person_id):
     """Person page: identity (masked where protected), custodians, visible cases and consent."""
     person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
     cases = list(selectors.case_list_for_person(user=request.user, person=person))
+    today = timezone.localdate()
+    custodians = list(person.custodians.all())  # prefetched by the selector
+    user = request.user
     return render(
         request,
         "cases/person_detail.html",
         {
             "person": person,
-            "age": person.age_on(timezone.localdate()),
+            "age": person.age_on(today),
+            "current_custodians": [c for c in custodians if c.is_current(today)],
+            "former_custodians": [c for c in custodians if not c.is_current(today)],
+            "can_edit_person": user.has_perm("cases.change_person"),
+            # a protected person's custodians are as hidden as the person (cases.services)
+            "can_edit_custodians": person.shows_identity and user.has_perm("cases.change_custodian"),
+            "can_add_custodian": person.shows_identity and user.has_perm("cases.add_custodian"),
             "cases": cases,
             "consent_summary": consent_summary(person=person, all_actors=True),
             "can_open_case": request.user.has_perm("cases.add_case"),
         },
     )
+
+
+def _person_for_change(request, person_id, what: str) -> Person:
+    """A visible person for an edit page (404 otherwise), logged as seen on that page."""
+    return selectors.person_get_for_user(user=request.user, person_id=person_id, request=request, what=what)
+
+
+@access_policy("person")
+@login_required
+def person_edit(request, person_id):
+    """Change a person's details. A protected identity the user may not see is neither shown nor offered."""
+    if not request.user.has_perm("cases.change_person"):
+        raise Http404
+    person = _person_for_change(request, person_id, "person_edit")
+    identity = person.shows_identity
+    initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS if name != "district"}
+    initial |= {"district": person.district_id, "gender": person.gender, "version": person.version}
+    if person.id_kind != "reservnummer":
+        initial["birth_date"] = None  # taken from the number
+    form = forms.PersonEditForm(
+        request.POST if request.method == "POST" else None,
+        identity=identity,
+        initial=initial if identity else {"gender": person.gender, "version": person.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            services.person_update(
+                actor=request.user, person=person, expected_version=form.cleaned_data["version"], changes=changes
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Uppgifterna är sparade."))
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "cases/person_edit.html",
+        {"person": person, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _custodian_data(data: dict) -> services.CustodianData:
+    return services.CustodianData(**{key: data[key] for key in ("name", "id_number", "relation", "phone", "email")})
+
+
+def _custodian_page(request, person: Person, template: str, context: dict):
+    return render(request, template, {"person": person, **context}, status=400 if request.method == "POST" else 200)
+
+
+def _custodians_editable(request, person: Person):
+    """404 without the permission; a protected person's custodians are as hidden as the person."""
+    if not request.user.has_perm("cases.change_custodian"):
+        raise Http404
+    if not person.shows_identity:
+        raise Http404
+
+
+@access_policy("person")
+@login_required
+def custodian_add(request, person_id):
+    """Add a vårdnadshavare after registration (e.g. a changed guardianship)."""
+    if not request.user.has_perm("cases.add_custodian"):
+        raise Http404
+    person = _person_for_change(request, person_id, "custodian_add")
+    _custodians_editable(request, person)
+    form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custodian_add(
+                actor=request.user,
+                person=person,
+                data=_custodian_data(form.cleaned_data),
+                valid_from=form.cleaned_data["valid_from"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Vårdnadshavaren är tillagd."))
+            return redirect("person_detail", person_id=person.pk)
+    return _custodian_page(request, person, "cases/custodian_form.html", {"form": form, "custodian": None})
+
+
+@access_policy("person")
+@login_required
+def custodian_edit(request, person_id, custodian_id):
+    """Change a custodian's details (phone, address of contact...); the old values stay in the history."""
+    person = _person_for_change(request, person_id, "custodian_edit")
+    _custodians_editable(request, person)
+    custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
+    initial = {key: getattr(custodian, key) for key in ("name", "id_number", "relation", "phone", "email", "version")}
+    form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custodian_update(
+                actor=request.user,
+                person=person,
+                custodian=custodian,
+                data=_custodian_data(form.cleaned_data),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Vårdnadshavarens uppgifter är sparade."))
+            return redirect("person_detail", person_id=person.pk)
+    return _custodian_page(request, person, "cases/custodian_form.html", {"form": form, "custodian": custodian})
+
+
+@access_policy("person")
+@login_required
+def custodian_end(request, person_id, custodian_id):
+    """End a guardianship on a given day; the custodian stays in the record as a former one."""
+    person = _person_for_change(request, person_id, "custodian_end")
+    _custodians_editable(request, person)
+    custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
+    form = forms.CustodianEndForm(
+        request.POST if request.method == "POST" else None, initial={"version": custodian.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custodian_end(
+                actor=request.user,
+                person=person,
+                custodian=custodian,
+                valid_to=form.cleaned_data["valid_to"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Vårdnaden är avslutad för %(name)s.") % {"name": custodian.name})
+            return redirect("person_detail", person_id=person.pk)
+    return _custodian_page(request, person, "cases/custodian_end.html", {"form": form, "custodian": custodian})
 
 
 # --- Consent summary (case page and person page) -------------------------------------------------
