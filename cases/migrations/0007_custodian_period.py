@@ -4,29 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_search_name_folded'),
+        ("cases", "0006_search_name_folded"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='custodian',
-            name='valid_from',
-            field=models.DateField(blank=True, null=True, verbose_name='vårdnadshavare från'),
+            model_name="custodian",
+            name="valid_from",
+            field=models.DateField(blank=True, null=True, verbose_name="vårdnadshavare från"),
         ),
         migrations.AddField(
-            model_name='custodian',
-            name='valid_to',
-            field=models.DateField(blank=True, null=True, verbose_name='vårdnadshavare till och med'),
+            model_name="custodian",
+            name="valid_to",
+            field=models.DateField(blank=True, null=True, verbose_name="vårdnadshavare till och med"),
         ),
         migrations.AddField(
-            model_name='custodian',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, verbose_name='version'),
+            model_name="custodian",
+            name="version",
+            field=models.PositiveIntegerField(db_default=1, default=1, verbose_name="version"),
         ),
         migrations.AddConstraint(
-            model_name='custodian',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='custodian_period_in_order'),
+            model_name="custodian",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="custodian_period_in_order",
+            ),
         ),
     ]
