@@ -42,7 +42,13 @@ class SocialWorker(HttpUser):
 
     @task(20)
     def search(self):
-        self.client.get("/sok/", params={"q": self.rng.choice(self.queries)}, name="sök")
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post(
+            "/sok/",
+            {"q": self.rng.choice(self.queries), "csrfmiddlewaretoken": token},
+            headers={"X-CSRFToken": token},
+            name="sök",
+        )
 
     @task(10)
     def write_entry(self):

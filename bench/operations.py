@@ -133,6 +133,14 @@ def _get(client: Client, url: str, data: dict | None = None, *, expect: int = 20
     return response
 
 
+def _post(client: Client, url: str, data: dict, *, expect: int = 200):
+    """A form POST answered with a page (the search: what is typed never goes in the address)."""
+    response = client.post(url, data)
+    if response.status_code != expect:
+        raise AssertionError(f"POST {url} gav {response.status_code}, väntade {expect}")
+    return response
+
+
 def _uuid_param(value: uuid.UUID):
     return value if connection.vendor == "postgresql" else value.hex
 
@@ -222,9 +230,9 @@ def personnummer_lookup(ctx: Context) -> Prepared:
         f"WHERE p.id_number = %s AND {PERSON_VISIBLE} ORDER BY p.last_name, p.first_name LIMIT 50"
     )
     return Prepared(
-        app=lambda i: _get(client, url, {"q": queries[i % len(queries)]}),
+        app=lambda i: _post(client, url, {"q": queries[i % len(queries)]}),
         sql=_sql(sql, lambda i: [ctx.people[i % len(ctx.people)][1], ctx.unit.pk, ctx.unit.pk, ctx.handler.pk]),
-        via="GET /sok/?q=<personnummer i 10 eller 12 siffror>",
+        via="POST /sok/ q=<personnummer i 10 eller 12 siffror>",
     )
 
 
@@ -285,9 +293,9 @@ def name_search(ctx: Context) -> Prepared:
             return cursor.fetchall()
 
     return Prepared(
-        app=lambda i: _get(client, url, {"q": queries[i % len(queries)]}),
+        app=lambda i: _post(client, url, {"q": queries[i % len(queries)]}),
         sql=raw,
-        via="GET /sok/?q=<namn eller del av namn>",
+        via="POST /sok/ q=<namn eller del av namn>",
     )
 
 

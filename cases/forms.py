@@ -27,9 +27,11 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class PersonSearchForm(forms.Form):
+    # not required: an empty search shows the empty form again, not an error
     q = forms.CharField(
         label=_("Namn, personnummer eller ärendenummer"),
         max_length=100,
+        required=False,
         help_text=_("Personnummer går att skriva med 10 eller 12 siffror, med eller utan bindestreck."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -66,9 +68,42 @@ class PersonRegisterForm(forms.Form):
         label=_("Skyddade personuppgifter"), choices=ProtectionLevel.choices, required=False, initial=""
     )
 
+    # shown once the service has warned that the age is outside the target group (cases.rules)
+    age_confirmed = forms.BooleanField(
+        label=_("Jag bekräftar att personen ska registreras trots åldern."), required=False
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.order_by("name")
+
+
+class PersonEditForm(forms.Form):
+    """A person's details after registration; the version the user saw goes with it (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    id_kind = PersonRegisterForm.base_fields["id_kind"]
+    id_number = PersonRegisterForm.base_fields["id_number"]
+    first_name = PersonRegisterForm.base_fields["first_name"]
+    last_name = PersonRegisterForm.base_fields["last_name"]
+    birth_date = PersonRegisterForm.base_fields["birth_date"]
+    gender = forms.ChoiceField(label=_("Kön"), choices=Gender.choices)
+    protection = PersonRegisterForm.base_fields["protection"]
+    street_address = PersonRegisterForm.base_fields["street_address"]
+    postal_code = PersonRegisterForm.base_fields["postal_code"]
+    city = PersonRegisterForm.base_fields["city"]
+    district = forms.ModelChoiceField(
+        label=_("Område"), required=False, queryset=District.objects.none(), empty_label=_("Inget valt")
+    )
+
+    def __init__(self, *args, identity: bool, **kwargs):
+        """identity False: the person's identity is protected from this user; only the rest is offered."""
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.order_by("name")
+        if not identity:
+            for name in list(self.fields):
+                if name not in ("version", "gender"):
+                    del self.fields[name]
 
 
 class CustodianForm(forms.Form):
@@ -97,6 +132,37 @@ class CustodianForm(forms.Form):
 CustodianFormSet = forms.formset_factory(CustodianForm, extra=2, max_num=4)
 
 
+class CustodianEditForm(CustodianForm):
+    """One custodian added or changed after registration; `version` only when changing one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    valid_from = forms.DateField(
+        label=_("Vårdnadshavare från"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Till exempel datum för beslut om ändrad vårdnad. Lämna tomt om det inte är känt."),
+    )
+
+    def __init__(self, *args, adding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        if not adding:  # the start of a guardianship is recorded when it is added; an end is its own step
+            del self.fields["valid_from"]
+
+
+class CustodianEndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    valid_to = forms.DateField(
+        label=_("Sista dag som vårdnadshavare"),
+        widget=DateInput(),
+        help_text=_("Vårdnadshavaren och de samtycken hen har lämnat finns kvar i historiken."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_to"].initial = timezone.localdate()
+
+
 class CaseOpenForm(forms.Form):
     insats_type = forms.ModelChoiceField(
         label=_("Insats"), queryset=InsatsType.objects.none(), empty_label=_("Välj insats")
@@ -123,17 +189,43 @@ class CaseOpenForm(forms.Form):
         self.fields["opened_on"].initial = timezone.localdate()
 
 
+SIGN_CONFIRM_LABEL = _(
+    "Jag bekräftar att anteckningen är färdig. En signerad anteckning kan inte ändras eller tas bort."
+)
+SIGN_CONFIRM_MISSING = _("Bekräfta att anteckningen ska signeras, eller spara den som utkast.")
+
+
 class JournalEntryForm(forms.Form):
+    """A new entry; signing it at once ("Spara och signera", `sign`) needs the confirmation ticked."""
+
     kind = forms.ChoiceField(
         label=_("Typ av anteckning"),
         choices=[choice for choice in EntryKind.choices if choice[0] != EntryKind.CORRECTION],
     )
     occurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
     text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 6}))
+    confirm_sign = forms.BooleanField(
+        label=SIGN_CONFIRM_LABEL, required=False, help_text=_("Behövs bara för Spara och signera.")
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sign: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sign = sign
         self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if self.sign and not data.get("confirm_sign"):
+            self.add_error("confirm_sign", SIGN_CONFIRM_MISSING)
+        return data
+
+
+class SignConfirmForm(forms.Form):
+    """The confirmation step before a draft is signed (a page of its own: works without JavaScript)."""
+
+    confirm_sign = forms.BooleanField(
+        label=SIGN_CONFIRM_LABEL, error_messages={"required": _("Bekräfta att anteckningen ska signeras.")}
+    )
 
 
 class JournalEntryEditForm(forms.Form):
@@ -146,6 +238,11 @@ class CorrectionForm(forms.Form):
         label=_("Rättelse"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Skriv vad som är fel och vad som gäller. Den ursprungliga anteckningen finns kvar."),
+    )
+    # a correction is signed when saved
+    confirm_sign = forms.BooleanField(
+        label=_("Jag bekräftar att rättelsen är färdig. Den signeras och kan inte ändras eller tas bort."),
+        error_messages={"required": _("Bekräfta att rättelsen ska signeras.")},
     )
 
 
@@ -162,6 +259,11 @@ class FollowUpForm(VersionedCaseForm):
         widget=DateInput(),
         help_text=_("Lämna tomt om ingen uppföljning är planerad."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the date picker offers no day that has passed (the service refuses one all the same)
+        self.fields["next_follow_up_on"].widget.attrs["min"] = timezone.localdate().isoformat()
 
 
 class CaseCloseForm(VersionedCaseForm):

@@ -137,7 +137,9 @@ class SearchName(models.Model):
     unit_id = models.BigIntegerField()
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    name = models.TextField()  # "first last": every typed term must occur in it (terms hold no spaces)
+    # "first last" with diacritics folded (cases.search_names.fold, migration 0006): every typed term, folded
+    # the same way, must occur in it (terms hold no spaces)
+    name = models.TextField()
 
     class Meta:
         verbose_name = _("sökindex för namn")
@@ -153,8 +155,21 @@ class SearchName(models.Model):
         return f"{self.person_id} @ {self.unit_id}"  # ids only: this row is never shown to a user
 
 
+class CustodianQuerySet(models.QuerySet):
+    def current(self, on):
+        """Custodians whose guardianship holds on the day `on` (began, if known, and not yet ended)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+
 class Custodian(models.Model):
-    """Vårdnadshavare of a young person under 18 (named Custodian to avoid clashing with django-guardian)."""
+    """Vårdnadshavare of a young person under 18 (named Custodian to avoid clashing with django-guardian).
+
+    A guardianship that ends is given its last day (valid_to) and kept, with the consents given under it;
+    changed details are kept in the change history. Of a protected person, custodians are masked as the
+    person is (cases.views, templates).
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="custodians", verbose_name=_("ungdom"))
     name = models.CharField(_("namn"), max_length=200)
@@ -162,14 +177,31 @@ class Custodian(models.Model):
     relation = models.CharField(_("relation"), max_length=50, blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("e-post"), blank=True)
+    valid_from = models.DateField(_("vårdnadshavare från"), null=True, blank=True)
+    valid_to = models.DateField(_("vårdnadshavare till och med"), null=True, blank=True)
+    # a database default as well: bulk loads (cases.datagen's COPY) name only the columns they fill
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
+
+    objects = CustodianQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vårdnadshavare")
         verbose_name_plural = _("vårdnadshavare")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="custodian_period_in_order",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def is_current(self, on) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
 
 
 class ReferralSource(models.TextChoices):

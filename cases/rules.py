@@ -139,3 +139,38 @@ def check_case_close(*, reason: str, closed_on: datetime.date, opened_on: dateti
         errors["closed_on"] = _("Datumet kan inte ligga i framtiden.")
     if errors:
         raise ValidationError(errors)
+
+
+# The target group (DOMAIN.md): 10–21 years; the insatsteam's insatser (SIG, Avhopp, see the catalogue's
+# age ranges) take young adults up to 29.
+TARGET_GROUP_MIN_AGE = 10
+TARGET_GROUP_MAX_AGE = 21
+INSATSTEAM_MAX_AGE = 29
+
+
+def target_group_warning(*, age: int) -> str | None:
+    """Why a person of this age is outside the target group, or None. Registering them anyway is allowed,
+    after the user confirms (the register form's "Jag bekräftar…")."""
+    if TARGET_GROUP_MIN_AGE <= age <= TARGET_GROUP_MAX_AGE:
+        return None
+    facts = {
+        "age": age,
+        "min": TARGET_GROUP_MIN_AGE,
+        "max": TARGET_GROUP_MAX_AGE,
+        "team_max": INSATSTEAM_MAX_AGE,
+    }
+    if TARGET_GROUP_MAX_AGE < age <= INSATSTEAM_MAX_AGE:
+        return (
+            _(
+                "Personen är %(age)s år, äldre än målgruppen %(min)s–%(max)s år. Bara insatsteamets insatser "
+                "(SIG och Avhopp) tar emot personer upp till %(team_max)s år."
+            )
+            % facts
+        )
+    return (
+        _(
+            "Personen är %(age)s år och utanför målgruppen (%(min)s–%(max)s år, insatsteamet upp till "
+            "%(team_max)s år). Ingen insats tar emot personer i den åldern."
+        )
+        % facts
+    )

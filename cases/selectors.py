@@ -11,6 +11,7 @@ Functions that return named people for display write the access-log row themselv
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -22,11 +23,13 @@ from cases.identity import search_forms
 from cases.models import (
     Case,
     CaseUserObjectPermission,
+    Custodian,
     JournalEntry,
     Person,
     PersonUserObjectPermission,
     SearchName,
 )
+from cases.search_names import fold
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, User
 
@@ -154,6 +157,14 @@ def person_get_for_user(
     return person
 
 
+def custodian_get(*, person: Person, custodian_id: int) -> Custodian:
+    """A custodian of a person the caller fetched through person_get_for_user; 404 when not theirs."""
+    custodian = Custodian.objects.filter(person=person, pk=custodian_id).first()
+    if custodian is None:
+        raise Http404
+    return custodian
+
+
 def person_find_by_id_number(*, user: User, id_number: str) -> Person | None:
     """The visible person with this normalised number, or None (also when it exists but is not visible)."""
     return person_queryset_for_user(user).filter(id_number=id_number).first()
@@ -167,35 +178,72 @@ def case_list_log(*, user: User, cases: Iterable[Case], request: HttpRequest | N
     return cases
 
 
-def person_search(*, user: User, query: str, request: HttpRequest | None = None, limit: int = 50) -> list[Person]:
-    """Search visible people by personnummer (any common form), case number or name; hits are logged.
+SEARCH_LIMIT = 50
 
-    A protected person is found by name only by users allowed to see the identity, so masked rows never
-    confirm a typed name.
+
+@dataclass
+class SearchResults:
+    people: list[Person] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)  # a typed case number: the case itself, person selected
+    truncated: bool = False  # more people matched than are shown (the first SEARCH_LIMIT by name)
+
+
+def search(*, user: User, query: str, request: HttpRequest | None = None, limit: int = SEARCH_LIMIT) -> SearchResults:
+    """Search visible people by personnummer (any common form) or name, and visible cases by case number;
+    what is shown is logged.
+
+    Names match without diacritics ("Kovac" finds "Kovač"). A protected person is found by name only by
+    users allowed to see the identity, so masked rows never confirm a typed name.
     """
     query = (query or "").strip()
     if not query:
-        return []
+        return SearchResults()
     people = person_queryset_for_user(user).select_related("district")
+    cases: list[Case] = []
     number = search_forms(query)
+    by_name = not number and not any(char.isdigit() for char in query)
     if number:
         people = people.filter(id_number=number)
-    elif any(char.isdigit() for char in query):
-        visible_cases = case_queryset_for_user(user).filter(number=query)
-        people = people.filter(Q(id_number=query.upper()) | Q(Exists(visible_cases.filter(person_id=OuterRef("pk")))))
+    elif not by_name:
+        people = people.filter(id_number=query.upper())  # a reservnummer
+        cases = list(
+            case_queryset_for_user(user)
+            .filter(number=query.upper())
+            .select_related("person", "person__district", "insats_type", "unit", "handler")
+        )
     else:
-        terms = query.split()
-        name_filter = Q()
+        terms = [fold(term) for term in query.split()]
+        # every term in the person's folded name; the index has a row per person and unit, any will do
         for term in terms:
-            name_filter &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
-        people = people.filter(name_filter)
+            people = people.filter(Exists(SearchName.objects.filter(person_id=OuterRef("pk"), name__icontains=term)))
         if not user.is_superuser:
-            people = people.filter(pk__in=_name_candidates(user, terms, limit))
-    found = mark_identity_visibility(user, people.order_by("last_name", "first_name", "pk")[:limit])
-    if not number and not any(char.isdigit() for char in query):
+            people = people.filter(pk__in=_name_candidates(user, terms, limit + 1))
+    found = list(people.order_by("last_name", "first_name", "pk")[: limit + 1])
+    truncated = len(found) > limit
+    found = found[:limit]
+    mark_identity_visibility(user, [*found, *(case.person for case in cases)])
+    if by_name:
         found = [person for person in found if person.shows_identity]
-    _log_people(user=user, request=request, action=AccessAction.SEARCH, what="search", rows=[(p, None) for p in found])
-    return found
+    _log_people(
+        user=user,
+        request=request,
+        action=AccessAction.SEARCH,
+        what="search",
+        rows=[*((p, None) for p in found), *((case.person, case) for case in cases)],
+    )
+    return SearchResults(people=found, cases=cases, truncated=truncated)
+
+
+def person_search(
+    *, user: User, query: str, request: HttpRequest | None = None, limit: int = SEARCH_LIMIT
+) -> list[Person]:
+    """The people search() finds, with the person of a case found by its number; logged as search() logs."""
+    results = search(user=user, query=query, request=request, limit=limit)
+    people = list(results.people)
+    for case in results.cases:
+        if case.person not in people:
+            people.append(case.person)
+    return people
 
 
 # pg_trgm gets no trigram from fewer letters: shorter terms are matched on the columns (see _name_candidates)
@@ -203,8 +251,8 @@ TRIGRAM_MIN_LENGTH = 3
 
 
 def _name_candidates(user: User, terms: list[str], limit: int) -> list[UUID]:
-    """Ids of people whose name holds every term, first `limit` by name from the user's unit, plus the people
-    of cases granted to the user. The caller still applies person_queryset_for_user.
+    """Ids of people whose name holds every (folded) term, first `limit` by name from the user's unit, plus the
+    people of cases granted to the user. The caller still applies person_queryset_for_user and the names.
 
     The unit's part comes from the name search index (SearchName, one row per person and unit that sees
     them), so a common fragment ("ohan") is matched among the unit's people, not among everyone in the country.
@@ -216,7 +264,8 @@ def _name_candidates(user: User, terms: list[str], limit: int) -> list[UUID]:
             in_unit = in_unit.filter(name__icontains=term)
         else:
             # without a trigram the GIN index would read all of itself; matched on the columns instead,
-            # these walk the unit's rows in name order (search_name_unit_order)
+            # these walk the unit's rows in name order (search_name_unit_order). The columns are not folded:
+            # a one- or two-letter term finds only names spelt as typed.
             in_unit = in_unit.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
     ids = list(in_unit.order_by("last_name", "first_name", "person_id").values_list("person_id", flat=True)[:limit])
     granted = CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases import rules
 from cases.identity import parse_id_number
@@ -71,8 +72,10 @@ def person_register(
     city: str = "",
     protection: str = "",
     custodians: list[CustodianData] | None = None,
+    age_confirmed: bool = False,
 ) -> Person:
-    """Register a young person (with custodians) in the actor's unit."""
+    """Register a young person (with custodians) in the actor's unit. An age outside the target group
+    (cases.rules.target_group_warning) is registered only when the user has confirmed it (age_confirmed)."""
     if actor.unit_id is None:
         raise ValidationError(_("Du måste tillhöra en enhet för att registrera personer."))
     number, birth_date, gender = identity_resolve(
@@ -81,6 +84,9 @@ def person_register(
     existing = Person.objects.filter(id_number=number).values_list("id", flat=True).first()
     if existing:
         raise DuplicatePersonError(existing)
+    warning = rules.target_group_warning(age=_age(birth_date, timezone.localdate()))
+    if warning and not age_confirmed:
+        raise ValidationError({"age_confirmed": warning}, code="age_outside_target_group")
     person = Person(
         id_kind=id_kind,
         id_number=number,
@@ -103,27 +109,145 @@ def person_register(
     return person
 
 
+def _age(birth_date: datetime.date, on: datetime.date) -> int:
+    return Person(birth_date=birth_date).age_on(on)
+
+
+# Fields of a person that identify them: masked for users without the right to see a protected identity,
+# and so not changeable by them either.
+IDENTITY_FIELDS = ["id_kind", "id_number", "first_name", "last_name", "birth_date", "street_address", "postal_code",
+                   "city", "district", "protection"]  # fmt: skip
+PROTECTED_IDENTITY = _lazy("Personen har skyddade personuppgifter som du inte har behörighet att se eller ändra.")
+
+
+def _lock_person(person: Person, expected_version, submitted: dict) -> Person:
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked.identity_visible = person.identity_visible  # as the selector marked it for this user
+    version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
+    return locked
+
+
 @transaction.atomic
-def custodian_add(*, actor: User, person: Person, data: CustodianData) -> Custodian:
-    """Add a vårdnadshavare to a person the actor may see."""
-    custodian_number = ""
-    if data.id_number:
-        try:
-            custodian_number = parse_id_number(data.id_number).number
-        except ValidationError as error:
-            raise ValidationError({"custodian_id_number": error.messages}) from None
+def person_update(*, actor: User, person: Person, expected_version: int, changes: dict) -> Person:
+    """Change a person's details (a person loaded through cases.selectors, identity marked for the actor).
+
+    `changes`: field name -> new value, of IDENTITY_FIELDS and gender. A protected identity the actor may not
+    see cannot be changed (nor its protection lowered); a new number is checked as at registration and
+    the birth date and gender follow it. The form carries the version the user saw."""
+    unknown = set(changes) - {*IDENTITY_FIELDS, "gender"}
+    if unknown:
+        raise ValueError(f"person_update: unknown fields {sorted(unknown)}")
+    if not person.shows_identity and set(changes) & set(IDENTITY_FIELDS):
+        raise ValidationError(PROTECTED_IDENTITY, code="protected")
+    locked = _lock_person(person, expected_version, submitted=changes)
+    before = history_snapshot(locked)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if "id_number" in changes or "id_kind" in changes:
+        number, birth_date, gender = identity_resolve(
+            id_kind=locked.id_kind,
+            id_number=locked.id_number,
+            birth_date=changes.get("birth_date", locked.birth_date),
+            gender=changes.get("gender") or None,
+        )
+        if Person.objects.filter(id_number=number).exclude(pk=locked.pk).exists():
+            # never a hint of who holds the number
+            raise ValidationError({"id_number": str(rules.NOT_REGISTRABLE_HERE)}, code="duplicate")
+        locked.id_number, locked.birth_date = number, birth_date
+        locked.gender = changes.get("gender") or gender
+    locked.full_clean(exclude=["unit"])
+    locked.save()
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
+    return locked
+
+
+def _check_custodians_visible(person: Person) -> None:
+    """Custodians of a protected person are as protected as the person (their names lead to the child)."""
+    if not person.shows_identity:
+        raise ValidationError(PROTECTED_IDENTITY, code="protected")
+
+
+def _custodian_number(raw: str) -> str:
+    if not raw:
+        return ""
+    try:
+        return parse_id_number(raw).number
+    except ValidationError as error:
+        raise ValidationError({"custodian_id_number": error.messages}) from None
+
+
+@transaction.atomic
+def custodian_add(
+    *, actor: User, person: Person, data: CustodianData, valid_from: datetime.date | None = None
+) -> Custodian:
+    """Add a vårdnadshavare to a person the actor may see (valid_from: when the guardianship began, if known)."""
+    _check_custodians_visible(person)
+    if valid_from is not None and valid_from > timezone.localdate():
+        raise ValidationError({"valid_from": _("Datumet kan inte ligga i framtiden.")})
     custodian = Custodian(
         person=person,
         name=data.name.strip(),
-        id_number=custodian_number,
+        id_number=_custodian_number(data.id_number),
         relation=data.relation,
         phone=data.phone,
         email=data.email,
+        valid_from=valid_from,
     )
     custodian.full_clean()
     custodian.save()
     change_record(actor=actor, instance=custodian, action=ChangeAction.CREATE)
     return custodian
+
+
+def _lock_custodian(custodian: Custodian, person: Person, expected_version, submitted: dict) -> Custodian:
+    _check_custodians_visible(person)
+    locked = Custodian.objects.select_for_update().get(pk=custodian.pk, person=person)
+    version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
+    return locked
+
+
+@transaction.atomic
+def custodian_update(
+    *, actor: User, person: Person, custodian: Custodian, data: CustodianData, expected_version: int
+) -> Custodian:
+    """Change a custodian's details; the earlier values stay in the change history."""
+    number = _custodian_number(data.id_number)
+    submitted = {"name": data.name.strip(), "id_number": number, "relation": data.relation, "phone": data.phone,
+                 "email": data.email}  # fmt: skip
+    locked = _lock_custodian(custodian, person, expected_version, submitted)
+    if locked.valid_to is not None:
+        raise ValidationError(_("Vårdnaden har upphört; uppgifterna ändras inte längre."), code="ended")
+    before = history_snapshot(locked)
+    for name, value in submitted.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
+    return locked
+
+
+@transaction.atomic
+def custodian_end(
+    *, actor: User, person: Person, custodian: Custodian, valid_to: datetime.date, expected_version: int
+) -> Custodian:
+    """End a guardianship on its last day; the custodian and the consents they gave are kept."""
+    locked = _lock_custodian(custodian, person, expected_version, {"valid_to": valid_to})
+    if locked.valid_to is not None:
+        raise ValidationError(_("Vårdnaden är redan avslutad."), code="ended")
+    if valid_to > timezone.localdate():
+        raise ValidationError({"valid_to": _("Datumet kan inte ligga i framtiden.")})
+    if locked.valid_from is not None and valid_to < locked.valid_from:
+        raise ValidationError(
+            {
+                "valid_to": _("Datumet kan inte vara före %(date)s, då vårdnaden började.")
+                % {"date": locked.valid_from.isoformat()}
+            }
+        )
+    before = history_snapshot(locked)
+    locked.valid_to = valid_to
+    locked.save(update_fields=["valid_to", "version"])
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
+    return locked
 
 
 def _next_case_number(year: int) -> str:

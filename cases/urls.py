@@ -9,6 +9,18 @@ urlpatterns = [
     path("sok/", views.person_search, name="person_search"),
     path("personer/ny/", views.person_register, name="person_register"),
     path("personer/<uuid:person_id>/", views.person_detail, name="person_detail"),
+    path("personer/<uuid:person_id>/andra/", views.person_edit, name="person_edit"),
+    path("personer/<uuid:person_id>/vardnadshavare/ny/", views.custodian_add, name="custodian_add"),
+    path(
+        "personer/<uuid:person_id>/vardnadshavare/<int:custodian_id>/andra/",
+        views.custodian_edit,
+        name="custodian_edit",
+    ),
+    path(
+        "personer/<uuid:person_id>/vardnadshavare/<int:custodian_id>/avsluta/",
+        views.custodian_end,
+        name="custodian_end",
+    ),
     path("personer/<uuid:person_id>/nytt-arende/", views.case_open, name="case_open"),
     path("arenden/<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("arenden/<uuid:case_id>/anteckningar/", views.entry_create, name="entry_create"),

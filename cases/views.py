@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, rules, selectors, services
 from cases.case_page import TimelineEvent, case_page_parts
-from cases.models import Case
+from cases.models import Case, Person
 from core.forms import apply_service_errors
 from core.policy import access_policy
 
@@ -33,12 +33,15 @@ CLOSED_MESSAGE = gettext_lazy("Ärendet är avslutat och kan inte ändras.")
 @access_policy("authenticated")
 @login_required
 def person_search(request):
-    """Search by name, personnummer (any common form) or case number; hits are permission-scoped and logged."""
-    form = forms.PersonSearchForm(request.GET or None)
+    """Search by name, personnummer (any common form) or case number; hits are permission-scoped and logged.
+
+    The search is a POST: what was typed (a personnummer, a name) never lands in the address, the browser's
+    history or a server's request log. A query string is ignored rather than searched."""
+    form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
-    if form.is_valid():
-        results = selectors.person_search(user=request.user, query=form.cleaned_data["q"], request=request)
-    return render(request, "cases/search.html", {"form": form, "results": results})
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = selectors.search(user=request.user, query=form.cleaned_data["q"], request=request)
+    return render(request, "cases/search.html", {"form": form, "results": results, "limit": selectors.SEARCH_LIMIT})
 
 
 # --- People --------------------------------------------------------------------------------------
@@ -70,6 +73,7 @@ def person_register(request):
                 postal_code=data["postal_code"],
                 city=data["city"],
                 protection=data["protection"],
+                age_confirmed=data["age_confirmed"],
                 custodians=[
                     services.CustodianData(
                         **{key: row[key] for key in ("name", "id_number", "relation", "phone", "email")}
@@ -101,16 +105,160 @@ def person_detail(request, person_id):
     """Person page: identity (masked where protected), custodians, visible cases and consent."""
     person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
     cases = list(selectors.case_list_for_person(user=request.user, person=person))
+    today = timezone.localdate()
+    custodians = list(person.custodians.all())  # prefetched by the selector
+    user = request.user
     return render(
         request,
         "cases/person_detail.html",
         {
             "person": person,
-            "age": person.age_on(timezone.localdate()),
+            "age": person.age_on(today),
+            "current_custodians": [c for c in custodians if c.is_current(today)],
+            "former_custodians": [c for c in custodians if not c.is_current(today)],
+            "can_edit_person": user.has_perm("cases.change_person"),
+            # a protected person's custodians are as hidden as the person (cases.services)
+            "can_edit_custodians": person.shows_identity and user.has_perm("cases.change_custodian"),
+            "can_add_custodian": person.shows_identity and user.has_perm("cases.add_custodian"),
             "cases": cases,
             "can_open_case": request.user.has_perm("cases.add_case"),
         },
     )
+
+
+def _person_for_change(request, person_id, what: str) -> Person:
+    """A visible person for an edit page (404 otherwise), logged as seen on that page."""
+    return selectors.person_get_for_user(user=request.user, person_id=person_id, request=request, what=what)
+
+
+@access_policy("person")
+@login_required
+def person_edit(request, person_id):
+    """Change a person's details. A protected identity the user may not see is neither shown nor offered."""
+    if not request.user.has_perm("cases.change_person"):
+        raise Http404
+    person = _person_for_change(request, person_id, "person_edit")
+    identity = person.shows_identity
+    initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS if name != "district"}
+    initial |= {"district": person.district_id, "gender": person.gender, "version": person.version}
+    if person.id_kind != "reservnummer":
+        initial["birth_date"] = None  # taken from the number
+    form = forms.PersonEditForm(
+        request.POST if request.method == "POST" else None,
+        identity=identity,
+        initial=initial if identity else {"gender": person.gender, "version": person.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            services.person_update(
+                actor=request.user, person=person, expected_version=form.cleaned_data["version"], changes=changes
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Uppgifterna är sparade."))
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "cases/person_edit.html",
+        {"person": person, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _custodian_data(data: dict) -> services.CustodianData:
+    return services.CustodianData(**{key: data[key] for key in ("name", "id_number", "relation", "phone", "email")})
+
+
+def _custodian_page(request, person: Person, template: str, context: dict):
+    return render(request, template, {"person": person, **context}, status=400 if request.method == "POST" else 200)
+
+
+def _custodians_editable(request, person: Person):
+    """404 without the permission; a protected person's custodians are as hidden as the person."""
+    if not request.user.has_perm("cases.change_custodian"):
+        raise Http404
+    if not person.shows_identity:
+        raise Http404
+
+
+@access_policy("person")
+@login_required
+def custodian_add(request, person_id):
+    """Add a vårdnadshavare after registration (e.g. a changed guardianship)."""
+    if not request.user.has_perm("cases.add_custodian"):
+        raise Http404
+    person = _person_for_change(request, person_id, "custodian_add")
+    _custodians_editable(request, person)
+    form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custodian_add(
+                actor=request.user,
+                person=person,
+                data=_custodian_data(form.cleaned_data),
+                valid_from=form.cleaned_data["valid_from"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Vårdnadshavaren är tillagd."))
+            return redirect("person_detail", person_id=person.pk)
+    return _custodian_page(request, person, "cases/custodian_form.html", {"form": form, "custodian": None})
+
+
+@access_policy("person")
+@login_required
+def custodian_edit(request, person_id, custodian_id):
+    """Change a custodian's details (phone, address of contact...); the old values stay in the history."""
+    person = _person_for_change(request, person_id, "custodian_edit")
+    _custodians_editable(request, person)
+    custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
+    initial = {key: getattr(custodian, key) for key in ("name", "id_number", "relation", "phone", "email", "version")}
+    form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custodian_update(
+                actor=request.user,
+                person=person,
+                custodian=custodian,
+                data=_custodian_data(form.cleaned_data),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Vårdnadshavarens uppgifter är sparade."))
+            return redirect("person_detail", person_id=person.pk)
+    return _custodian_page(request, person, "cases/custodian_form.html", {"form": form, "custodian": custodian})
+
+
+@access_policy("person")
+@login_required
+def custodian_end(request, person_id, custodian_id):
+    """End a guardianship on a given day; the custodian stays in the record as a former one."""
+    person = _person_for_change(request, person_id, "custodian_end")
+    _custodians_editable(request, person)
+    custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
+    form = forms.CustodianEndForm(
+        request.POST if request.method == "POST" else None, initial={"version": custodian.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custodian_end(
+                actor=request.user,
+                person=person,
+                custodian=custodian,
+                valid_to=form.cleaned_data["valid_to"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Vårdnaden är avslutad för %(name)s.") % {"name": custodian.name})
+            return redirect("person_detail", person_id=person.pk)
+    return _custodian_page(request, person, "cases/custodian_end.html", {"form": form, "custodian": custodian})
 
 
 # --- Cases ---------------------------------------------------------------------------------------
@@ -184,11 +332,13 @@ def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, sta
     entries = selectors.case_timeline_entries(case)
     parts = case_page_parts(case=case, user=user, entries=entries)
     can_write = case.is_open and user.has_perm("cases.add_journalentry")
+    today = timezone.localdate()
     context = {
         **parts.context,  # e.g. consent_summary (consent), insats_panel (interventions)
         "case": case,
         "person": case.person,
-        "age": case.person.age_on(timezone.localdate()),
+        "age": case.person.age_on(today),
+        "follow_up_passed": case.is_open and case.next_follow_up_on is not None and case.next_follow_up_on < today,
         "timeline": _timeline(case, entries, parts.events),
         "journal_entries": entries,
         "can_write": can_write,
@@ -225,11 +375,12 @@ def entry_create(request, case_id):
     if not case.is_open:
         messages.error(request, CLOSED_MESSAGE)
         return redirect("case_detail", case_id=case.pk)
-    form = forms.JournalEntryForm(request.POST)
+    sign = "signera" in request.POST
+    form = forms.JournalEntryForm(request.POST, sign=sign)
     if form.is_valid():
-        sign = "signera" in request.POST
         try:
-            entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **form.cleaned_data)
+            data = {key: form.cleaned_data[key] for key in ("kind", "occurred_on", "text")}
+            entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -243,20 +394,36 @@ def entry_create(request, case_id):
 
 @access_policy("case")
 @login_required
-@require_POST
 def entry_sign(request, case_id, entry_id):
-    """Sign one's own draft; from then on it is locked."""
-    case = _case_for_change(request, case_id)
+    """Sign one's own draft after confirming it on a page of its own (no JavaScript needed); from then on
+    it is locked."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_sign")
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
-    try:
-        if not case.is_open:
-            raise ValidationError(CLOSED_MESSAGE)
-        services.journal_entry_sign(actor=request.user, entry=entry)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
-    return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    if not case.is_open:
+        messages.error(request, CLOSED_MESSAGE)
+        return back
+    if entry.is_signed:
+        messages.info(request, _("Anteckningen är redan signerad."))
+        return back
+    if entry.author_id != request.user.pk:
+        messages.error(request, _("Bara den som skrev anteckningen kan ändra eller signera den."))
+        return back
+    form = forms.SignConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_entry_sign(actor=request.user, entry=entry)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
+        return back
+    return render(
+        request,
+        "cases/entry_sign.html",
+        {"case": case, "entry": entry, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @access_policy("case")

@@ -158,7 +158,7 @@ def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, sec
                 _assert_clean(response, secrets, where)
     # the search pages with the secrets as queries
     for query in secrets[:4]:
-        _assert_clean(client.get(reverse("person_search"), {"q": query}), secrets, f"search {query}")
+        _assert_clean(client.post(reverse("person_search"), {"q": query}), secrets, f"search {query}")
     assert _row_counts() == counts, "a request by someone who may not see the data changed it"
     assert not AccessLog.objects.filter(user=user).exists(), "an access-log row means a person was shown"
 
@@ -237,8 +237,8 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
     caplog.set_level(logging.DEBUG)
     surfaces = {
         "list (Mina ärenden)": client.get(reverse("home")),
-        "search by name": client.get(reverse("person_search"), {"q": "Fingeradsson"}),
-        "search by number": client.get(reverse("person_search"), {"q": person.id_number}),
+        "search by name": client.post(reverse("person_search"), {"q": "Fingeradsson"}),
+        "search by number": client.post(reverse("person_search"), {"q": person.id_number}),
         "person page": client.get(reverse("person_detail", kwargs={"person_id": person.pk})),
         "case page": client.get(reverse("case_detail", kwargs={"case_id": protected_case.pk})),
         "plan page": client.get(reverse("interventions:plan", kwargs={"plan_id": plan.pk})),

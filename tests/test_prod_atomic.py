@@ -59,7 +59,7 @@ def test_a_request_whose_write_fails_in_the_database_leaves_no_row_at_all(client
     client.raise_request_exception = False
     response = client.post(
         reverse("entry_create", kwargs={"case_id": case.pk}),
-        {"kind": "samtal", "occurred_on": "2025-03-05", "text": "Samtal", "signera": "1"},
+        {"kind": "samtal", "occurred_on": "2025-03-05", "text": "Samtal", "signera": "1", "confirm_sign": "on"},
     )
 
     # then the user gets an error page and nothing of the request remains: no entry, no log row, no history

@@ -11,10 +11,16 @@ of thousands of Johansson elsewhere in the country.
 
 from django.db import migrations, models
 
-from cases.search_names import FILL_SQL
 from core.db_guards import per_vendor
 
 NAME = "{side}.first_name || ' ' || {side}.last_name"
+# The fill as it stood here; migration 0006 folds the names (cases.search_names.fill_sql is today's).
+FILL_SQL = """
+INSERT INTO cases_searchname (person_id, unit_id, first_name, last_name, name)
+SELECT p.id, seen.unit_id, p.first_name, p.last_name, p.first_name || ' ' || p.last_name
+FROM (SELECT id AS person_id, unit_id FROM cases_person UNION SELECT person_id, unit_id FROM cases_case) seen
+JOIN cases_person p ON p.id = seen.person_id
+"""
 COLUMNS = "(person_id, unit_id, first_name, last_name, name)"
 
 

@@ -94,7 +94,12 @@ def test_register_checks_the_kind_of_number(handler):
     assert "samordningsnummer" in caught.value.message_dict["id_kind"][0]
 
     person = person_register(
-        actor=handler, id_kind=IdKind.COORDINATION, id_number=coordination, first_name="A", last_name="B"
+        actor=handler,
+        id_kind=IdKind.COORDINATION,
+        id_number=coordination,
+        first_name="A",
+        last_name="B",
+        age_confirmed=True,  # 56 years old: outside the target group
     )
     assert person.birth_date == datetime.date(1970, 10, 3)
 

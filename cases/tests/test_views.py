@@ -205,7 +205,7 @@ def test_search_finds_a_person_by_personnummer_in_any_common_form(client, handle
     person = PersonFactory(unit=handler.unit, id_number=number, first_name="Sökbar")
     client.force_login(handler)
 
-    response = client.get(reverse("person_search"), {"q": typed})
+    response = client.post(reverse("person_search"), {"q": typed})
 
     assert reverse("person_detail", args=[person.pk]) in _html(response)
     assert _logs(handler, person, "search").count() == 1
@@ -217,8 +217,8 @@ def test_search_by_name_and_case_number(client, handler):
     case = CaseFactory(handler=handler, person=person, number="2025-0042")
     client.force_login(handler)
 
-    by_name = _html(client.get(reverse("person_search"), {"q": "ebba lind"}))
-    by_number = _html(client.get(reverse("person_search"), {"q": case.number}))
+    by_name = _html(client.post(reverse("person_search"), {"q": "ebba lind"}))
+    by_number = _html(client.post(reverse("person_search"), {"q": case.number}))
 
     assert "Ebba Lindqvist" in by_name and "Ebba Lindqvist" in by_number
 
@@ -228,11 +228,11 @@ def test_search_respects_permissions_and_protected_identity(client, handler, out
     visible = PersonFactory(unit=handler.unit, first_name="Synlig", last_name="Person")
     PersonFactory(unit=handler.unit, first_name="Dold", last_name="Person", protection="sekretessmarkering")
     client.force_login(outsider)
-    assert "Synlig" not in _html(client.get(reverse("person_search"), {"q": "Person"}))
+    assert "Synlig" not in _html(client.post(reverse("person_search"), {"q": "Person"}))
     assert not _logs(outsider, visible).exists()
 
     client.force_login(handler)
-    html = _html(client.get(reverse("person_search"), {"q": "Person"}))
+    html = _html(client.post(reverse("person_search"), {"q": "Person"}))
     assert "Synlig Person" in html
     assert "Dold" not in html  # a masked row never confirms a typed name
 
@@ -243,12 +243,58 @@ def test_search_query_count_does_not_grow_with_hits(client, handler, django_asse
     client.force_login(handler)
     client.get(reverse("home"))  # the first request after login renews the session (one write)
     with django_assert_max_num_queries(10 + SAVEPOINT_STATEMENTS) as few:
-        client.get(reverse("person_search"), {"q": "Alva"})
+        client.post(reverse("person_search"), {"q": "Alva"})
     PersonFactory.create_batch(40, unit=handler.unit, first_name="Alva")
     with django_assert_max_num_queries(10 + SAVEPOINT_STATEMENTS) as many:
-        html = _html(client.get(reverse("person_search"), {"q": "Alva"}))
+        html = _html(client.post(reverse("person_search"), {"q": "Alva"}))
     assert "43 träffar" in html
     assert len(few) == len(many)
+
+
+@pytest.mark.django_db
+def test_search_is_a_post_and_a_query_string_is_not_searched(client, handler):
+    person = PersonFactory(unit=handler.unit, id_number=personnummer_for(BIRTH, 1), first_name="Postad")
+    client.force_login(handler)
+
+    page = _html(client.get(reverse("person_search")))
+    assert 'method="post"' in page and 'hx-post="' in page and "hx-get" not in page and "hx-push-url" not in page
+
+    ignored = client.get(reverse("person_search"), {"q": person.id_number})  # an old bookmark, say
+    assert "Postad" not in _html(ignored) and person.id_number not in _html(ignored)
+    assert not _logs(handler, person).exists()
+    assert "Postad" in _html(client.post(reverse("person_search"), {"q": person.id_number}))
+
+
+@pytest.mark.django_db
+def test_search_says_when_the_list_is_cut_at_fifty(client, handler):
+    PersonFactory.create_batch(50, unit=handler.unit, last_name="Femtiosson")
+    client.force_login(handler)
+    cut = "Visar de 50 första träffarna – förfina sökningen."
+
+    exactly = _html(client.post(reverse("person_search"), {"q": "Femtiosson"}))
+    assert "50 träffar" in exactly and cut not in exactly  # all of them shown: nothing was cut
+
+    PersonFactory(unit=handler.unit, last_name="Femtiosson")
+    more = _html(client.post(reverse("person_search"), {"q": "Femtiosson"}))
+    assert "50 träffar" in more and cut in more
+    assert AccessLog.objects.filter(user=handler, action="search").count() == 100  # the shown rows only
+
+
+@pytest.mark.django_db
+def test_search_by_case_number_lists_the_case(client, handler, outsider):
+    person = PersonFactory(unit=handler.unit, first_name="Ebba", last_name="Lindqvist")
+    case = CaseFactory(handler=handler, person=person, number="2025-0042")
+    CaseFactory(handler=handler, person=person, number="2025-0043")
+    client.force_login(handler)
+
+    html = _html(client.post(reverse("person_search"), {"q": "2025-0042"}))
+
+    assert "1 ärende" in html and "träff" not in html  # a case row, not a person row
+    assert f'href="{reverse("case_detail", args=[case.pk])}">2025-0042</a>' in html
+    assert "Ebba Lindqvist" in html and "2025-0043" not in html
+    assert list(AccessLog.objects.filter(user=handler).values_list("case_id", "what")) == [(case.pk, "search")]
+    client.force_login(outsider)
+    assert "2025-0042</a>" not in _html(client.post(reverse("person_search"), {"q": "2025-0042"}))
 
 
 # --- Register a person ---------------------------------------------------------------------------
@@ -522,7 +568,13 @@ def test_write_and_sign_an_entry(client, handler):
 
     response = client.post(
         reverse("entry_create", args=[case.pk]),
-        {"kind": "samtal", "occurred_on": "2025-03-10", "text": "Samtal om skolan.", "signera": "1"},
+        {
+            "kind": "samtal",
+            "occurred_on": "2025-03-10",
+            "text": "Samtal om skolan.",
+            "signera": "1",
+            "confirm_sign": "on",
+        },
     )
 
     entry = JournalEntry.objects.get(case=case)
@@ -542,7 +594,7 @@ def test_draft_is_edited_then_signed_and_then_locked(client, handler):
     assert not entry.is_signed
 
     client.post(reverse("entry_edit", args=[case.pk, entry.pk]), {"occurred_on": "2025-03-11", "text": "Ringde mamma."})
-    client.post(reverse("entry_sign", args=[case.pk, entry.pk]))
+    client.post(reverse("entry_sign", args=[case.pk, entry.pk]), {"confirm_sign": "on"})
 
     entry.refresh_from_db()
     assert (entry.text, entry.is_signed) == ("Ringde mamma.", True)
@@ -573,7 +625,9 @@ def test_correct_a_signed_entry_keeps_the_original_visible(client, handler):
     original = JournalEntryFactory(case=case, text="Fel datum nämnt.", signed_at=timezone.now())
     client.force_login(handler)
 
-    client.post(reverse("entry_correct", args=[case.pk, original.pk]), {"text": "Rätt datum är 5 mars."})
+    client.post(
+        reverse("entry_correct", args=[case.pk, original.pk]), {"text": "Rätt datum är 5 mars.", "confirm_sign": "on"}
+    )
 
     correction = JournalEntry.objects.get(corrects=original)
     assert correction.is_signed
@@ -590,7 +644,7 @@ def test_entry_links_work_for_large_ids(client, handler):
     case = CaseFactory(handler=handler)
     original = JournalEntryFactory(case=case, id=12345, text="Fel.", signed_at=timezone.now())
     client.force_login(handler)
-    client.post(reverse("entry_correct", args=[case.pk, original.pk]), {"text": "Rätt."})
+    client.post(reverse("entry_correct", args=[case.pk, original.pk]), {"text": "Rätt.", "confirm_sign": "on"})
     html = _html(client.get(reverse("case_detail", args=[case.pk])))
     assert 'id="anteckning-12345"' in html and 'href="#anteckning-12345"' in html
 
@@ -736,3 +790,103 @@ def test_person_page_query_count_does_not_grow_with_cases(client, handler, colle
     few = _person_page_queries(client, colleague, django_assert_max_num_queries, 2)
     many = _person_page_queries(client, handler, django_assert_max_num_queries, 60)
     assert few == many
+
+
+# --- Forms: empty forms, confirming a signature, follow-up dates ---------------------------------
+
+
+@pytest.mark.django_db
+def test_every_case_form_opens_empty_without_an_error_banner(client, handler, manager):
+    case = CaseFactory(handler=handler)
+    draft = JournalEntryFactory(case=case, author=handler)
+    signed = JournalEntryFactory(case=case, author=handler, signed_at=timezone.now())
+    pages = {
+        handler: [
+            reverse("person_search"),
+            reverse("person_search") + "?q=",  # an empty search box sent as it used to be
+            reverse("person_register"),
+            reverse("case_open", args=[case.person_id]),
+            reverse("case_detail", args=[case.pk]),
+            reverse("case_close", args=[case.pk]),
+            reverse("entry_edit", args=[case.pk, draft.pk]),
+            reverse("entry_sign", args=[case.pk, draft.pk]),
+            reverse("entry_correct", args=[case.pk, signed.pk]),
+        ],
+        manager: [reverse("case_reassign", args=[case.pk])],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "error-summary" not in _html(response) and "errorlist" not in _html(response), url
+    client.force_login(handler)
+    empty_search = client.post(reverse("person_search"), {"q": ""})
+    assert "errorlist" not in _html(empty_search) and "Inga träffar" not in _html(empty_search)
+
+
+@pytest.mark.django_db
+def test_save_and_sign_needs_the_confirmation_ticked(client, handler):
+    case = CaseFactory(handler=handler)
+    client.force_login(handler)
+    data = {"kind": "samtal", "occurred_on": "2025-03-10", "text": "Samtal om skolan.", "signera": "1"}
+
+    refused = client.post(reverse("entry_create", args=[case.pk]), data)
+
+    assert refused.status_code == 400 and not JournalEntry.objects.exists()
+    assert "Bekräfta att anteckningen ska signeras, eller spara den som utkast." in _html(refused)
+    assert "Samtal om skolan." in _html(refused)  # the text is kept for the second try
+    # a draft needs no confirmation
+    draft = {key: value for key, value in data.items() if key != "signera"} | {"utkast": "1"}
+    assert client.post(reverse("entry_create", args=[case.pk]), draft).status_code == 302
+    assert not JournalEntry.objects.get(case=case).is_signed
+
+
+@pytest.mark.django_db
+def test_signing_a_draft_is_confirmed_on_a_page_of_its_own(client, handler, colleague):
+    case = CaseFactory(handler=handler)
+    draft = JournalEntryFactory(case=case, author=handler, text="Utkast om skolan.")
+    url = reverse("entry_sign", args=[case.pk, draft.pk])
+    client.force_login(handler)
+
+    case_page = _html(client.get(reverse("case_detail", args=[case.pk])))
+    assert f'href="{url}"' in case_page  # a link to the confirmation, not a one-click signature
+    confirm = _html(client.get(url))
+    assert "Utkast om skolan." in confirm and "Jag bekräftar att anteckningen är färdig" in confirm
+    assert _logs(handler, case.person, "entry_sign").count() == 1
+
+    unconfirmed = client.post(url, {})
+    draft.refresh_from_db()
+    assert unconfirmed.status_code == 400 and not draft.is_signed
+    assert "Bekräfta att anteckningen ska signeras." in _html(unconfirmed)
+
+    client.force_login(colleague)  # not the author: sent back to the case, nothing signed
+    assert client.post(url, {"confirm_sign": "on"}).status_code == 302
+    draft.refresh_from_db()
+    assert not draft.is_signed
+
+    client.force_login(handler)
+    response = client.post(url, {"confirm_sign": "on"})
+    draft.refresh_from_db()
+    assert draft.is_signed and response["Location"].endswith(f"#anteckning-{draft.pk}")
+
+
+@pytest.mark.django_db
+def test_a_follow_up_date_in_the_past_is_refused_and_a_passed_one_is_pointed_out(client, handler):
+    today = timezone.localdate()
+    case = CaseFactory(handler=handler)
+    client.force_login(handler)
+
+    page = _html(client.get(reverse("case_detail", args=[case.pk])))
+    assert f'min="{today.isoformat()}"' in page  # the date picker offers no past day
+    refused = client.post(
+        reverse("case_follow_up", args=[case.pk]),
+        {"version": case.version, "next_follow_up_on": (today - datetime.timedelta(days=1)).isoformat()},
+    )
+    case.refresh_from_db()
+    assert refused.status_code == 400 and case.next_follow_up_on is None
+    assert "Uppföljningen kan inte planeras till ett datum som har passerat." in _html(refused)
+
+    Case.objects.filter(pk=case.pk).update(next_follow_up_on=today - datetime.timedelta(days=3))  # planned, then passed
+    page = _html(client.get(reverse("case_detail", args=[case.pk])))
+    assert "datumet har passerat. Planera en ny uppföljning." in page

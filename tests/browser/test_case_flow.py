@@ -51,6 +51,7 @@ def test_whole_case_flow(page, live_server, login, handler, screenshot):
     # write and sign an entry
     page.get_by_label("Typ av anteckning").select_option(label="Samtal")
     page.get_by_label("Anteckning", exact=True).fill("Första samtalet. Wilma berättade om arbetsplatsen.")
+    page.get_by_label("Jag bekräftar att anteckningen är färdig", exact=False).check()
     page.get_by_role("button", name="Spara och signera").click()
     expect(page.get_by_text("Anteckningen är signerad.")).to_be_visible()
     original = JournalEntry.objects.get(case=case)
@@ -61,7 +62,8 @@ def test_whole_case_flow(page, live_server, login, handler, screenshot):
 
     # correct it: a linked correction; the original stays
     entry_item.get_by_role("link", name=re.compile("^Rätta")).click()
-    page.get_by_label("Rättelse").fill("Rättelse: arbetsplatsen är biblioteket, inte simhallen.")
+    page.get_by_label("Rättelse", exact=True).fill("Rättelse: arbetsplatsen är biblioteket, inte simhallen.")
+    page.get_by_label("Jag bekräftar att rättelsen är färdig", exact=False).check()
     page.get_by_role("button", name="Spara och signera rättelsen").click()
     expect(page.get_by_text("Rättelsen är signerad.")).to_be_visible()
     expect(page.locator(f"#anteckning-{original.pk}")).to_contain_text("Första samtalet.")
@@ -134,10 +136,10 @@ def test_search_and_journal_work_without_javascript(browser, live_server, handle
     page.goto(f"{live_server.url}/sok/")
     page.get_by_label("Namn, personnummer eller ärendenummer").fill(case.number)
     page.get_by_role("button", name="Sök").click()
-    assert "q=" in page.url  # a plain GET form submission, no htmx
-    page.get_by_role("link", name="Utan Skript").click()
-    page.get_by_role("link", name=case.number).click()
+    assert page.url == f"{live_server.url}/sok/"  # a plain POST form submission, no htmx
+    page.get_by_role("link", name=case.number).click()  # the case itself, found by its number
     page.get_by_label("Anteckning", exact=True).fill("Skrivet utan JavaScript.")
+    page.get_by_label("Jag bekräftar att anteckningen är färdig", exact=False).check()
     page.get_by_role("button", name="Spara och signera").click()
 
     expect(page.get_by_text("Skrivet utan JavaScript.")).to_be_visible()
