@@ -118,7 +118,7 @@ def sharing_decision(*, person: Person, actor: Actor, on: datetime.date) -> Shar
         on=on,
         valid=valid,
         consents_themself=person_consents_themself(person=person, on=on),
-        custodians=list(person.custodians.all()),
+        custodians=list(person.custodians.current(on)),  # an ended guardianship no longer counts
     )
 
 
@@ -159,7 +159,7 @@ def sharing_decisions(
     for person_id, mature in assessments:
         latest_mature.setdefault(person_id, mature)
     custodians: dict[UUID, list[Custodian]] = {}
-    for custodian in Custodian.objects.filter(person_id__in=person_ids).order_by("name"):
+    for custodian in Custodian.objects.current(on).filter(person_id__in=person_ids).order_by("name"):
         custodians.setdefault(custodian.person_id, []).append(custodian)
     for person, actor in needing:
         result[(person.pk, actor.pk)] = _decide(
@@ -227,14 +227,17 @@ def person_consent_state(*, person: Person, consents: Iterable[Consent], on: dat
     rows = (
         Person.objects.filter(pk=person.pk)
         .annotate(latest_mature=Subquery(latest_mature))
-        .values_list("latest_mature", "custodians__id", "custodians__name")
+        .values_list(
+            "latest_mature", "custodians__id", "custodians__name", "custodians__valid_from", "custodians__valid_to"
+        )
         .order_by("custodians__name", "custodians__id")
     )
     mature, custodians = None, []
-    for row_mature, custodian_id, name in rows:
+    for row_mature, custodian_id, name, valid_from, valid_to in rows:
         mature = row_mature  # the same on every row (one row with no custodian when none is registered)
-        if custodian_id is not None:
-            custodians.append(Custodian(pk=custodian_id, person_id=person.pk, name=name))
+        custodian = Custodian(pk=custodian_id, person_id=person.pk, name=name, valid_from=valid_from, valid_to=valid_to)
+        if custodian_id is not None and custodian.is_current(on):  # an ended guardianship no longer counts
+            custodians.append(custodian)
     return PersonConsentState(
         person=person,
         on=on,

@@ -267,3 +267,21 @@ def test_consent_summary_shows_what_a_partly_revoked_consent_still_covers(handle
     covering = {row.actor.code: row.covering for row in summary.actors}
     assert covering["polis"] == [] and covering["skola"] == [("Ungdomen", None)]
     assert summary.ended == 0
+
+
+def test_an_ended_guardianship_no_longer_needs_or_gives_consent(handler, polis):
+    person, parents = young(14)
+    consent(handler, person, polis, custodian=parents[0])
+    ended = parents[1]
+    ended.valid_to = D - datetime.timedelta(days=1)
+    ended.save(update_fields=["valid_to"])
+    # the one remaining custodian consented: sharing is allowed, by every path that decides
+    assert sharing_decision(person=person, actor=polis, on=D).allowed
+    assert sharing_decisions(pairs=[(person, polis)], on=D)[(person.pk, polis.pk)].allowed
+    assert person_consent_state(person=person, consents=consent_history(person=person), on=D).decision(polis).allowed
+    # before the guardianship ended, the second custodian's consent was still missing
+    before = D - datetime.timedelta(days=1)
+    consent(handler, person, polis, custodian=parents[0], given_on=before)
+    assert sharing_decision(person=person, actor=polis, on=before).missing == ["Bo Förälder"]
+    state = person_consent_state(person=person, consents=consent_history(person=person), on=before)
+    assert state.decision(polis).missing == ["Bo Förälder"]
