@@ -1628,6 +1628,8 @@ def plan_follow_up_schedule(*, actor: User, plan: Plan, due_on: datetime.date) -
     version = _current_version(plan)
     if due_on is None or due_on < version.plan.case.opened_on:
         raise ValidationError({"due_on": _("Ange ett datum efter att ärendet aktualiserades.")})
+    if due_on < _today():
+        raise ValidationError({"due_on": _("Uppföljningen kan inte planeras till ett datum som har passerat.")})
     follow_up = FollowUp.objects.create(version=version, due_on=due_on)
     _history(actor=actor, instance=follow_up, case=version.plan.case)
     return follow_up

@@ -779,3 +779,11 @@ def test_plan_revise(plan, plan_case, handler):
         row(handler, old, UPDATE, {"superseded_at": [None, old.superseded_at.isoformat()]}, case=plan_case),
         row(handler, new, CREATE, new_changes, case=plan_case),
     ]
+
+
+@pytest.mark.django_db
+def test_a_follow_up_is_never_planned_for_a_day_that_has_passed(plan, handler, today):
+    with history_written() as rows, pytest.raises(ValidationError) as refused:
+        services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today - datetime.timedelta(days=1))
+    assert refused.value.message_dict["due_on"] == ["Uppföljningen kan inte planeras till ett datum som har passerat."]
+    assert rows == [] and not plan.versions.get().follow_ups.exists()

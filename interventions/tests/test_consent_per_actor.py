@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consent.services import consent_record
 from interventions import selectors, services
+from interventions.models import FollowUp
 from interventions.tests.test_views import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +42,15 @@ def shared_plan(make_case, handler, coordinator, police, school, today):
     services.plan_activity_add(
         actor=handler, plan=plan, goal=goal, what="Närvarouppföljning", responsible=school, when="Varje vecka"
     )
-    services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today - datetime.timedelta(days=10))
+    _missed_follow_up(handler, plan, today - datetime.timedelta(days=10))
     services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today + datetime.timedelta(days=14))
     return plan
+
+
+def _missed_follow_up(handler, plan, day):
+    """A follow-up planned for a day that has since passed without it being held (planning a past day is refused)."""
+    follow_up = services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=timezone.localdate())
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_on=day)
 
 
 def _revoke_police_for_one_parent(client, plan, police, today):
@@ -98,7 +106,7 @@ def test_family_pdf_with_only_a_missed_follow_up_does_not_call_it_next(
 ):
     case = make_case("sig", opened_on=today - datetime.timedelta(days=90))
     plan = services.plan_create(actor=handler, case=case, coordinator=coordinator)
-    services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today - datetime.timedelta(days=3))
+    _missed_follow_up(handler, plan, today - datetime.timedelta(days=3))
     client.force_login(handler)
 
     text = " ".join(pdf_text(client.get(reverse("interventions:plan_pdf", args=[plan.pk])).content, tmp_path).split())
