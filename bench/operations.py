@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bench.harness import Missing, Operation, Prepared
 from cases.models import Case, InsatsType, Person
+from cases.search_names import fold
 from cases.selectors import TRIGRAM_MIN_LENGTH
 from core.models import Provider, Unit, User
 from devdata.datagen import BENCH_HANDLER, BENCH_MANAGER, BENCH_STATISTICS, DEFAULT_UNTIL, RowWriter
@@ -258,9 +259,13 @@ def name_search(ctx: Context) -> Prepared:
     def raw(i):
         # the selector's shape: the first 50 by name in the unit's name index, plus granted cases' people,
         # then the visibility rule on those few
-        terms = queries[i % len(queries)].split()
-        where = " AND ".join(["(UPPER(p.first_name) LIKE UPPER(%s) OR UPPER(p.last_name) LIKE UPPER(%s))"] * len(terms))
-        params = [value for term in terms for value in (f"%{term}%", f"%{term}%")]
+        # names are matched folded (no diacritics), in the index, as the selector does
+        terms = [fold(term) for term in queries[i % len(queries)].split()]
+        where = " AND ".join(
+            ["EXISTS (SELECT 1 FROM cases_searchname x WHERE x.person_id = p.id AND UPPER(x.name) LIKE UPPER(%s))"]
+            * len(terms)
+        )
+        params = [f"%{term}%" for term in terms]
         in_unit = " AND ".join(
             "UPPER(s.name) LIKE UPPER(%s)"
             if len(term) >= TRIGRAM_MIN_LENGTH
