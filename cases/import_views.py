@@ -27,34 +27,36 @@ def _may_import(user) -> bool:
     )
 
 
+def _column_labels() -> list[str]:
+    """The column headings the page lists, each once and in alphabetical order."""
+    columns = sorted({(field, str(LABELS[field])) for field in COLUMNS.values()}, key=lambda item: item[1])
+    return [label for _field, label in columns]
+
+
+def _import(request, form: ImportForm):
+    """Check (dry run) or import the uploaded file; a file that cannot be read is an error on the form (None)."""
+    upload = form.cleaned_data["file"]
+    try:
+        return cases_import(
+            actor=request.user, content=upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"]
+        )
+    except ImportFileError as error:
+        form.add_error("file", error.messages)
+        return None
+
+
 @access_policy("manager")
 @login_required
 def cases_import_page(request):
     """Enhetschef only (others get 404); imports into the manager's own unit."""
     if not _may_import(request.user):
         raise Http404
-    result = None
-    status = 200
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = cases_import(
-                actor=request.user,
-                content=upload.read(),
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportFileError as error:
-            form.add_error("file", error.messages)
-        if result is not None and result.errors:
-            status = 400
-    if form.errors:
-        status = 400
-    columns = sorted({(field, str(LABELS[field])) for field in COLUMNS.values()}, key=lambda item: item[1])
+    result = _import(request, form) if request.method == "POST" and form.is_valid() else None
+    failed = bool(form.errors) or (result is not None and bool(result.errors))
     return render(
         request,
         "cases/import.html",
-        {"form": form, "result": result, "columns": [label for _field, label in columns]},
-        status=status,
+        {"form": form, "result": result, "columns": _column_labels()},
+        status=400 if failed else 200,
     )

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Person
+from cases.models import Case, Person, ProtectionLevel
+from core.models import AccessGrantEvent, AccessLog
 
 MAX_DEPTH = 6
 
@@ -165,3 +166,34 @@ def person_extract_sections(*, person: Person, case_ids: Iterable[UUID], skip=()
         if instances:
             sections.append(_render_model_rows(model, instances))
     return sections
+
+
+def person_identity(person: Person, *, for_pdf: bool) -> dict[str, str]:
+    """The person's own data at the top of an extract, masked as the viewer must see it.
+
+    The PDF leaves out the address of a person with skyddad folkbokföring.
+    """
+    show_address = not (for_pdf and person.protection == ProtectionLevel.PROTECTED_REGISTRATION)
+    return {
+        _("Namn"): str(person.display_name),
+        _("Personnummer"): person.display_id_number,
+        _("Födelsedatum"): person.birth_date.isoformat() if person.shows_identity else "",
+        _("Kön"): person.get_gender_display(),
+        _("Adress"): person.display_address if show_address else str(_("Skyddad folkbokföring")),
+        _("Område"): str(person.district or ""),
+        _("Skyddade personuppgifter"): person.get_protection_display() if person.protection else _("Nej"),
+        _("Registrerad av enhet"): str(person.unit),
+        _("Registrerad"): date_format(timezone.localtime(person.created_at), "Y-m-d"),
+    }
+
+
+@dataclass
+class RegisterExtract:
+    """A registerutdrag as the user may see it: the file's records, who read it, who was given access, changes."""
+
+    person: Person
+    sections: list[ExtractSection]
+    reads: list[AccessLog]
+    grants: list[AccessGrantEvent]
+    history_rows: list[dict]
+    generated_at: datetime.datetime

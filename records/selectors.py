@@ -7,10 +7,13 @@ cases.selectors (masking skyddad identitet) and are themselves access-logged.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     BooleanField,
     Count,
@@ -25,13 +28,51 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
-from cases.selectors import mark_identity_visibility, person_queryset_for_user
+from cases.selectors import (
+    case_get_for_user,
+    case_queryset_for_user,
+    mark_identity_visibility,
+    person_get_for_user,
+    person_queryset_for_user,
+)
 from core.access_log import Seen, access_log_record
+from core.history import CHANGE_REASON
 from core.models import AccessAction, AccessGrantEvent, AccessLog, ChangeLog, User
+from records.extract import PERSON_FIELDS_SHOWN_MASKED, RegisterExtract, person_extract_sections
+from records.models import RetentionItem, RetentionRule, RetentionRun
+
+PAGE_SIZE = 50  # loggkontroll rows per page
+DEFAULT_DAYS = 30  # loggkontroll without a person or period: the last month
+CSV_EXPORT_MAX_ROWS = 100_000
+HISTORY_PAGE_ROWS = 500  # change-history page: the newest rows
+EXTRACT_ACCESS_LOG_ROWS = 5000  # registerutdrag: the newest reads
+# Registerutdrag leaves out the guardian permission rows (who may see the file is in its grant events)
+EXTRACT_SKIPPED = (CaseUserObjectPermission, PersonUserObjectPermission)
+# What reading a person's log (loggutdrag) is recorded as, per output
+PERSON_LOG_ACTIONS = {"html": AccessAction.VIEW, "csv": AccessAction.EXPORT, "pdf": AccessAction.PRINT}
+
+
+def access_manager_check(*, actor: User, unit_id: int | None) -> bool:
+    """Whether the actor is an enhetschef allowed to manage access for records of this unit."""
+    return (
+        actor.is_active
+        and actor.has_perm("core.manage_access")
+        and actor.unit_id is not None
+        and actor.unit_id == unit_id
+    )
+
+
+def _seen(person: Person) -> list[Seen]:
+    return [Seen(person_id=person.pk, protected_identity=person.is_protected and person.identity_visible)]
+
+
+def _visible_case_ids(user: User, person: Person) -> list[UUID]:
+    return list(case_queryset_for_user(user).filter(person=person).values_list("pk", flat=True))
 
 
 def burst_limit() -> int:
@@ -223,12 +264,256 @@ def protected_identity_grantees(*, person: Person) -> QuerySet[User]:
     return User.objects.filter(pk__in=grants.values("user_id")).select_related("unit")
 
 
-def grant_candidates(*, manager: User, exclude_unit_id: int | None = None) -> QuerySet[User]:
-    """Active case-work staff in the manager's municipality who can be given access."""
+def grant_candidates(
+    *, manager: User, exclude_unit_id: int | None = None, exclude: Iterable[User] = ()
+) -> QuerySet[User]:
+    """Active case-work staff in the manager's municipality who can be given access (less `exclude`: those
+    who already have it)."""
     staff = User.objects.filter(
         is_active=True,
         unit__provider__municipality_id=manager.unit.provider.municipality_id if manager.unit_id else None,
     ).filter(Q(groups__permissions__codename="view_case", groups__permissions__content_type__app_label="cases"))
     if exclude_unit_id is not None:
         staff = staff.exclude(unit_id=exclude_unit_id)
+    staff = staff.exclude(pk__in=[user.pk for user in exclude])
     return staff.select_related("unit").distinct().order_by("unit__name", "last_name", "first_name")
+
+
+# --- loggkontroll pages ------------------------------------------------------------------------------
+
+
+def accesslog_review_rows(*, user: User, filters: dict) -> QuerySet[AccessLog]:
+    """The scoped, flagged and filtered log (see the module docstring for the scope).
+
+    `filters` are the cleaned AccessLogFilterForm fields; without a person or a period the last DEFAULT_DAYS days.
+    """
+    if not (filters.get("person") or filters.get("since") or filters.get("until")):
+        filters = filters | {"since": timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS)}
+    return accesslog_filter(
+        accesslog_with_flags(accesslog_queryset_for_user(user)),
+        user_id=filters["user"].pk if filters.get("user") else None,
+        person_id=filters.get("person"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        flagged_only=bool(filters.get("flagged")),
+    )
+
+
+def accesslog_page(rows: QuerySet[AccessLog], *, number: int) -> tuple[list[AccessLog], dict]:
+    """One page of log rows, newest first, and whether there are pages before and after it.
+
+    No COUNT over a log of many millions of rows: one row more than a page tells whether there is a next.
+    """
+    start = (number - 1) * PAGE_SIZE
+    selected = list(rows.select_related("user", "unit").order_by("-at", "-id")[start : start + PAGE_SIZE + 1])
+    page = {"number": number, "has_previous": number > 1, "has_next": len(selected) > PAGE_SIZE}
+    return selected[:PAGE_SIZE], page
+
+
+def accesslog_export_rows(rows: QuerySet[AccessLog]) -> list[AccessLog]:
+    """The rows of a CSV export, newest first, at most CSV_EXPORT_MAX_ROWS."""
+    return list(rows.select_related("user", "unit").order_by("-at", "-id")[:CSV_EXPORT_MAX_ROWS])
+
+
+def accesslog_person_label(*, shown: list[ShownRow], person_id: UUID | None) -> str | None:
+    """The name of the person filtered on, as shown in the rows (masked or not), or a short id."""
+    if not person_id:
+        return None
+    return next((item.person_label for item in shown if item.row.person_id == person_id), f"#{str(person_id)[:8]}")
+
+
+def accesslog_person_for_user(
+    *, user: User, person_id: UUID, request: HttpRequest | None, output: str
+) -> tuple[Person, list[AccessLog]]:
+    """Loggutdrag: a person and everyone who read their record; core.view_accesslog and a visible person, else 404.
+
+    Recorded as a view, an export or a print of the person by `output` (html, csv, pdf; anything else is a 404).
+    """
+    if not user.has_perm("core.view_accesslog") or output not in PERSON_LOG_ACTIONS:
+        raise Http404
+    person = person_get_for_user(user=user, person_id=person_id, request=request, log=False)
+    access_log_record(
+        user=user, request=request, action=PERSON_LOG_ACTIONS[output], what=f"loggutdrag_{output}", seen=_seen(person)
+    )
+    return person, list(accesslog_for_person(person=person))
+
+
+# --- change history ----------------------------------------------------------------------------------
+
+
+def _model_for(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    if name == CHANGE_REASON:  # not a field: why a row was corrected or removed
+        return str(_("Anledning till rättelsen"))
+    if model is None:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field removed since: show its name
+        return name
+
+
+def change_history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict]:
+    """History rows with field labels; a masked person's identity fields stay masked in old/new values."""
+    rows = []
+    for entry in entries:
+        masked = entry.object_type == "cases.person" and not identity_visible
+        model = _model_for(entry.object_type)
+        changes = []
+        for name, (old, new) in entry.changes.items():
+            if masked and name in PERSON_FIELDS_SHOWN_MASKED:
+                old, new = ("***" if old else old), ("***" if new else new)
+            changes.append({"field": _field_label(model, name), "old": old, "new": new})
+        rows.append(
+            {
+                "entry": entry,
+                "what": str(model._meta.verbose_name) if model is not None else entry.object_type,
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _person_history_visible(*, person: Person, case_ids: Iterable[UUID], limit: int | None = None) -> list[ChangeLog]:
+    """The person's history (the newest `limit` rows) without the rows of cases the user may not see."""
+    entries = change_history_for_person(person=person)
+    if limit is not None:
+        entries = entries[:limit]
+    case_ids = set(case_ids)
+    return [entry for entry in entries if entry.case_id is None or entry.case_id in case_ids]
+
+
+def person_history_rows_for_user(*, user: User, person: Person) -> list[dict]:
+    """The change-history page of a person (fetched through person_get_for_user): the newest rows of the person
+    and of their cases the user may see."""
+    entries = _person_history_visible(person=person, case_ids=_visible_case_ids(user, person), limit=HISTORY_PAGE_ROWS)
+    return change_history_rows(entries, identity_visible=person.shows_identity)
+
+
+def case_history_rows(*, case: Case) -> list[dict]:
+    """The change-history page of a case (fetched through case_get_for_user): its newest rows."""
+    entries = list(change_history_for_case(case=case)[:HISTORY_PAGE_ROWS])
+    return change_history_rows(entries, identity_visible=case.person.shows_identity)
+
+
+# --- registerutdrag ----------------------------------------------------------------------------------
+
+
+def person_extract_for_user(
+    *, user: User, person_id: UUID, request: HttpRequest | None, output: str
+) -> RegisterExtract:
+    """Registerutdrag: everything held about a person that the user may see (the cases of their units and
+    shares). Needs cases.export_person (a permission of its own) and a visible person, else 404; the extract
+    is itself access-logged, as an export (JSON) or a print (PDF)."""
+    if not user.has_perm("cases.export_person"):
+        raise Http404
+    person = person_get_for_user(user=user, person_id=person_id, request=request, log=False)
+    case_ids = _visible_case_ids(user, person)
+    access_log_record(
+        user=user,
+        request=request,
+        action=AccessAction.PRINT if output == "pdf" else AccessAction.EXPORT,
+        what=f"registerutdrag_{output}",
+        seen=_seen(person),
+    )
+    sections = person_extract_sections(person=person, case_ids=case_ids, skip=EXTRACT_SKIPPED)
+    reads = list(accesslog_for_person(person=person)[:EXTRACT_ACCESS_LOG_ROWS])
+    grants = [
+        event for event in grant_events_for_person(person=person) if event.case_id is None or event.case_id in case_ids
+    ]
+    history = _person_history_visible(person=person, case_ids=case_ids)
+    return RegisterExtract(
+        person=person,
+        sections=sections,
+        reads=reads,
+        grants=grants,
+        history_rows=change_history_rows(history, identity_visible=person.shows_identity),
+        generated_at=timezone.now(),
+    )
+
+
+# --- sharing and skyddad identitet -------------------------------------------------------------------
+
+
+def case_sharing_get_for_user(*, user: User, case_id: UUID, request: HttpRequest | None) -> Case:
+    """A case whose sharing the user manages: enhetschef (core.manage_access) of the case's unit, else 404.
+
+    Checked on the unit before the case is loaded, so the view is logged only for the manager who may share.
+    """
+    if not user.has_perm("core.manage_access"):
+        raise Http404
+    case = case_queryset_for_user(user).filter(pk=case_id).values("unit_id").first()
+    if case is None or not access_manager_check(actor=user, unit_id=case["unit_id"]):
+        raise Http404
+    return case_get_for_user(user=user, case_id=case_id, request=request, what="case_sharing")
+
+
+def protected_identity_person_for_user(*, user: User, person_id: UUID, request: HttpRequest | None) -> Person:
+    """A person whose skyddad-identitet access the user manages: enhetschef (core.manage_access) of the
+    person's unit, else 404; logged as a view."""
+    if not user.has_perm("core.manage_access"):
+        raise Http404
+    person = person_get_for_user(user=user, person_id=person_id, request=request, log=False)
+    if not access_manager_check(actor=user, unit_id=person.unit_id):
+        raise Http404
+    access_log_record(
+        user=user, request=request, action=AccessAction.VIEW, what="protected_identity_access", seen=_seen(person)
+    )
+    return person
+
+
+# --- gallring ----------------------------------------------------------------------------------------
+
+
+def retention_rule_list() -> QuerySet[RetentionRule]:
+    """The gallring rules (no personal data; the caller checked records.view_retentionrun)."""
+    return RetentionRule.objects.prefetch_related("exempt_insats_types").order_by("record_type")
+
+
+def retention_run_list(*, limit: int = 30) -> QuerySet[RetentionRun]:
+    """The newest runs with their item counts (the caller checked records.view_retentionrun)."""
+    return (
+        RetentionRun.objects.select_related("started_by")
+        .annotate(item_count=Count("items"))
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+def retention_run_get_for_user(*, user: User, run_id: int) -> RetentionRun:
+    """One run, for users with records.view_retentionrun; else 404."""
+    if not user.has_perm("records.view_retentionrun"):
+        raise Http404
+    run = RetentionRun.objects.filter(pk=run_id).select_related("started_by").first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def retention_run_items(*, run: RetentionRun) -> QuerySet[RetentionItem]:
+    return run.items.order_by("record_type", "person_id")
+
+
+def retention_item_rows(*, user: User, items: list[RetentionItem]) -> list[dict]:
+    """Items of a run with the case numbers of the viewer's own unit; the others only counted.
+
+    (The cases may be gallrade: looked up on the base manager, by number.)"""
+    numbers = {number for item in items for number in item.case_numbers}
+    own_numbers = set(
+        Case._base_manager.filter(number__in=numbers, unit_id=user.unit_id).values_list("number", flat=True)
+        if user.unit_id
+        else []
+    )
+    return [
+        {
+            "item": item,
+            "case_numbers": [number for number in item.case_numbers if number in own_numbers],
+            "other_cases": len([number for number in item.case_numbers if number not in own_numbers]),
+        }
+        for item in items
+    ]

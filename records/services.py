@@ -13,20 +13,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
 from core.models import AccessGrantEvent, GrantAction, GrantKind, User
+from records.selectors import access_manager_check
 
 CASE_SHARE_PERMISSION = "view_case"
 PROTECTED_IDENTITY_PERMISSION = "view_protected_identity"
 MIN_REASON_LENGTH = 5
-
-
-def access_manager_check(*, actor: User, unit_id: int | None) -> bool:
-    """Whether the actor is an enhetschef allowed to manage access for records of this unit."""
-    return (
-        actor.is_active
-        and actor.has_perm("core.manage_access")
-        and actor.unit_id is not None
-        and actor.unit_id == unit_id
-    )
 
 
 def _validate(*, actor: User, unit_id: int, grantee: User, reason: str) -> str:

@@ -20,6 +20,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The fields an agreement is created with (and edited, with renewal_decided_on and version)
+AGREEMENT_FIELDS = ("name", "reference", "starts_on", "ends_on", "budget", "defection_budget", "notice_months")
+
+
 class AgreementForm(forms.Form):
     scope = forms.ChoiceField(label=_("Gäller"), help_text=_("Hela utföraren eller den egna enheten."))
     name = forms.CharField(label=_("Benämning"), max_length=200)
@@ -74,6 +78,23 @@ class AgreementForm(forms.Form):
         if starts_on and ends_on and ends_on <= starts_on:
             self.add_error("ends_on", _("Slutdatum måste vara efter startdatum."))
         return data
+
+    @staticmethod
+    def initial_from(agreement) -> dict:
+        """The form's initial values for editing an agreement (volumes prefetched by the selector)."""
+        initial = {
+            "scope": f"unit-{agreement.unit_id}" if agreement.unit_id else f"provider-{agreement.provider_id}",
+            "version": agreement.version,
+        }
+        initial |= {name: getattr(agreement, name) for name in AGREEMENT_FIELDS + ("renewal_decided_on",)}
+        for volume in agreement.volumes.all():
+            initial[f"min_{volume.insats_type.code}"] = volume.min_per_year
+            initial[f"max_{volume.insats_type.code}"] = volume.max_per_year
+        return initial
+
+    def agreement_fields(self) -> dict:
+        """The cleaned agreement fields, named as agreement_create and agreement_update take them."""
+        return {name: self.cleaned_data[name] for name in AGREEMENT_FIELDS}
 
     def volumes(self) -> list[tuple[InsatsType, int, int]]:
         return [

@@ -317,32 +317,21 @@ def agreement_list(request):
     )
 
 
-def _volume_data(form) -> list[services.VolumeData]:
-    return [services.VolumeData(insats, low, high) for insats, low, high in form.volumes()]
+def _agreement_data(form: AgreementForm) -> dict:
+    """The form's agreement and its volumes, as the services take them."""
+    volumes = [services.VolumeData(insats, low, high) for insats, low, high in form.volumes()]
+    return form.agreement_fields() | {"volumes": volumes}
 
 
 @manager_view("reporting.add_agreement")
 def agreement_create(request):
     choices = _scope_choices(request.user)
-    scope_choices = [(key, label) for key, label, _scope in choices]
-    form = AgreementForm(request.POST or None, scope_choices=scope_choices)
+    form = AgreementForm(request.POST or None, scope_choices=[(key, label) for key, label, _scope in choices])
     if request.method == "POST" and form.is_valid():
-        scope = _scope_from_key(request.user, form.cleaned_data["scope"])
-        data = form.cleaned_data
-        provider, unit = selectors.scope_models(scope)
+        provider, unit = selectors.scope_models(_scope_from_key(request.user, form.cleaned_data["scope"]))
         try:
             agreement = services.agreement_create(
-                actor=request.user,
-                provider=provider,
-                unit=unit,
-                name=data["name"],
-                reference=data["reference"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                budget=data["budget"],
-                defection_budget=data["defection_budget"],
-                notice_months=data["notice_months"],
-                volumes=_volume_data(form),
+                actor=request.user, provider=provider, unit=unit, **_agreement_data(form)
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -360,45 +349,20 @@ def agreement_create(request):
 @manager_view("reporting.change_agreement")
 def agreement_edit(request, agreement_id):
     agreement = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
-    choices = _scope_choices(request.user)
-    scope_key = f"unit-{agreement.unit_id}" if agreement.unit_id else f"provider-{agreement.provider_id}"
-    initial = {
-        "scope": scope_key,
-        "name": agreement.name,
-        "reference": agreement.reference,
-        "starts_on": agreement.starts_on,
-        "ends_on": agreement.ends_on,
-        "budget": agreement.budget,
-        "defection_budget": agreement.defection_budget,
-        "notice_months": agreement.notice_months,
-        "renewal_decided_on": agreement.renewal_decided_on,
-        "version": agreement.version,
-    }
-    for volume in agreement.volumes.all():
-        initial[f"min_{volume.insats_type.code}"] = volume.min_per_year
-        initial[f"max_{volume.insats_type.code}"] = volume.max_per_year
     form = AgreementForm(
         request.POST or None,
-        initial=initial,
-        scope_choices=[(key, label) for key, label, _scope in choices],
+        initial=AgreementForm.initial_from(agreement),
+        scope_choices=[(key, label) for key, label, _scope in _scope_choices(request.user)],
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.agreement_update(
                 actor=request.user,
                 agreement=agreement,
-                version=data["version"] or 0,
-                name=data["name"],
-                reference=data["reference"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                budget=data["budget"],
-                defection_budget=data["defection_budget"],
-                notice_months=data["notice_months"],
-                renewal_decided_on=data["renewal_decided_on"],
-                volumes=_volume_data(form),
+                version=form.cleaned_data["version"] or 0,
+                renewal_decided_on=form.cleaned_data["renewal_decided_on"],
+                **_agreement_data(form),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

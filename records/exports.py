@@ -1,0 +1,148 @@
+"""Downloads of the access pages: the loggkontroll and loggutdrag CSV files and the registerutdrag JSON.
+
+They lay out rows the selectors have fetched, masked and access-logged; nothing here queries or logs.
+File names hold a date only, never a name or a personnummer.
+"""
+
+import csv
+import io
+import json
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.models import AccessLog, User
+from records.extract import RegisterExtract, person_identity
+from records.selectors import ShownRow
+
+
+def _download(content: str, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(filename: str, header: list[str], lines: list[list[str]]) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(lines)
+    return _download(buffer.getvalue(), content_type="text/csv; charset=utf-8", filename=filename)
+
+
+def _at(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i:s")
+
+
+def _reader(row: AccessLog) -> str:
+    return row.user.get_full_name() or row.user.username
+
+
+def _flags_text(row: AccessLog) -> str:
+    flags = []
+    if row.outside_caseload:
+        flags.append(_("utanför ärendemängd"))
+    if row.outside_unit:
+        flags.append(_("utanför enhet"))
+    if row.protected_identity:
+        flags.append(_("skyddad identitet"))
+    if row.burst:
+        flags.append(_("många personer på en timme"))
+    return ", ".join(flags)
+
+
+def accesslog_csv(shown: list[ShownRow]) -> HttpResponse:
+    """Loggkontroll rows (flagged, with the names the viewer may see) as a CSV download."""
+    header = [
+        _("Tidpunkt"),
+        _("Användare"),
+        _("Roll"),
+        _("Enhet"),
+        _("Person-id"),
+        _("Person"),
+        _("Ärende-id"),
+        _("Åtgärd"),
+        _("Vad"),
+        _("Skyddad identitet visad"),
+        _("IP-adress"),
+        _("Flaggor"),
+    ]
+    lines = [
+        [
+            _at(item.row.at),
+            _reader(item.row),
+            item.row.role,
+            str(item.row.unit or ""),
+            str(item.row.person_id),
+            item.person_label,
+            str(item.row.case_id or ""),
+            item.row.get_action_display(),
+            item.row.what,
+            _("Ja") if item.row.protected_identity else _("Nej"),
+            item.row.ip_address or "",
+            _flags_text(item.row),
+        ]
+        for item in shown
+    ]
+    return csv_response(f"loggkontroll-{timezone.localdate().isoformat()}.csv", header, lines)
+
+
+def person_reads_csv(rows: list[AccessLog]) -> HttpResponse:
+    """Loggutdrag: who read one person's record, as a CSV download."""
+    header = [_("Tidpunkt"), _("Användare"), _("Roll"), _("Enhet"), _("Åtgärd"), _("Vad")]
+    lines = [
+        [_at(row.at), _reader(row), row.role, str(row.unit or ""), row.get_action_display(), row.what] for row in rows
+    ]
+    return csv_response(f"loggutdrag-{timezone.localdate().isoformat()}.csv", header, lines)
+
+
+def registerutdrag_json(extract: RegisterExtract, *, generated_by: User) -> HttpResponse:
+    """The registerutdrag as a JSON download (the same content as its PDF)."""
+    payload = {
+        "generated_at": extract.generated_at.isoformat(),
+        "generated_by": generated_by.get_full_name() or generated_by.username,
+        "scope": _("Utdraget omfattar ärenden vid enheter som du har behörighet till."),
+        "person": {str(key): value for key, value in person_identity(extract.person, for_pdf=False).items()},
+        "sections": [{"key": s.key, "title": s.title, "rows": s.rows} for s in extract.sections],
+        "access_log": [
+            {
+                "at": row.at.isoformat(),
+                "user": _reader(row),
+                "role": row.role,
+                "unit": str(row.unit or ""),
+                "action": row.action,
+                "what": row.what,
+            }
+            for row in extract.reads
+        ],
+        "access_grants": [
+            {
+                "at": event.at.isoformat(),
+                "kind": event.get_kind_display(),
+                "action": event.get_action_display(),
+                "grantee": str(event.grantee),
+                "decided_by": str(event.actor),
+                "reason": event.reason,
+            }
+            for event in extract.grants
+        ],
+        "change_history": [
+            {
+                "at": item["entry"].at.isoformat(),
+                "by": str(item["entry"].actor),
+                "record": item["what"],
+                "action": item["entry"].action,
+                "changes": item["changes"],
+            }
+            for item in extract.history_rows
+        ],
+    }
+    return _download(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+        filename=f"registerutdrag-{extract.generated_at:%Y-%m-%d}.json",
+    )
