@@ -5,6 +5,7 @@ with history_written() as rows:
 assert rows == [row(handler, ended, ChangeAction.UPDATE, {"status": ["pagar", "avbruten"]}, case=case)]
 """
 
+import inspect
 from contextlib import contextmanager
 
 from django.db.models import Max
@@ -40,3 +41,16 @@ def row(actor, instance, action, changes: dict, *, case=None, person_id=None) ->
 def created(**values) -> dict:
     """Changes of a CREATE: {field: [None, value]}."""
     return {name: [None, value] for name, value in values.items()}
+
+
+def untested_write_services(services, test_globals: dict, *, not_audited=(), tested_elsewhere=()) -> set[str]:
+    """Public functions of a services module with no `test_<name>` in the test module whose globals are
+    given, less those listed as not a change of a record or as tested in another module by name."""
+    public = {
+        name
+        for name, function in inspect.getmembers(services, inspect.isfunction)
+        if function.__module__ == services.__name__ and not name.startswith("_")
+    }
+    assert set(not_audited) <= public, "a listed exception is no longer a public service"
+    tested = {name.removeprefix("test_") for name in test_globals if name.startswith("test_")}
+    return public - set(not_audited) - set(tested_elsewhere) - tested

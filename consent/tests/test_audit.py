@@ -2,7 +2,6 @@
 service (named test_<service>) asserting exactly the rows the call wrote, and a walk over the module."""
 
 import datetime
-import inspect
 
 import pytest
 
@@ -10,7 +9,7 @@ from consent import services
 from consent.models import Actor, LegalBasis
 from core.models import ChangeAction
 from tests.factories import CaseFactory, CustodianFactory, PersonFactory
-from tests.history import created, history_written, row
+from tests.history import created, history_written, row, untested_write_services
 
 CREATE = ChangeAction.CREATE
 D = datetime.date(2025, 6, 1)
@@ -21,13 +20,7 @@ def pk(obj) -> str:
 
 
 def test_every_public_write_service_has_its_audit_test():
-    public = {
-        name
-        for name, function in inspect.getmembers(services, inspect.isfunction)
-        if function.__module__ == services.__name__ and not name.startswith("_")
-    }
-    tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
-    assert public - tested == set()
+    assert untested_write_services(services, globals()) == set()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ transaction: one test per service (named test_<service>) asserting exactly the r
 walk over the module that fails when a public service has no such test and no reason to write none."""
 
 import datetime
-import inspect
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from core.models import ChangeAction
 from reporting import services
 from reporting.figures import Period
 from reporting.models import Agreement, GenerationStatus, ReportCommentary, ReportVersion, VersionStatus
-from tests.history import created, history_written, row
+from tests.history import created, history_written, row, untested_write_services
 
 CREATE, UPDATE = ChangeAction.CREATE, ChangeAction.UPDATE
 D = datetime.date
@@ -39,14 +38,7 @@ def pk(obj) -> str:
 
 
 def test_every_public_write_service_has_its_audit_test():
-    public = {
-        name
-        for name, function in inspect.getmembers(services, inspect.isfunction)
-        if function.__module__ == services.__name__ and not name.startswith("_")
-    }
-    tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
-    assert set(NOT_AUDITED) <= public
-    assert public - set(NOT_AUDITED) - tested == set()
+    assert untested_write_services(services, globals(), not_audited=NOT_AUDITED) == set()
 
 
 def _volume(code, low, high) -> services.VolumeData:
