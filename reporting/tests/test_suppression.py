@@ -1,4 +1,4 @@
-"""The small-cell rule (DOMAIN.md "Statistics"): 1–4 is never shown, zero is, and every place uses one rule."""
+"""The small-cell rule (docs/domain.md "Statistics"): 1–4 is never shown, zero is, and every place uses one rule."""
 
 import pytest
 
