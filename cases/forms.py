@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.identity import Gender, IdKind, parse_id_number
 from cases.models import Basis, ClosureReason, EntryKind, InsatsType, ProtectionLevel, ReferralSource
+from cases.services import IDENTITY_FIELDS
 from core.models import District, Unit, User
 
 
@@ -77,6 +78,10 @@ class PersonRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.order_by("name")
 
+    def service_fields(self) -> dict:
+        """The cleaned fields as person_register takes them ("Hämta ur personnumret" is no gender given)."""
+        return {**self.cleaned_data, "gender": self.cleaned_data["gender"] or None}
+
 
 class PersonEditForm(forms.Form):
     """A person's details after registration; the version the user saw goes with it (optimistic locking)."""
@@ -104,6 +109,23 @@ class PersonEditForm(forms.Form):
             for name in list(self.fields):
                 if name not in ("version", "gender"):
                     del self.fields[name]
+
+    @staticmethod
+    def initial_from(person) -> dict:
+        """The form's initial values: the person's details, only gender and version when the identity is hidden."""
+        initial = {"gender": person.gender, "version": person.version}
+        if not person.shows_identity:
+            return initial
+        initial |= {name: getattr(person, name) for name in IDENTITY_FIELDS if name != "district"}
+        initial["district"] = person.district_id
+        if person.id_kind != IdKind.RESERVE:
+            initial["birth_date"] = None  # taken from the number
+        return initial
+
+    def service_fields(self) -> dict:
+        """The cleaned fields as person_update takes them: the version the user saw and the changes."""
+        changes = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {"expected_version": self.cleaned_data["version"], "changes": changes}
 
 
 class CustodianForm(forms.Form):
@@ -219,6 +241,10 @@ class JournalEntryForm(forms.Form):
             self.add_error("confirm_sign", SIGN_CONFIRM_MISSING)
         return data
 
+    def entry_fields(self) -> dict:
+        """The cleaned entry as journal_entry_create takes it (the confirmation is the form's own)."""
+        return {key: self.cleaned_data[key] for key in ("kind", "occurred_on", "text")}
+
 
 class SignConfirmForm(forms.Form):
     """The confirmation step before a draft is signed (a page of its own: works without JavaScript)."""
@@ -250,6 +276,12 @@ class VersionedCaseForm(forms.Form):
     """A form that changes a case: it carries the version the user saw (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def service_fields(self) -> dict:
+        """The cleaned fields as the case's services take them: the version the user saw as expected_version."""
+        fields = dict(self.cleaned_data)
+        fields["expected_version"] = fields.pop("version")
+        return fields
 
 
 class FollowUpForm(VersionedCaseForm):

@@ -157,6 +157,17 @@ def person_get_for_user(
     return person
 
 
+def person_find(*, user: User, person_id: UUID) -> Person | None:
+    """The person if the user may see them, else None (also when there is no such person); not logged: for a
+    link to the person, never their details."""
+    return person_queryset_for_user(user).filter(pk=person_id).first()
+
+
+def case_is_visible(*, user: User, case_id: UUID) -> bool:
+    """Whether the user may see the case (e.g. one they just opened in another unit of their provider)."""
+    return case_queryset_for_user(user).filter(pk=case_id).exists()
+
+
 def custodian_get(*, person: Person, custodian_id: int) -> Custodian:
     """A custodian of a person the caller fetched through person_get_for_user; 404 when not theirs."""
     custodian = Custodian.objects.filter(person=person, pk=custodian_id).first()

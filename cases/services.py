@@ -6,6 +6,7 @@ Errors are django.core.exceptions.ValidationError with Swedish messages keyed by
 
 import datetime
 from dataclasses import dataclass
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +28,13 @@ from cases.models import (
 from core.concurrency import version_check_and_bump
 from core.history import change_record, history_snapshot
 from core.models import ChangeAction, District, Unit, User
+
+# Why a case or a journal entry cannot be changed: the same words on the page that refuses and from the write.
+CASE_CLOSED = _lazy("Ärendet är avslutat och kan inte ändras.")
+ENTRY_SIGNED = _lazy("En signerad anteckning kan inte ändras. Skriv en rättelse i stället.")
+ENTRY_ALREADY_SIGNED = _lazy("Anteckningen är redan signerad.")
+ENTRY_NOT_AUTHOR = _lazy("Bara den som skrev anteckningen kan ändra eller signera den.")
+ENTRY_UNSIGNED = _lazy("En osignerad anteckning ändras direkt; rättelse behövs inte.")
 
 # History of a new journal entry: its facts; the text itself is the entry (draft edits record old and new text).
 JOURNAL_TRACKED = ["kind", "occurred_on", "author", "signed_at", "corrects"]
@@ -306,7 +314,7 @@ def _lock_open_case(case: Case, expected_version: int | None = None, submitted: 
     if expected_version is not None:
         version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
     if not locked.is_open:
-        raise ValidationError(_("Ärendet är avslutat och kan inte ändras."), code="closed")
+        raise ValidationError(CASE_CLOSED, code="closed")
     return locked
 
 
@@ -393,12 +401,32 @@ def journal_entry_create(
     return entry
 
 
+def journal_entry_check(
+    *, actor: User, case: Case, entry: JournalEntry, change: Literal["edit", "sign", "correct"]
+) -> None:
+    """May the actor edit, sign or correct this entry of the case now? Raises the reason (code closed, signed,
+    already_signed, author or unsigned). Decided on the rows as loaded, without a query, so that a page refuses
+    before it shows its form; the write checks again under its lock."""
+    if not case.is_open:
+        raise ValidationError(CASE_CLOSED, code="closed")
+    if change == "correct":
+        if not entry.is_signed:
+            raise ValidationError(ENTRY_UNSIGNED, code="unsigned")
+        return
+    if entry.is_signed:
+        if change == "sign":
+            raise ValidationError(ENTRY_ALREADY_SIGNED, code="already_signed")
+        raise ValidationError(ENTRY_SIGNED, code="signed")
+    if entry.author_id != actor.pk:
+        raise ValidationError(ENTRY_NOT_AUTHOR, code="author")
+
+
 def _lock_unsigned(entry: JournalEntry, actor: User) -> JournalEntry:
     locked = JournalEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
     if locked.is_signed:
-        raise ValidationError(_("En signerad anteckning kan inte ändras. Skriv en rättelse i stället."), code="signed")
+        raise ValidationError(ENTRY_SIGNED, code="signed")
     if locked.author_id != actor.pk:
-        raise ValidationError(_("Bara den som skrev anteckningen kan ändra eller signera den."), code="author")
+        raise ValidationError(ENTRY_NOT_AUTHOR, code="author")
     return locked
 
 
@@ -443,7 +471,7 @@ def journal_entry_correct(*, actor: User, entry: JournalEntry, text: str) -> Jou
     """Correct a signed entry: a new signed entry pointing at it; the original stays as it was."""
     original = JournalEntry.objects.select_related("case").get(pk=entry.pk)
     if not original.is_signed:
-        raise ValidationError(_("En osignerad anteckning ändras direkt; rättelse behövs inte."), code="unsigned")
+        raise ValidationError(ENTRY_UNSIGNED, code="unsigned")
     _lock_open_case(original.case)
     correction = JournalEntry(
         case=original.case,

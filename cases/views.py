@@ -3,6 +3,8 @@
 Every view declares its access policy; personal data is read only through cases.selectors, which
 apply permissions (404 for anything not visible) and write the access-log rows. Service errors
 (ValidationError keyed by field, Swedish) are attached to the form fields in one place: core.forms.apply_service_errors.
+A form page goes the same way each time: shown (200), posted and saved by its service (a message and a redirect),
+or posted and refused (the form again with its errors, 400): _save and _form_page.
 """
 
 from dataclasses import dataclass
@@ -15,16 +17,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import forms, rules, selectors, services
 from cases.case_page import TimelineEvent, case_page_parts
-from cases.models import Case, Person
+from cases.models import Case, JournalEntry, Person
 from core.forms import apply_service_errors
 from core.policy import access_policy
 
-CLOSED_MESSAGE = gettext_lazy("Ärendet är avslutat och kan inte ändras.")
+
+def _save(form, service, /, **kwargs):
+    """Call a service with a valid form's input; a ValidationError it raises lands on the form's fields
+    (core.forms.apply_service_errors). Returns what the service returned, or None when it refused."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+
+
+def _form_page(request, template: str, context: dict):
+    """A page with a form: 200 when shown, 400 when a posted form comes back with its errors."""
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
 
 
 # --- Search (Mina ärenden is interventions.views.home: it also lists plans, medlingar and consents) ----
@@ -57,33 +71,12 @@ def person_register(request):
     form = forms.PersonRegisterForm(request.POST or None)
     custodians = forms.CustodianFormSet(request.POST or None, prefix="vh")
     existing = None
-    if request.method == "POST" and form.is_valid() & custodians.is_valid():
-        data = form.cleaned_data
+    if form.is_valid() & custodians.is_valid():
+        rows = [_custodian_data(row) for row in custodians.cleaned_data if row.get("name")]
         try:
-            person = services.person_register(
-                actor=request.user,
-                id_kind=data["id_kind"],
-                id_number=data["id_number"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data["birth_date"],
-                gender=data["gender"] or None,
-                district=data["district"],
-                street_address=data["street_address"],
-                postal_code=data["postal_code"],
-                city=data["city"],
-                protection=data["protection"],
-                age_confirmed=data["age_confirmed"],
-                custodians=[
-                    services.CustodianData(
-                        **{key: row[key] for key in ("name", "id_number", "relation", "phone", "email")}
-                    )
-                    for row in custodians.cleaned_data
-                    if row.get("name")
-                ],
-            )
+            person = services.person_register(actor=request.user, **form.service_fields(), custodians=rows)
         except services.DuplicatePersonError as error:
-            existing = selectors.person_queryset_for_user(request.user).filter(pk=error.existing_id).first()
+            existing = selectors.person_find(user=request.user, person_id=error.existing_id)
             # the import answers the same way for such a row (cases.rules)
             form.add_error("id_number", str(rules.existing_person_message(visible=existing is not None)))
         except ValidationError as error:
@@ -91,12 +84,8 @@ def person_register(request):
         else:
             messages.success(request, _("Ungdomen är registrerad."))
             return redirect("person_detail", person_id=person.pk)
-    return render(
-        request,
-        "cases/person_form.html",
-        {"form": form, "custodians": custodians, "existing": existing},
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {"form": form, "custodians": custodians, "existing": existing}
+    return _form_page(request, "cases/person_form.html", context)
 
 
 @access_policy("person")
@@ -138,41 +127,21 @@ def person_edit(request, person_id):
     if not request.user.has_perm("cases.change_person"):
         raise Http404
     person = _person_for_change(request, person_id, "person_edit")
-    identity = person.shows_identity
-    initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS if name != "district"}
-    initial |= {"district": person.district_id, "gender": person.gender, "version": person.version}
-    if person.id_kind != "reservnummer":
-        initial["birth_date"] = None  # taken from the number
     form = forms.PersonEditForm(
         request.POST if request.method == "POST" else None,
-        identity=identity,
-        initial=initial if identity else {"gender": person.gender, "version": person.version},
+        identity=person.shows_identity,
+        initial=forms.PersonEditForm.initial_from(person),
     )
-    if request.method == "POST" and form.is_valid():
-        changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        try:
-            services.person_update(
-                actor=request.user, person=person, expected_version=form.cleaned_data["version"], changes=changes
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Uppgifterna är sparade."))
-            return redirect("person_detail", person_id=person.pk)
-    return render(
-        request,
-        "cases/person_edit.html",
-        {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    if form.is_valid() and _save(
+        form, services.person_update, actor=request.user, person=person, **form.service_fields()
+    ):
+        messages.success(request, _("Uppgifterna är sparade."))
+        return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, "cases/person_edit.html", {"person": person, "form": form})
 
 
 def _custodian_data(data: dict) -> services.CustodianData:
     return services.CustodianData(**{key: data[key] for key in ("name", "id_number", "relation", "phone", "email")})
-
-
-def _custodian_page(request, person: Person, template: str, context: dict):
-    return render(request, template, {"person": person, **context}, status=400 if request.method == "POST" else 200)
 
 
 def _custodians_editable(request, person: Person):
@@ -192,20 +161,17 @@ def custodian_add(request, person_id):
     person = _person_for_change(request, person_id, "custodian_add")
     _custodians_editable(request, person)
     form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custodian_add(
-                actor=request.user,
-                person=person,
-                data=_custodian_data(form.cleaned_data),
-                valid_from=form.cleaned_data["valid_from"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Vårdnadshavaren är tillagd."))
-            return redirect("person_detail", person_id=person.pk)
-    return _custodian_page(request, person, "cases/custodian_form.html", {"form": form, "custodian": None})
+    if form.is_valid() and _save(
+        form,
+        services.custodian_add,
+        actor=request.user,
+        person=person,
+        data=_custodian_data(form.cleaned_data),
+        valid_from=form.cleaned_data["valid_from"],
+    ):
+        messages.success(request, _("Vårdnadshavaren är tillagd."))
+        return redirect("person_detail", person_id=person.pk)
+    return _form_page(request, "cases/custodian_form.html", {"person": person, "form": form, "custodian": None})
 
 
 @access_policy("person")
@@ -217,21 +183,19 @@ def custodian_edit(request, person_id, custodian_id):
     custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
     initial = {key: getattr(custodian, key) for key in ("name", "id_number", "relation", "phone", "email", "version")}
     form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=False, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custodian_update(
-                actor=request.user,
-                person=person,
-                custodian=custodian,
-                data=_custodian_data(form.cleaned_data),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Vårdnadshavarens uppgifter är sparade."))
-            return redirect("person_detail", person_id=person.pk)
-    return _custodian_page(request, person, "cases/custodian_form.html", {"form": form, "custodian": custodian})
+    if form.is_valid() and _save(
+        form,
+        services.custodian_update,
+        actor=request.user,
+        person=person,
+        custodian=custodian,
+        data=_custodian_data(form.cleaned_data),
+        expected_version=form.cleaned_data["version"],
+    ):
+        messages.success(request, _("Vårdnadshavarens uppgifter är sparade."))
+        return redirect("person_detail", person_id=person.pk)
+    context = {"person": person, "form": form, "custodian": custodian}
+    return _form_page(request, "cases/custodian_form.html", context)
 
 
 @access_policy("person")
@@ -244,21 +208,19 @@ def custodian_end(request, person_id, custodian_id):
     form = forms.CustodianEndForm(
         request.POST if request.method == "POST" else None, initial={"version": custodian.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custodian_end(
-                actor=request.user,
-                person=person,
-                custodian=custodian,
-                valid_to=form.cleaned_data["valid_to"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Vårdnaden är avslutad för %(name)s.") % {"name": custodian.name})
-            return redirect("person_detail", person_id=person.pk)
-    return _custodian_page(request, person, "cases/custodian_end.html", {"form": form, "custodian": custodian})
+    if form.is_valid() and _save(
+        form,
+        services.custodian_end,
+        actor=request.user,
+        person=person,
+        custodian=custodian,
+        valid_to=form.cleaned_data["valid_to"],
+        expected_version=form.cleaned_data["version"],
+    ):
+        messages.success(request, _("Vårdnaden är avslutad för %(name)s.") % {"name": custodian.name})
+        return redirect("person_detail", person_id=person.pk)
+    context = {"person": person, "form": form, "custodian": custodian}
+    return _form_page(request, "cases/custodian_end.html", context)
 
 
 # --- Cases ---------------------------------------------------------------------------------------
@@ -272,34 +234,16 @@ def case_open(request, person_id):
         raise Http404
     person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request, what="case_open")
     form = forms.CaseOpenForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.case_open(
-                actor=request.user,
-                person=person,
-                insats_type=data["insats_type"],
-                unit=data["unit"],
-                handler=data["handler"],
-                referral_source=data["referral_source"],
-                basis=data["basis"],
-                opened_on=data["opened_on"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Ärende %(number)s är öppnat.") % {"number": case.number})
-            if not selectors.case_queryset_for_user(request.user).filter(pk=case.pk).exists():
-                # opened in another unit of the same provider: the case page is theirs, not this user's
-                messages.info(request, _("Ärendet handläggs av %(unit)s.") % {"unit": case.unit.name})
-                return redirect("person_detail", person_id=person.pk)
-            return redirect("case_detail", case_id=case.pk)
-    return render(
-        request,
-        "cases/case_open.html",
-        {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    # the form's fields are case_open's
+    case = form.is_valid() and _save(form, services.case_open, actor=request.user, person=person, **form.cleaned_data)
+    if not case:
+        return _form_page(request, "cases/case_open.html", {"person": person, "form": form})
+    messages.success(request, _("Ärende %(number)s är öppnat.") % {"number": case.number})
+    if not selectors.case_is_visible(user=request.user, case_id=case.pk):
+        # opened in another unit of the same provider: the case page is theirs, not this user's
+        messages.info(request, _("Ärendet handläggs av %(unit)s.") % {"unit": case.unit.name})
+        return redirect("person_detail", person_id=person.pk)
+    return redirect("case_detail", case_id=case.pk)
 
 
 @dataclass
@@ -364,6 +308,24 @@ def _case_for_change(request, case_id) -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, log=False)
 
 
+def _closed(request, case: Case):
+    """Back to a closed case, with the reason nothing on it can be changed."""
+    messages.error(request, services.CASE_CLOSED)
+    return redirect("case_detail", case_id=case.pk)
+
+
+def _to_entry(case: Case, entry: JournalEntry):
+    return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+
+
+def _refused(request, error: ValidationError, *, case: Case, entry: JournalEntry):
+    """Back to the entry with the reason its page is not offered (services.journal_entry_check); that it is
+    signed already is news to the signer, not an error."""
+    level = messages.INFO if error.code == "already_signed" else messages.ERROR
+    messages.add_message(request, level, " ".join(error.messages))
+    return _to_entry(case, entry)
+
+
 @access_policy("case")
 @login_required
 @require_POST
@@ -373,21 +335,15 @@ def entry_create(request, case_id):
         raise Http404
     case = _case_for_change(request, case_id)
     if not case.is_open:
-        messages.error(request, CLOSED_MESSAGE)
-        return redirect("case_detail", case_id=case.pk)
+        return _closed(request, case)
     sign = "signera" in request.POST
     form = forms.JournalEntryForm(request.POST, sign=sign)
-    if form.is_valid():
-        try:
-            data = {key: form.cleaned_data[key] for key in ("kind", "occurred_on", "text")}
-            entry = services.journal_entry_create(actor=request.user, case=case, sign=sign, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Anteckningen är signerad.") if sign else _("Anteckningen är sparad som utkast.")
-            )
-            return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
+    entry = form.is_valid() and _save(
+        form, services.journal_entry_create, actor=request.user, case=case, sign=sign, **form.entry_fields()
+    )
+    if entry:
+        messages.success(request, _("Anteckningen är signerad.") if sign else _("Anteckningen är sparad som utkast."))
+        return _to_entry(case, entry)
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request)
     return _case_page(request, case, entry_form=form, status=400)
 
@@ -399,31 +355,20 @@ def entry_sign(request, case_id, entry_id):
     it is locked."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_sign")
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
-    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
-    if not case.is_open:
-        messages.error(request, CLOSED_MESSAGE)
-        return back
-    if entry.is_signed:
-        messages.info(request, _("Anteckningen är redan signerad."))
-        return back
-    if entry.author_id != request.user.pk:
-        messages.error(request, _("Bara den som skrev anteckningen kan ändra eller signera den."))
-        return back
+    try:
+        services.journal_entry_check(actor=request.user, case=case, entry=entry, change="sign")
+    except ValidationError as error:
+        return _refused(request, error, case=case, entry=entry)
     form = forms.SignConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.journal_entry_sign(actor=request.user, entry=entry)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
-        return back
-    return render(
-        request,
-        "cases/entry_sign.html",
-        {"case": case, "entry": entry, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    if not form.is_valid():
+        return _form_page(request, "cases/entry_sign.html", {"case": case, "entry": entry, "form": form})
+    try:
+        services.journal_entry_sign(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Anteckningen är signerad och kan inte längre ändras."))
+    return _to_entry(case, entry)
 
 
 @access_policy("case")
@@ -435,7 +380,7 @@ def entry_delete(request, case_id, entry_id):
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
     try:
         if not case.is_open:
-            raise ValidationError(CLOSED_MESSAGE)
+            raise ValidationError(services.CASE_CLOSED)
         services.journal_entry_delete(actor=request.user, entry=entry)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -451,33 +396,20 @@ def entry_edit(request, case_id, entry_id):
     gets the service's refusal and a pointer to "Rätta"."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_edit")
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
-    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
-    if not case.is_open:
-        messages.error(request, CLOSED_MESSAGE)
-        return back
-    if entry.is_signed:
-        messages.error(request, _("En signerad anteckning kan inte ändras. Skriv en rättelse i stället."))
-        return back
-    if entry.author_id != request.user.pk:
-        messages.error(request, _("Bara den som skrev anteckningen kan ändra eller signera den."))
-        return back
+    try:
+        services.journal_entry_check(actor=request.user, case=case, entry=entry, change="edit")
+    except ValidationError as error:
+        return _refused(request, error, case=case, entry=entry)
     form = forms.JournalEntryEditForm(
         request.POST or None, initial={"occurred_on": entry.occurred_on, "text": entry.text}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Utkastet är sparat."))
-            return back
-    return render(
-        request,
-        "cases/entry_edit.html",
-        {"case": case, "entry": entry, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    # the form's fields (occurred_on, text) are journal_entry_update's
+    if form.is_valid() and _save(
+        form, services.journal_entry_update, actor=request.user, entry=entry, **form.cleaned_data
+    ):
+        messages.success(request, _("Utkastet är sparat."))
+        return _to_entry(case, entry)
+    return _form_page(request, "cases/entry_edit.html", {"case": case, "entry": entry, "form": form})
 
 
 @access_policy("case")
@@ -488,28 +420,18 @@ def entry_correct(request, case_id, entry_id):
         raise Http404
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_correct")
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
-    back = redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
-    if not case.is_open:
-        messages.error(request, CLOSED_MESSAGE)
-        return back
-    if not entry.is_signed:
-        messages.error(request, _("En osignerad anteckning ändras direkt; rättelse behövs inte."))
-        return back
+    try:
+        services.journal_entry_check(actor=request.user, case=case, entry=entry, change="correct")
+    except ValidationError as error:
+        return _refused(request, error, case=case, entry=entry)
     form = forms.CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            correction = services.journal_entry_correct(actor=request.user, entry=entry, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Rättelsen är signerad. Den ursprungliga anteckningen finns kvar."))
-            return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{correction.pk}")
-    return render(
-        request,
-        "cases/entry_correct.html",
-        {"case": case, "entry": entry, "form": form},
-        status=400 if request.method == "POST" else 200,
+    correction = form.is_valid() and _save(
+        form, services.journal_entry_correct, actor=request.user, entry=entry, text=form.cleaned_data["text"]
     )
+    if correction:
+        messages.success(request, _("Rättelsen är signerad. Den ursprungliga anteckningen finns kvar."))
+        return _to_entry(case, correction)
+    return _form_page(request, "cases/entry_correct.html", {"case": case, "entry": entry, "form": form})
 
 
 @access_policy("case")
@@ -521,19 +443,11 @@ def case_follow_up(request, case_id):
         raise Http404
     case = _case_for_change(request, case_id)
     form = forms.FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_follow_up_plan(
-                actor=request.user,
-                case=case,
-                next_follow_up_on=form.cleaned_data["next_follow_up_on"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Nästa uppföljning är sparad."))
-            return redirect("case_detail", case_id=case.pk)
+    if form.is_valid() and _save(
+        form, services.case_follow_up_plan, actor=request.user, case=case, **form.service_fields()
+    ):
+        messages.success(request, _("Nästa uppföljning är sparad."))
+        return redirect("case_detail", case_id=case.pk)
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request)
     return _case_page(request, case, follow_up_form=form, status=400)
 
@@ -546,31 +460,12 @@ def case_close(request, case_id):
         raise Http404
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="case_close")
     if not case.is_open:
-        messages.error(request, CLOSED_MESSAGE)
-        return redirect("case_detail", case_id=case.pk)
+        return _closed(request, case)
     form = forms.CaseCloseForm(request.POST or None, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_close(
-                actor=request.user,
-                case=case,
-                reason=data["reason"],
-                closed_on=data["closed_on"],
-                note=data["note"],
-                expected_version=data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Ärendet är avslutat."))
-            return redirect("case_detail", case_id=case.pk)
-    return render(
-        request,
-        "cases/case_close.html",
-        {"case": case, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    if form.is_valid() and _save(form, services.case_close, actor=request.user, case=case, **form.service_fields()):
+        messages.success(request, _("Ärendet är avslutat."))
+        return redirect("case_detail", case_id=case.pk)
+    return _form_page(request, "cases/case_close.html", {"case": case, "form": form})
 
 
 @access_policy("manager")
@@ -581,25 +476,12 @@ def case_reassign(request, case_id):
         raise Http404
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="case_reassign")
     if not case.is_open:
-        messages.error(request, CLOSED_MESSAGE)
-        return redirect("case_detail", case_id=case.pk)
+        return _closed(request, case)
     form = forms.CaseReassignForm(request.POST or None, case=case, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.case_reassign(
-                actor=request.user,
-                case=case,
-                handler=form.cleaned_data["handler"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Ny handläggare: %(name)s.") % {"name": updated.handler})
-            return redirect("case_detail", case_id=case.pk)
-    return render(
-        request,
-        "cases/case_reassign.html",
-        {"case": case, "form": form},
-        status=400 if request.method == "POST" else 200,
+    updated = form.is_valid() and _save(
+        form, services.case_reassign, actor=request.user, case=case, **form.service_fields()
     )
+    if updated:
+        messages.success(request, _("Ny handläggare: %(name)s.") % {"name": updated.handler})
+        return redirect("case_detail", case_id=case.pk)
+    return _form_page(request, "cases/case_reassign.html", {"case": case, "form": form})

@@ -1,5 +1,7 @@
 """Reads of personal data: unit scoping, per-case grants, 404 for the invisible, masking and the access log."""
 
+import uuid
+
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
@@ -8,9 +10,11 @@ from guardian.shortcuts import assign_perm
 from cases.models import MASKED_NAME, MASKED_NUMBER, Person
 from cases.selectors import (
     case_get_for_user,
+    case_is_visible,
     case_list_log,
     case_queryset_for_user,
     mark_identity_visibility,
+    person_find,
     person_get_for_user,
     person_queryset_for_user,
     person_search,
@@ -139,6 +143,19 @@ def test_search_never_confirms_a_protected_name(protected_case, handler, manager
 def test_search_across_units_finds_nothing(case, outsider):
     assert person_search(user=outsider, query=case.person.id_number) == []
     assert person_search(user=outsider, query="Lind") == []
+    assert not AccessLog.objects.exists()
+
+
+def test_person_find_gives_a_visible_person_or_none_and_logs_nothing(case, handler, outsider):
+    assert person_find(user=handler, person_id=case.person_id) == case.person
+    assert person_find(user=outsider, person_id=case.person_id) is None
+    assert person_find(user=handler, person_id=uuid.uuid4()) is None
+    assert not AccessLog.objects.exists()
+
+
+def test_case_is_visible_follows_the_users_cases(case, handler, outsider):
+    assert case_is_visible(user=handler, case_id=case.pk)
+    assert not case_is_visible(user=outsider, case_id=case.pk)
     assert not AccessLog.objects.exists()
 
 

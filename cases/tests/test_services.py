@@ -15,6 +15,7 @@ from cases.services import (
     case_close,
     case_open,
     case_reassign,
+    journal_entry_check,
     journal_entry_correct,
     journal_entry_create,
     journal_entry_delete,
@@ -295,6 +296,59 @@ def test_only_the_author_edits_or_deletes_a_draft(handler, colleague, case):
             action()
     journal_entry_delete(actor=handler, entry=entry)
     assert not JournalEntry.objects.exists()
+
+
+def _refusal(**kwargs) -> str | None:
+    try:
+        journal_entry_check(**kwargs)
+    except ValidationError as error:
+        return f"{error.code}: {' '.join(error.messages)}"
+    return None
+
+
+def test_journal_entry_check_gives_the_reason_an_entry_cannot_be_changed_without_a_query(
+    handler, colleague, case, django_assert_num_queries
+):
+    draft = journal_entry_create(actor=handler, case=case, kind="samtal", occurred_on=OPENED, text="Utkast")
+    signed = journal_entry_create(actor=handler, case=case, kind="samtal", occurred_on=OPENED, text="Klar", sign=True)
+
+    with django_assert_num_queries(0):
+        refusals = {
+            (who.username, entry.text, change): _refusal(actor=who, case=case, entry=entry, change=change)
+            for who in (handler, colleague)
+            for entry in (draft, signed)
+            for change in ("edit", "sign", "correct")
+        }
+
+    signed_message = "signed: En signerad anteckning kan inte ändras. Skriv en rättelse i stället."
+    not_author = "author: Bara den som skrev anteckningen kan ändra eller signera den."
+    unsigned = "unsigned: En osignerad anteckning ändras direkt; rättelse behövs inte."
+    assert refusals == {
+        ("handler", "Utkast", "edit"): None,
+        ("handler", "Utkast", "sign"): None,
+        ("handler", "Utkast", "correct"): unsigned,
+        ("handler", "Klar", "edit"): signed_message,
+        ("handler", "Klar", "sign"): "already_signed: Anteckningen är redan signerad.",
+        ("handler", "Klar", "correct"): None,
+        ("colleague", "Utkast", "edit"): not_author,
+        ("colleague", "Utkast", "sign"): not_author,
+        ("colleague", "Utkast", "correct"): unsigned,
+        ("colleague", "Klar", "edit"): signed_message,
+        ("colleague", "Klar", "sign"): "already_signed: Anteckningen är redan signerad.",
+        ("colleague", "Klar", "correct"): None,  # anyone who may write entries corrects a signed one
+    }
+
+
+def test_journal_entry_check_refuses_every_change_on_a_closed_case_first(handler, case):
+    draft = journal_entry_create(actor=handler, case=case, kind="samtal", occurred_on=OPENED, text="Utkast")
+    signed = journal_entry_create(actor=handler, case=case, kind="samtal", occurred_on=OPENED, text="Klar", sign=True)
+    closed = case_close(actor=handler, case=case, reason=ClosureReason.PLANNED, closed_on=OPENED)
+
+    for entry in (draft, signed):
+        for change in ("edit", "sign", "correct"):
+            assert _refusal(actor=handler, case=closed, entry=entry, change=change) == (
+                "closed: Ärendet är avslutat och kan inte ändras."
+            )
 
 
 def test_a_correction_is_a_new_signed_entry_pointing_at_the_original(handler, colleague, case):
