@@ -141,8 +141,8 @@ def check_case_close(*, reason: str, closed_on: datetime.date, opened_on: dateti
         raise ValidationError(errors)
 
 
-# The target group (docs/domain.md "Core records"): 10–21 years; the insatsteam's insatser (SIG, Avhopp, see the catalogue's
-# age ranges) take young adults up to 29.
+# The target group (docs/domain.md "Core records"): 10–21 years; the insatsteam's insatser (SIG, Avhopp, see
+# the catalogue's age ranges) take young adults up to 29.
 TARGET_GROUP_MIN_AGE = 10
 TARGET_GROUP_MAX_AGE = 21
 INSATSTEAM_MAX_AGE = 29
