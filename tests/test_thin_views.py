@@ -74,3 +74,19 @@ def test_the_check_counts_the_body_after_the_docstring():
 def test_the_check_finds_class_based_views_and_skips_helpers():
     source = _view(30, name="_helper") + "\nclass Page(View):\n    def get(self, request):\n" + "        x = 1\n" * 26
     assert too_long(source) == ["Page.get: 26 lines"]
+
+
+MODEL_MODULE_MAX_LINES = 500
+
+
+def test_model_modules_stay_readable():
+    """A models file past about 500 lines is split into a package with one module per topic
+    (interventions/models/: one per insats, plans, field work)."""
+    modules = [*ROOT.glob("*/models.py"), *ROOT.glob("*/models/*.py")]
+    assert any(path.parent.name == "models" for path in modules), "the interventions models package is found"
+    too_big = {
+        str(path.relative_to(ROOT)): lines
+        for path in modules
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODEL_MODULE_MAX_LINES
+    }
+    assert too_big == {}
