@@ -16,6 +16,7 @@ VIEW_MODULES = (
     "records/views.py",
     "reporting/views.py",
     "cases/import_views.py",
+    "interventions/views.py",
 )
 VIEW_MAX_LINES = 25
 
