@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
+from cases.services import CustodianData
 from consent.models import Actor, Consent, ConsentForm, LegalBasis
 from consent.selectors import open_actor_links
 from core.forms import DecimalCommaField, WholeNumberField
@@ -26,7 +27,7 @@ from interventions.models import (
     SkkOrderedBy,
     ThreatLevel,
 )
-from interventions.services import REPORT_DEFAULT_BASIS, REPORT_RECIPIENTS
+from interventions.services import REPORT_DEFAULT_BASIS, REPORT_RECIPIENTS, ContactData, NewPersonData
 
 YOUNG_PERSON = "ungdomen"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -292,6 +293,26 @@ class ShortCaseForm(BaseForm):
         if data.get("contact2_on") and not data.get("contact2_text"):
             self.add_error("contact2_text", _("Skriv en anteckning för kontakt 2."))
         return data
+
+    def case_data(self) -> dict:
+        """The valid form as the arguments of services.victim_support_short_case, the person aside (a new
+        person's details only when no registered person's number was given)."""
+        data = self.cleaned_data
+        contacts = [ContactData(data["contact1_on"], data["contact1_kind"], data["contact1_text"])]
+        if data["contact2_on"]:
+            contacts.append(ContactData(data["contact2_on"], data["contact2_kind"] or "samtal", data["contact2_text"]))
+        new_person = None
+        if not data["existing_number"]:
+            new_person = NewPersonData(
+                id_kind=data["id_kind"],
+                id_number=data["id_number"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                custodians=(CustodianData(name=data["custodian_name"]),) if data["custodian_name"] else (),
+            )
+        case_fields = ("referral_source", "crime_type", "crime_on", "reported_to_police", "closed_on", "closure_note")
+        return {"new_person": new_person, "contacts": contacts, **{name: data[name] for name in case_fields}}
 
 
 class SkkForm(CaseForm):

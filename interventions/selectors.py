@@ -3,6 +3,9 @@ the user's permissions (404 when not visible) and write the access log.
 
 The consent flag of a plan is computed here from the current consent state (consent.selectors), so a
 revocation or an expiry shows at once; the daily job only keeps a dated trace of it.
+
+A read that a form's action needs (a case's ungdomstjänst or medling, the person of a short case) raises
+ValidationError when it finds nothing, with the Swedish message the form shows.
 """
 
 import datetime
@@ -12,6 +15,8 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DateField,
@@ -30,9 +35,16 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.identity import age_on
-from cases.models import Case, Custodian, EntryKind, JournalEntry
-from cases.selectors import case_get_for_user, case_list_log, case_queryset_for_user
+from cases.identity import age_on, search_forms
+from cases.models import Case, Custodian, EntryKind, JournalEntry, Person
+from cases.selectors import (
+    case_counts_mine,
+    case_get_for_user,
+    case_list_log,
+    case_list_mine,
+    case_queryset_for_user,
+    person_find_by_id_number,
+)
 from consent.models import Actor
 from consent.selectors import PersonConsentState, disclosure_list_for_case, sharing_decisions
 from core.access_log import Seen, access_log_record
@@ -65,6 +77,7 @@ from interventions.models import (
     PolareFeeRate,
     PolareNight,
     PurchasedService,
+    Reoffence,
     SkkAssignment,
     ThreatLevel,
     VictimSupport,
@@ -533,6 +546,54 @@ def planning_for_user(
     return sorted(groups.values(), key=lambda g: (g.owner.pk != user.pk, g.owner.last_name, g.owner.first_name))
 
 
+# ---------------------------------------------------------------- Mina ärenden
+
+HOME_PAGE_SIZE = 25
+HOME_TODO_LIMIT = 50
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the total it would otherwise COUNT(*) for (Mina ärenden sums its per-insats counts)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
+
+
+@dataclass
+class MyCases:
+    """Mina ärenden: one page of the user's open cases (each with `days_open`), their number per insats and
+    the user's to-do list (at most HOME_TODO_LIMIT items; `todo_more` when there are more)."""
+
+    page: Page
+    cases: list[Case]
+    counts: list[dict]
+    todo: list[TodoItem]
+    todo_more: bool
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+def my_cases_for_user(
+    *, user: User, on: datetime.date, order: str, descending: bool, page_number, request: HttpRequest | None
+) -> MyCases:
+    """The user's own open cases (cases.selectors.case_list_mine, sorted by `order`) and to-do list
+    (interventions.todo, as on Planering's "mina"); the rows shown of both are access-logged in one write."""
+    counts = case_counts_mine(user=user)
+    mine = case_list_mine(user=user, order=order, descending=descending)
+    paginator = KnownCountPaginator(mine, HOME_PAGE_SIZE, count=sum(row["count"] for row in counts))
+    page = paginator.get_page(page_number)
+    cases = list(page.object_list)
+    items = todo_list(cases=case_queryset_for_user(user), on=on, owner=user, limit=HOME_TODO_LIMIT + 1)
+    shown = items[:HOME_TODO_LIMIT]
+    todo_log(user=user, items=shown, request=request, what="home", with_cases=cases)
+    for case in cases:
+        case.days_open = (on - case.opened_on).days
+    return MyCases(page=page, cases=cases, counts=counts, todo=shown, todo_more=len(items) > HOME_TODO_LIMIT)
+
+
 # ---------------------------------------------------------------- medling
 
 
@@ -700,6 +761,31 @@ def case_insats_panel(
     return panel
 
 
+def community_service_order_for_case(*, case: Case) -> CommunityServiceOrder:
+    """The ungdomstjänst of a case already fetched through case_for_insats; ValidationError while the
+    judgment is not registered (workplaces, hours and the end need it)."""
+    order = CommunityServiceOrder.objects.filter(case=case).first()
+    if order is None:
+        raise ValidationError(_("Registrera först domen/beslutet om ungdomstjänst."))
+    order.case = case
+    return order
+
+
+def mediation_for_case(*, case: Case) -> Mediation:
+    """The medling of a case already fetched through case_for_insats; ValidationError while its details
+    are not registered (parties, checks, start, meetings and the end need them)."""
+    mediation = Mediation.objects.filter(case=case).first()
+    if mediation is None:
+        raise ValidationError(_("Registrera först uppgifterna om medlingen."))
+    mediation.case = case
+    return mediation
+
+
+def reoffences_for_case(*, case: Case) -> list[Reoffence]:
+    """Återfall recorded on a case already fetched through case_for_insats, with who recorded them."""
+    return list(Reoffence.objects.filter(case=case).select_related("recorded_by"))
+
+
 # ---------------------------------------------------------------- unit-level lists
 
 
@@ -749,6 +835,12 @@ def aslan_cases_available(*, user: User, group: AslanGroup) -> QuerySet[Case]:
     )
 
 
+def aslan_parents_for(*, case: Case) -> list[Custodian]:
+    """The custodians of a child joining an ASLAN group (a case from aslan_cases_available): they join as
+    its parents."""
+    return list(case.person.custodians.all())
+
+
 def field_shifts_for_user(*, user: User, since: datetime.date | None = None) -> QuerySet[FieldShift]:
     """Field shifts of the user's unit (no personal data about youths)."""
     if not user.has_perm("interventions.view_fieldshift"):
@@ -788,6 +880,18 @@ def area_efforts_for_user(*, user: User) -> QuerySet[AreaEffort]:
     if not user.has_perm("interventions.view_areaeffort"):
         return AreaEffort.objects.none()
     return AreaEffort.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("extensions")
+
+
+def short_case_person(*, user: User, number: str) -> Person:
+    """The registered young person a short support case is for: visible to the user and found by any common
+    form of the number; else a ValidationError on the form's field (the same whether it exists or not)."""
+    normalised = search_forms(number)
+    person = normalised and person_find_by_id_number(user=user, id_number=normalised)
+    if not person:
+        raise ValidationError(
+            {"existing_number": _("Ingen ungdom med det numret finns bland dem du har tillgång till.")}
+        )
+    return person
 
 
 def insats_cases_for_user(*, user: User, code: str) -> QuerySet[Case]:

@@ -7,12 +7,12 @@ ValidationError goes back onto the form's fields (Swedish), the page is shown ag
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases.identity import search_forms
 from cases.models import Case, Custodian
-from cases.selectors import (
-    CASE_LIST_ORDERINGS,
-    case_counts_mine,
-    case_list_mine,
-    case_queryset_for_user,
-    person_find_by_id_number,
-)
-from cases.services import CustodianData
+from cases.selectors import CASE_LIST_ORDERINGS
 from consent import services as consent_services
 from consent.selectors import disclosure_list_for_case
 from core.forms import apply_service_errors
@@ -43,14 +35,11 @@ from interventions.models import (
     MediationStatus,
     PartyRole,
     Plan,
-    Reoffence,
 )
 from interventions.pdf import pdf_response
 
 # ---------------------------------------------------------------- Mina ärenden
 
-HOME_PAGE_SIZE = 25
-HOME_TODO_LIMIT = 50
 # (sort key, column heading) of Mina ärenden; the keys are cases.selectors.CASE_LIST_ORDERINGS.
 HOME_COLUMNS = [
     ("number", gettext_lazy("Ärende")),
@@ -62,12 +51,10 @@ HOME_COLUMNS = [
 ]
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told the total it would otherwise COUNT(*) for (Mina ärenden sums its per-insats counts)."""
-
-    def __init__(self, *args, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
+def _home_sorting(request: HttpRequest) -> tuple[str, bool]:
+    """Mina ärenden's sort key (?sortera=, one of CASE_LIST_ORDERINGS, else the next follow-up) and direction."""
+    order = request.GET.get("sortera", "follow_up")
+    return (order if order in CASE_LIST_ORDERINGS else "follow_up"), request.GET.get("ordning") == "fallande"
 
 
 @access_policy("authenticated")
@@ -75,38 +62,29 @@ class KnownCountPaginator(Paginator):
 def home(request):
     """Mina ärenden: the user's to-do list (interventions.todo, the same as Planering's "mina") and their
     open cases, sortable and paginated; the rows shown of both are access-logged in one write."""
-    order = request.GET.get("sortera", "follow_up")
-    if order not in CASE_LIST_ORDERINGS:
-        order = "follow_up"
-    descending = request.GET.get("ordning") == "fallande"
-    today = timezone.localdate()
-    counts = case_counts_mine(user=request.user)
-    mine = case_list_mine(user=request.user, order=order, descending=descending)
-    paginator = KnownCountPaginator(mine, HOME_PAGE_SIZE, count=sum(row["count"] for row in counts))
-    page = paginator.get_page(request.GET.get("sida"))
-    cases = list(page.object_list)
-    items = todo.todo_list(
-        cases=case_queryset_for_user(request.user), on=today, owner=request.user, limit=HOME_TODO_LIMIT + 1
+    order, descending = _home_sorting(request)
+    mine = selectors.my_cases_for_user(
+        user=request.user,
+        on=timezone.localdate(),
+        order=order,
+        descending=descending,
+        page_number=request.GET.get("sida"),
+        request=request,
     )
-    todo_more = len(items) > HOME_TODO_LIMIT
-    items = items[:HOME_TODO_LIMIT]
-    todo.todo_log(user=request.user, items=items, request=request, what="home", with_cases=cases)
-    for case in cases:
-        case.days_open = (today - case.opened_on).days
     return render(
         request,
         "cases/home.html",
         {
-            "page": page,
-            "cases": cases,
-            "counts": counts,
-            "total": paginator.count,
+            "page": mine.page,
+            "cases": mine.cases,
+            "counts": mine.counts,
+            "total": mine.total,
             "order": order,
             "descending": descending,
             "columns": HOME_COLUMNS,
             "pagination_query": urlencode({"sortera": order, **({"ordning": "fallande"} if descending else {})}) + "&",
-            "todo": items,
-            "todo_more": todo_more,
+            "todo": mine.todo,
+            "todo_more": mine.todo_more,
         },
     )
 
@@ -121,19 +99,11 @@ def _require(user, perm: str) -> None:
 
 
 def _order(case: Case) -> CommunityServiceOrder:
-    order = CommunityServiceOrder.objects.filter(case=case).first()
-    if order is None:
-        raise ValidationError(_("Registrera först domen/beslutet om ungdomstjänst."))
-    order.case = case
-    return order
+    return selectors.community_service_order_for_case(case=case)
 
 
 def _mediation(case: Case) -> Mediation:
-    mediation = Mediation.objects.filter(case=case).first()
-    if mediation is None:
-        raise ValidationError(_("Registrera först uppgifterna om medlingen."))
-    mediation.case = case
-    return mediation
+    return selectors.mediation_for_case(case=case)
 
 
 def _custodian(case: Case, giver: str) -> Custodian | None:
@@ -163,6 +133,35 @@ class Action:
 
 def _d(form) -> dict:
     return form.cleaned_data
+
+
+def _submit(request: HttpRequest, form, run: Callable, message: str | Callable) -> bool:
+    """Validate a bound form and run its service with the cleaned data as keyword arguments. True when saved
+    (the success message, or message(result), is queued); False when the form or the service refused, with
+    the errors on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        result = run(**form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return False
+    messages.success(request, message(result) if callable(message) else message)
+    return True
+
+
+# A page with several forms says in its POST which one was sent (hidden field "form").
+
+
+def _bound(request: HttpRequest, name: str):
+    """The POST data for the form `name` when the POST is that form's, else None (the form stays unbound)."""
+    return request.POST if request.POST.get("form") == name else None
+
+
+def _submit_chosen(request: HttpRequest, submits: dict[str, tuple]) -> bool:
+    """_submit the (form, run, message) of the form the POST names; False when it names none of them."""
+    chosen = request.POST.get("form")
+    return chosen in submits and _submit(request, *submits[chosen])
 
 
 # ---------------------------------------------------------------- case actions
@@ -487,24 +486,36 @@ def _section_forms(panel) -> list[str]:
     return names
 
 
+def _case_forms(user, case: Case, panel, *, tracks_reoffences: bool, bound: dict | None) -> dict:
+    """The forms of an open case's insats page the user may use: a failed POST's bound form as it was, the
+    others with the record's current values."""
+    if not case.is_open:
+        return {}
+    page_forms = {}
+    for name in _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS:
+        if not user.has_perm(CASE_ACTIONS[name].perm):
+            continue
+        if bound and name in bound:
+            page_forms[name] = bound[name]
+            continue
+        form = _make_form(name, case, user)
+        for key, value in _initial_for(name, panel).items():
+            form.fields[key].initial = value
+        page_forms[name] = form
+    return page_forms
+
+
+def _case_section(page_forms: dict, case: Case, names) -> list[PageForm]:
+    """The page's forms of one section (`names` decides which), each posting to its case action."""
+    return _page_forms({k: v for k, v in page_forms.items() if names(k)}, "interventions:case_action", case.pk)
+
+
 def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, status: int = 200):
+    # the case itself came through case_for_insats (permissions applied, access logged)
     panel = selectors.case_insats_panel(case=case)
     tracks_reoffences = panel.code in services.REOFFENCE_INSATSER
-    # the case itself came through case_get_for_user (permissions applied, access logged)
-    reoffences = list(Reoffence.objects.filter(case=case).select_related("recorded_by")) if tracks_reoffences else []
-    page_forms = {}
-    if case.is_open:
-        names = _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
-        for name in names:
-            if not request.user.has_perm(CASE_ACTIONS[name].perm):
-                continue
-            if bound and name in bound:
-                page_forms[name] = bound[name]
-            else:
-                form = _make_form(name, case, request.user)
-                for key, value in _initial_for(name, panel).items():
-                    form.fields[key].initial = value
-                page_forms[name] = form
+    reoffences = selectors.reoffences_for_case(case=case) if tracks_reoffences else []
+    page_forms = _case_forms(request.user, case, panel, tracks_reoffences=tracks_reoffences, bound=bound)
     return render(
         request,
         "interventions/case_page.html",
@@ -512,19 +523,11 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, s
             "case": case,
             "person": case.person,
             "panel": panel,
-            "insats_forms": _page_forms(
-                {k: v for k, v in page_forms.items() if k not in COMMON_FORMS + REOFFENCE_FORMS},
-                "interventions:case_action",
-                case.pk,
-            ),
+            "insats_forms": _case_section(page_forms, case, lambda name: name not in COMMON_FORMS + REOFFENCE_FORMS),
             "tracks_reoffences": tracks_reoffences,
             "reoffences": reoffences,
-            "reoffence_forms": _page_forms(
-                {k: v for k, v in page_forms.items() if k in REOFFENCE_FORMS}, "interventions:case_action", case.pk
-            ),
-            "common_forms": _page_forms(
-                {k: v for k, v in page_forms.items() if k in COMMON_FORMS}, "interventions:case_action", case.pk
-            ),
+            "reoffence_forms": _case_section(page_forms, case, lambda name: name in REOFFENCE_FORMS),
+            "common_forms": _case_section(page_forms, case, lambda name: name in COMMON_FORMS),
         },
         status=status,
     )
@@ -657,31 +660,23 @@ UNIT_ROWS: dict[str, RowKind] = {
 }
 
 ROW_CORRECT, ROW_REMOVE = "ratta", "ta-bort"
+ROW_CORRECTED = gettext_lazy("Uppgifterna är rättade. Ändringen och skälet finns i historiken.")
+ROW_REMOVED = gettext_lazy("Raden är borttagen. Den och skälet finns kvar i historiken.")
 
 
 def _row_page(request, spec: RowKind, row, *, case: Case | None = None):
     """GET: the correction form with the row's values and the removal form. POST (hidden "form"): one of them."""
-    which = request.POST.get("form") if request.method == "POST" else None
-    correct_form = spec.form(request.POST if which == ROW_CORRECT else None, row, request.user)
-    remove_form = forms.RemoveForm(request.POST if which == ROW_REMOVE else None)
-    if which != ROW_CORRECT:  # unbound: show the row's current values
+    correct_form = spec.form(_bound(request, ROW_CORRECT), row, request.user)
+    remove_form = forms.RemoveForm(_bound(request, ROW_REMOVE))
+    if not correct_form.is_bound:  # show the row's current values
         for name, value in spec.initial(row).items():
             correct_form.fields[name].initial = value
-    if which in (ROW_CORRECT, ROW_REMOVE):
-        form = correct_form if which == ROW_CORRECT else remove_form
-        if form.is_valid():
-            try:
-                if which == ROW_CORRECT:
-                    spec.correct(request, row, form.cleaned_data)
-                    messages.success(request, _("Uppgifterna är rättade. Ändringen och skälet finns i historiken."))
-                else:
-                    spec.remove(request, row, form.cleaned_data["change_reason"])
-                    messages.success(request, _("Raden är borttagen. Den och skälet finns kvar i historiken."))
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                return redirect(spec.back(row))
-    bad = correct_form.errors or remove_form.errors
+    submits = {
+        ROW_CORRECT: (correct_form, lambda **data: spec.correct(request, row, data), ROW_CORRECTED),
+        ROW_REMOVE: (remove_form, lambda change_reason: spec.remove(request, row, change_reason), ROW_REMOVED),
+    }
+    if _submit_chosen(request, submits):
+        return redirect(spec.back(row))
     return render(
         request,
         "interventions/row_correct.html",
@@ -693,7 +688,7 @@ def _row_page(request, spec: RowKind, row, *, case: Case | None = None):
             "remove_form": remove_form,
             "form_names": (ROW_CORRECT, ROW_REMOVE),
         },
-        status=400 if bad else 200,
+        status=400 if (correct_form.errors or remove_form.errors) else 200,
     )
 
 
@@ -842,17 +837,21 @@ def _plan_form(name: str, plan: Plan, state, data=None):
     return form
 
 
+def _plan_forms(user, plan: Plan, state, bound: dict | None) -> dict:
+    """The forms of an editable plan version the user may use (a failed POST's bound form as it was)."""
+    open_activities = any(a.done_on is None for a in state.version.activities.all())
+    return {
+        name: (bound or {}).get(name) or _plan_form(name, plan, state)
+        for name, spec in PLAN_ACTIONS.items()
+        # "aktivitet-klar" only while there is an activity left to mark done
+        if user.has_perm(spec.perm) and (name != "aktivitet-klar" or open_activities)
+    }
+
+
 def _plan_page(request, plan: Plan, *, version_number=None, bound=None, status=200):
     state = selectors.plan_detail(plan=plan, version_number=version_number)
     editable = plan.case.is_open and state.version.is_current
-    page_forms = {}
-    if editable:
-        open_activities = any(a.done_on is None for a in state.version.activities.all())
-        for name, spec in PLAN_ACTIONS.items():
-            if name == "aktivitet-klar" and not open_activities:
-                continue  # nothing to mark done
-            if request.user.has_perm(spec.perm):
-                page_forms[name] = (bound or {}).get(name) or _plan_form(name, plan, state)
+    page_forms = _plan_forms(request.user, plan, state, bound) if editable else {}
     return render(
         request,
         "interventions/plan.html",
@@ -1037,43 +1036,10 @@ def short_case(request):
     _require(request.user, "cases.add_case")
     form = forms.ShortCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        number = form.cleaned_data["existing_number"]
         try:
-            person = None
-            new_person = None
-            if data["existing_number"]:
-                number = search_forms(data["existing_number"])
-                person = number and person_find_by_id_number(user=request.user, id_number=number)
-                if not person:
-                    raise ValidationError(
-                        {"existing_number": _("Ingen ungdom med det numret finns bland dem du har tillgång till.")}
-                    )
-            else:
-                new_person = services.NewPersonData(
-                    id_kind=data["id_kind"],
-                    id_number=data["id_number"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_date=data["birth_date"],
-                    custodians=(CustodianData(name=data["custodian_name"]),) if data["custodian_name"] else (),
-                )
-            contacts = [services.ContactData(data["contact1_on"], data["contact1_kind"], data["contact1_text"])]
-            if data["contact2_on"]:
-                contacts.append(
-                    services.ContactData(data["contact2_on"], data["contact2_kind"] or "samtal", data["contact2_text"])
-                )
-            case = services.victim_support_short_case(
-                actor=request.user,
-                person=person,
-                new_person=new_person,
-                referral_source=data["referral_source"],
-                crime_type=data["crime_type"],
-                crime_on=data["crime_on"],
-                reported_to_police=data["reported_to_police"],
-                contacts=contacts,
-                closed_on=data["closed_on"],
-                closure_note=data["closure_note"],
-            )
+            person = selectors.short_case_person(user=request.user, number=number) if number else None
+            case = services.victim_support_short_case(actor=request.user, person=person, **form.case_data())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -1121,6 +1087,27 @@ def aslan_groups(request):
     )
 
 
+ASLAN_ADDED = gettext_lazy("Barnet är tillagt i gruppen.")
+ASLAN_MET = gettext_lazy("Träffen och närvaron är registrerade.")
+
+
+def _aslan_add(request, group, case: Case):
+    """The child joins with its custodians as parents."""
+    parents = selectors.aslan_parents_for(case=case)
+    return services.aslan_participant_add(actor=request.user, group=group, case=case, parents=parents)
+
+
+def _aslan_meeting(request, group, form):
+    """The meeting's date and topic, and the attendance from the form's fields per child."""
+    return services.aslan_meeting_record(
+        actor=request.user,
+        group=group,
+        held_on=form.cleaned_data["held_on"],
+        topic=form.cleaned_data["topic"],
+        attendance=form.attendance(),
+    )
+
+
 @access_policy("case")
 @login_required
 def aslan_group(request, group_id):
@@ -1128,44 +1115,29 @@ def aslan_group(request, group_id):
     _require(request.user, "interventions.view_aslangroup")
     group = selectors.aslan_group_get_for_user(user=request.user, group_id=group_id, request=request)
     add_form = forms.AslanParticipantForm(
-        request.POST if request.POST.get("form") == "deltagare" else None,
-        cases=selectors.aslan_cases_available(user=request.user, group=group),
+        _bound(request, "deltagare"), cases=selectors.aslan_cases_available(user=request.user, group=group)
     )
-    meeting_form = forms.AslanMeetingForm(
-        request.POST if request.POST.get("form") == "traff" else None, participants=group.visible_participants
-    )
+    meeting_form = forms.AslanMeetingForm(_bound(request, "traff"), participants=group.visible_participants)
     if request.method == "POST":
         _require(request.user, "interventions.change_aslangroup")
-        try:
-            if request.POST.get("form") == "deltagare" and add_form.is_valid():
-                case = add_form.cleaned_data["case"]
-                services.aslan_participant_add(
-                    actor=request.user, group=group, case=case, parents=list(case.person.custodians.all())
-                )
-                messages.success(request, _("Barnet är tillagt i gruppen."))
-                return redirect("interventions:aslan_group", group_id=group.pk)
-            if request.POST.get("form") == "traff" and meeting_form.is_valid():
-                services.aslan_meeting_record(
-                    actor=request.user,
-                    group=group,
-                    held_on=meeting_form.cleaned_data["held_on"],
-                    topic=meeting_form.cleaned_data["topic"],
-                    attendance=meeting_form.attendance(),
-                )
-                messages.success(request, _("Träffen och närvaron är registrerade."))
-                return redirect("interventions:aslan_group", group_id=group.pk)
-        except ValidationError as error:
-            apply_service_errors(add_form if request.POST.get("form") == "deltagare" else meeting_form, error)
-    bad = add_form.errors or meeting_form.errors
+        submits = {
+            "deltagare": (add_form, lambda case: _aslan_add(request, group, case), ASLAN_ADDED),
+            "traff": (meeting_form, lambda **_: _aslan_meeting(request, group, meeting_form), ASLAN_MET),
+        }
+        if _submit_chosen(request, submits):
+            return redirect("interventions:aslan_group", group_id=group.pk)
     return render(
         request,
         "interventions/aslan_group.html",
         {"group": group, "add_form": add_form, "meeting_form": meeting_form},
-        status=400 if bad else 200,
+        status=400 if (add_form.errors or meeting_form.errors) else 200,
     )
 
 
 # ---------------------------------------------------------------- fältverksamhet (no individual cases)
+
+
+FIELD_SHIFT_SAVED = gettext_lazy("Fältpasset är registrerat.")
 
 
 @access_policy("authenticated")
@@ -1176,14 +1148,8 @@ def field_shifts(request):
     form = forms.FieldShiftForm(request.POST or None, user=request.user)
     if request.method == "POST":
         _require(request.user, "interventions.add_fieldshift")
-        if form.is_valid():
-            try:
-                services.field_shift_record(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Fältpasset är registrerat."))
-                return redirect("interventions:field_shifts")
+        if _submit(request, form, partial(services.field_shift_record, actor=request.user), FIELD_SHIFT_SAVED):
+            return redirect("interventions:field_shifts")
     today = timezone.localdate()
     shifts = selectors.field_shifts_for_user(user=request.user)[:50]
     totals = selectors.field_totals(user=request.user, year=today.year)
@@ -1195,30 +1161,29 @@ def field_shifts(request):
     )
 
 
+POLARE_ADDED = gettext_lazy("Polaren är tillagd.")
+
+
+def _booked(night) -> str:
+    return _("Kvällen är schemalagd. Arvode: %(fee)s kr.") % {"fee": night.fee}
+
+
 @access_policy("authenticated")
 @login_required
 def polare_roster(request):
     """Polare of the unit, nights on the roster and the fee per night from the fee table."""
     _require(request.user, "interventions.view_polare")
     roster = selectors.polare_roster_for_user(user=request.user)
-    which = request.POST.get("form")
-    polare_form = forms.PolareForm(request.POST if which == "polare" else None)
-    night_form = forms.PolareNightForm(request.POST if which == "kvall" else None, polare_queryset=roster)
+    polare_form = forms.PolareForm(_bound(request, "polare"))
+    night_form = forms.PolareNightForm(_bound(request, "kvall"), polare_queryset=roster)
     if request.method == "POST":
         _require(request.user, "interventions.change_polare")
-        form = polare_form if which == "polare" else night_form
-        if form.is_valid():
-            try:
-                if which == "polare":
-                    services.polare_add(actor=request.user, **form.cleaned_data)
-                    messages.success(request, _("Polaren är tillagd."))
-                else:
-                    night = services.polare_night_book(actor=request.user, **form.cleaned_data)
-                    messages.success(request, _("Kvällen är schemalagd. Arvode: %(fee)s kr.") % {"fee": night.fee})
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                return redirect("interventions:polare")
+        submits = {
+            "polare": (polare_form, partial(services.polare_add, actor=request.user), POLARE_ADDED),
+            "kvall": (night_form, partial(services.polare_night_book, actor=request.user), _booked),
+        }
+        if _submit_chosen(request, submits):
+            return redirect("interventions:polare")
     since = timezone.localdate().replace(day=1)
     return render(
         request,
@@ -1234,29 +1199,25 @@ def polare_roster(request):
     )
 
 
+AREA_EFFORT_SAVED = gettext_lazy("Områdesinsatsen är sparad.")
+
+
 @access_policy("authenticated")
 @login_required
 def area_efforts(request):
     """Områdesinsatser of the unit: start one (1–12 weeks) or extend a running one."""
     _require(request.user, "interventions.view_areaeffort")
-    which = request.POST.get("form")
-    start_form = forms.AreaEffortForm(request.POST if which == "ny" else None)
+    start_form = forms.AreaEffortForm(_bound(request, "ny"))
     efforts = selectors.area_efforts_for_user(user=request.user)
-    extend_form = forms.area_effort_extend_form(request.POST if which == "forlang" else None, efforts=efforts)
+    extend_form = forms.area_effort_extend_form(_bound(request, "forlang"), efforts=efforts)
     if request.method == "POST":
         _require(request.user, "interventions.change_areaeffort")
-        form = start_form if which == "ny" else extend_form
-        if form.is_valid():
-            try:
-                if which == "ny":
-                    services.area_effort_start(actor=request.user, **form.cleaned_data)
-                else:
-                    services.area_effort_extend(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Områdesinsatsen är sparad."))
-                return redirect("interventions:area_efforts")
+        submits = {
+            "ny": (start_form, partial(services.area_effort_start, actor=request.user), AREA_EFFORT_SAVED),
+            "forlang": (extend_form, partial(services.area_effort_extend, actor=request.user), AREA_EFFORT_SAVED),
+        }
+        if _submit_chosen(request, submits):
+            return redirect("interventions:area_efforts")
     return render(
         request,
         "interventions/area_efforts.html",

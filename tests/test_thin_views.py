@@ -11,13 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The view modules held to the limit; more join as their views are made thin.
+# Every view module of the project is held to the limit.
 VIEW_MODULES = (
     "records/views.py",
     "reporting/views.py",
     "cases/import_views.py",
     "cases/views.py",
     "api/views.py",
+    "interventions/views.py",
 )
 VIEW_MAX_LINES = 25
 
