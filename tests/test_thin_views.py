@@ -91,3 +91,8 @@ def test_model_modules_stay_readable():
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODEL_MODULE_MAX_LINES
     }
     assert too_big == {}
+
+
+def test_every_view_module_is_held_to_the_limit():
+    found = {str(path.relative_to(ROOT)) for pattern in ("*/views.py", "*/*_views.py") for path in ROOT.glob(pattern)}
+    assert found == set(VIEW_MODULES)
