@@ -95,4 +95,4 @@ def test_model_modules_stay_readable():
 
 def test_every_view_module_is_held_to_the_limit():
     found = {str(path.relative_to(ROOT)) for pattern in ("*/views.py", "*/*_views.py") for path in ROOT.glob(pattern)}
-    assert found == set(VIEW_MODULES)
+    assert found - {"tests/test_thin_views.py"} == set(VIEW_MODULES)
