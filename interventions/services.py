@@ -169,6 +169,42 @@ def _require_change(instance, original: dict, extra: dict | None = None) -> None
         raise ValidationError({"__all__": _("Inget är ändrat. Ändra en uppgift eller avbryt.")})
 
 
+def _correct(
+    row,
+    values: dict,
+    *,
+    actor: User,
+    change_reason: str,
+    case: Case | None = None,
+    full_clean: bool = False,
+    related: dict | None = None,
+    after_save=None,
+):
+    """Apply a checked correction to a locked row: set the values, refuse a change of nothing, save, and record
+    the history row with the reason. `related`: changes outside the row's own fields (its staff), saved by
+    `after_save`."""
+    before, original = history_snapshot(row), _stored_values(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    if full_clean:
+        row.full_clean()
+    _require_change(row, original, related)
+    row.save(update_fields=list(values))
+    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
+    if after_save:
+        after_save(row)
+    _change(
+        actor=actor,
+        instance=row,
+        action=ChangeAction.UPDATE,
+        case=case,
+        before=before,
+        change_reason=change_reason,
+        extra=related,
+    )
+    return row
+
+
 # ---------------------------------------------------------------- Ungdomstjänst
 
 
@@ -337,23 +373,8 @@ def community_service_session_correct(
             exclude_pk=row.pk,
         )
     _fail(errors)
-    before, original = history_snapshot(row), _stored_values(row)
-    row.workplace = workplace
-    row.performed_on = performed_on
-    row.hours = hours
-    row.note = note.strip()
-    _require_change(row, original)
-    row.save(update_fields=["workplace", "performed_on", "hours", "note"])
-    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
-    _change(
-        actor=actor,
-        instance=row,
-        action=ChangeAction.UPDATE,
-        case=locked.case,
-        before=before,
-        change_reason=change_reason,
-    )
-    return row
+    values = {"workplace": workplace, "performed_on": performed_on, "hours": hours, "note": note.strip()}
+    return _correct(row, values, actor=actor, change_reason=change_reason, case=locked.case)
 
 
 @transaction.atomic
@@ -948,21 +969,15 @@ def purchased_service_correct(
             exclude_pk=row.pk,
         )
     _fail(errors)
-    before, original = history_snapshot(row), _stored_values(row)
-    row.kind = kind
-    row.provider = provider.strip()
-    row.starts_on = starts_on
-    row.ends_on = ends_on
-    row.cost = cost
-    row.note = note.strip()
-    row.full_clean()
-    _require_change(row, original)
-    row.save()
-    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
-    _change(
-        actor=actor, instance=row, action=ChangeAction.UPDATE, case=locked, before=before, change_reason=change_reason
-    )
-    return row
+    values = {
+        "kind": kind,
+        "provider": provider.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "cost": cost,
+        "note": note.strip(),
+    }
+    return _correct(row, values, actor=actor, change_reason=change_reason, case=locked, full_clean=True)
 
 
 @transaction.atomic
@@ -1132,28 +1147,23 @@ def field_shift_correct(
             exclude_pk=row.pk,
         )
     _fail(errors)
-    before, original = history_snapshot(row), _stored_values(row)
     old_staff, new_staff = _staff_text(row.staff.all()), _staff_text(staff)
-    staff_change = {"staff": [old_staff, new_staff]} if old_staff != new_staff else None
-    row.worked_on = worked_on
-    row.district = district
-    row.area = area.strip()
-    row.youths_met = youths_met
-    row.youths_talked = youths_talked
-    row.notes = notes.strip()
-    _require_change(row, original, staff_change)
-    row.save()
-    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
-    row.staff.set(staff)
-    _change(
+    values = {
+        "worked_on": worked_on,
+        "district": district,
+        "area": area.strip(),
+        "youths_met": youths_met,
+        "youths_talked": youths_talked,
+        "notes": notes.strip(),
+    }
+    return _correct(
+        row,
+        values,
         actor=actor,
-        instance=row,
-        action=ChangeAction.UPDATE,
-        before=before,
         change_reason=change_reason,
-        extra=staff_change,
+        related={"staff": [old_staff, new_staff]} if old_staff != new_staff else None,
+        after_save=lambda saved: saved.staff.set(staff),
     )
-    return row
 
 
 @transaction.atomic
@@ -1224,14 +1234,7 @@ def polare_night_correct(
         errors["worked_on"] = _("Polaren är redan schemalagd den kvällen.")
     _reason_check(change_reason, errors)
     _fail(errors)
-    before, original = history_snapshot(row), _stored_values(row)
-    row.worked_on = worked_on
-    row.fee = fee
-    _require_change(row, original)
-    row.save(update_fields=["worked_on", "fee"])
-    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
-    _change(actor=actor, instance=row, action=ChangeAction.UPDATE, before=before, change_reason=change_reason)
-    return row
+    return _correct(row, {"worked_on": worked_on, "fee": fee}, actor=actor, change_reason=change_reason)
 
 
 @transaction.atomic
@@ -1332,18 +1335,15 @@ def area_effort_correct(
     errors = _area_effort_errors(weeks=weeks, reason=reason)
     _reason_check(change_reason, errors)
     _fail(errors)
-    before, original = history_snapshot(row), _stored_values(row)
     extended = sum(extension.weeks for extension in row.extensions.all())
-    row.district = district
-    row.starts_on = starts_on
-    row.weeks = weeks
-    row.ends_on = starts_on + datetime.timedelta(weeks=weeks + extended)
-    row.reason = reason.strip()
-    _require_change(row, original)
-    row.save()
-    row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
-    _change(actor=actor, instance=row, action=ChangeAction.UPDATE, before=before, change_reason=change_reason)
-    return row
+    values = {
+        "district": district,
+        "starts_on": starts_on,
+        "weeks": weeks,
+        "ends_on": starts_on + datetime.timedelta(weeks=weeks + extended),
+        "reason": reason.strip(),
+    }
+    return _correct(row, values, actor=actor, change_reason=change_reason)
 
 
 @transaction.atomic
