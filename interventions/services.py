@@ -100,8 +100,8 @@ def _history(
 
 
 def _ids(objects) -> str:
-    """Many-to-many values for the history: the ids, sorted, as one text (as foreign keys are stored)."""
-    return ", ".join(sorted(str(obj.pk) for obj in objects))
+    """Many-to-many values for the history: the ids, sorted by value, as one text (as foreign keys are stored)."""
+    return ", ".join(str(pk) for pk in sorted(obj.pk for obj in objects))
 
 
 def _fail(errors: dict) -> None:
@@ -1063,10 +1063,6 @@ def _same_shift(unit_id, worked_on, district, area: str, youths_met, youths_talk
     )
 
 
-def _staff_text(staff) -> str:
-    return ", ".join(str(pk) for pk in sorted(member.pk for member in staff))
-
-
 def _lock_unit_row(model, row, actor: User):
     """Lock a row of the actor's unit (field work has no case; the unit is its owner)."""
     locked = model.objects.select_for_update().filter(pk=row.pk).first()
@@ -1147,7 +1143,7 @@ def field_shift_correct(
             exclude_pk=row.pk,
         )
     _fail(errors)
-    old_staff, new_staff = _staff_text(row.staff.all()), _staff_text(staff)
+    old_staff, new_staff = _ids(row.staff.all()), _ids(staff)
     values = {
         "worked_on": worked_on,
         "district": district,
@@ -1178,7 +1174,7 @@ def field_shift_remove(*, actor: User, shift: FieldShift, change_reason: str) ->
         instance=row,
         action=ChangeAction.DELETE,
         change_reason=change_reason,
-        extra={"staff": [_staff_text(row.staff.all()), None]},
+        extra={"staff": [_ids(row.staff.all()), None]},
     )
     row.delete()
 

@@ -18,7 +18,7 @@ from interventions.models import (
     PolareNight,
     PurchasedService,
 )
-from tests.factories import DistrictFactory
+from tests.factories import DistrictFactory, UserFactory
 
 DUPLICATE = "Exakt samma uppgifter finns redan registrerade."
 
@@ -355,3 +355,19 @@ def test_area_effort_corrected_keeps_its_extensions_and_removal_records_both(han
     assert not AreaEffort.objects.exists() and not AreaEffortExtension.objects.exists()
     assert [r.action for r in history("interventions.areaeffortextension")] == ["create", "delete"]
     assert history("interventions.areaeffort")[-1].action == "delete"
+
+
+@pytest.mark.django_db
+def test_field_shift_staff_is_written_alike_on_record_correction_and_removal(handler, today):
+    # ids of 8 and 9 digits sort differently as text and as numbers: the history holds one form
+    nine, ten = (UserFactory(pk=pk, unit=handler.unit) for pk in (99999999, 100000000))
+    values = {"worked_on": today, "district": None, "area": "Centrum", "youths_met": 3, "youths_talked": 1}
+    shift = services.field_shift_record(actor=handler, staff=[ten, nine], **values)
+    services.field_shift_correct(
+        actor=handler, shift=shift, staff=[ten, nine], change_reason="Fler samtal", **{**values, "youths_talked": 2}
+    )
+    services.field_shift_remove(actor=handler, shift=shift, change_reason="Fel pass")
+    recorded, corrected, removed = history("interventions.fieldshift")
+    assert recorded.changes["staff"] == [None, "99999999, 100000000"]
+    assert "staff" not in corrected.changes  # the same staff: nothing to record
+    assert removed.changes["staff"] == ["99999999, 100000000", None]
