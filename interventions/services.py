@@ -91,12 +91,28 @@ def _lock_case(case: Case, insats_code: str | None = None) -> Case:
 
 
 def _history(
-    *, actor: User, instance, case: Case | None, before: dict | None = None, extra: dict | None = None
+    *,
+    actor: User,
+    instance,
+    case: Case | None,
+    before: dict | None = None,
+    action: ChangeAction | None = None,
+    change_reason: str = "",
+    extra: dict | None = None,
 ) -> None:
-    """Change history (core.history) for a record of the case's file: a create, or an update given `before`.
-    Unit records (groups, shifts, polare, områdesinsatser) pass case None: they belong to no person's file."""
-    action = ChangeAction.UPDATE if before is not None else ChangeAction.CREATE
-    _change(actor=actor, instance=instance, action=action, case=case, before=before, extra=extra)
+    """Change history (core.history) for a record of the case's file: a create, an update given `before`, or
+    the `action` given (a removal), with the reason of a correction or removal. Unit records (groups, shifts,
+    polare, områdesinsatser) pass case None: they belong to no person's file."""
+    reason = {CHANGE_REASON: [None, change_reason.strip()]} if change_reason.strip() else {}
+    change_record(
+        actor=actor,
+        instance=instance,
+        action=action or (ChangeAction.UPDATE if before is not None else ChangeAction.CREATE),
+        before=before,
+        extra={**(extra or {}), **reason} or None,
+        person_id=case.person_id if case else None,
+        case_id=case.pk if case else None,
+    )
 
 
 def _ids(objects) -> str:
@@ -135,29 +151,6 @@ def _reason_check(change_reason: str, errors: dict, *, removal: bool = False) ->
         )
 
 
-def _change(
-    *,
-    actor: User,
-    instance,
-    action: ChangeAction,
-    case: Case | None = None,
-    before: dict | None = None,
-    change_reason: str = "",
-    extra: dict | None = None,
-) -> None:
-    """History row for a row of a case (case given) or of a unit (no person, no case), with the reason."""
-    reason = {CHANGE_REASON: [None, change_reason.strip()]} if change_reason.strip() else {}
-    change_record(
-        actor=actor,
-        instance=instance,
-        action=action,
-        before=before,
-        extra={**(extra or {}), **reason} or None,
-        person_id=case.person_id if case else None,
-        case_id=case.pk if case else None,
-    )
-
-
 def _stored_values(instance) -> dict:
     return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
 
@@ -193,15 +186,7 @@ def _correct(
     row.refresh_from_db()  # the history holds the stored form: 62500.5 kr as 62500.50
     if after_save:
         after_save(row)
-    _change(
-        actor=actor,
-        instance=row,
-        action=ChangeAction.UPDATE,
-        case=case,
-        before=before,
-        change_reason=change_reason,
-        extra=related,
-    )
+    _history(actor=actor, instance=row, case=case, before=before, change_reason=change_reason, extra=related)
     return row
 
 
@@ -341,7 +326,7 @@ def community_service_session_add(
     session = CommunityServiceSession.objects.create(
         order=locked, workplace=workplace, performed_on=performed_on, hours=hours, note=note.strip(), recorded_by=actor
     )
-    _change(actor=actor, instance=session, action=ChangeAction.CREATE, case=locked.case)
+    _history(actor=actor, instance=session, case=locked.case)
     return session
 
 
@@ -385,7 +370,7 @@ def community_service_session_remove(*, actor: User, session: CommunityServiceSe
     errors: dict = {}
     _reason_check(change_reason, errors, removal=True)
     _fail(errors)
-    _change(actor=actor, instance=row, action=ChangeAction.DELETE, case=locked.case, change_reason=change_reason)
+    _history(actor=actor, instance=row, case=locked.case, action=ChangeAction.DELETE, change_reason=change_reason)
     row.delete()
 
 
@@ -938,7 +923,7 @@ def purchased_service_add(
     )
     service.full_clean()
     service.save()
-    _change(actor=actor, instance=service, action=ChangeAction.CREATE, case=locked)
+    _history(actor=actor, instance=service, case=locked)
     return service
 
 
@@ -988,7 +973,7 @@ def purchased_service_remove(*, actor: User, service: PurchasedService, change_r
     errors: dict = {}
     _reason_check(change_reason, errors, removal=True)
     _fail(errors)
-    _change(actor=actor, instance=row, action=ChangeAction.DELETE, case=locked, change_reason=change_reason)
+    _history(actor=actor, instance=row, case=locked, action=ChangeAction.DELETE, change_reason=change_reason)
     row.delete()
 
 
@@ -1169,9 +1154,10 @@ def field_shift_remove(*, actor: User, shift: FieldShift, change_reason: str) ->
     errors: dict = {}
     _reason_check(change_reason, errors, removal=True)
     _fail(errors)
-    _change(
+    _history(
         actor=actor,
         instance=row,
+        case=None,
         action=ChangeAction.DELETE,
         change_reason=change_reason,
         extra={"staff": [_ids(row.staff.all()), None]},
@@ -1240,7 +1226,7 @@ def polare_night_remove(*, actor: User, night: PolareNight, change_reason: str) 
     errors: dict = {}
     _reason_check(change_reason, errors, removal=True)
     _fail(errors)
-    _change(actor=actor, instance=row, action=ChangeAction.DELETE, change_reason=change_reason)
+    _history(actor=actor, instance=row, case=None, action=ChangeAction.DELETE, change_reason=change_reason)
     row.delete()
 
 
@@ -1350,8 +1336,8 @@ def area_effort_remove(*, actor: User, effort: AreaEffort, change_reason: str) -
     _reason_check(change_reason, errors, removal=True)
     _fail(errors)
     for extension in row.extensions.all():  # removed with it: their values stay in the history too
-        _change(actor=actor, instance=extension, action=ChangeAction.DELETE, change_reason=change_reason)
-    _change(actor=actor, instance=row, action=ChangeAction.DELETE, change_reason=change_reason)
+        _history(actor=actor, instance=extension, case=None, action=ChangeAction.DELETE, change_reason=change_reason)
+    _history(actor=actor, instance=row, case=None, action=ChangeAction.DELETE, change_reason=change_reason)
     row.delete()
 
 
