@@ -190,6 +190,18 @@ def _correct(
     return row
 
 
+def _remove(row, *, actor: User, change_reason: str, case: Case | None, extra: dict | None = None, rows=()) -> None:
+    """Remove a locked row, refused without a reason: the history keeps every value of it (and of `rows`,
+    removed with it) and why, then the row is deleted."""
+    errors: dict = {}
+    _reason_check(change_reason, errors, removal=True)
+    _fail(errors)
+    for dependent in rows:
+        _history(actor=actor, instance=dependent, case=case, action=ChangeAction.DELETE, change_reason=change_reason)
+    _history(actor=actor, instance=row, case=case, action=ChangeAction.DELETE, change_reason=change_reason, extra=extra)
+    row.delete()
+
+
 # ---------------------------------------------------------------- Ungdomstjänst
 
 
@@ -367,11 +379,7 @@ def community_service_session_remove(*, actor: User, session: CommunityServiceSe
     """Remove an occasion recorded by mistake from an ongoing ungdomstjänst; the history keeps it and why."""
     locked = _lock_order(session.order)
     row = CommunityServiceSession.objects.select_for_update().get(pk=session.pk, order=locked)
-    errors: dict = {}
-    _reason_check(change_reason, errors, removal=True)
-    _fail(errors)
-    _history(actor=actor, instance=row, case=locked.case, action=ChangeAction.DELETE, change_reason=change_reason)
-    row.delete()
+    _remove(row, actor=actor, change_reason=change_reason, case=locked.case)
 
 
 @transaction.atomic
@@ -970,11 +978,7 @@ def purchased_service_remove(*, actor: User, service: PurchasedService, change_r
     """Remove a purchase recorded by mistake (e.g. twice) from an open avhopp case; the history keeps it and why."""
     locked = _lock_case(service.case, "avhopp")
     row = PurchasedService.objects.select_for_update().get(pk=service.pk, case=locked)
-    errors: dict = {}
-    _reason_check(change_reason, errors, removal=True)
-    _fail(errors)
-    _history(actor=actor, instance=row, case=locked, action=ChangeAction.DELETE, change_reason=change_reason)
-    row.delete()
+    _remove(row, actor=actor, change_reason=change_reason, case=locked)
 
 
 REOFFENCE_INSATSER = ("sig", "avhopp")
@@ -1151,18 +1155,7 @@ def field_shift_correct(
 def field_shift_remove(*, actor: User, shift: FieldShift, change_reason: str) -> None:
     """Remove a field shift logged by mistake; the history keeps its values and why."""
     row = _lock_unit_row(FieldShift, shift, actor)
-    errors: dict = {}
-    _reason_check(change_reason, errors, removal=True)
-    _fail(errors)
-    _history(
-        actor=actor,
-        instance=row,
-        case=None,
-        action=ChangeAction.DELETE,
-        change_reason=change_reason,
-        extra={"staff": [_ids(row.staff.all()), None]},
-    )
-    row.delete()
+    _remove(row, actor=actor, change_reason=change_reason, case=None, extra={"staff": [_ids(row.staff.all()), None]})
 
 
 @transaction.atomic
@@ -1223,11 +1216,7 @@ def polare_night_correct(
 def polare_night_remove(*, actor: User, night: PolareNight, change_reason: str) -> None:
     """Take a night off the roster (booked by mistake or not worked); the history keeps it and why."""
     row = _lock_unit_row(PolareNight, night, actor)
-    errors: dict = {}
-    _reason_check(change_reason, errors, removal=True)
-    _fail(errors)
-    _history(actor=actor, instance=row, case=None, action=ChangeAction.DELETE, change_reason=change_reason)
-    row.delete()
+    _remove(row, actor=actor, change_reason=change_reason, case=None)
 
 
 def _area_effort_errors(*, weeks, reason: str) -> dict:
@@ -1332,13 +1321,7 @@ def area_effort_correct(
 def area_effort_remove(*, actor: User, effort: AreaEffort, change_reason: str) -> None:
     """Remove an områdesinsats started by mistake, with its extensions; the history keeps it and why."""
     row = _lock_unit_row(AreaEffort, effort, actor)
-    errors: dict = {}
-    _reason_check(change_reason, errors, removal=True)
-    _fail(errors)
-    for extension in row.extensions.all():  # removed with it: their values stay in the history too
-        _history(actor=actor, instance=extension, case=None, action=ChangeAction.DELETE, change_reason=change_reason)
-    _history(actor=actor, instance=row, case=None, action=ChangeAction.DELETE, change_reason=change_reason)
-    row.delete()
+    _remove(row, actor=actor, change_reason=change_reason, case=None, rows=row.extensions.all())
 
 
 # ---------------------------------------------------------------- Genomförandeplan
