@@ -11,6 +11,7 @@ runs never create a second draft or change a finalised version.
 
 import datetime
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -87,17 +88,10 @@ def _validate_agreement(*, starts_on, ends_on, volumes: list[VolumeData]) -> Non
         raise ValidationError(errors)
 
 
-def _volumes_text(volumes: list[VolumeData]) -> str:
-    """An agreement's volumes as one history value, e.g. "medling 30–30, skk 10–10"."""
+def _volumes_text(volumes: Iterable[VolumeData | AgreedVolume]) -> str:
+    """An agreement's volumes (given or stored) as one history value, e.g. "medling 30–30, skk 10–10"."""
     rows = sorted((v.insats_type.code, v.min_per_year, v.max_per_year) for v in volumes)
     return ", ".join(f"{code} {low}–{high}" for code, low, high in rows)
-
-
-def _volumes_stored(agreement: Agreement) -> list[VolumeData]:
-    return [
-        VolumeData(insats_type=row.insats_type, min_per_year=row.min_per_year, max_per_year=row.max_per_year)
-        for row in agreement.volumes.select_related("insats_type")
-    ]
 
 
 def _volumes_replace(agreement: Agreement, volumes: list[VolumeData]) -> None:
@@ -177,7 +171,7 @@ def agreement_update(
     # the stored values (locked), not the form's copy: the history's old values are what was saved
     stored = Agreement.objects.select_for_update().get(pk=agreement.pk)
     before = history_snapshot(stored)
-    old_volumes = _volumes_text(_volumes_stored(stored))
+    old_volumes = _volumes_text(stored.volumes.select_related("insats_type"))
     updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(
         name=name.strip(),
         reference=reference.strip(),
