@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from cases.models import InsatsType
 from consent.models import Actor
-from tests.factories import CaseFactory, CustodianFactory, PersonFactory
+from interventions import services
+from tests.factories import CaseFactory, CustodianFactory, PersonFactory, personnummer_for
 
 
 @pytest.fixture
@@ -34,3 +35,30 @@ def police(db):
 @pytest.fixture
 def school(db):
     return Actor.objects.get(code="skola")
+
+
+@pytest.fixture
+def short_case(handler, today):
+    """services.victim_support_short_case for a new person (Ida Ek, born 2010) with one contact today and
+    closed today; keyword arguments replace those defaults."""
+
+    def run(**overrides):
+        arguments = {
+            "actor": handler,
+            "person": None,
+            "new_person": services.NewPersonData(
+                id_kind="personnummer",
+                id_number=personnummer_for(datetime.date(2010, 5, 17), 238),
+                first_name="Ida",
+                last_name="Ek",
+            ),
+            "referral_source": "polis",
+            "crime_type": "ran",
+            "crime_on": today,
+            "reported_to_police": True,
+            "contacts": [services.ContactData(today, "samtal", "Första samtalet")],
+            "closed_on": today,
+        }
+        return services.victim_support_short_case(**{**arguments, **overrides})
+
+    return run

@@ -321,24 +321,9 @@ def test_victim_support_set(make_case, handler, today):
 
 
 @pytest.mark.django_db
-def test_victim_support_short_case(handler, today):
+def test_victim_support_short_case(handler, short_case):
     with history_written() as rows:
-        case = services.victim_support_short_case(
-            actor=handler,
-            person=None,
-            new_person=services.NewPersonData(
-                id_kind="personnummer",
-                id_number=personnummer_for(datetime.date(2010, 5, 17), 238),
-                first_name="Ida",
-                last_name="Ek",
-            ),
-            referral_source="polis",
-            crime_type="ran",
-            crime_on=today,
-            reported_to_police=True,
-            contacts=[services.ContactData(today, "samtal", "Första samtalet")],
-            closed_on=today,
-        )
+        case = short_case()
     # each step is recorded by its own service (asserted in their tests); here: all of them, in order
     assert [(actor, object_type, action) for actor, object_type, _id, *_rest, action, _c in rows] == [
         (handler, "cases.person", CREATE),
@@ -351,25 +336,10 @@ def test_victim_support_short_case(handler, today):
 
 
 @pytest.mark.django_db
-def test_history_rolls_back_with_a_write_that_fails_at_the_end(handler, today):
+def test_history_rolls_back_with_a_write_that_fails_at_the_end(short_case, today):
     # person, case, support and journal are written (with their history) before the closing date is refused
     with history_written() as rows, pytest.raises(ValidationError):
-        services.victim_support_short_case(
-            actor=handler,
-            person=None,
-            new_person=services.NewPersonData(
-                id_kind="personnummer",
-                id_number=personnummer_for(datetime.date(2010, 5, 17), 238),
-                first_name="Ida",
-                last_name="Ek",
-            ),
-            referral_source="polis",
-            crime_type="ran",
-            crime_on=None,
-            reported_to_police=False,
-            contacts=[services.ContactData(today, "samtal", "Samtal")],
-            closed_on=today + datetime.timedelta(days=3),
-        )
+        short_case(closed_on=today + datetime.timedelta(days=3))
     assert rows == []
 
 

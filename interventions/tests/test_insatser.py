@@ -15,7 +15,7 @@ from core.models import AccessAction, AccessLog
 from interventions import selectors, services
 from interventions.models import CommunityServiceStatus, MediationStatus, PolareFeeRate
 from interventions.todo import MEDIATION, todo_list
-from tests.factories import DistrictFactory, PersonFactory, UserFactory, personnummer_for
+from tests.factories import DistrictFactory, PersonFactory, UserFactory
 
 # ---------------------------------------------------------------- Ungdomstjänst
 
@@ -205,20 +205,8 @@ def waiting_too_long(user, today):
 
 
 @pytest.mark.django_db
-def test_short_case_in_one_go(handler, today):
-    case = services.victim_support_short_case(
-        actor=handler,
-        person=None,
-        new_person=services.NewPersonData(
-            id_kind="personnummer",
-            id_number=personnummer_for(datetime.date(2010, 5, 17), 238),
-            first_name="Ida",
-            last_name="Ek",
-        ),
-        referral_source="polis",
-        crime_type="ran",
-        crime_on=today,
-        reported_to_police=True,
+def test_short_case_in_one_go(short_case, today):
+    case = short_case(
         contacts=[
             services.ContactData(today, "samtal", "Första samtalet"),
             services.ContactData(today, "telefon", "Uppföljande samtal"),
@@ -231,24 +219,9 @@ def test_short_case_in_one_go(handler, today):
 
 
 @pytest.mark.django_db
-def test_short_case_is_all_or_nothing(handler, today):
+def test_short_case_is_all_or_nothing(short_case, today):
     with pytest.raises(ValidationError):
-        services.victim_support_short_case(
-            actor=handler,
-            person=None,
-            new_person=services.NewPersonData(
-                id_kind="personnummer",
-                id_number=personnummer_for(datetime.date(2010, 5, 17), 238),
-                first_name="Ida",
-                last_name="Ek",
-            ),
-            referral_source="polis",
-            crime_type="ran",
-            crime_on=None,
-            reported_to_police=False,
-            contacts=[services.ContactData(today, "samtal", "Samtal")],
-            closed_on=today + datetime.timedelta(days=3),  # in the future: fails at the very end
-        )
+        short_case(closed_on=today + datetime.timedelta(days=3))  # in the future: fails at the very end
     assert not Case.objects.exists() and not JournalEntry.objects.exists()
     from cases.models import Person
 
