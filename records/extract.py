@@ -101,6 +101,13 @@ def person_file_rows(
 # --- rendering for registerutdrag -----------------------------------------------------------------
 
 PERSON_FIELDS_SHOWN_MASKED = {"first_name", "last_name", "id_number", "street_address", "postal_code", "city"}
+# Fields masked, by model label, while the person's identity is masked for the viewer: the person's own and
+# their custodians' (a parent's name, number or phone leads to the child), in extract rows and history rows.
+IDENTITY_FIELDS = {
+    "cases.person": PERSON_FIELDS_SHOWN_MASKED,
+    "cases.custodian": {"name", "id_number", "phone", "email"},
+}
+MASK = "***"
 
 
 def _value_text(instance: models.Model, model_field: models.Field) -> str:
@@ -130,7 +137,15 @@ class ExtractSection:
     rows: list[dict[str, str]]
 
 
-def _render_model_rows(model: type[models.Model], instances: list[models.Model]) -> ExtractSection:
+def _masked_field(model_field: models.Field) -> bool:
+    """Whether a field holds identity that is masked with the person's: one of IDENTITY_FIELDS, or a link to
+    a row of those (a consent's custodian is shown by name)."""
+    if isinstance(model_field, models.ForeignKey):
+        return model_field.related_model._meta.label_lower in IDENTITY_FIELDS
+    return model_field.name in IDENTITY_FIELDS.get(model_field.model._meta.label_lower, ())
+
+
+def _render_model_rows(model: type[models.Model], instances: list[models.Model], *, masked: bool) -> ExtractSection:
     shown_fields = [
         model_field
         for model_field in model._meta.concrete_fields
@@ -145,6 +160,8 @@ def _render_model_rows(model: type[models.Model], instances: list[models.Model])
     rows = []
     for instance in loaded.order_by("pk"):
         row = {str(f.verbose_name): _value_text(instance, f) for f in shown_fields}
+        if masked:
+            row |= {str(f.verbose_name): MASK for f in shown_fields if _masked_field(f) and row[str(f.verbose_name)]}
         for m2m in m2m_fields:
             row[str(m2m.verbose_name)] = ", ".join(str(item) for item in getattr(instance, m2m.name).all())
         rows.append(row)
@@ -164,7 +181,7 @@ def person_extract_sections(*, person: Person, case_ids: Iterable[UUID], skip=()
             continue
         instances = person_file.instances(model)
         if instances:
-            sections.append(_render_model_rows(model, instances))
+            sections.append(_render_model_rows(model, instances, masked=not person.shows_identity))
     return sections
 
 

@@ -43,7 +43,7 @@ from cases.selectors import (
 from core.access_log import Seen, access_log_record
 from core.history import CHANGE_REASON
 from core.models import AccessAction, AccessGrantEvent, AccessLog, ChangeLog, User
-from records.extract import PERSON_FIELDS_SHOWN_MASKED, RegisterExtract, person_extract_sections
+from records.extract import IDENTITY_FIELDS, MASK, RegisterExtract, person_extract_sections
 from records.models import RetentionItem, RetentionRule, RetentionRun
 
 PAGE_SIZE = 50  # loggkontroll rows per page
@@ -360,15 +360,15 @@ def _field_label(model, name: str) -> str:
 
 
 def change_history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict]:
-    """History rows with field labels; a masked person's identity fields stay masked in old/new values."""
+    """History rows with field labels; a masked person's identity fields (and their custodians') stay masked."""
     rows = []
     for entry in entries:
-        masked = entry.object_type == "cases.person" and not identity_visible
+        masked_fields = () if identity_visible else IDENTITY_FIELDS.get(entry.object_type, ())
         model = _model_for(entry.object_type)
         changes = []
         for name, (old, new) in entry.changes.items():
-            if masked and name in PERSON_FIELDS_SHOWN_MASKED:
-                old, new = ("***" if old else old), ("***" if new else new)
+            if name in masked_fields:
+                old, new = (MASK if old else old), (MASK if new else new)
             changes.append({"field": _field_label(model, name), "old": old, "new": new})
         rows.append(
             {

@@ -44,33 +44,23 @@ def _has_grant(*, table, codename: str, grantee: User, obj) -> bool:
     return table.objects.filter(user=grantee, content_object=obj, permission__codename=codename).exists()
 
 
-def _grant(*, table, codename, kind, obj, person_id, case_id, actor, grantee, reason, already) -> AccessGrantEvent:
-    if _has_grant(table=table, codename=codename, grantee=grantee, obj=obj):
-        raise ValidationError({"grantee": already})
-    assign_perm(codename, grantee, obj)
+def _grant_set(
+    *, action: GrantAction, obj: Case | Person, actor: User, grantee: User, reason: str, refusal: str
+) -> AccessGrantEvent:
+    """Give (GRANT) or take back (REVOKE) the grant of `obj` (a case: sharing; a person: skyddad identitet),
+    refused with `refusal` when the grantee has it already (or has not), and record the event."""
+    if isinstance(obj, Case):
+        table, codename, kind = CaseUserObjectPermission, CASE_SHARE_PERMISSION, GrantKind.CASE_VIEW
+        person_id, case_id = obj.person_id, obj.pk
+    else:
+        table, codename, kind = PersonUserObjectPermission, PROTECTED_IDENTITY_PERMISSION, GrantKind.PROTECTED_IDENTITY
+        person_id, case_id = obj.pk, None
+    granting = action == GrantAction.GRANT
+    if _has_grant(table=table, codename=codename, grantee=grantee, obj=obj) == granting:
+        raise ValidationError({"grantee": refusal})
+    (assign_perm if granting else remove_perm)(codename, grantee, obj)
     return _event(
-        kind=kind,
-        action=GrantAction.GRANT,
-        person_id=person_id,
-        case_id=case_id,
-        grantee=grantee,
-        actor=actor,
-        reason=reason,
-    )
-
-
-def _revoke(*, table, codename, kind, obj, person_id, case_id, actor, grantee, reason, missing) -> AccessGrantEvent:
-    if not _has_grant(table=table, codename=codename, grantee=grantee, obj=obj):
-        raise ValidationError({"grantee": missing})
-    remove_perm(codename, grantee, obj)
-    return _event(
-        kind=kind,
-        action=GrantAction.REVOKE,
-        person_id=person_id,
-        case_id=case_id,
-        grantee=grantee,
-        actor=actor,
-        reason=reason,
+        kind=kind, action=action, person_id=person_id, case_id=case_id, grantee=grantee, actor=actor, reason=reason
     )
 
 
@@ -82,17 +72,13 @@ def case_share_grant(*, actor: User, case: Case, grantee: User, reason: str) -> 
         raise ValidationError({"grantee": _("Användaren arbetar på ärendets enhet och ser redan ärendet.")})
     if not grantee.has_perm("cases.view_case"):
         raise ValidationError({"grantee": _("Användaren har ingen roll som arbetar med ärenden.")})
-    return _grant(
-        table=CaseUserObjectPermission,
-        codename=CASE_SHARE_PERMISSION,
-        kind=GrantKind.CASE_VIEW,
+    return _grant_set(
+        action=GrantAction.GRANT,
         obj=case,
-        person_id=case.person_id,
-        case_id=case.pk,
         actor=actor,
         grantee=grantee,
         reason=reason,
-        already=_("Ärendet är redan delat med användaren."),
+        refusal=_("Ärendet är redan delat med användaren."),
     )
 
 
@@ -100,17 +86,13 @@ def case_share_grant(*, actor: User, case: Case, grantee: User, reason: str) -> 
 def case_share_revoke(*, actor: User, case: Case, grantee: User, reason: str) -> AccessGrantEvent:
     """Stop sharing a case with a user; takes effect on their next request."""
     reason = _validate(actor=actor, unit_id=case.unit_id, grantee=grantee, reason=reason)
-    return _revoke(
-        table=CaseUserObjectPermission,
-        codename=CASE_SHARE_PERMISSION,
-        kind=GrantKind.CASE_VIEW,
+    return _grant_set(
+        action=GrantAction.REVOKE,
         obj=case,
-        person_id=case.person_id,
-        case_id=case.pk,
         actor=actor,
         grantee=grantee,
         reason=reason,
-        missing=_("Ärendet är inte delat med användaren."),
+        refusal=_("Ärendet är inte delat med användaren."),
     )
 
 
@@ -120,17 +102,13 @@ def protected_identity_grant(*, actor: User, person: Person, grantee: User, reas
     reason = _validate(actor=actor, unit_id=person.unit_id, grantee=grantee, reason=reason)
     if not person.is_protected:
         raise ValidationError(_("Personen har inga skyddade personuppgifter."), code="not_protected")
-    return _grant(
-        table=PersonUserObjectPermission,
-        codename=PROTECTED_IDENTITY_PERMISSION,
-        kind=GrantKind.PROTECTED_IDENTITY,
+    return _grant_set(
+        action=GrantAction.GRANT,
         obj=person,
-        person_id=person.pk,
-        case_id=None,
         actor=actor,
         grantee=grantee,
         reason=reason,
-        already=_("Användaren har redan behörigheten."),
+        refusal=_("Användaren har redan behörigheten."),
     )
 
 
@@ -138,15 +116,11 @@ def protected_identity_grant(*, actor: User, person: Person, grantee: User, reas
 def protected_identity_revoke(*, actor: User, person: Person, grantee: User, reason: str) -> AccessGrantEvent:
     """Take back a named staff member's right to see a protected identity."""
     reason = _validate(actor=actor, unit_id=person.unit_id, grantee=grantee, reason=reason)
-    return _revoke(
-        table=PersonUserObjectPermission,
-        codename=PROTECTED_IDENTITY_PERMISSION,
-        kind=GrantKind.PROTECTED_IDENTITY,
+    return _grant_set(
+        action=GrantAction.REVOKE,
         obj=person,
-        person_id=person.pk,
-        case_id=None,
         actor=actor,
         grantee=grantee,
         reason=reason,
-        missing=_("Användaren har inte behörigheten."),
+        refusal=_("Användaren har inte behörigheten."),
     )

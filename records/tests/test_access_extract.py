@@ -8,10 +8,11 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from cases.models import ProtectionLevel
-from consent.models import Actor
-from consent.services import consent_record
-from core.models import AccessAction, AccessLog, Role
+from cases.models import Custodian, ProtectionLevel
+from consent.models import Actor, Consent, LegalBasis
+from consent.services import consent_record, consent_revoke, disclosure_record
+from core.history import change_record
+from core.models import AccessAction, AccessLog, ChangeAction, Role
 from records.services import protected_identity_grant
 from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
@@ -126,3 +127,56 @@ def test_named_manager_sees_the_name_but_never_the_protected_address_in_a_pdf(cl
     assert AccessLog.objects.get(user=manager, person_id=protected.pk).protected_identity is True
     data = client.get(reverse("person_extract_json", kwargs={"person_id": protected.pk})).json()
     assert [grant["reason"] for grant in data["access_grants"]] == ["Ansvarig chef"]
+
+
+@pytest.mark.django_db
+def test_custodians_of_a_protected_person_are_masked_in_extract_and_history(client, manager, handler, protected):
+    # given a custodian of the protected person, named in a consent, with its history row
+    custodian = CustodianFactory(
+        person=protected, name="Mamma Hemlig", id_number="198001019802", phone="0701234567", email="m@example.se"
+    )
+    change_record(actor=handler, instance=custodian, action=ChangeAction.CREATE)
+    consent_record(
+        actor=handler,
+        person=protected,
+        custodian=custodian,
+        actors=[Actor.objects.filter(needs_consent=True).first()],
+        given_on=datetime.date(2025, 3, 2),
+        form="skriftligt",
+    )
+    # when a manager without the skyddad-identitet permission takes the extract and the history page
+    client.force_login(manager)
+    text = client.get(reverse("person_extract_json", kwargs={"person_id": protected.pk})).content.decode()
+    pdf = _pdf_text(client.get(reverse("person_extract_pdf", kwargs={"person_id": protected.pk})).content)
+    history = client.get(reverse("person_history", kwargs={"person_id": protected.pk})).content.decode()
+    # then the custodian's identity is nowhere in them
+    for secret in ("Mamma Hemlig", "19800101", "0701234567", "m@example.se"):
+        assert secret not in text and secret not in pdf and secret not in history
+    assert "cases.custodian" in text  # the row is there, masked
+
+
+@pytest.mark.django_db
+def test_extract_holds_custodian_periods_revocation_actors_and_disclosures(client, manager, handler, file):
+    person = file.person
+    Custodian.objects.filter(person=person).update(valid_to=datetime.date(2025, 5, 31))
+    consent = Consent.objects.get(person=person)
+    revoked_actor = consent.actors.first()
+    consent_revoke(actor=handler, consent=consent, revoked_on=datetime.date(2025, 6, 1), actors=[revoked_actor])
+    disclosure_record(
+        actor=handler,
+        person=person,
+        case=file,
+        recipient=Actor.objects.first(),
+        what_sent="Yttrande till domstol",
+        legal_basis=LegalBasis.objects.get(code="osl_10_18a"),
+        disclosed_on=datetime.date(2025, 6, 2),
+        decided_by=handler,
+    )
+    client.force_login(manager)
+    sections = {
+        section["key"]: section["rows"]
+        for section in client.get(reverse("person_extract_json", kwargs={"person_id": person.pk})).json()["sections"]
+    }
+    assert sections["cases.custodian"][0]["vårdnadshavare till och med"] == "2025-05-31"
+    assert sections["consent.consentrevocation"][0]["aktörer som återkallas"] == str(revoked_actor)
+    assert sections["consent.disclosure"][0]["vad som lämnades ut"] == "Yttrande till domstol"

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Custodian, InsatsType, JournalEntry, Person, SearchName
-from consent.models import Actor, Consent
-from consent.services import consent_record
+from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis
+from consent.services import consent_record, consent_revoke, disclosure_record
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog, ChangeLog
 from interventions.models import FollowUp, Goal, GoalAttainment, Plan, PlanVersion, PurchasedService
@@ -393,3 +393,37 @@ def test_sig_and_avhopp_figures_for_past_periods_stay_right(handler, coordinator
     assert not Plan.objects.filter(trainer_name="PT Tränarsson").exists()
     assert Goal.objects.get(pk=goal.pk).text == "" and GoalAttainment.objects.get(goal=goal).comment == ""
     assert PurchasedService.objects.get(case=case).provider == ""
+
+
+@pytest.mark.django_db
+def test_gallring_removes_revocations_with_their_actors_disclosures_and_custodian_periods(handler, rule):
+    # given a due file with a custodian period, a revocation naming actors and an utlämnande to åklagare
+    last_entry = datetime.date(2018, 9, 1)
+    person = make_file(handler, last_entry=last_entry)
+    Custodian.objects.filter(person=person).update(valid_from=datetime.date(2010, 1, 1), valid_to=last_entry)
+    consent = Consent.objects.get(person=person)
+    revocation = consent_revoke(
+        actor=handler, consent=consent, revoked_on=last_entry, actors=list(consent.actors.all())
+    )
+    disclosure_record(
+        actor=handler,
+        person=person,
+        case=Case.objects.get(person=person),
+        recipient=Actor.objects.first(),
+        what_sent="Yttrande till åklagare",
+        legal_basis=LegalBasis.objects.get(code="osl_10_18a"),
+        disclosed_on=last_entry,
+        decided_by=handler,
+    )
+    backdate(person, last_entry)
+    through = ConsentRevocation.actors.through
+
+    # when the real run anonymises it
+    run = retention_run(as_of=AS_OF, dry_run=False)
+
+    # then none of them is left
+    assert list(run.items.values_list("person_id", flat=True)) == [person.pk]
+    assert not ConsentRevocation.objects.filter(pk=revocation.pk).exists()
+    assert not through.objects.filter(consentrevocation_id=revocation.pk).exists()
+    assert not Disclosure.objects.filter(person_id=person.pk).exists()
+    assert not Custodian.objects.filter(person_id=person.pk).exists()
