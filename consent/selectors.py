@@ -97,14 +97,19 @@ def person_consents_themself(*, person: Person, on: datetime.date) -> bool:
 def _decide(
     *, person: Person, on: datetime.date, valid: set, consents_themself: bool, custodians: list[Custodian]
 ) -> SharingDecision:
-    """The rule itself, on loaded data (`valid`: custodian ids with a counting consent, None = the young person)."""
+    """The rule itself, on loaded data (`valid`: custodian ids with a counting consent, None = the young person).
+
+    A protected person's custodians are not named (their names lead to the child): `missing` and `message`
+    reach plans, plan and disclosure errors and the consent summary, all of them as the user may see them."""
     missing: list[str] = []
     if consents_themself and None not in valid:
         missing.append(_("ungdomen"))
     if person.age_on(on) < ADULT_AGE:
         if not custodians:
             missing.append(_("vårdnadshavare (ingen registrerad)"))
-        missing.extend(c.name for c in custodians if c.pk not in valid)
+        missing.extend(
+            c.name if person.shows_identity else _("en vårdnadshavare") for c in custodians if c.pk not in valid
+        )
     return SharingDecision(allowed=not missing, missing=missing)
 
 
@@ -353,19 +358,15 @@ def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSumma
         covered = {actor.pk: actor for consent in valid for actor in consent.active_actors if actor.needs_consent}
         actors = sorted(covered.values(), key=lambda actor: (actor.sort_order, actor.name))
     state = person_consent_state(person=person, consents=history, on=today)
-    youth, custodian_generic = _("ungdomen"), _("en vårdnadshavare")
     rows = []
     for actor in actors:
-        decision = state.decision(actor)
-        missing = decision.missing
-        if not person.shows_identity:  # custodian names would reveal a protected identity
-            missing = [m if m == youth or m.startswith(_("vårdnadshavare")) else custodian_generic for m in missing]
+        decision = state.decision(actor)  # custodian names masked for a protected person (_decide)
         covering = [
             (consent.giver, consent.valid_until)
             for consent in valid
             if any(a.pk == actor.pk for a in consent.active_actors)
         ]
-        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=missing, covering=covering))
+        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=decision.missing, covering=covering))
     return ConsentSummary(
         actors=rows,
         valid=valid,
