@@ -48,20 +48,20 @@ class SharingDecision:
 RevokedActor = ConsentRevocation.actors.through
 
 
+def _revocations(*, consent, actor) -> QuerySet:
+    """The revocations withdrawing `actor` from `consent` (ids or OuterRefs): the per-actor revocation rule,
+    dated by the callers that judge a day (_revoked) and undated for what a consent still covers."""
+    return RevokedActor.objects.filter(consentrevocation__consent_id=consent, actor_id=actor)
+
+
 def _revoked(*, consent, actor, on: datetime.date) -> Exists:
     """The actor was revoked from the consent on or before `on` (consent and actor: ids or OuterRefs)."""
-    return Exists(
-        RevokedActor.objects.filter(
-            consentrevocation__consent_id=consent, actor_id=actor, consentrevocation__revoked_on__lte=on
-        )
-    )
+    return Exists(_revocations(consent=consent, actor=actor).filter(consentrevocation__revoked_on__lte=on))
 
 
 def open_actor_links() -> QuerySet:
     """Consent–actor links not revoked: what each consent still covers."""
-    revoked = Exists(
-        RevokedActor.objects.filter(consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id"))
-    )
+    revoked = Exists(_revocations(consent=OuterRef("consent_id"), actor=OuterRef("actor_id")))
     return Consent.actors.through.objects.filter(~revoked)
 
 
@@ -258,7 +258,7 @@ def consent_history(*, person: Person) -> list[Consent]:
     from that consent. Each consent gets `actor_list` (every actor it was given for, in catalogue order) and
     `revoked_on` (actor id -> date of its revocation)."""
     revoked_on = (
-        RevokedActor.objects.filter(consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id"))
+        _revocations(consent=OuterRef("consent_id"), actor=OuterRef("actor_id"))
         .order_by("consentrevocation__revoked_on")
         .values("consentrevocation__revoked_on")[:1]
     )
