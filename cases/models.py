@@ -157,7 +157,8 @@ class SearchName(models.Model):
 
 class CustodianQuerySet(models.QuerySet):
     def current(self, on):
-        """Custodians whose guardianship holds on the day `on` (began, if known, and not yet ended)."""
+        """Custodians whose guardianship holds on the day `on` (began, if known, and not yet ended); the same
+        rule as Custodian.is_current on loaded rows."""
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
@@ -201,6 +202,8 @@ class Custodian(models.Model):
         return self.name
 
     def is_current(self, on) -> bool:
+        """CustodianQuerySet.current on a loaded row (the person page, consent.selectors.person_consent_state
+        read the custodians with the person): change the two together."""
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
 
 

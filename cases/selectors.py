@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
@@ -282,16 +282,6 @@ def _name_candidates(user: User, terms: list[str], limit: int) -> list[UUID]:
     granted = CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case")
     ids += granted.values_list("content_object__person_id", flat=True).distinct()
     return ids
-
-
-def journal_entries_for_case(case: Case) -> QuerySet[JournalEntry]:
-    """Timeline of a case the caller has already fetched through case_get_for_user."""
-    return (
-        JournalEntry.objects.filter(case=case)
-        .select_related("author", "corrects")
-        .prefetch_related(Prefetch("corrections", queryset=JournalEntry.objects.only("id", "corrects_id")))
-        .order_by("-occurred_on", "-created_at")
-    )
 
 
 # Sort keys of "Mina ärenden" -> ORDER BY (a whitelist; the request never names a column directly).

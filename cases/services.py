@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cases import rules
-from cases.identity import parse_id_number
+from cases.identity import age_on, parse_id_number
 from cases.models import (
     Case,
     CaseNumberSequence,
@@ -92,7 +92,7 @@ def person_register(
     existing = Person.objects.filter(id_number=number).values_list("id", flat=True).first()
     if existing:
         raise DuplicatePersonError(existing)
-    warning = rules.target_group_warning(age=_age(birth_date, timezone.localdate()))
+    warning = rules.target_group_warning(age=age_on(birth_date, timezone.localdate()))
     if warning and not age_confirmed:
         raise ValidationError({"age_confirmed": warning}, code="age_outside_target_group")
     person = Person(
@@ -115,10 +115,6 @@ def person_register(
     for data in custodians or []:
         custodian_add(actor=actor, person=person, data=data)
     return person
-
-
-def _age(birth_date: datetime.date, on: datetime.date) -> int:
-    return Person(birth_date=birth_date).age_on(on)
 
 
 # Fields of a person that identify them: masked for users without the right to see a protected identity,

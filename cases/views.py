@@ -144,22 +144,23 @@ def _custodian_data(data: dict) -> services.CustodianData:
     return services.CustodianData(**{key: data[key] for key in ("name", "id_number", "relation", "phone", "email")})
 
 
-def _custodians_editable(request, person: Person):
-    """404 without the permission; a protected person's custodians are as hidden as the person."""
-    if not request.user.has_perm("cases.change_custodian"):
+def _person_for_custodians(request, person_id, what: str, permission: str = "cases.change_custodian") -> Person:
+    """A visible person whose custodians the user may add or change, logged as seen on that page; 404 without
+    the permission (checked before anything is read) or when the person's identity is hidden from the user:
+    a protected person's custodians are as hidden as the person."""
+    if not request.user.has_perm(permission):
         raise Http404
+    person = _person_for_change(request, person_id, what)
     if not person.shows_identity:
         raise Http404
+    return person
 
 
 @access_policy("person")
 @login_required
 def custodian_add(request, person_id):
     """Add a vårdnadshavare after registration (e.g. a changed guardianship)."""
-    if not request.user.has_perm("cases.add_custodian"):
-        raise Http404
-    person = _person_for_change(request, person_id, "custodian_add")
-    _custodians_editable(request, person)
+    person = _person_for_custodians(request, person_id, "custodian_add", "cases.add_custodian")
     form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=True)
     if form.is_valid() and _save(
         form,
@@ -178,8 +179,7 @@ def custodian_add(request, person_id):
 @login_required
 def custodian_edit(request, person_id, custodian_id):
     """Change a custodian's details (phone, address of contact...); the old values stay in the history."""
-    person = _person_for_change(request, person_id, "custodian_edit")
-    _custodians_editable(request, person)
+    person = _person_for_custodians(request, person_id, "custodian_edit")
     custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
     initial = {key: getattr(custodian, key) for key in ("name", "id_number", "relation", "phone", "email", "version")}
     form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=False, initial=initial)
@@ -202,8 +202,7 @@ def custodian_edit(request, person_id, custodian_id):
 @login_required
 def custodian_end(request, person_id, custodian_id):
     """End a guardianship on a given day; the custodian stays in the record as a former one."""
-    person = _person_for_change(request, person_id, "custodian_end")
-    _custodians_editable(request, person)
+    person = _person_for_custodians(request, person_id, "custodian_end")
     custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
     form = forms.CustodianEndForm(
         request.POST if request.method == "POST" else None, initial={"version": custodian.version}

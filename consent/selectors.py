@@ -48,20 +48,20 @@ class SharingDecision:
 RevokedActor = ConsentRevocation.actors.through
 
 
+def _revocations(*, consent, actor) -> QuerySet:
+    """The revocations withdrawing `actor` from `consent` (ids or OuterRefs): the per-actor revocation rule,
+    dated by the callers that judge a day (_revoked) and undated for what a consent still covers."""
+    return RevokedActor.objects.filter(consentrevocation__consent_id=consent, actor_id=actor)
+
+
 def _revoked(*, consent, actor, on: datetime.date) -> Exists:
     """The actor was revoked from the consent on or before `on` (consent and actor: ids or OuterRefs)."""
-    return Exists(
-        RevokedActor.objects.filter(
-            consentrevocation__consent_id=consent, actor_id=actor, consentrevocation__revoked_on__lte=on
-        )
-    )
+    return Exists(_revocations(consent=consent, actor=actor).filter(consentrevocation__revoked_on__lte=on))
 
 
 def open_actor_links() -> QuerySet:
     """Consent–actor links not revoked: what each consent still covers."""
-    revoked = Exists(
-        RevokedActor.objects.filter(consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id"))
-    )
+    revoked = Exists(_revocations(consent=OuterRef("consent_id"), actor=OuterRef("actor_id")))
     return Consent.actors.through.objects.filter(~revoked)
 
 
@@ -97,14 +97,19 @@ def person_consents_themself(*, person: Person, on: datetime.date) -> bool:
 def _decide(
     *, person: Person, on: datetime.date, valid: set, consents_themself: bool, custodians: list[Custodian]
 ) -> SharingDecision:
-    """The rule itself, on loaded data (`valid`: custodian ids with a counting consent, None = the young person)."""
+    """The rule itself, on loaded data (`valid`: custodian ids with a counting consent, None = the young person).
+
+    A protected person's custodians are not named (their names lead to the child): `missing` and `message`
+    reach plans, plan and disclosure errors and the consent summary, all of them as the user may see them."""
     missing: list[str] = []
     if consents_themself and None not in valid:
         missing.append(_("ungdomen"))
     if person.age_on(on) < ADULT_AGE:
         if not custodians:
             missing.append(_("vårdnadshavare (ingen registrerad)"))
-        missing.extend(c.name for c in custodians if c.pk not in valid)
+        missing.extend(
+            c.name if person.shows_identity else _("en vårdnadshavare") for c in custodians if c.pk not in valid
+        )
     return SharingDecision(allowed=not missing, missing=missing)
 
 
@@ -253,7 +258,7 @@ def consent_history(*, person: Person) -> list[Consent]:
     from that consent. Each consent gets `actor_list` (every actor it was given for, in catalogue order) and
     `revoked_on` (actor id -> date of its revocation)."""
     revoked_on = (
-        RevokedActor.objects.filter(consentrevocation__consent_id=OuterRef("consent_id"), actor_id=OuterRef("actor_id"))
+        _revocations(consent=OuterRef("consent_id"), actor=OuterRef("actor_id"))
         .order_by("consentrevocation__revoked_on")
         .values("consentrevocation__revoked_on")[:1]
     )
@@ -353,19 +358,15 @@ def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSumma
         covered = {actor.pk: actor for consent in valid for actor in consent.active_actors if actor.needs_consent}
         actors = sorted(covered.values(), key=lambda actor: (actor.sort_order, actor.name))
     state = person_consent_state(person=person, consents=history, on=today)
-    youth, custodian_generic = _("ungdomen"), _("en vårdnadshavare")
     rows = []
     for actor in actors:
-        decision = state.decision(actor)
-        missing = decision.missing
-        if not person.shows_identity:  # custodian names would reveal a protected identity
-            missing = [m if m == youth or m.startswith(_("vårdnadshavare")) else custodian_generic for m in missing]
+        decision = state.decision(actor)  # custodian names masked for a protected person (_decide)
         covering = [
             (consent.giver, consent.valid_until)
             for consent in valid
             if any(a.pk == actor.pk for a in consent.active_actors)
         ]
-        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=missing, covering=covering))
+        rows.append(ActorConsent(actor=actor, allowed=decision.allowed, missing=decision.missing, covering=covering))
     return ConsentSummary(
         actors=rows,
         valid=valid,

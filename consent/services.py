@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Custodian, Person
 from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
-from consent.selectors import sharing_decision
+from consent.selectors import open_actor_links, sharing_decision
 from core.access_log import Seen, access_log_record
 from core.history import change_record
 from core.models import AccessAction, ChangeAction, User
@@ -75,12 +75,9 @@ def consent_revoke(
     as it was; each actor is revoked once."""
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     given_for = {a.pk: a for a in locked.actors.order_by("sort_order", "name")}
-    already = set(
-        ConsentRevocation.actors.through.objects.filter(consentrevocation__consent=locked).values_list(
-            "actor_id", flat=True
-        )
-    )
-    remaining = [a for pk, a in given_for.items() if pk not in already]
+    still = set(open_actor_links().filter(consent=locked).values_list("actor_id", flat=True))
+    already = set(given_for) - still
+    remaining = [a for pk, a in given_for.items() if pk in still]
     if not remaining:
         raise ValidationError(_("Samtycket är redan återkallat."), code="revoked")
     chosen = list(actors or [])

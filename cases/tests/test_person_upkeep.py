@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from cases import services
 from cases.models import Custodian, Person
 from cases.rules import target_group_warning
 from core.models import AccessLog, ChangeLog
-from tests.factories import CaseFactory, CustodianFactory, PersonFactory, personnummer_for
+from tests.factories import CaseFactory, CustodianFactory, PersonFactory, UserFactory, personnummer_for
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,27 @@ def test_ending_or_changing_a_custodian_is_checked(client, handler):
     custodian.refresh_from_db()
     assert custodian.valid_to is None and Custodian.objects.count() == 1
     assert not ChangeLog.objects.filter(object_type="cases.custodian").exists()
+
+
+def test_the_custodian_pages_ask_for_their_own_permission_before_reading_the_person(client, handler):
+    # given a user of the unit who may add custodians but not change them (a role made for the test)
+    person = PersonFactory(unit=handler.unit)
+    custodian = CustodianFactory(person=person)
+    adder = UserFactory(unit=handler.unit)
+    adder.groups.clear()
+    for codename in ("view_person", "view_case", "add_custodian"):
+        adder.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename=codename))
+    client.force_login(adder)
+
+    # when they follow the person page's "Lägg till vårdnadshavare" and try the change pages
+    detail = _html(client.get(reverse("person_detail", args=[person.pk])))
+    codes = [
+        client.get(reverse("custodian_add", args=[person.pk])).status_code,
+        client.get(reverse("custodian_edit", args=[person.pk, custodian.pk])).status_code,
+        client.get(reverse("custodian_end", args=[person.pk, custodian.pk])).status_code,
+    ]
+
+    # then adding is open to them as the page offers it, changing is a 404 and nothing is logged as shown there
+    assert reverse("custodian_add", args=[person.pk]) in detail
+    assert codes == [200, 404, 404]
+    assert not AccessLog.objects.filter(user=adder, what__in=["custodian_edit", "custodian_end"]).exists()

@@ -285,3 +285,19 @@ def test_an_ended_guardianship_no_longer_needs_or_gives_consent(handler, polis):
     assert sharing_decision(person=person, actor=polis, on=before).missing == ["Bo Förälder"]
     state = person_consent_state(person=person, consents=consent_history(person=person), on=before)
     assert state.decision(polis).missing == ["Bo Förälder"]
+
+
+def test_custodian_names_of_a_protected_person_are_masked_by_every_path(handler, polis):
+    # given a protected 14-year-old (not marked visible: the user may not see the identity) and no consent
+    person, _parents = young(14)
+    person.protection = "skyddad_folkbokforing"
+    person.save(update_fields=["protection"])
+    assert not person.shows_identity
+
+    # then no decision names a custodian: the message goes into plan, plan-create and disclosure errors
+    single = sharing_decision(person=person, actor=polis, on=D)
+    bulk = sharing_decisions(pairs=[(person, polis)], on=D)[(person.pk, polis.pk)]
+    state = person_consent_state(person=person, consents=consent_history(person=person), on=D).decision(polis)
+    for decision in (single, bulk, state):
+        assert "Förälder" not in decision.message
+        assert decision.missing == ["en vårdnadshavare", "en vårdnadshavare"]
