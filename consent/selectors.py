@@ -302,13 +302,26 @@ class ConsentSummary:
     state: PersonConsentState | None = None  # on `today`, reused by the case page's plans
 
 
+def custodian_name(custodian: Custodian, person: Person, *, position: int | None = None) -> str:
+    """A custodian's name as a page or form may show it: the name would reveal a protected identity, so for a
+    user who sees the person masked it is "Vårdnadshavare" (numbered where several are offered)."""
+    if not person.shows_identity:
+        return _("Vårdnadshavare %(number)s") % {"number": position} if position else _("Vårdnadshavare")
+    return custodian.name
+
+
+def custodian_label(custodian: Custodian, person: Person, *, position: int | None = None) -> str:
+    """custodian_name with the role, "Anna Andersson (vårdnadshavare)", where the name is shown."""
+    if not person.shows_identity:
+        return custodian_name(custodian, person, position=position)
+    return _("%(name)s (vårdnadshavare)") % {"name": custodian.name}
+
+
 def consent_giver(consent: Consent, person: Person) -> str:
-    """Who gave the consent, as the page may show it (a custodian's name would reveal a protected identity)."""
+    """Who gave the consent, as the page may show it."""
     if consent.custodian_id is None:
         return _("Ungdomen")
-    if not person.shows_identity:
-        return _("Vårdnadshavare")
-    return _("%(name)s (vårdnadshavare)") % {"name": consent.custodian.name}
+    return custodian_label(consent.custodian, person)
 
 
 def _describe(consent: Consent, today: datetime.date) -> None:

@@ -9,7 +9,7 @@ from cases.identity import IdKind
 from cases.models import Case, EntryKind, ReferralSource
 from cases.services import CustodianData
 from consent.models import Actor, Consent, ConsentForm, LegalBasis
-from consent.selectors import open_actor_links
+from consent.selectors import custodian_label, custodian_name, open_actor_links
 from core.forms import DecimalCommaField, WholeNumberField
 from core.models import District
 from interventions.models import (
@@ -103,8 +103,14 @@ def unit_staff(case: Case):
 
 
 def giver_choices(case: Case):
+    """Who may give a consent: the young person and the custodians whose guardianship holds today (masked
+    for a user who sees the person masked)."""
+    today = timezone.localdate()
+    current = [c for c in case.person.custodians.all() if c.is_current(today)]
     choices = [(YOUNG_PERSON, _("Ungdomen själv"))]
-    choices += [(str(c.pk), _("%(name)s (vårdnadshavare)") % {"name": c.name}) for c in case.person.custodians.all()]
+    choices += [
+        (str(c.pk), custodian_label(c, case.person, position=position)) for position, c in enumerate(current, 1)
+    ]
     return choices
 
 
@@ -403,7 +409,7 @@ class ConsentRevokeForm(CaseForm):
                 "-consent__given_on", "consent_id", "actor__sort_order", "actor__name"
             )
         )
-        self.fields["consent"].choices = self._consent_choices(links)
+        self.fields["consent"].choices = self._consent_choices(links, self.case.person)
         # only actors some consent still covers can be revoked
         actors = {link.actor_id: link.actor for link in links}
         self.fields["actors"].choices = [
@@ -412,13 +418,13 @@ class ConsentRevokeForm(CaseForm):
         self.fields["revoked_on"].initial = today()
 
     @staticmethod
-    def _consent_choices(links) -> list[tuple]:
+    def _consent_choices(links, person) -> list[tuple]:
         labels: dict[int, tuple[Consent, list[str]]] = {}
         for link in links:
             labels.setdefault(link.consent_id, (link.consent, []))[1].append(link.actor.name)
         choices = [("", "---------")]
         for consent, actors in labels.values():
-            who = consent.custodian.name if consent.custodian_id else _("Ungdomen")
+            who = custodian_name(consent.custodian, person) if consent.custodian_id else _("Ungdomen")
             choices.append((consent.pk, f"{who}: {', '.join(actors)} ({consent.given_on.isoformat()})"))
         return choices
 

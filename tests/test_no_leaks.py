@@ -299,3 +299,22 @@ def test_protected_identity_masked_in_admin(client, handler, protected_case):
         response = client.get(url)
         assert response.status_code == 200, url
         _assert_clean(response, secrets, url)
+
+
+@pytest.mark.django_db
+def test_consent_forms_do_not_name_the_custodians_of_a_protected_person(client, handler, protected_case):
+    """The insats page's consent and revocation forms offer the custodians: numbered, not named."""
+    person = protected_case.person
+    parent = CustodianFactory(person=person, name="Hemlig Förälder")
+    consent_record(
+        actor=handler,
+        person=person,
+        custodian=parent,
+        actors=[Actor.objects.get(code="skola")],
+        given_on=protected_case.opened_on,
+        form="skriftligt",
+    )
+    client.force_login(handler)
+    page = client.get(reverse("interventions:case", args=[protected_case.pk])).content.decode()
+    assert "Hemlig Förälder" not in page and "Hemlig" not in page
+    assert "Vårdnadshavare 1" in page  # offered as a giver of a new consent, without the name
