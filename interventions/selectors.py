@@ -323,14 +323,6 @@ def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(plan=plan).only("id", "plan_id", "number", "created_at", "superseded_at")
 
 
-def plans_for_case(*, case: Case, on: datetime.date) -> list[PlanState]:
-    """Plans of a case already fetched through case_get_for_user."""
-    plans = list(Plan.objects.filter(case=case).select_related("coordinator"))
-    for plan in plans:
-        plan.case = case
-    return plan_states(plans=plans, on=on)
-
-
 def _set_prefetched(instance, name: str, objects: list) -> None:
     """Fill `instance.<name>.all()` with rows already loaded, as prefetch_related does."""
     rows = getattr(instance, name).all()
@@ -437,8 +429,8 @@ def _prefetch_together(parents: list, relations: list[_Children]) -> None:
 
 
 def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentState | None) -> list[PlanState]:
-    """plans_for_case with only what the case page's plan summary shows, in two queries whatever the plans
-    hold: the current versions with plan, coordinator and next open follow-up (subqueries); then the
+    """plan_states of a case's plans with only what the case page's plan summary shows, in two queries
+    whatever the plans hold: the current versions with plan, coordinator and next open follow-up (subqueries); then the
     versions' participants, activities and goals together (UNION ALL), each with the fields the summary
     and the consent check read (other fields are deferred: reading them loads them)."""
     next_open = FollowUp.objects.filter(version=OuterRef("pk"), held_on__isnull=True).order_by("due_on", "id")
@@ -892,11 +884,6 @@ def short_case_person(*, user: User, number: str) -> Person:
             {"existing_number": _("Ingen ungdom med det numret finns bland dem du har tillgång till.")}
         )
     return person
-
-
-def insats_cases_for_user(*, user: User, code: str) -> QuerySet[Case]:
-    """Visible open cases of one insats (used to pick a case)."""
-    return case_queryset_for_user(user).filter(insats_type__code=code, closed_on__isnull=True).select_related("person")
 
 
 def plans_flag_scan(*, on: datetime.date) -> tuple[set, set]:
