@@ -848,8 +848,9 @@ def _plan_forms(user, plan: Plan, state, bound: dict | None) -> dict:
     }
 
 
-def _plan_page(request, plan: Plan, *, version_number=None, bound=None, status=200):
-    state = selectors.plan_detail(plan=plan, version_number=version_number)
+def _plan_page(request, plan: Plan, *, version_number=None, state=None, bound=None, status=200):
+    """The plan page; `state` is the current version's when the caller (a refused POST) has already read it."""
+    state = state or selectors.plan_detail(plan=plan, version_number=version_number)
     editable = plan.case.is_open and state.version.is_current
     page_forms = _plan_forms(request.user, plan, state, bound) if editable else {}
     return render(
@@ -897,7 +898,7 @@ def plan_action(request, plan_id, action):
         else:
             messages.success(request, spec.message)
             return redirect(reverse("interventions:plan", args=[plan.pk]) + f"#{spec.anchor}")
-    return _plan_page(request, plan, bound={action: form}, status=400)
+    return _plan_page(request, plan, state=state, bound={action: form}, status=400)
 
 
 @access_policy("case")
