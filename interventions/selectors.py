@@ -802,7 +802,8 @@ def aslan_groups_for_user(*, user: User) -> QuerySet[AslanGroup]:
 
 
 def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest | None) -> AslanGroup:
-    """One ASLAN group of the user's unit (else 404); the children listed are access-logged as a list."""
+    """One ASLAN group of the user's unit (else 404); the children listed, in the group and in its add form
+    (aslan_cases_available), are access-logged as one list."""
     group = aslan_groups_for_user(user=user).filter(pk=group_id).first()
     if group is None:
         raise Http404
@@ -811,7 +812,8 @@ def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest 
         .select_related("case__person", "case__insats_type")
         .prefetch_related("parents")
     )
-    case_list_log(user=user, cases=[p.case for p in participants], request=request, what="aslan_group")
+    available = list(aslan_cases_available(user=user, group=group))
+    case_list_log(user=user, cases=[p.case for p in participants] + available, request=request, what="aslan_group")
     group.visible_participants = participants
     group.meeting_list = list(group.meetings.prefetch_related("attendance").order_by("held_on"))
     return group
