@@ -171,13 +171,11 @@ def plan_get_for_user(
     *, user: User, plan_id: UUID, request: HttpRequest | None, what: str = "plan", printing: bool = False
 ) -> Plan:
     """A plan whose case the user may see (else 404); the view (or print) is access-logged."""
-    case_id = Plan.objects.filter(pk=plan_id).values_list("case_id", flat=True).first()
-    if case_id is None:
+    plan = Plan.objects.select_related("coordinator").filter(pk=plan_id).first()
+    if plan is None:
         raise Http404
     fetch = case_for_print if printing else case_for_insats
-    case = fetch(user=user, case_id=case_id, request=request, what=what)
-    plan = Plan.objects.select_related("coordinator").get(pk=plan_id)
-    plan.case = case
+    plan.case = fetch(user=user, case_id=plan.case_id, request=request, what=what)
     return plan
 
 
