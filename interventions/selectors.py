@@ -171,13 +171,11 @@ def plan_get_for_user(
     *, user: User, plan_id: UUID, request: HttpRequest | None, what: str = "plan", printing: bool = False
 ) -> Plan:
     """A plan whose case the user may see (else 404); the view (or print) is access-logged."""
-    case_id = Plan.objects.filter(pk=plan_id).values_list("case_id", flat=True).first()
-    if case_id is None:
+    plan = Plan.objects.select_related("coordinator").filter(pk=plan_id).first()
+    if plan is None:
         raise Http404
     fetch = case_for_print if printing else case_for_insats
-    case = fetch(user=user, case_id=case_id, request=request, what=what)
-    plan = Plan.objects.select_related("coordinator").get(pk=plan_id)
-    plan.case = case
+    plan.case = fetch(user=user, case_id=plan.case_id, request=request, what=what)
     return plan
 
 
@@ -323,14 +321,6 @@ def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(plan=plan).only("id", "plan_id", "number", "created_at", "superseded_at")
 
 
-def plans_for_case(*, case: Case, on: datetime.date) -> list[PlanState]:
-    """Plans of a case already fetched through case_get_for_user."""
-    plans = list(Plan.objects.filter(case=case).select_related("coordinator"))
-    for plan in plans:
-        plan.case = case
-    return plan_states(plans=plans, on=on)
-
-
 def _set_prefetched(instance, name: str, objects: list) -> None:
     """Fill `instance.<name>.all()` with rows already loaded, as prefetch_related does."""
     rows = getattr(instance, name).all()
@@ -437,8 +427,8 @@ def _prefetch_together(parents: list, relations: list[_Children]) -> None:
 
 
 def _panel_plans(*, case: Case, on: datetime.date, consent_state: PersonConsentState | None) -> list[PlanState]:
-    """plans_for_case with only what the case page's plan summary shows, in two queries whatever the plans
-    hold: the current versions with plan, coordinator and next open follow-up (subqueries); then the
+    """plan_states of a case's plans with only what the case page's plan summary shows, in two queries
+    whatever the plans hold: the current versions with plan, coordinator and next open follow-up (subqueries); then the
     versions' participants, activities and goals together (UNION ALL), each with the fields the summary
     and the consent check read (other fields are deferred: reading them loads them)."""
     next_open = FollowUp.objects.filter(version=OuterRef("pk"), held_on__isnull=True).order_by("due_on", "id")
@@ -810,7 +800,8 @@ def aslan_groups_for_user(*, user: User) -> QuerySet[AslanGroup]:
 
 
 def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest | None) -> AslanGroup:
-    """One ASLAN group of the user's unit (else 404); the children listed are access-logged as a list."""
+    """One ASLAN group of the user's unit (else 404); the children listed, in the group and in its add form
+    (aslan_cases_available), are access-logged as one list."""
     group = aslan_groups_for_user(user=user).filter(pk=group_id).first()
     if group is None:
         raise Http404
@@ -819,7 +810,8 @@ def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest 
         .select_related("case__person", "case__insats_type")
         .prefetch_related("parents")
     )
-    case_list_log(user=user, cases=[p.case for p in participants], request=request, what="aslan_group")
+    available = list(aslan_cases_available(user=user, group=group))
+    case_list_log(user=user, cases=[p.case for p in participants] + available, request=request, what="aslan_group")
     group.visible_participants = participants
     group.meeting_list = list(group.meetings.prefetch_related("attendance").order_by("held_on"))
     return group
@@ -892,11 +884,6 @@ def short_case_person(*, user: User, number: str) -> Person:
             {"existing_number": _("Ingen ungdom med det numret finns bland dem du har tillgång till.")}
         )
     return person
-
-
-def insats_cases_for_user(*, user: User, code: str) -> QuerySet[Case]:
-    """Visible open cases of one insats (used to pick a case)."""
-    return case_queryset_for_user(user).filter(insats_type__code=code, closed_on__isnull=True).select_related("person")
 
 
 def plans_flag_scan(*, on: datetime.date) -> tuple[set, set]:

@@ -76,7 +76,6 @@ COLUMNS = (
     "todo_due",
     "todo_owner",
     "todo_plan",
-    "todo_ref",
     "todo_detail",
     "todo_case",
     "todo_number",
@@ -101,7 +100,6 @@ class TodoItem:
     case: Case
     on: datetime.date
     plan_id: UUID | None = None
-    ref_id: int | None = None
     detail: str = ""
 
     @property
@@ -157,7 +155,7 @@ def _none(output_field):
     return Value(None, output_field=output_field)
 
 
-def _columns(*, kind: str, due, owner, case: str = "", plan=None, ref=None, detail=None) -> dict:
+def _columns(*, kind: str, due, owner, case: str = "", plan=None, detail=None) -> dict:
     """The common columns of every branch; `case` is the path from the branch's model to the case."""
     prefix = f"{case}__" if case else ""
     return {
@@ -165,7 +163,6 @@ def _columns(*, kind: str, due, owner, case: str = "", plan=None, ref=None, deta
         "todo_due": due,
         "todo_owner": owner,
         "todo_plan": plan if plan is not None else _none(UUIDField()),
-        "todo_ref": ref if ref is not None else _none(IntegerField()),
         "todo_detail": detail if detail is not None else Value("", output_field=CharField()),
         "todo_case": F(f"{prefix}id") if prefix else F("pk"),
         "todo_number": F(f"{prefix}number"),
@@ -199,7 +196,6 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
             owner=F("version__plan__coordinator_id"),
             case="version__plan__case",
             plan=F("version__plan_id"),
-            ref=F("pk"),
         )
     )
     activities = Activity.objects.filter(
@@ -211,7 +207,6 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
             owner=F("version__plan__coordinator_id"),
             case="version__plan__case",
             plan=F("version__plan_id"),
-            ref=F("pk"),
             detail=F("what"),
         )
     )
@@ -254,7 +249,6 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
                 due=F("valid_until"),
                 owner=F("person__cases__handler_id"),
                 case="person__cases",
-                ref=F("pk"),
                 detail=Coalesce("custodian__name", Value("", output_field=CharField())),
             )
         )
@@ -278,7 +272,7 @@ def todo_list(
     db = Case.objects.db
     cases_by_id: dict[UUID, Case] = {}
     items = []
-    for kind, due, owner_id, plan_id, ref_id, detail, *case_values in rows:
+    for kind, due, owner_id, plan_id, detail, *case_values in rows:
         case = cases_by_id.get(case_values[0])
         if case is None:  # one object per case, so masking and logging see each case once
             number, handler_id, opened_on, insats_id, person_id, first, last, protection = case_values[1:]
@@ -293,7 +287,6 @@ def todo_list(
                 case=case,
                 on=on,
                 plan_id=plan_id,
-                ref_id=ref_id,
                 detail=detail or "",
             )
         )

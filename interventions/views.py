@@ -848,8 +848,9 @@ def _plan_forms(user, plan: Plan, state, bound: dict | None) -> dict:
     }
 
 
-def _plan_page(request, plan: Plan, *, version_number=None, bound=None, status=200):
-    state = selectors.plan_detail(plan=plan, version_number=version_number)
+def _plan_page(request, plan: Plan, *, version_number=None, state=None, bound=None, status=200):
+    """The plan page; `state` is the current version's when the caller (a refused POST) has already read it."""
+    state = state or selectors.plan_detail(plan=plan, version_number=version_number)
     editable = plan.case.is_open and state.version.is_current
     page_forms = _plan_forms(request.user, plan, state, bound) if editable else {}
     return render(
@@ -897,7 +898,7 @@ def plan_action(request, plan_id, action):
         else:
             messages.success(request, spec.message)
             return redirect(reverse("interventions:plan", args=[plan.pk]) + f"#{spec.anchor}")
-    return _plan_page(request, plan, bound={action: form}, status=400)
+    return _plan_page(request, plan, state=state, bound={action: form}, status=400)
 
 
 @access_policy("case")
@@ -935,52 +936,56 @@ def _report_disclosure(request, case: Case):
     return disclosure
 
 
-@access_policy("case")
-@login_required
-def community_service_pdf(request, case_id):
-    """Report on an ungdomstjänst to åklagare/domstol: for an utlämnande recorded on the case (the insats page
-    records it), or without one a preview marked as not sent."""
-    case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what="ungdomstjanst_pdf")
+def _report_pdf(request, case_id, *, what: str, template: str, record: str, filename: str):
+    """A report on the case's insats (`record`: the panel's attribute holding it, 404 while there is none) to
+    åklagare/domstol: for an utlämnande recorded on the case (the insats page records it), or without one a
+    preview marked as not sent. The print is access-logged."""
+    case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what=what)
     disclosure = _report_disclosure(request, case)
     panel = selectors.case_insats_panel(case=case)
-    if panel.community_service is None:
+    if getattr(panel, record) is None:
         raise Http404
     return pdf_response(
-        template="interventions/pdf/community_service.html",
+        template=template,
         context={
             "case": case,
             "person": case.person,
             "panel": panel,
             "order": panel.community_service,
+            "mediation": panel.mediation,
             "disclosure": disclosure,
             "today": timezone.localdate(),
             "author": request.user,
         },
-        filename=f"ungdomstjanst-{case.number}.pdf",
+        filename=f"{filename}-{case.number}.pdf",
+    )
+
+
+@access_policy("case")
+@login_required
+def community_service_pdf(request, case_id):
+    """Report on an ungdomstjänst to åklagare/domstol (or a preview)."""
+    return _report_pdf(
+        request,
+        case_id,
+        what="ungdomstjanst_pdf",
+        template="interventions/pdf/community_service.html",
+        record="community_service",
+        filename="ungdomstjanst",
     )
 
 
 @access_policy("case")
 @login_required
 def mediation_pdf(request, case_id):
-    """Report on a mediation back to åklagaren: for an utlämnande recorded on the case, or a preview."""
-    case = selectors.case_for_print(user=request.user, case_id=case_id, request=request, what="medling_pdf")
-    disclosure = _report_disclosure(request, case)
-    panel = selectors.case_insats_panel(case=case)
-    if panel.mediation is None:
-        raise Http404
-    return pdf_response(
+    """Report on a mediation back to åklagaren (or a preview)."""
+    return _report_pdf(
+        request,
+        case_id,
+        what="medling_pdf",
         template="interventions/pdf/mediation.html",
-        context={
-            "case": case,
-            "person": case.person,
-            "panel": panel,
-            "mediation": panel.mediation,
-            "disclosure": disclosure,
-            "today": timezone.localdate(),
-            "author": request.user,
-        },
-        filename=f"medling-{case.number}.pdf",
+        record="mediation",
+        filename="medling",
     )
 
 

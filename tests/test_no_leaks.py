@@ -318,3 +318,32 @@ def test_consent_forms_do_not_name_the_custodians_of_a_protected_person(client, 
     page = client.get(reverse("interventions:case", args=[protected_case.pk])).content.decode()
     assert "Hemlig Förälder" not in page and "Hemlig" not in page
     assert "Vårdnadshavare 1" in page  # offered as a giver of a new consent, without the name
+
+
+def test_custodians_of_a_protected_identity_are_not_named_on_plan_pdf_or_aslan(client, handler, coordinator):
+    """A custodian's name gives the family away: masked wherever the young person's identity is."""
+    today = datetime.date.today()
+    person = PersonFactory(
+        unit=handler.unit,
+        first_name="Maskerad",
+        last_name="Fingeradsson",
+        birth_date=today.replace(year=today.year - 12, day=1),
+        protection=ProtectionLevel.PROTECTED_REGISTRATION,
+    )
+    custodian = CustodianFactory(person=person, name="Förälder Skyddadsson")
+    sig = CaseFactory(handler=handler, person=person, insats_type_id=_insats("sig"))
+    plan = intervention_services.plan_create(actor=handler, case=sig, coordinator=coordinator)
+    intervention_services.plan_agreement_record(actor=handler, plan=plan, custodian=custodian, agreed_on=today)
+    aslan = CaseFactory(handler=handler, person=person, insats_type_id=_insats("aslan"))
+    group = intervention_services.aslan_group_create(actor=handler, name="Gruppen", starts_on=today)
+    intervention_services.aslan_participant_add(actor=handler, group=group, case=aslan, parents=[custodian])
+    secrets = [*_masked_secrets(sig), "Skyddadsson"]
+    client.force_login(handler)
+    response = client.get(reverse("interventions:aslan_group", kwargs={"group_id": group.pk}))
+    assert response.status_code == 200
+    _assert_clean(response, secrets, "ASLAN group")
+    # the plan page's forms still offer the custodian by name (interventions.forms.giver_choices)
+    page = client.get(reverse("interventions:plan", kwargs={"plan_id": plan.pk})).content.decode()
+    agreements = page[page.index('id="godkannanden"') :].split("</section>")[0]
+    assert "Skyddadsson" not in agreements
+    _assert_clean_pdf(client.get(reverse("interventions:plan_pdf", kwargs={"plan_id": plan.pk})), secrets, "plan PDF")

@@ -392,3 +392,16 @@ def test_mediation_page_shows_what_blocks_the_start_and_the_reminder(client, han
     assert "Medling ska ske skyndsamt" in html  # the factory case opened long ago
     planning = client.get(reverse("interventions:planning")).content.decode()
     assert case.number in planning and "utan medlingsmöte" in planning
+
+
+@pytest.mark.django_db
+def test_aslan_group_logs_the_children_its_add_form_names(client, handler, make_case, today):
+    """The add form lists the unit's ASLAN children by name: each shown is access-logged with the group page."""
+    waiting = make_case("aslan", birth_date=today.replace(year=today.year - 11))
+    client.force_login(handler)
+    response = client.post(
+        reverse("interventions:aslan_groups"), {"name": "Vårgruppen", "starts_on": today.isoformat()}
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert waiting.person.display_name in html
+    assert AccessLog.objects.filter(user=handler, person_id=waiting.person_id, what="aslan_group").exists()
