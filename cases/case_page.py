@@ -5,8 +5,9 @@ in registration order, which is INSTALLED_APPS order (consent before interventio
 what an earlier one loaded (`loaded`, the template variables added so far): the plans of interventions
 decide their consent flags with the consent state consent has already read, and nothing is read twice.
 
-A part returns the template variables its own templates read and its events for the case timeline
-(consents given and revoked; hours, completion and meetings of an insats; utlämnanden).
+A part returns its own templates (included by the case page in registration order, after the case facts),
+the template variables they read, and its events for the case timeline (consents given and revoked; hours,
+completion and meetings of an insats; utlämnanden).
 """
 
 import datetime
@@ -29,6 +30,7 @@ class TimelineEvent:
 class CasePagePart:
     context: dict = field(default_factory=dict)
     events: list[TimelineEvent] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
 
 
 # part(*, case, user, entries, loaded) -> CasePagePart; `entries`: the journal entries of the timeline
@@ -50,4 +52,5 @@ def case_page_parts(*, case: Case, user: User, entries: list[JournalEntry]) -> C
         added = part(case=case, user=user, entries=entries, loaded=page.context)
         page.context.update(added.context)
         page.events.extend(added.events)
+        page.templates.extend(added.templates)
     return page

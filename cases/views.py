@@ -283,6 +283,7 @@ def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, sta
         "age": case.person.age_on(today),
         "follow_up_passed": case.is_open and case.next_follow_up_on is not None and case.next_follow_up_on < today,
         "timeline": _timeline(case, entries, parts.events),
+        "case_page_templates": parts.templates,
         "journal_entries": entries,
         "can_write": can_write,
         "can_close": case.is_open and user.has_perm("cases.change_case"),

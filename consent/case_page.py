@@ -31,4 +31,6 @@ def consent_case_page_part(*, case, user, entries, loaded) -> CasePagePart:
             else:
                 text = _("Samtycke från %(who)s återkallades för %(actors)s (gäller fortfarande för övriga aktörer).")
             events.append(TimelineEvent(on=day, text=text % {"who": consent.giver, "actors": ", ".join(revoked)}))
-    return CasePagePart(context={"consent_summary": summary}, events=events)
+    return CasePagePart(
+        context={"consent_summary": summary}, events=events, templates=["consent/partials/consent_summary.html"]
+    )

@@ -65,4 +65,6 @@ def interventions_case_page_part(*, case, user, entries, loaded) -> CasePagePart
     """Decides the plans' consent flags with the consent state consent's part has loaded (when there)."""
     state = getattr(loaded.get("consent_summary"), "state", None)
     panel = case_insats_panel(case=case, on=state.on if state else None, consent_state=state, journal_entries=entries)
-    return CasePagePart(context={"insats_panel": panel}, events=insats_events(panel))
+    return CasePagePart(
+        context={"insats_panel": panel}, events=insats_events(panel), templates=["interventions/case_section.html"]
+    )
