@@ -38,7 +38,11 @@ def test_without_root_missing_packages_stop_at_once_with_one_line():
         (stub / "dpkg-query").write_text("#!/bin/sh\necho 'unknown ok not-installed'\n")
         (stub / "dpkg-query").chmod(0o755)
         stub.chmod(0o755)
-        command = [str(SCRIPT), "prepare"]
+        # A copy the other user can read: the clone itself may sit in a private (0700) folder.
+        script = stub / SCRIPT.name
+        shutil.copy(SCRIPT, script)
+        script.chmod(0o755)
+        command = [str(script), "prepare"]
         if os.geteuid() == 0:  # run as someone who may not install
             command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
         result = subprocess.run(
