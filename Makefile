@@ -35,6 +35,7 @@ machine:
 
 test: machine $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS)
 
