@@ -1,6 +1,7 @@
 """Deterministic demo data for a Linköping-sized municipality (`manage.py seed_demo`).
 
-Two full calendar years before today, with volumes close to the board papers (docs/domain.md): about 350 new
+Two full calendar years before today and this year up to today (so "the last half-year" always has data),
+with volumes close to the board papers (docs/domain.md): about 350 new
 cases a year, about 700 contacts a year in stöd till unga brottsutsatta, a handful of unplanned closures,
 Skäggetorp the largest district. Everything comes from one random.Random with a fixed seed, so two runs on
 the same day produce the same data; a second run on a database that already has the demo cases only
@@ -9,6 +10,7 @@ refreshes the organisation, users and agreement and creates nothing new.
 Volume rows are bulk-inserted (seconds, also on SQLite); consents go through consent.services.
 """
 
+import calendar
 import datetime
 import random
 import uuid
@@ -38,6 +40,22 @@ from consent.services import consent_record, consent_revoke, maturity_assess
 from core.models import District, Municipality, Provider, Role, Unit, User
 from core.roles import roles_sync
 from devdata.identity import personnummer
+from interventions.models import (
+    Activity,
+    AreaEffort,
+    DefectorAssessment,
+    FieldShift,
+    FollowUp,
+    Goal,
+    GoalAttainment,
+    Plan,
+    PlanVersion,
+    Polare,
+    PolareFeeRate,
+    PolareNight,
+    PurchasedService,
+    Reoffence,
+)
 from records.services import protected_identity_grant
 from reporting.models import AgreedVolume, Agreement
 
@@ -308,8 +326,8 @@ class _Generator:
     def __init__(self, *, today: datetime.date, units: dict[str, Unit], districts: list[District], staff):
         self.rng = random.Random(SEED)
         self.today = today
-        self.years = (today.year - 2, today.year - 1)
-        self.window_end = datetime.date(self.years[1], 12, 31)
+        self.years = (today.year - 2, today.year - 1, today.year)  # the last one up to today
+        self.window_end = today
         self.units = units
         self.districts = districts
         self.district_weights = [row[1] for row in DISTRICTS]
@@ -320,6 +338,11 @@ class _Generator:
         self.custodians: list[Custodian] = []
         self.cases: list[Case] = []
         self.entries: list[JournalEntry] = []
+
+    def year_share(self, year: int) -> float:
+        """1 for a past year; the part of this year up to today (volumes grow through the year)."""
+        end = min(datetime.date(year, 12, 31), self.window_end)
+        return ((end - datetime.date(year, 1, 1)).days + 1) / (366 if calendar.isleap(year) else 365)
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -399,9 +422,10 @@ class _Generator:
         rng = self.rng
         specs = []
         for year in self.years:
-            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), self.window_end)
+            share = self.year_share(year)
             for code, profile in INSATSER.items():
-                for _index in range(rng.randint(*profile.per_year)):
+                for _index in range(round(rng.randint(*profile.per_year) * share)):
                     specs.append((self.day_in(start, end), code))
         specs.sort()
         previous: dict[str, list[Person]] = {}  # people who had another insats, for a few repeat cases
@@ -451,7 +475,7 @@ class _Generator:
                 for c in self.cases
                 if c.closed_on and c.closed_on.year == year and c.insats_type.code in UNPLANNED_INSATSER
             ]
-            for case in rng.sample(closed, rng.randint(*UNPLANNED_PER_YEAR)):
+            for case in rng.sample(closed, min(len(closed), rng.randint(*UNPLANNED_PER_YEAR))):
                 case.closure_reason = ClosureReason.UNPLANNED
                 case.closure_note = "Ungdomen avbröt insatsen och gick inte att nå."
 
@@ -472,9 +496,10 @@ class _Generator:
                 stod[case.opened_on.year].append(case)
             else:
                 self.add_entries(case, rng.randint(*INSATSER[case.insats_type.code].entries))
-        for cases in stod.values():
+        for year, cases in stod.items():
             counts = [1] * len(cases)
-            for _extra in range(rng.randint(*STOD_CONTACTS_PER_YEAR) - len(cases)):
+            contacts = round(rng.randint(*STOD_CONTACTS_PER_YEAR) * self.year_share(year)) if cases else 0
+            for _extra in range(contacts - len(cases)):
                 counts[rng.randrange(len(cases))] += 1
             for case, count in zip(cases, counts, strict=True):
                 self.add_entries(case, min(count, 8))
@@ -606,6 +631,134 @@ def _consents(generator: _Generator, recorder_for) -> None:
     )
 
 
+PLAN_GOALS = [
+    ("Gå i skolan varje dag", "Skolan rapporterar närvaro varje vecka", "skola"),
+    ("Inga nya brott", "Avstämning med polisen varje månad", "polis"),
+    ("Regelbunden fritidssysselsättning", "Träning med personlig tränare två gånger i veckan", "socialtjanst"),
+]
+PURCHASES = [("skyddat_boende", "Skyddat boende Öst AB", 95_000), ("behandling", "Behandlingshemmet Ljusåsen", 60_000)]
+FIELD_AREAS = ["Centrum och resecentrum", "Skäggetorps centrum", "Ryds centrum", "Berga torg", "Stångån"]
+POLARE = [("Amir Haddad", 17), ("Elin Sjöström", 18), ("Noah Berg", 16), ("Sara Mohammed", 17), ("Leo Wikström", 19)]
+
+
+def _insats_records(generator: _Generator) -> None:
+    """What the insats pages and the follow-up count, dated relative to today: SIG plans with goals, activities,
+    follow-ups and återfall; threat assessments and purchased insatser for avhopp; the field unit's shifts,
+    polare nights and an områdesinsats in the last twelve months."""
+    rng = random.Random(SEED + 2)
+    today = generator.today
+    actors = {actor.code: actor for actor in Actor.objects.filter(code__in=["polis", "skola", "socialtjanst", "bup"])}
+    coordinators = list(
+        User.objects.filter(groups__name=Role.COORDINATOR, unit=generator.units[INSATSTEAMET]).order_by("username")
+    )
+    for case in (c for c in generator.cases if c.insats_type.code == "sig"):
+        end = min(case.closed_on or today, today)
+        coordinator = rng.choice(coordinators)
+        plan = Plan.objects.create(
+            case=case,
+            coordinator=coordinator,
+            trainer_name=f"{rng.choice(BOY_NAMES + GIRL_NAMES)} {rng.choice(LAST_NAMES)}",
+            trainer_assigned_on=min(case.opened_on + datetime.timedelta(days=rng.randint(7, 30)), end),
+        )
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=1,
+            overall_goal="Ungdomen lämnar den kriminella miljön och har en fungerande vardag.",
+            follow_up_method="Nätverksmöte var tredje månad med alla aktörer.",
+            created_by=coordinator,
+        )
+        goals = []
+        for position, (text, what, actor_code) in enumerate(rng.sample(PLAN_GOALS, 2), start=1):
+            goal = Goal.objects.create(version=version, position=position, text=text)
+            goals.append(goal)
+            Activity.objects.create(
+                version=version,
+                goal=goal,
+                what=what,
+                actor=actors.get(actor_code) or actors["socialtjanst"],
+                when="Löpande",
+                due_on=case.opened_on + datetime.timedelta(days=rng.randint(30, 120)),
+                created_by=coordinator,
+            )
+        meeting = case.opened_on + datetime.timedelta(days=90)
+        while meeting <= end:
+            follow_up = FollowUp.objects.create(
+                version=version, due_on=meeting, held_on=meeting, note="Planen följdes upp.", recorded_by=coordinator
+            )
+            for goal in goals:
+                level = rng.choice(["uppnatt", "delvis", "delvis", "ej_uppnatt"])
+                GoalAttainment.objects.create(follow_up=follow_up, goal=goal, level=level)
+            meeting += datetime.timedelta(days=90)
+        if case.closed_on is None:  # the next one is coming up (or a little late) on the to-do lists
+            FollowUp.objects.create(version=version, due_on=today + datetime.timedelta(days=rng.randint(-7, 45)))
+        if rng.random() < 0.3 and end > case.opened_on + datetime.timedelta(days=30):
+            noted = generator.day_in(case.opened_on + datetime.timedelta(days=30), end)
+            Reoffence.objects.create(
+                case=case, noted_on=noted, kind=rng.choice(["misstankt_brott", "polisanmalan", "dom"]),
+                note="Uppgift från polisen.", recorded_by=case.handler,
+            )  # fmt: skip
+    for case in (c for c in generator.cases if c.insats_type.code == "avhopp"):
+        end = min(case.closed_on or today, today)
+        DefectorAssessment.objects.create(
+            case=case,
+            assessed_on=case.opened_on,
+            threat_level=rng.choice(["latent", "konkret"]),
+            motivated=True,
+            note="Bedömning tillsammans med polisen.",
+            assessed_by=case.handler,
+        )
+        kind, provider, monthly = rng.choice(PURCHASES)
+        starts = min(case.opened_on + datetime.timedelta(days=rng.randint(3, 20)), end)
+        months = rng.randint(2, 6)
+        PurchasedService.objects.create(
+            case=case, kind=kind, provider=provider, starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=30 * months), cost=monthly * months, recorded_by=case.handler,
+        )  # fmt: skip
+    _field_work(generator, rng)
+
+
+def _field_work(generator: _Generator, rng: random.Random) -> None:
+    today = generator.today
+    unit = generator.units[FALT]
+    staff = list(User.objects.filter(unit=unit).order_by("username"))
+    if not staff:
+        return
+    day = today - datetime.timedelta(days=365)
+    while day <= today:
+        if day.weekday() in (4, 5):  # Friday and Saturday nights
+            district = rng.choices(generator.districts, weights=generator.district_weights)[0]
+            met = rng.randint(8, 40)
+            shift = FieldShift.objects.create(
+                unit=unit, worked_on=day, district=district, area=rng.choice(FIELD_AREAS), youths_met=met,
+                youths_talked=rng.randint(1, max(1, met // 5)), notes="Lugn kväll.", recorded_by=staff[0],
+            )  # fmt: skip
+            shift.staff.set(staff[:2])
+        day += datetime.timedelta(days=1)
+    rates = list(PolareFeeRate.objects.order_by("min_age", "min_years_of_service"))
+    for name, age in POLARE:
+        polare = Polare.objects.create(
+            unit=unit,
+            name=name,
+            birth_date=_with_year(today, today.year - age) - datetime.timedelta(days=rng.randint(30, 300)),
+            service_started_on=today - datetime.timedelta(days=rng.randint(60, 500)),
+        )
+        fee = next((rate.fee_per_night for rate in reversed(rates) if rate.min_age <= age <= rate.max_age), 350)
+        night = max(polare.service_started_on, today - datetime.timedelta(days=180))
+        while night < today:
+            if night.weekday() == 4 and rng.random() < 0.7:
+                PolareNight.objects.create(polare=polare, worked_on=night, fee=fee)
+            night += datetime.timedelta(days=1)
+    AreaEffort.objects.create(
+        unit=unit,
+        district=generator.districts[0],
+        reason="Oro och bränder i området efter en skottlossning.",
+        starts_on=today - datetime.timedelta(days=21),
+        weeks=6,
+        ends_on=today - datetime.timedelta(days=21) + datetime.timedelta(weeks=6),
+        created_by=staff[0],
+    )
+
+
 def _protected_identity_grant(generator: _Generator) -> None:
     """The enhetschef names the handläggare of one protected person as allowed to see the identity."""
     manager = User.objects.filter(username="enhetschef").first()
@@ -687,7 +840,7 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
     provider, units, districts = _organisation()
     users = _users(units)
     _agreement(provider, years)
-    summary = DemoSummary(years=years, created=False, users=users)
+    summary = DemoSummary(years=(years[0], today.year), created=False, users=users)
     if not Case.objects.filter(unit__provider=provider).exists():
         staff: dict[str, list[User]] = {}
         handlers = User.objects.filter(
@@ -705,6 +858,7 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
         generator.save()
         _consents(generator, recorder_for=lambda case: case.handler)
         _protected_identity_grant(generator)
+        _insats_records(generator)
         summary.created = True
     summary.counts = {
         "people": Person.objects.filter(unit__provider=provider).count(),

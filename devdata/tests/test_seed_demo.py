@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -26,6 +27,16 @@ from consent.models import Actor, Consent, ConsentRevocation, MaturityAssessment
 from consent.selectors import sharing_decision
 from core.models import AccessGrantEvent, AccessLog, District, Municipality, Provider, Role, Unit, User
 from devdata.demo_data import AGREEMENT_BUDGET, DEMO_PASSWORD, DEMO_USERS, _Generator, _organisation, _users
+from interventions.models import (
+    AreaEffort,
+    FieldShift,
+    FollowUp,
+    GoalAttainment,
+    Plan,
+    PolareNight,
+    PurchasedService,
+    Reoffence,
+)
 from reporting.models import AgreedVolume, Agreement
 
 
@@ -33,6 +44,7 @@ def _counts() -> dict[str, int]:
     models = [
         Municipality, Provider, Unit, District, User, Person, Custodian, Case, JournalEntry, Consent,
         ConsentRevocation, MaturityAssessment, Agreement, AgreedVolume, PersonUserObjectPermission, AccessGrantEvent,
+        Plan, FollowUp, GoalAttainment, Reoffence, PurchasedService, FieldShift, PolareNight, AreaEffort,
     ]  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
 
@@ -57,10 +69,35 @@ def demo(seeded, db):
     return seeded
 
 
-def test_years_are_the_two_last_full_calendar_years(demo):
+def test_years_are_the_two_last_full_calendar_years_and_this_year_up_to_today(demo):
     today = timezone.localdate()
     years = {case.opened_on.year for case in Case.objects.only("opened_on")}
-    assert years == {today.year - 2, today.year - 1}
+    assert {today.year - 2, today.year - 1} <= years <= {today.year - 2, today.year - 1, today.year}
+    assert not Case.objects.filter(opened_on__gt=today).exists()
+    assert not Case.objects.filter(closed_on__gt=today).exists()
+
+
+def test_the_last_half_year_is_alive_on_any_day(demo):
+    # what a manager's "last half-year" and the insats pages show: every kind of work has rows in it
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=182)
+    assert Case.objects.filter(opened_on__gte=since).count() >= 100
+    active_sig = Plan.objects.filter(Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=since))
+    assert active_sig.exists()
+    assert GoalAttainment.objects.filter(follow_up__held_on__gte=since).exists()
+    assert FollowUp.objects.filter(held_on__isnull=True, due_on__gte=today - datetime.timedelta(days=7)).exists()
+    assert Reoffence.objects.exists()
+    assert (
+        PurchasedService.objects.filter(starts_on__gte=since).exists()
+        or PurchasedService.objects.filter(ends_on__gte=since).exists()
+    )
+    assert FieldShift.objects.filter(worked_on__gte=since, worked_on__lte=today).count() >= 40
+    assert PolareNight.objects.filter(worked_on__gte=since, worked_on__lte=today).exists()
+    assert AreaEffort.objects.filter(ends_on__gte=today).exists()
+    # medlingar still open were opened lately (a mediation takes weeks, not a year)
+    open_mediations = Case.objects.filter(insats_type__code="medling", closed_on__isnull=True)
+    assert open_mediations.exists()
+    assert not open_mediations.filter(opened_on__lt=today - datetime.timedelta(days=120)).exists()
 
 
 @pytest.mark.parametrize("offset", [2, 1])

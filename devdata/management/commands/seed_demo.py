@@ -6,7 +6,10 @@ from devdata.demo_data import DEMO_PASSWORD, PROVIDER_NAME, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Skapar demodata för en kommun i Linköpings storlek (två hela år). Kan köras flera gånger."
+    help = (
+        "Skapar demodata för en kommun i Linköpings storlek (två hela år och i år fram till i dag). "
+        "Kan köras flera gånger."
+    )
 
     def handle(self, *args, **options):
         summary = demo_seed()
