@@ -1,8 +1,22 @@
 """Test overrides: the only place tests differ from config.settings."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+
+def _redis_url_for_xdist_worker(url: str, worker: str) -> str:
+    """Each pytest-xdist worker (gw0, gw1, ...) gets a Redis database of its own, so a Celery worker started by
+    one test process never takes a task queued by another (each has its own test database)."""
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    own = (db + 9 + int(worker.removeprefix("gw"))) % 16
+    return urlunsplit(parts._replace(path=f"/{own}"))
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = _redis_url_for_xdist_worker(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
 
 from config.settings import *  # noqa: E402,F403
 
