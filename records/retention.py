@@ -17,8 +17,8 @@ protection level; Case rows stay (dates, insats, unit, basis, source, closure re
 note; everything else in the file — custodians, journal entries, consents, revocations, maturity
 assessments, per-object grants, plans and insats records of other apps, change history — is deleted, and
 files stored for those records are removed. The records the follow-up figures count (reporting.figures:
-SIG plans, goal attainment, follow-up meetings, purchased avhopp insatser; STATISTICS_KEEP, or a model
-declaring `RETENTION_KEEP = True`) are kept with every free-text field emptied and their files removed.
+SIG plans, goal attainment, follow-up meetings, purchased avhopp insatser, återfall: every model declaring
+`RETENTION_KEEP = True`) are kept with every free-text field emptied and their files removed.
 Action DELETE removes all of it, the Person and Case rows too (statistics for those periods then change).
 
 The access log (RecordType.ACCESS_LOG) and grant events are kept `years` (at least five) after the row.
@@ -62,15 +62,6 @@ logger = logging.getLogger(__name__)
 
 EPOCH = datetime.date(1900, 1, 1)
 ANONYMISED_NAME = "Gallrad"
-# Rows the follow-up figures count: kept (free text emptied) when a file is anonymised. By model label.
-STATISTICS_KEEP = {
-    "interventions.plan",
-    "interventions.planversion",
-    "interventions.goal",
-    "interventions.followup",
-    "interventions.goalattainment",
-    "interventions.purchasedservice",
-}
 # Conventional folders for files derived from one person or case (PDFs, exports) outside any FileField.
 PERSON_FILES_DIR = "personer"
 CASE_FILES_DIR = "arenden"
@@ -231,7 +222,8 @@ def _remove_folder(relative: str) -> int:
 
 
 def _kept_for_statistics(model) -> bool:
-    return model._meta.label_lower in STATISTICS_KEEP or getattr(model, "RETENTION_KEEP", False) is True
+    # Declared on the model (RETENTION_KEEP = True) by whoever makes the follow-up count it: one home per rule.
+    return getattr(model, "RETENTION_KEEP", False) is True
 
 
 def _free_text_cleared(model) -> dict:

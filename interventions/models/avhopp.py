@@ -47,6 +47,8 @@ class PurchaseKind(models.TextChoices):
 class PurchasedService(models.Model):
     """Köpt insats for an avhoppare; the cost counts in the year the period starts."""
 
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="purchased_services")
     kind = models.CharField(_("typ"), max_length=20, choices=PurchaseKind.choices)
     provider = models.CharField(_("leverantör"), max_length=200)

@@ -15,6 +15,8 @@ class Plan(models.Model):
     """Genomförandeplan for a case. Its content lives in versions; a revision starts a new version and
     the earlier ones stay readable and unchanged."""
 
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("ärende"))
     coordinator = models.ForeignKey(
@@ -45,6 +47,8 @@ class Plan(models.Model):
 
 
 class PlanVersion(models.Model):
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("version"))
     overall_goal = models.TextField(_("övergripande mål"), blank=True)
@@ -92,6 +96,8 @@ class PlanParticipant(models.Model):
 
 
 class Goal(models.Model):
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(default=1)
     text = models.TextField(_("mål"))
@@ -156,6 +162,8 @@ class PlanAgreement(models.Model):
 class FollowUp(models.Model):
     """A follow-up: planned (due_on) and, once held, the meeting date, a note and attainment per goal."""
 
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="follow_ups")
     due_on = models.DateField(_("planerad"))
     held_on = models.DateField(_("hölls"), null=True, blank=True)
@@ -184,6 +192,8 @@ class Attainment(models.TextChoices):
 
 
 class GoalAttainment(models.Model):
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="attainments")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="attainments")
     level = models.CharField(_("måluppfyllelse"), max_length=12, choices=Attainment.choices)

@@ -19,6 +19,8 @@ class Reoffence(models.Model):
     """Återfall: new offending the handläggare learned of during a SIG or avhopp case. The indicator of
     effect in the SIG special follow-up counts cases by the date it was noted (noted_on)."""
 
+    RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reoffences", verbose_name=_("ärende"))
     noted_on = models.DateField(_("känt för handläggaren"))
     offence_on = models.DateField(_("brottsdatum"), null=True, blank=True)
