@@ -27,9 +27,17 @@ from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 from tests.test_url_policies import url_routes
 
-PROJECT_APPS = ["cases", "consent", "interventions", "reporting", "core", "records", "api"]
+PROJECT_APPS = ["cases", "consent", "decisions", "interventions", "reporting", "core", "records", "api"]
 # Rows everyone may know exist (catalogues, organisation): their ids are no secret.
-PUBLIC_MODELS = {"cases.insatstype", "consent.actor", "consent.legalbasis", "core.unit", "core.provider"}
+PUBLIC_MODELS = {
+    "cases.insatstype",
+    "consent.actor",
+    "consent.legalbasis",
+    "core.unit",
+    "core.provider",
+    "decisions.lagrum",
+    "decisions.delegationrule",
+}
 
 
 @pytest.fixture
