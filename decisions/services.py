@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,9 @@ from decisions.models import GRANTING_OUTCOMES, Decision, DelegationRule, Lagrum
 
 def delegation_rule_for(*, outcome: str, case: Case) -> DelegationRule | None:
     """The line of the delegationsordning for this outcome and the case's insats (its own line first)."""
-    rules = DelegationRule.objects.filter(outcome=outcome, insats_type_id__in=[case.insats_type_id, None])
+    rules = DelegationRule.objects.filter(
+        Q(insats_type_id=case.insats_type_id) | Q(insats_type__isnull=True), outcome=outcome
+    )
     rules = sorted(rules.prefetch_related("roles"), key=lambda rule: rule.insats_type_id is None)
     return rules[0] if rules else None
 
