@@ -22,6 +22,7 @@ from cases.models import ProtectionLevel
 from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessLog, Role
+from decisions.models import Decision, Lagrum
 from interventions import services as intervention_services
 from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
@@ -66,6 +67,15 @@ def secret_file(handler, coordinator):
         actor=handler, case=case, coordinator=coordinator, overall_goal="Hemligt planmål"
     )
     intervention_services.plan_goal_add(actor=handler, plan=plan, text="Hemligt delmål")
+    Decision.objects.create(  # an avslag: its letter route is walked with this beslut's id
+        case=case,
+        outcome="avslag",
+        lagrum=Lagrum.objects.first(),
+        applied_for="Hemlig ansökan",
+        reasoning="Hemlig beslutsmotivering",
+        decided_on=datetime.date(2025, 3, 3),
+        delegate=handler,
+    )
     return case
 
 
@@ -87,6 +97,7 @@ def _secrets(case) -> list[str]:
         "Hemlig samtyckesanteckning",
         "Hemligt planmål",
         "Hemligt delmål",
+        "Hemlig beslutsmotivering",
     ]
 
 
