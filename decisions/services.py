@@ -20,6 +20,10 @@ from core.models import ChangeAction, User
 from decisions import letters
 from decisions.models import GRANTING_OUTCOMES, Decision, DelegationRule, Lagrum, Outcome
 
+# Key in the beslut's change history for the letter's checksum: not a field, so the history page shows the key
+# itself as the label (records.selectors._field_label); hence Swedish words.
+LETTER_CHECKSUM = "Beslutsbrev (SHA-256)"
+
 
 def delegation_rule_for(*, outcome: str, case: Case) -> DelegationRule | None:
     """The line of the delegationsordning for this outcome and the case's insats (its own line first)."""
@@ -127,7 +131,7 @@ def decision_record(
             filename=letters.letter_filename(decision),
             content=content,
         )
-        extra = {"letter_sha256": [None, digest]}
+        extra = {LETTER_CHECKSUM: [None, digest]}
     change_record(actor=actor, instance=decision, action=ChangeAction.CREATE, extra=extra)
     return decision
 

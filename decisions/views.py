@@ -25,6 +25,7 @@ from core.forms import apply_service_errors
 from core.models import AccessAction
 from core.policy import access_policy
 from decisions import exports, forms, letters, selectors, services
+from decisions.models import Outcome
 
 
 def _to_decisions(case_id):
@@ -125,7 +126,7 @@ def decision_letter(request, case_id, decision_id):
     """The avslag letter with besvärshänvisning, rendered again from the beslut (printing is access-logged)."""
     case = _case(request, case_id, "decisions.view_decision", "decision_letter")
     decision = selectors.decision_get(case=case, decision_id=decision_id)
-    if decision.outcome != "avslag":
+    if decision.outcome != Outcome.REFUSED:
         raise Http404
     access_log_record(
         user=request.user,

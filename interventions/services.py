@@ -24,6 +24,7 @@ from consent.services import disclosure_record
 from core.history import CHANGE_REASON, change_record, history_snapshot
 from core.models import ChangeAction, District, User
 from core.templatetags.sv_format import format_number
+from decisions.rules import insats_start_problem
 from interventions.models import (
     CS_MAX_HOURS,
     CS_MIN_HOURS,
@@ -64,7 +65,6 @@ from interventions.models import (
     SkkAssignment,
     VictimSupport,
 )
-from decisions.rules import insats_start_problem
 from interventions.selectors import mediation_start_problems, polare_fee_for
 
 ASLAN_MIN_AGE = 10

@@ -59,7 +59,7 @@ def test_decision_record_avslag_keeps_the_letters_checksum(manager, case, new_la
         )
     changes = rows[0][-1]
     assert rows == [row(manager, decision, ChangeAction.CREATE, changes, case=case)]
-    assert len(changes["letter_sha256"][1]) == 64
+    assert len(changes[services.LETTER_CHECKSUM][1]) == 64
 
 
 @pytest.mark.django_db
