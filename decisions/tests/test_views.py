@@ -12,6 +12,8 @@ from cases.models import InsatsType
 from core.models import AccessAction, AccessLog
 from decisions import exports
 from decisions.models import Decision
+from records.models import RetentionAction
+from records.retention import person_file_remove
 from tests.environment import require
 from tests.factories import CaseFactory, PersonFactory
 
@@ -206,3 +208,21 @@ def test_csv_cell_escapes_what_a_spreadsheet_would_run():
         "Vanlig text",
         "",
     ]
+
+
+@pytest.mark.django_db
+def test_the_registerutdrag_reads_the_beslut_and_gallring_removes_it(client, manager, case, new_law):
+    _decision(case, manager, new_law, D(2025, 9, 10), reasoning="Motivering som ska med i utdraget")
+    client.force_login(manager)
+    extract = client.get(reverse("person_extract_json", kwargs={"person_id": case.person_id}))
+    assert "Motivering som ska med i utdraget" in extract.content.decode()
+    person_file_remove(person_id=case.person_id, action=RetentionAction.DELETE)
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_service_case_has_no_beslut_panel(client, handler):
+    case = CaseFactory(handler=handler, basis="service")
+    client.force_login(handler)
+    page = client.get(reverse("case_detail", kwargs={"case_id": case.pk})).content.decode()
+    assert 'id="beslut"' not in page
