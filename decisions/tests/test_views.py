@@ -128,6 +128,7 @@ def test_the_enhetschef_sees_beslut_waiting_more_than_three_months_with_days(cli
     response = client.get(reverse("unexecuted_decisions"))
     page = response.content.decode()
     assert response.status_code == 200
+    assert 'aria-current="page">Ej verkställda beslut</a>' in page  # in the menu, for the enhetschef
     assert "<td>120</td>" in page and "<td>200</td>" in page and "<td>30</td>" not in page
     assert "Beslutus Biståndsson" in page
     assert "Hemligsson" not in page and "Skyddad identitet" in page
