@@ -15,7 +15,6 @@ from cases.models import Case
 from core import pdf
 from core.models import User
 from decisions.models import Decision
-from decisions.rules import APPEAL_WEEKS
 
 LETTER_KIND = "beslut_avslag"
 
@@ -34,7 +33,6 @@ def avslag_letter_pdf(*, decision: Decision, case: Case) -> bytes:
         "case": case,
         "person": case.person,
         "municipality_name": settings.MUNICIPALITY_NAME,
-        "appeal_weeks": APPEAL_WEEKS,
         "printed_on": timezone.localdate(),
     }
     return pdf.render_pdf("decisions/pdf/avslag_letter.html", context)

@@ -14,9 +14,6 @@ from decisions.models import GRANTING_OUTCOMES, Decision
 # (16 kap. 6 f § SoL 2001:453, carried over into the socialtjänstlag 2025:400).
 EXECUTION_LIMIT = relativedelta(months=3)
 
-# Appeal to the förvaltningsrätt within three weeks from the day the person was notified of the beslut.
-APPEAL_WEEKS = 3
-
 
 def execution_deadline(decided_on: datetime.date) -> datetime.date:
     """The last day the beslut can be verkställt without being reported (three months after the beslut)."""

@@ -121,7 +121,7 @@ def test_the_avslag_letter_has_the_besvarshanvisning_and_no_address_of_a_protect
     ).stdout.decode()
     text = " ".join(text.split())
     assert "Hur du överklagar" in text
-    assert "förvaltningsrätten" in text and "inom 3 veckor" in text
+    assert "förvaltningsrätten" in text and "inom tre veckor från den dag du fick del av beslutet" in text
     assert "Behovet tillgodoses av skolan." in text and "11 kap. 1 § SoL (2025:400)" in text
     assert "Skatteverkets förmedlingsuppdrag" in text and "Skyddad identitet" in text
     for secret in ("Hemlignamn", "Personsson", "Hemliga vägen", person.id_number):
