@@ -16,7 +16,8 @@ from core import pdf
 from core.models import User
 from decisions.models import Decision
 
-LETTER_KIND = "beslut_avslag"
+# documents.models.AktbilagaKind.DECISION_LETTER on branch h7 (issue 21.2)
+LETTER_KIND = "beslut"
 
 
 def letter_filename(decision: Decision) -> str:
