@@ -227,3 +227,24 @@ def test_a_service_case_has_no_beslut_panel(client, handler):
     client.force_login(handler)
     page = client.get(reverse("case_detail", kwargs={"case_id": case.pk})).content.decode()
     assert 'id="beslut"' not in page
+
+
+@pytest.mark.django_db
+def test_ivo_csv_query_count_does_not_grow(client, manager, handler, new_law, django_assert_max_num_queries):
+    today = timezone.localdate()
+    client.force_login(manager)
+    client.get(reverse("home"))
+
+    def add(n):
+        for _ in range(n):
+            case = CaseFactory(handler=handler, opened_on=today - datetime.timedelta(days=300))
+            _decision(case, handler, new_law, today - datetime.timedelta(days=150))
+
+    add(2)
+    with django_assert_max_num_queries(15) as few:
+        client.get(reverse("unexecuted_decisions_ivo"), {"kvartal": _current_quarter()})
+    add(20)
+    with django_assert_max_num_queries(15) as many:
+        response = client.get(reverse("unexecuted_decisions_ivo"), {"kvartal": _current_quarter()})
+    assert len(response.content.decode("utf-8-sig").strip().split("\r\n")) == 23
+    assert len(few) == len(many)
