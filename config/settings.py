@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "core",
     "cases",
     "consent",
+    "decisions",
     "interventions",
     "reporting",
     "jobs",

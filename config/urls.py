@@ -11,6 +11,7 @@ urlpatterns = [
     # (plans, medlingar, consents), which the cases app may not import
     path("", home, name="home"),
     path("", include("cases.urls")),
+    path("", include("decisions.urls")),
     path("insatser/", include("interventions.urls")),
     path("uppfoljning/", include("reporting.urls")),
     path("admin/", admin.site.urls),

@@ -39,6 +39,8 @@ INTERVENTION_MODELS = [
 ]
 CASE_WORK += [f"interventions.{verb}_{model}" for model in INTERVENTION_MODELS for verb in ("view", "add", "change")]
 CASE_WORK += ["consent.view_disclosure", "consent.add_disclosure"]
+# Beslut on bistånd cases: who may actually decide is the delegationsordning's (decisions.DelegationRule).
+CASE_WORK += ["decisions.view_decision", "decisions.add_decision", "decisions.change_decision"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SOCIAL_WORKER: CASE_WORK,
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.add_report",
         "reporting.change_report",
         "reporting.finalise_report",
+        "decisions.view_unexecuted_report",
     ],
     # Aggregated statistics only: no permission on any model holding personal data.
     Role.STATISTICS: ["reporting.view_agreement"],
@@ -98,6 +101,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "interventions.add_polarefeerate",
         "interventions.change_polarefeerate",
         "interventions.delete_polarefeerate",
+        "decisions.view_lagrum",
+        "decisions.add_lagrum",
+        "decisions.change_lagrum",
+        "decisions.view_delegationrule",
+        "decisions.add_delegationrule",
+        "decisions.change_delegationrule",
+        "decisions.delete_delegationrule",
     ],
 }
 

@@ -39,6 +39,8 @@ from consent.models import Actor
 from consent.services import consent_record, consent_revoke, maturity_assess
 from core.models import District, Municipality, Provider, Role, Unit, User
 from core.roles import roles_sync
+from decisions.models import Lagrum
+from decisions.services import decision_delay_reason_record, decision_execute, decision_record
 from devdata.identity import personnummer
 from interventions.models import (
     Activity,
@@ -773,6 +775,52 @@ def _protected_identity_grant(generator: _Generator) -> None:
             return
 
 
+def _decisions(generator: _Generator) -> None:
+    """Beslut on up to a dozen open bistånd cases of a unit with an enhetschef, decided by the enhetschef: a
+    bifall still waiting with a reason for delay (the list of ej verkställda beslut, the IVO report), an avslag
+    (with its letter), a bifall verkställt two weeks later and a delvis bifall waiting."""
+    managers = {user.unit_id: user for user in User.objects.filter(groups__name=Role.MANAGER, unit__isnull=False)}
+    lagrum = Lagrum.objects.get(code="sol2025-11-1")
+    today = generator.today
+    cases = [
+        case
+        for case in generator.cases
+        if case.basis == "bistand"
+        and case.is_open
+        and case.insats_type.code not in ("ungdomstjanst", "medling")  # court-ordered, lag 2002:445
+        and case.unit_id in managers
+        and (today - case.opened_on).days > 40
+    ]
+    for index, case in enumerate(sorted(cases, key=lambda c: c.number)[:12]):
+        decided_on = max(case.opened_on + datetime.timedelta(days=14), lagrum.in_force_from)
+        if decided_on > today:
+            continue
+        kind = index % 4
+        actor = managers[case.unit_id]
+        decision = decision_record(
+            actor=actor,
+            case=case,
+            outcome=["bifall", "avslag", "bifall", "delvis_bifall"][kind],
+            lagrum=lagrum,
+            applied_for=case.insats_type.name,
+            granted="" if kind == 1 else f"{case.insats_type.name} under sex månader",
+            reasoning="Behovet tillgodoses genom skolans stöd."
+            if kind == 1
+            else "Utredningen visar behov av insatsen.",
+            decided_on=decided_on,
+            period_from=None if kind == 1 else decided_on,
+            period_to=None if kind == 1 else decided_on + datetime.timedelta(days=182),
+        )
+        if kind == 2 and decided_on + datetime.timedelta(days=14) <= today:
+            decision_execute(
+                actor=actor, decision=decision, executed_on=decided_on + datetime.timedelta(days=14), expected_version=1
+            )
+        elif kind == 0:
+            decision_delay_reason_record(
+                actor=actor, decision=decision, delay_reason="Ingen ledig kontaktperson.", expected_version=1
+            )
+
+
 def _organisation():
     municipality, _created = Municipality.objects.update_or_create(
         code=MUNICIPALITY_CODE, defaults={"name": MUNICIPALITY_NAME}
@@ -857,6 +905,7 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
         generator.generate_entries()
         generator.save()
         _consents(generator, recorder_for=lambda case: case.handler)
+        _decisions(generator)
         _protected_identity_grant(generator)
         _insats_records(generator)
         summary.created = True

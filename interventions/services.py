@@ -24,6 +24,7 @@ from consent.services import disclosure_record
 from core.history import CHANGE_REASON, change_record, history_snapshot
 from core.models import ChangeAction, District, User
 from core.templatetags.sv_format import format_number
+from decisions.rules import insats_start_problem
 from interventions.models import (
     CS_MAX_HOURS,
     CS_MIN_HOURS,
@@ -558,6 +559,8 @@ def mediation_start(*, actor: User, mediation: Mediation, started_on: datetime.d
         if problems:
             errors["__all__"] = problems
     _not_future(started_on, "started_on", errors)
+    if started_on and (no_decision := insats_start_problem(case=locked.case, on_date=started_on)):
+        errors.setdefault("started_on", no_decision)  # bistånd: not before its beslut (decisions.rules)
     _fail(errors)
     before = history_snapshot(locked)
     locked.started_on = started_on
@@ -914,6 +917,8 @@ def purchased_service_add(
     like a purchase already recorded (same kind, provider, period and cost) needs confirming."""
     locked = _lock_case(case, "avhopp")
     errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
+    if starts_on and (no_decision := insats_start_problem(case=locked, on_date=starts_on)):
+        errors.setdefault("starts_on", no_decision)  # bistånd: not before its beslut (decisions.rules)
     if not errors:
         _duplicate_check(
             _same_purchase(locked, kind, provider, starts_on, ends_on, cost), confirm=confirm_duplicate, errors=errors

@@ -22,14 +22,23 @@ from cases.models import ProtectionLevel
 from consent.models import Actor
 from consent.services import consent_record
 from core.models import AccessLog, Role
+from decisions.models import Decision, Lagrum
 from interventions import services as intervention_services
 from tests.environment import require
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
 from tests.test_url_policies import url_routes
 
-PROJECT_APPS = ["cases", "consent", "interventions", "reporting", "core", "records", "api"]
+PROJECT_APPS = ["cases", "consent", "decisions", "interventions", "reporting", "core", "records", "api"]
 # Rows everyone may know exist (catalogues, organisation): their ids are no secret.
-PUBLIC_MODELS = {"cases.insatstype", "consent.actor", "consent.legalbasis", "core.unit", "core.provider"}
+PUBLIC_MODELS = {
+    "cases.insatstype",
+    "consent.actor",
+    "consent.legalbasis",
+    "core.unit",
+    "core.provider",
+    "decisions.lagrum",
+    "decisions.delegationrule",
+}
 
 
 @pytest.fixture
@@ -58,6 +67,15 @@ def secret_file(handler, coordinator):
         actor=handler, case=case, coordinator=coordinator, overall_goal="Hemligt planmål"
     )
     intervention_services.plan_goal_add(actor=handler, plan=plan, text="Hemligt delmål")
+    Decision.objects.create(  # an avslag: its letter route is walked with this beslut's id
+        case=case,
+        outcome="avslag",
+        lagrum=Lagrum.objects.first(),
+        applied_for="Hemlig ansökan",
+        reasoning="Hemlig beslutsmotivering",
+        decided_on=datetime.date(2025, 3, 3),
+        delegate=handler,
+    )
     return case
 
 
@@ -79,6 +97,7 @@ def _secrets(case) -> list[str]:
         "Hemlig samtyckesanteckning",
         "Hemligt planmål",
         "Hemligt delmål",
+        "Hemlig beslutsmotivering",
     ]
 
 

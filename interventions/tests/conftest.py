@@ -22,6 +22,9 @@ def make_case(handler):
         person = PersonFactory(unit=handler.unit, birth_date=birth_date)
         for _ in range(custodians):
             CustodianFactory(person=person)
+        # service (no beslut) unless a test asks for bistånd: on a bistånd case no insats starts before its
+        # beslut (decisions.rules.insats_start_problem, tested in decisions/tests/test_start_paths.py)
+        kwargs.setdefault("basis", "service")
         return CaseFactory(person=person, handler=handler, insats_type=InsatsType.objects.get(code=code), **kwargs)
 
     return make

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from consent.models import Actor
 from consent.services import consent_record
+from decisions.models import Decision, Lagrum
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,6 +72,48 @@ def test_pages_have_no_serious_accessibility_violations(
     entry = busy_case.entries.filter(corrects__isnull=True, signed_at__isnull=False).first()
     page.goto(f"{live_server.url}/arenden/{busy_case.pk}/anteckningar/{entry.pk}/ratta/")
     assert_accessible("form-correct-entry")
+
+
+def test_beslut_pages_have_no_serious_accessibility_violations(
+    page, live_server, login, manager, handler, assert_accessible
+):
+    """The beslut panel, the beslut form (empty and with errors), verkställighet, and the enhetschef's list of
+    beslut not verkställda in three months."""
+    today = timezone.localdate()
+    case = CaseFactory(handler=handler, opened_on=today - datetime.timedelta(days=300))
+    lagrum = Lagrum.objects.get(code="sol2025-11-1")
+    waiting = Decision.objects.create(
+        case=case,
+        outcome="bifall",
+        lagrum=lagrum,
+        applied_for="Stöd",
+        granted="Stöd",
+        reasoning="Behov finns.",
+        decided_on=today - datetime.timedelta(days=150),
+        delegate=manager,
+        delay_reason="Ingen ledig kontaktperson",
+    )
+    Decision.objects.create(
+        case=case,
+        outcome="avslag",
+        lagrum=lagrum,
+        applied_for="Boende",
+        reasoning="Inget behov.",
+        decided_on=today - datetime.timedelta(days=140),
+        delegate=manager,
+    )
+    login(manager)
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+    assert_accessible("case-beslut")
+    page.goto(f"{live_server.url}/arenden/{case.pk}/beslut/nytt/")
+    assert_accessible("form-beslut")
+    page.get_by_role("button", name="Fatta beslutet").click()
+    assert_accessible("form-beslut-errors")
+    page.goto(f"{live_server.url}/arenden/{case.pk}/beslut/{waiting.pk}/verkstallighet/")
+    assert_accessible("form-verkstallighet")
+    page.goto(f"{live_server.url}/uppfoljning/ej-verkstallda-beslut/")
+    expect(page.get_by_role("cell", name="150", exact=True)).to_be_visible()
+    assert_accessible("ej-verkstallda-beslut")
 
 
 def test_keyboard_user_can_skip_to_content_and_sees_focus(page, live_server, login, handler):

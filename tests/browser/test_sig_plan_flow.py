@@ -104,7 +104,10 @@ def test_insats_pages_are_accessible(page, live_server, login, handler, assert_a
     for code in ("ungdomstjanst", "medling", "avhopp"):
         person = PersonFactory(unit=handler.unit, birth_date=datetime.date(2008, 3, 3))
         CustodianFactory(person=person)
-        cases[code] = CaseFactory(person=person, handler=handler, insats_type=InsatsType.objects.get(code=code))
+        # service cases: on a bistånd case no insats starts before its beslut (decisions.rules)
+        cases[code] = CaseFactory(
+            person=person, handler=handler, insats_type=InsatsType.objects.get(code=code), basis="service"
+        )
     order = services.community_service_set(
         actor=handler,
         case=cases["ungdomstjanst"],
