@@ -9,7 +9,7 @@ from django.utils.deprecation import MiddlewareMixin
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from accounts import selectors
-from accounts.oidc import SESSION_IDP_MFA, provider_metadata
+from accounts.oidc import SESSION_IDP_MFA, auth_request_extra_params, provider_metadata
 from core.policy import policy_of
 
 # Routes a signed-in user must reach before giving a second factor.
@@ -51,6 +51,12 @@ class OidcSessionRefresh(SessionRefresh):
     OIDC_NONCE_SIZE = 32
     OIDC_USE_NONCE = True
     OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
+    def get_settings(self, attr, *args):  # type: ignore[override]
+        # the required acr is asked for on the silent refresh too, or the IdP may assert a lower one
+        if attr == "OIDC_AUTH_REQUEST_EXTRA_PARAMS":
+            return auth_request_extra_params()
+        return SessionRefresh.get_settings(attr, *args)
 
     def process_request(self, request: HttpRequest):
         if not settings.OIDC_ENABLED:

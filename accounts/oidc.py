@@ -120,6 +120,14 @@ def assurance_sufficient(claims: dict) -> bool:
     return set(settings.OIDC_REQUIRED_AMR) <= set(_as_list(claims.get("amr")))
 
 
+def auth_request_extra_params() -> dict[str, str]:
+    """Asked of the IdP on every authorization request, the silent refresh included: the required level."""
+    params = dict(settings.OIDC_AUTH_REQUEST_EXTRA_PARAMS)
+    if settings.OIDC_REQUIRED_ACR:
+        params["acr_values"] = " ".join(settings.OIDC_REQUIRED_ACR)
+    return params
+
+
 _NO_NONCE = object()
 
 

@@ -22,7 +22,13 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from accounts import selectors, services
 from accounts.forms import EnrolmentForm, SecondFactorForm
 from accounts.models import SignInMethod, SignInOutcome
-from accounts.oidc import REFUSALS, provider_logout_url, provider_metadata, signed_in_with_sso
+from accounts.oidc import (
+    REFUSALS,
+    auth_request_extra_params,
+    provider_logout_url,
+    provider_metadata,
+    signed_in_with_sso,
+)
 from core.policy import access_policy
 
 
@@ -53,10 +59,7 @@ class SsoStartView(OIDCAuthenticationRequestView):
         return super().get(request)
 
     def get_extra_params(self, request):
-        params = dict(super().get_extra_params(request))
-        if settings.OIDC_REQUIRED_ACR:
-            params["acr_values"] = " ".join(settings.OIDC_REQUIRED_ACR)
-        return params
+        return auth_request_extra_params()
 
 
 @access_policy("public")

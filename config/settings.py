@@ -178,6 +178,7 @@ OIDC_PROVISION_GROUP = env_str("OIDC_PROVISION_GROUP")  # unknown users in this 
 OIDC_ROLE_MAP = env_str("OIDC_ROLE_MAP")  # "<group>=<role>,...", roles as in core.models.Role
 OIDC_UNIT_CLAIM = env_str("OIDC_UNIT_CLAIM")
 OIDC_UNIT_MAP = env_str("OIDC_UNIT_MAP")  # "<claim value>=<unit id>,..."
+OIDC_AUTH_REQUEST_EXTRA_PARAMS: dict[str, str] = {}  # e.g. {"prompt": "login"}; acr_values are added
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False  # accounts.oidc decides (OIDC_PROVISION_GROUP)

@@ -5,7 +5,7 @@
 // ID token) through POST /_test/config, so every refusal is checked against tokens a real provider signed.
 import http from 'node:http';
 import { URL } from 'node:url';
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 
 const port = Number(process.env.PORT);
@@ -16,6 +16,13 @@ const state = {
   tamper: '',
   lastNonce: null,
 };
+
+// A deactivated account's IdP session no longer counts: a silent (prompt=none) request gets login_required,
+// as Entra ID or Inera's IdP answer for a user disabled since signing in.
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(new interactionPolicy.Check('account_disabled', 'the account is disabled',
+  'login_required', (ctx) => (state.disabled.has(ctx.oidc.session?.accountId)
+    ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT)));
 
 const { privateKey } = await generateKeyPair('RS256', { extractable: true });
 const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
@@ -35,7 +42,7 @@ const provider = new Provider(issuer, {
   },
   findAccount: async (ctx, id) => {
     const account = state.accounts[id];
-    if (!account || state.disabled.has(id)) return undefined;
+    if (!account) return undefined;
     return {
       accountId: id,
       claims: async () => ({ sub: id, name: account.name, given_name: account.given_name,
@@ -56,7 +63,7 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
   pkce: { required: () => true },
   ttl: { IdToken: 3600, AccessToken: 3600, Session: 3600, Interaction: 600, Grant: 3600 },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
 });
 
 // The provider signed the ID token; a tampering mode re-signs it with the same key after changing one claim,
