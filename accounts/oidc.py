@@ -254,6 +254,16 @@ def signed_in_with_sso(request: HttpRequest) -> bool:
     return request.session.get(BACKEND_SESSION_KEY) == BACKEND_PATH
 
 
+def axes_exempt(request: HttpRequest, credentials: dict | None) -> bool:
+    """django-axes counts no failure for the SSO callback (AXES_WHITELIST_CALLABLE).
+
+    Passwords are tried at the IdP, which throttles them; our callback takes no guessable secret (state, nonce and
+    PKCE bind it to this browser). Counted here, five refused SSO users behind the municipality's proxy would
+    lock SSO for everyone there.
+    """
+    return request is not None and request.path == reverse("oidc_authentication_callback")
+
+
 def provider_logout_url(request: HttpRequest) -> str:
     """RP-initiated logout: the IdP's end_session_endpoint, which ends the IdP session and sends the user back."""
     back = request.build_absolute_uri(reverse("login"))

@@ -159,6 +159,7 @@ MIDDLEWARE[_AFTER_AUTH:_AFTER_AUTH] = [
     "accounts.middleware.SecondFactorRequired",  # MFA_REQUIRED: nothing but the code pages until verified
 ]
 AUTHENTICATION_BACKENDS.insert(1, "accounts.oidc.SsoBackend")
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_exempt"  # refused SSO answers are not password guesses
 OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
 OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL")  # default: <issuer>/.well-known/openid-configuration
 OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")

@@ -1,9 +1,11 @@
 """The login page, SSO off by default, the second-factor gate and the assurance rules (no provider needed)."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import SignInEvent
 from accounts.oidc import BACKEND_PATH, SESSION_IDP_MFA, assurance_sufficient, idp_asserted_mfa
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,19 @@ def test_assurance_rules(settings):
     settings.OIDC_MFA_ACR = ["loa3"]
     assert idp_asserted_mfa({"amr": ["mfa"]}) and idp_asserted_mfa({"acr": "loa3"})
     assert not idp_asserted_mfa({"acr": "loa2", "amr": ["pwd"]})
+
+
+def test_refused_sso_answers_do_not_count_towards_the_password_lockout(client, settings):
+    # given SSO pointing at an IdP that does not answer (each callback is refused with "provider")
+    settings.OIDC_ENABLED = True
+    settings.OIDC_ISSUER = "http://127.0.0.1:9"
+    settings.OIDC_RP_CLIENT_ID = "ungdomsinsats"
+    settings.OIDC_TIMEOUT = 2
+    for attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        session = client.session
+        session["oidc_states"] = {f"s{attempt}": {"nonce": "n", "code_verifier": None, "added_on": 0}}
+        session.save()
+        response = client.get(reverse("oidc_authentication_callback"), {"code": "c", "state": f"s{attempt}"})
+        assert response.status_code == 403
+    assert SignInEvent.objects.filter(reason="provider").count() == settings.AXES_FAILURE_LIMIT + 1
+    assert not AccessAttempt.objects.exists()
