@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from accounts.models import ExternalIdentity
+from tests.browser.conftest import assert_accessible, screenshot  # noqa: F401 - the browser tests' fixtures
 from tests.environment import unavailable
 
 HERE = Path(__file__).resolve().parent
@@ -100,7 +101,7 @@ def sso(oidc_provider, settings):
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.OIDC_ENABLED = True
     settings.OIDC_REQUIRED_ACR = ["loa3"]
-    settings.OIDC_MFA_AMR = ["mfa"]
+    settings.OIDC_MFA_ACR = ["loa3"]  # as with Inera's IdP: loa3 is two factors, no local code asked
     settings.OIDC_REDIRECT_REQUIRE_HTTPS = False
     return oidc_provider
 

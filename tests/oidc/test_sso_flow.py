@@ -26,7 +26,8 @@ def assert_signed_out(page, live_server) -> None:
     page.wait_for_url(f"{live_server.url}/logga-in/?next=/")
 
 
-def test_sign_in_lands_on_my_cases_and_sign_out_ends_the_idp_session(page, live_server, sso, unit):
+def test_sign_in_lands_on_my_cases_and_sign_out_ends_the_idp_session(page, live_server, sso, unit, settings):
+    settings.MFA_REQUIRED = True  # as in production: local accounts give a second factor, SSO ones at the IdP
     # given a social worker whose account is linked to her IdP subject (her e-mail differs on purpose)
     anna = UserFactory(unit=unit, first_name="Anna", last_name="Ek", email="annan.adress@example.org")
     link(anna, sso, "anna")
@@ -96,7 +97,7 @@ def test_a_weak_unknown_or_deactivated_user_is_refused(page, live_server, sso, u
     assert_signed_out(page, live_server)
 
 
-def test_a_replayed_answer_from_the_idp_is_refused(page, live_server, sso, unit, browser):
+def test_a_replayed_answer_from_the_idp_is_refused(page, live_server, sso, unit, browser, assert_accessible):
     # given a completed sign-in whose answer (code and state) an attacker captured
     link(UserFactory(unit=unit), sso, "anna")
     answers = []
@@ -110,6 +111,9 @@ def test_a_replayed_answer_from_the_idp_is_refused(page, live_server, sso, unit,
     # then it is refused and that browser is not signed in
     replay.get_by_role("heading", name="Inloggningen nekades").wait_for()
     assert "hörde inte till någon pågående inloggning" in replay.get_by_role("alert").inner_text()
+    page.goto(answers[0])  # the same refusal page in the fixture's page, for the axe scan
+    page.get_by_role("heading", name="Inloggningen nekades").wait_for()
+    assert_accessible("sso-refused")
     assert_signed_out(replay, live_server)
     other.close()
 
