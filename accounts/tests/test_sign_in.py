@@ -101,3 +101,12 @@ def test_refused_sso_answers_do_not_count_towards_the_password_lockout(client, s
         assert response.status_code == 403
     assert SignInEvent.objects.filter(reason="provider").count() == settings.AXES_FAILURE_LIMIT + 1
     assert not AccessAttempt.objects.exists()
+
+
+def test_an_sso_user_without_two_factors_at_the_idp_gives_a_local_code(client, handler, settings):
+    settings.MFA_REQUIRED = True
+    client.force_login(handler, backend=BACKEND_PATH)
+    session = client.session
+    session[SESSION_IDP_MFA] = False
+    session.save()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("mfa_enrol"))
