@@ -191,6 +191,7 @@ OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
 # A second factor for every local account (TOTP + recovery codes); off only where DEBUG is on (make demo).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Ungdomsinsats")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin resets a factor (deletes the device) but never sees its key
 # --- end of sign-in ------------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "sv"

@@ -110,3 +110,10 @@ def test_an_sso_user_without_two_factors_at_the_idp_gives_a_local_code(client, h
     session[SESSION_IDP_MFA] = False
     session.save()
     assert client.get(reverse("home"))["Location"].startswith(reverse("mfa_enrol"))
+
+
+def test_the_admin_can_remove_a_second_factor_but_never_sees_its_key(admin_client, handler):
+    device = TOTPDevice.objects.create(user=handler, name="app", confirmed=True)
+    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in page
+    assert admin_client.get(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])).status_code == 200
