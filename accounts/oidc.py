@@ -135,7 +135,7 @@ class SsoBackend(OIDCAuthenticationBackend):
     """Authenticates the OIDC callback; every refusal leaves its code on request.sso_refusal and a record."""
 
     def authenticate(self, request: HttpRequest | None, **kwargs):
-        if not settings.OIDC_ENABLED or request is None or "code" not in request.GET:
+        if not settings.OIDC_ENABLED or request is None or request.path != reverse("oidc_authentication_callback"):
             return None  # a local password sign-in: not ours
         try:
             metadata = provider_metadata()
@@ -152,6 +152,11 @@ class SsoBackend(OIDCAuthenticationBackend):
         if user is None:
             return self._refuse(request, "signature")
         return user
+
+    def get_user(self, user_id):
+        # the library's get_user ignores is_active; a session of an account deactivated here ends at once
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def _refuse(self, request: HttpRequest, code: str) -> None:
         request.sso_refusal = code  # type: ignore[attr-defined]

@@ -117,3 +117,11 @@ def test_the_admin_can_remove_a_second_factor_but_never_sees_its_key(admin_clien
     page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
     assert device.key not in page
     assert admin_client.get(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])).status_code == 200
+
+
+def test_an_sso_session_ends_at_once_when_the_account_is_deactivated_here(client, handler):
+    client.force_login(handler, backend=BACKEND_PATH)
+    assert client.get(reverse("home")).status_code == 200
+    handler.is_active = False
+    handler.save(update_fields=["is_active"])
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
