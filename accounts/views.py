@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -30,6 +31,8 @@ from accounts.oidc import (
     signed_in_with_sso,
 )
 from core.policy import access_policy
+
+WRONG_CODE = gettext_lazy("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen.")
 
 
 @access_policy("public")
@@ -128,7 +131,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             services.sign_in_record(user=request.user, method=method, outcome=SignInOutcome.ACCEPTED)
             return redirect(_next_url(request))
         services.sign_in_record(user=request.user, method=SignInMethod.TOTP, outcome=SignInOutcome.REFUSED)
-        form.add_error("token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen."))
+        form.add_error("token", WRONG_CODE)
     return render(request, "registration/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -141,11 +144,15 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     device = services.totp_enrolment_start(user=request.user)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _details = device.verify_is_allowed()  # django-otp doubles the wait after each wrong code
+        if not allowed:
+            form.add_error("token", _("För många felaktiga försök. Vänta en stund och försök igen."))
+        elif device.verify_token(form.cleaned_data["token"]):
             codes = services.totp_enrolment_confirm(user=request.user, device=device)
             otp_login(request, device)
             return render(request, "registration/mfa_recovery_codes.html", {"codes": codes, "next": _next_url(request)})
-        form.add_error("token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen."))
+        else:
+            form.add_error("token", WRONG_CODE)
     qr_svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string(
         encoding="unicode"
     )
