@@ -12,7 +12,6 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp import login as otp_login
@@ -32,6 +31,7 @@ from accounts.oidc import (
 )
 from core.policy import access_policy
 
+TOO_MANY = gettext_lazy("För många felaktiga försök. Vänta en stund och försök igen.")
 WRONG_CODE = gettext_lazy("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen.")
 
 
@@ -124,14 +124,19 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("mfa_enrol")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
-        if device is not None:
+        # django-otp doubles the wait after each wrong code; say so rather than call a right code wrong
+        throttled = selectors.second_factor_throttled(user=request.user)
+        device = None if throttled else match_token(request.user, form.cleaned_data["token"])
+        if throttled:
+            form.add_error("token", TOO_MANY)
+        elif device is not None:
             otp_login(request, device)
             method = SignInMethod.RECOVERY if isinstance(device, StaticDevice) else SignInMethod.TOTP
             services.sign_in_record(user=request.user, method=method, outcome=SignInOutcome.ACCEPTED)
             return redirect(_next_url(request))
-        services.sign_in_record(user=request.user, method=SignInMethod.TOTP, outcome=SignInOutcome.REFUSED)
-        form.add_error("token", WRONG_CODE)
+        else:
+            services.sign_in_record(user=request.user, method=SignInMethod.TOTP, outcome=SignInOutcome.REFUSED)
+            form.add_error("token", WRONG_CODE)
     return render(request, "registration/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -146,7 +151,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         allowed, _details = device.verify_is_allowed()  # django-otp doubles the wait after each wrong code
         if not allowed:
-            form.add_error("token", _("För många felaktiga försök. Vänta en stund och försök igen."))
+            form.add_error("token", TOO_MANY)
         elif device.verify_token(form.cleaned_data["token"]):
             codes = services.totp_enrolment_confirm(user=request.user, device=device)
             otp_login(request, device)

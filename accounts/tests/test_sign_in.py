@@ -125,3 +125,11 @@ def test_an_sso_session_ends_at_once_when_the_account_is_deactivated_here(client
     handler.is_active = False
     handler.save(update_fields=["is_active"])
     assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_a_second_wrong_code_at_once_is_held_back_with_a_swedish_message(client, handler, settings):
+    settings.MFA_REQUIRED = True
+    TOTPDevice.objects.create(user=handler, name="app", confirmed=True)
+    client.force_login(handler)
+    assert "Koden stämmer inte" in client.post(reverse("mfa_verify"), {"token": "000000"}).content.decode()
+    assert "För många felaktiga försök" in client.post(reverse("mfa_verify"), {"token": "000000"}).content.decode()
