@@ -27,6 +27,7 @@ messages: $(STAMP)
 demo: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "Demoläge: tvåstegsverifiering för lokala konton är avstängd (DEBUG=1); i drift krävs den (MFA_REQUIRED)."
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The machine first (packages, PostgreSQL, Redis: scripts/test-machine.sh), so a missing piece stops at once.

@@ -150,6 +150,51 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 
+# --- Sign-in (accounts): OpenID Connect SSO, a second factor for local accounts (README "Inloggning") ---------
+# All from the environment; SSO is off unless OIDC_ISSUER (or OIDC_DISCOVERY_URL) and OIDC_CLIENT_ID are set.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "accounts"]
+_AFTER_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_AFTER_AUTH:_AFTER_AUTH] = [
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() after a second factor
+    "accounts.middleware.OidcSessionRefresh",  # silent re-authentication at the IdP (no-op without SSO)
+    "accounts.middleware.SecondFactorRequired",  # MFA_REQUIRED: nothing but the code pages until verified
+]
+AUTHENTICATION_BACKENDS.insert(1, "accounts.oidc.SsoBackend")
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_exempt"  # refused SSO answers are not password guesses
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL")  # default: <issuer>/.well-known/openid-configuration
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ENABLED = bool((OIDC_ISSUER or OIDC_DISCOVERY_URL) and OIDC_RP_CLIENT_ID)
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+# Endpoints come from the discovery document at run time (accounts.oidc.provider_metadata).
+OIDC_OP_AUTHORIZATION_ENDPOINT = OIDC_OP_TOKEN_ENDPOINT = OIDC_OP_USER_ENDPOINT = OIDC_OP_JWKS_ENDPOINT = ""
+OIDC_USER_CLAIM = env_str("OIDC_USER_CLAIM", "sub")  # stable identifier: sub, an HSA-id or employee number
+OIDC_REQUIRED_ACR = env_list("OIDC_REQUIRED_ACR")  # e.g. http://id.elegnamnden.se/loa/1.0/loa3; any one of
+OIDC_REQUIRED_AMR = env_list("OIDC_REQUIRED_AMR")  # e.g. mfa; all of
+OIDC_MFA_ACR = env_list("OIDC_MFA_ACR")  # acr values that count as two factors (no local code asked)
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", "mfa")  # amr values that do (RFC 8176)
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_PROVISION_GROUP = env_str("OIDC_PROVISION_GROUP")  # unknown users in this group get an account
+OIDC_ROLE_MAP = env_str("OIDC_ROLE_MAP")  # "<group>=<role>,...", roles as in core.models.Role
+OIDC_UNIT_CLAIM = env_str("OIDC_UNIT_CLAIM")
+OIDC_UNIT_MAP = env_str("OIDC_UNIT_MAP")  # "<claim value>=<unit id>,..."
+OIDC_AUTH_REQUEST_EXTRA_PARAMS: dict[str, str] = {}  # e.g. {"prompt": "login"}; acr_values are added
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # accounts.oidc decides (OIDC_PROVISION_GROUP)
+OIDC_STORE_ID_TOKEN = True  # id_token_hint for RP-initiated logout
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_REFRESH_SECONDS", 15 * 60)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", default=True)
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+# A second factor for every local account (TOTP + recovery codes); off only where DEBUG is on (make demo).
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Ungdomsinsats")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin resets a factor (deletes the device) but never sees its key
+# --- end of sign-in ------------------------------------------------------------------------------------------
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]
 TIME_ZONE = "Europe/Stockholm"

@@ -28,3 +28,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
 REPORT_RETRY_BACKOFF_SECONDS = 0  # retries at once in tests; the backoff arithmetic is tested on its own
+MFA_REQUIRED = False  # the second-factor tests switch it on (accounts/tests); other tests sign in with a password

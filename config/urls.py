@@ -5,6 +5,7 @@ from config import health
 from interventions.views import home
 
 urlpatterns = [
+    path("", include("accounts.urls")),
     path("", include("core.urls")),
     path("", include("records.urls")),
     # Mina ärenden: the cases app's home page, served by interventions because it shows the to-do list

@@ -53,6 +53,23 @@ prepare() {
     fi
   fi
 
+  # The OpenID provider of the SSO tests (npm oidc-provider, tests/oidc/package-lock.json). Debian's nodejs
+  # and npm only where no node is installed (a NodeSource node brings its own npm).
+  if ! command -v npm >/dev/null; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    else
+      say "npm saknas / missing: sudo apt-get install --no-install-recommends nodejs npm"
+      exit 1
+    fi
+  fi
+  local op_dir
+  op_dir="$(cd "$(dirname "$0")/../tests/oidc" && pwd)"
+  if [[ ! -d $op_dir/node_modules/oidc-provider ]]; then
+    (cd "$op_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+
   if [[ -z ${DATABASE_URL:-} ]] && ! pg_up; then
     # Debian keeps one cluster per version under /etc/postgresql; start the newest.
     version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)

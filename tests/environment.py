@@ -24,6 +24,8 @@ TOOL_PACKAGES = {
     "pg_restore": "postgresql-client",
     "make": "make",
     "initdb": "postgresql",
+    "node": "nodejs",  # the OpenID provider of the SSO tests (tests/oidc)
+    "npm": "npm",
 }
 
 

@@ -20,6 +20,7 @@ VIEW_MODULES = (
     "api/views.py",
     "interventions/views.py",
     "decisions/views.py",
+    "accounts/views.py",
 )
 VIEW_MAX_LINES = 25
 

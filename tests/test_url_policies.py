@@ -15,7 +15,16 @@ from django.urls.resolvers import RoutePattern
 from core.policy import POLICIES, policy_of
 
 # Routes that may be reached without logging in. Nothing on them shows personal data.
-PUBLIC_ROUTES = {"login", "healthz", "readyz", "api_schema", "api_docs", "api_not_found"}
+PUBLIC_ROUTES = {
+    "login",
+    "oidc_authentication_init",  # SSO start and the IdP's answer (404 while SSO is not configured)
+    "oidc_authentication_callback",
+    "healthz",
+    "readyz",
+    "api_schema",
+    "api_docs",
+    "api_not_found",
+}
 SKIPPED_PREFIXES = ("admin/",)
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

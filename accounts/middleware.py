@@ -1,0 +1,89 @@
+"""Sign-in middleware: silent OIDC session refresh, and the second factor local accounts must give."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
+from mozilla_django_oidc.middleware import SessionRefresh
+
+from accounts import selectors
+from accounts.oidc import SESSION_IDP_MFA, auth_request_extra_params, provider_metadata
+from core.policy import policy_of
+
+# Routes a signed-in user must reach before giving a second factor.
+SECOND_FACTOR_EXEMPT = {"mfa_verify", "mfa_enrol", "logout", "oidc_authentication_init", "oidc_authentication_callback"}
+
+
+class OidcSessionRefresh(SessionRefresh):
+    """mozilla-django-oidc's SessionRefresh, off when SSO is not configured and reading settings per request.
+
+    After OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS an SSO session is re-authenticated silently (prompt=none): a user
+    deactivated or signed out at the IdP comes back with an error and loses the session here.
+    """
+
+    def __init__(self, get_response):
+        MiddlewareMixin.__init__(self, get_response)
+        self.OIDC_EXEMPT_URLS = []
+
+    @property
+    def exempt_urls(self) -> set[str]:  # type: ignore[override]
+        return {reverse(name) for name in ("oidc_authentication_init", "oidc_authentication_callback", "logout")}
+
+    @property
+    def exempt_url_patterns(self) -> set:  # type: ignore[override]
+        return set()
+
+    @property
+    def OIDC_OP_AUTHORIZATION_ENDPOINT(self) -> str:  # noqa: N802 - the library's attribute name
+        return provider_metadata()["authorization_endpoint"]
+
+    @property
+    def OIDC_RP_CLIENT_ID(self) -> str:  # noqa: N802
+        return settings.OIDC_RP_CLIENT_ID
+
+    @property
+    def OIDC_RP_SCOPES(self) -> str:  # noqa: N802
+        return settings.OIDC_RP_SCOPES
+
+    OIDC_STATE_SIZE = 32
+    OIDC_NONCE_SIZE = 32
+    OIDC_USE_NONCE = True
+    OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
+    def get_settings(self, attr, *args):  # type: ignore[override]
+        # the required acr is asked for on the silent refresh too, or the IdP may assert a lower one
+        if attr == "OIDC_AUTH_REQUEST_EXTRA_PARAMS":
+            return auth_request_extra_params()
+        return SessionRefresh.get_settings(attr, *args)
+
+    def process_request(self, request: HttpRequest):
+        if not settings.OIDC_ENABLED:
+            return None
+        return super().process_request(request)
+
+
+class SecondFactorRequired:
+    """With MFA_REQUIRED, a signed-in user reaches nothing but the second-factor pages until verified.
+
+    django-otp's OTPMiddleware (before this) marks the user verified after a code; an SSO sign-in where the
+    IdP asserted two factors counts as verified too. Public routes (health checks, sign-in) stay open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if not settings.MFA_REQUIRED or not request.user.is_authenticated:
+            return None
+        if request.user.is_verified() or request.session.get(SESSION_IDP_MFA):
+            return None
+        match = request.resolver_match
+        if (match and match.url_name in SECOND_FACTOR_EXEMPT) or policy_of(view_func) == "public":
+            return None
+        target = "mfa_verify" if selectors.user_has_second_factor(user=request.user) else "mfa_enrol"
+        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
