@@ -63,6 +63,7 @@ def test_manager_makes_the_half_year_follow_up(
     page.get_by_role("link", name="Fastställ version 1").click()
     page.get_by_role("button", name="Fastställ version 1").click()
     expect(page.get_by_text("Bekräfta att versionen ska fastställas.").first).to_be_visible()
+    assert_accessible("uppfoljning-faststall-bekrafta")
     page.get_by_label("Jag har granskat siffrorna och kommentarerna", exact=False).check()
     page.get_by_role("button", name="Fastställ version 1").click()
     expect(page.get_by_text("Version 1 fastställdes")).to_be_visible(timeout=60_000)
