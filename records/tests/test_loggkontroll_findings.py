@@ -5,11 +5,13 @@ import csv
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cases.models import ProtectionLevel
 from core.access_log import Seen, access_log_record
 from core.models import AccessAction, AccessLog
+from records.tests.test_loggkontroll import log_insert_fails  # noqa: F401 (a fixture)
 from tests.factories import CaseFactory, PersonFactory, UnitFactory, UserFactory
 
 
@@ -177,3 +179,18 @@ def test_export_streams_with_a_query_count_that_does_not_grow_with_rows(
     assert AccessLog.objects.filter(user=manager, what="loggkontroll_csv", action=AccessAction.EXPORT).count() == (
         3 + 3 + 40
     )
+
+
+@pytest.mark.requires("postgresql")
+@pytest.mark.django_db
+def test_the_streamed_export_sends_nothing_when_the_log_cannot_be_written(request, manager, handler):
+    person = PersonFactory(unit=handler.unit, first_name="Lova", last_name="Läst")
+    CaseFactory(handler=handler, person=person)
+    _log(handler, person)
+    request.getfixturevalue("log_insert_fails")  # from now on every access-log insert fails
+    client = Client(raise_request_exception=False)
+    client.force_login(manager)
+    response = client.get(reverse("accesslog_export"))
+    assert response.status_code == 500
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Lova" not in body
