@@ -255,8 +255,21 @@ class SignConfirmForm(forms.Form):
 
 
 class JournalEntryEditForm(forms.Form):
+    """Edit a draft; carries the version the author opened (a second tab's save is not overwritten)."""
+
     occurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
     text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 6}))
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": _("Formuläret saknar versionsuppgift. Ladda om sidan och försök igen.")},
+    )
+
+    def service_fields(self) -> dict:
+        """The cleaned fields as journal_entry_update takes them."""
+        fields = dict(self.cleaned_data)
+        fields["expected_version"] = fields.pop("version")
+        return fields
 
 
 class CorrectionForm(forms.Form):

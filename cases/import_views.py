@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from cases.importer import COLUMNS, LABELS, MAX_ROWS, ImportFileError, cases_import
+from cases.importer import COLUMNS, LABELS, MAX_BYTES, MAX_ROWS, ImportFileError, cases_import, import_template_xlsx
 from core.models import Role
 from core.policy import access_policy
 
@@ -14,9 +15,16 @@ from core.policy import access_policy
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fil (CSV eller Excel .xlsx)"),
-        help_text=_("Första raden är kolumnrubriker. Högst %(max)s rader och 10 MB.") % {"max": MAX_ROWS},
+        help_text=_("Första raden är kolumnrubriker. Högst %(max)s rader och 10 MB.")
+        % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")},
     )
     dry_run = forms.BooleanField(label=_("Kontrollera bara (spara ingenting)"), required=False, initial=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("Filen är för stor (högst 10 MB)."))
+        return upload
 
 
 def _may_import(user) -> bool:
@@ -60,3 +68,20 @@ def cases_import_page(request):
         {"form": form, "result": result, "columns": _column_labels()},
         status=400 if failed else 200,
     )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@access_policy("manager")
+@login_required
+@require_GET
+def cases_import_template(request):
+    """The template file: the columns the import reads and the values it accepts (no personal data beyond
+    the names of the unit's staff). Enhetschef only, as the import."""
+    if not _may_import(request.user):
+        raise Http404
+    response = HttpResponse(import_template_xlsx(request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="importmall-arenden.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -21,6 +21,7 @@ import io
 import json
 import unicodedata
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,11 +31,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases import rules, selectors
 from cases.identity import Gender, IdKind, age_on
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
+from core.export_cells import safe_cell, safe_row
 from core.history import history_diff, history_snapshot
 from core.models import ChangeAction, ChangeLog, District, User
 
@@ -86,7 +91,8 @@ LABELS = {
 }
 # service error keys -> the column they concern
 SERVICE_FIELDS = {"insats_type": "insats", "reason": "closure_reason", "custodian_id_number": "id_number"}
-NO_HANDLER = _lazy("Ingen aktiv handläggare med det användarnamnet på enheten.")
+NO_HANDLER = _lazy("Ingen aktiv handläggare med det namnet eller användarnamnet på enheten.")
+SAME_NAME_HANDLERS = _lazy("Flera handläggare på enheten heter så. Ange användarnamnet.")
 
 
 def _key(text) -> str:
@@ -110,6 +116,18 @@ class RowError:
         return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class CreatedCase:
+    """A case the import created (or, in a dry run, would create): shown on the page afterwards, without names."""
+
+    row: int
+    case_id: uuid.UUID
+    number: str
+    insats: str
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -119,6 +137,7 @@ class ImportResult:
     cases_existing: int = 0
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
+    created: list[CreatedCase] = field(default_factory=list)  # in file order
 
     @property
     def ok(self) -> bool:
@@ -130,34 +149,62 @@ class ImportFileError(ValidationError):
 
 
 # -- reading ---------------------------------------------------------------------------------------------
+# Rows are counted while they are read, never after: a file with a million rows (or an Excel sheet that
+# only declares a million rows and 16 384 columns) is refused after the first rows past the limit, and what
+# an Excel file may unpack to is checked before it is opened, so no upload can exhaust a worker.
+
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # lines read at most, blank ones included
+MAX_COLUMNS = 100  # cells read per row; the sheet's own "dimension" is ignored (it can claim anything)
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # an .xlsx is a zip: all its parts together, unpacked
+MAX_SHARED_STRINGS_BYTES = 15 * 1024 * 1024  # the one part openpyxl holds in memory as a whole
+XLSX_MAGIC = b"PK\x03\x04"
+TOO_MANY_ROWS = _lazy("Filen har fler än %(max)s rader. Dela upp den.")
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(TOO_MANY_ROWS % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")})
 
 
 def read_rows(content: bytes, filename: str) -> list[dict]:
-    """The sheet as dicts keyed by field name, with '_row' = the spreadsheet's row number."""
+    """The sheet as dicts keyed by field name, with '_row' = the spreadsheet's row number.
+
+    The format is told by the content (an .xlsx is a zip file), so an Excel file named .csv is read as Excel.
+    """
     if len(content) > MAX_BYTES:
         raise ImportFileError(_("Filen är för stor (högst 10 MB)."))
     name = filename.lower()
-    if name.endswith(".xlsx"):
+    if content.startswith(XLSX_MAGIC):
         table = _xlsx_table(content)
+    elif name.endswith(".xlsx"):
+        raise ImportFileError(_("Filen kunde inte läsas som en Excel-fil (.xlsx)."))
     elif name.endswith((".csv", ".txt")):
         table = _csv_table(content)
     else:
         raise ImportFileError(_("Välj en fil i formatet CSV eller Excel (.xlsx)."))
-    if not table:
+    try:
+        return _rows_of(table)
+    finally:
+        table.close()
+
+
+def _rows_of(table) -> list[dict]:
+    header = next(table, None)
+    if header is None:
         raise ImportFileError(_("Filen är tom."))
-    header, *body = table
-    fields = [COLUMNS.get(_key(cell)) for cell in header]
+    fields = [COLUMNS.get(_key(cell)) for cell in header[:MAX_COLUMNS]]
     missing = [LABELS[name] for name in REQUIRED if name not in fields]
     if missing:
         raise ImportFileError(
             _("Kolumner saknas i första raden: %(columns)s.") % {"columns": ", ".join(str(m) for m in missing)}
         )
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(_("Filen har fler än %(max)s rader. Dela upp den.") % {"max": MAX_ROWS})
     rows = []
-    for number, cells in enumerate(body, start=2):
+    for number, cells in enumerate(table, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            raise _too_many_rows()
         if all(cell in (None, "") or str(cell).strip() == "" for cell in cells):
             continue
+        if len(rows) == MAX_ROWS:
+            raise _too_many_rows()
         row = {"_row": number}
         for name, cell in zip(fields, cells, strict=False):
             if name:
@@ -166,28 +213,84 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
     return rows
 
 
-def _xlsx_table(content: bytes) -> list[list]:
+def _xlsx_parts_check(content: bytes) -> None:
+    """Refuse an .xlsx whose parts unpack to more than the limits (a zip bomb), before openpyxl opens it.
+
+    The sizes are those the zip declares; Python's zipfile never returns more than the declared size of a
+    part (and then fails its checksum), so they bound what reading can unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError(_("Filen kunde inte läsas som en Excel-fil (.xlsx).")) from None
+    unpacked = sum(part.file_size for part in parts)
+    strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
+    if unpacked > MAX_UNZIPPED_BYTES or strings > MAX_SHARED_STRINGS_BYTES:
+        raise ImportFileError(
+            _(
+                "Excel-filen innehåller mer data än en import kan ta emot (högst %(max)s rader). "
+                "Dela upp den eller spara den som CSV."
+            )
+            % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")}
+        )
+
+
+def _xlsx_table(content: bytes):
+    """The first sheet's rows, read one at a time (openpyxl read-only), at most MAX_COLUMNS cells each."""
+    _xlsx_parts_check(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises several kinds for a file that is not a workbook
         raise ImportFileError(_("Filen kunde inte läsas som en Excel-fil (.xlsx).")) from None
+    sheet.reset_dimensions()  # the declared size is not trusted: only rows and cells that are there are read
+    return _guarded(_xlsx_rows(workbook, sheet), _("Filen kunde inte läsas som en Excel-fil (.xlsx)."))
+
+
+def _xlsx_rows(workbook, sheet):
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # no max_row: openpyxl would drop rows past it without a word; the caller counts and stops instead
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            yield list(row)
     finally:
         workbook.close()
 
 
-def _csv_table(content: bytes) -> list[list]:
+def _guarded(rows, message):
+    """The rows of a reader, with any failure of the reader mid-file turned into a message about the file."""
+    try:
+        yield from rows
+    except ImportFileError:
+        raise
+    except Exception:  # a broken part of a sheet, a line the csv module refuses (NUL, an endless field)
+        raise ImportFileError(message) from None
+    finally:
+        rows.close()
+
+
+def _csv_table(content: bytes):
+    """The CSV's rows, read one at a time: UTF-8 (with or without BOM) or Windows-1252, as Excel saves it."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ImportFileError(
+            _(
+                "Filens teckenkodning kan inte läsas. Spara den som CSV UTF-8 (i Excel: Spara som, "
+                "CSV UTF-8 (kommaavgränsad)) och försök igen."
+            )
+        )
+    if "\x00" in text:
+        raise ImportFileError(_("Filen är inte en textfil. Välj en fil i formatet CSV eller Excel (.xlsx)."))
     first_line = text.split("\n", 1)[0]
     delimiter = max([";", ",", "\t"], key=first_line.count)  # Swedish Excel writes ';'
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return _guarded(
+        (row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text), delimiter=delimiter)),
+        _("Filen kunde inte läsas som CSV. Kontrollera att den är sparad som CSV och försök igen."),
+    )
 
 
 # -- validating one row ----------------------------------------------------------------------------------
@@ -242,9 +345,25 @@ class _Lookups:
             self.insats[_key(insats.name)] = insats
         municipality_id = actor.unit.provider.municipality_id if actor.unit_id else None
         self.districts = {_key(d.name): d for d in District.objects.filter(municipality_id=municipality_id)}
-        self.handlers = {
-            _key(user.username): user for user in User.objects.filter(unit_id=actor.unit_id, is_active=True)
-        }
+        # handläggare by username, or by name ("Hanna Handläggare" or "Handläggare, Hanna")
+        staff = list(User.objects.filter(unit_id=actor.unit_id, is_active=True).order_by("username"))
+        by_name: dict[str, list[User]] = {}
+        for user in staff:
+            for name in handler_names(user):
+                by_name.setdefault(name, []).append(user)
+        self.handlers_same_name = {name for name, users in by_name.items() if len(users) > 1}
+        self.handlers = {name: users[0] for name, users in by_name.items()}
+        self.usernames = {_key(user.username): user for user in staff}
+        self.handlers |= self.usernames  # a username wins over a name
+
+
+def handler_names(user: User) -> list[str]:
+    """The normalised ways a sheet may name a handläggare besides the username: first and last name, either way."""
+    first, last = _key(user.first_name), _key(user.last_name)
+    if not (first and last):
+        return []
+    # the last form is how the template file lists them: "Hanna Handläggare (hanna)"
+    return [f"{first} {last}", f"{last} {first}", f"{last}, {first}", f"{first} {last} ({_key(user.username)})"]
 
 
 @dataclass
@@ -338,7 +457,7 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
         opened_on=get("opened_on", _date),
         referral_source=get("referral_source", choice(ReferralSource, _lazy("källa")), default=""),
         basis=get("basis", choice(Basis, _lazy("grund")), default=""),
-        handler=catalogue("handler", lookups.handlers, NO_HANDLER) or actor,
+        handler=get("handler", functools.partial(_handler, lookups)) or actor,
         case_number=_text(raw.get("number")),
         closed_on=get("closed_on", _date),
         closure_reason=get("closure_reason", choice(ClosureReason, _lazy("avslutsorsak")), default=""),
@@ -350,6 +469,16 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
     if row.closure_reason and not row.closed_on:
         fail("closed_on", _("Ange avslutsdatum när avslutsorsak är ifylld."))
     return row, errors
+
+
+def _handler(lookups: _Lookups, value) -> User:
+    key = _cell_key(_text(value))
+    if key in lookups.handlers_same_name and key not in lookups.usernames:
+        raise ValidationError(SAME_NAME_HANDLERS)
+    found = lookups.handlers.get(key)
+    if found is None:
+        raise ValidationError(NO_HANDLER)
+    return found
 
 
 # -- importing -------------------------------------------------------------------------------------------
@@ -639,6 +768,17 @@ class _Writer:
         """Number the new cases, then insert people, cases and their history: one statement per table."""
         new_cases = [item for item in self.created if isinstance(item, _NewCase)]
         _assign_case_numbers([case for case in new_cases if not case.number], imported_numbers)
+        self.result.created = [
+            CreatedCase(
+                row=case.row.number,
+                case_id=case.id,
+                number=case.number,
+                insats=case.row.insats.name,
+                opened_on=case.row.opened_on,
+                closed_on=case.row.closed_on,
+            )
+            for case in new_cases
+        ]
         now = timezone.now()
         people = _Table(Person, PERSON_COLUMNS, now)
         cases = _Table(Case, CASE_COLUMNS, now)
@@ -720,6 +860,117 @@ def _assign_case_numbers(cases: list[_NewCase], imported_numbers: list[str]) -> 
             case.number = rules.case_number_format(year=year, serial=serial)
 
 
+def _repeated_rows(parsed: list[_Row]) -> list[RowError]:
+    """Rows that repeat an earlier row of the same file: the same ärendenummer, or (for a row without one) the
+    same person, insats and aktualiseringsdatum. Reported, so the file is fixed rather than half-read."""
+    errors = []
+    by_number: dict[str, int] = {}
+    by_key: dict[tuple, int] = {}
+    for row in parsed:
+        key = (row.id_number, row.insats.pk, row.opened_on)
+        if row.case_number and row.case_number in by_number:
+            message = _("Ärendenumret finns redan på rad %(row)s i filen. Ta bort den ena raden.")
+            errors.append(RowError(row.number, str(LABELS["number"]), message % {"row": by_number[row.case_number]}))
+        elif not row.case_number and key in by_key:
+            message = _(
+                "Raden upprepar rad %(row)s i filen (samma personnummer, insats och aktualiseringsdatum). "
+                "Ta bort den ena raden."
+            )
+            errors.append(RowError(row.number, "", message % {"row": by_key[key]}))
+        if row.case_number:
+            by_number.setdefault(row.case_number, row.number)
+        by_key.setdefault(key, row.number)
+    return errors
+
+
+# -- the template file ---------------------------------------------------------------------------------------
+
+# The template's columns, in this order, with what each takes
+TEMPLATE_COLUMNS = [
+    ("id_number", _lazy("ÅÅÅÅMMDD-NNNN (personnummer, samordningsnummer eller reservnummer)")),
+    ("id_kind", _lazy("Tom: läses av numret. Annars ett värde ur listan")),
+    ("birth_date", _lazy("ÅÅÅÅ-MM-DD; behövs bara för reservnummer")),
+    ("first_name", _lazy("Behövs för personer som inte redan finns")),
+    ("last_name", _lazy("Behövs för personer som inte redan finns")),
+    ("gender", _lazy("Tom: läses av personnumret. Annars ett värde ur listan")),
+    ("district", _lazy("Ett område ur listan, eller tom")),
+    ("insats", _lazy("En insats ur listan")),
+    ("opened_on", _lazy("ÅÅÅÅ-MM-DD")),
+    ("referral_source", _lazy("Ett värde ur listan")),
+    ("basis", _lazy("Ett värde ur listan")),
+    ("handler", _lazy("Namn eller användarnamn ur listan; tom betyder du själv")),
+    ("number", _lazy("ÅÅÅÅ-NNNN, eller tom för ett nytt nummer")),
+    ("closed_on", _lazy("ÅÅÅÅ-MM-DD, eller tom om ärendet pågår")),
+    ("closure_reason", _lazy("Ett värde ur listan; behövs när avslutad är ifylld")),
+]
+REQUIRED_TEXT = _lazy("obligatorisk")
+
+
+def import_template_values(actor: User) -> dict[str, list[str]]:
+    """The values the import accepts, per column with a list (the manager's municipality and unit)."""
+    municipality_id = actor.unit.provider.municipality_id if actor.unit_id else None
+    staff = User.objects.filter(unit_id=actor.unit_id, is_active=True).order_by("last_name", "first_name")
+    return {
+        "id_kind": [str(label) for _code, label in IdKind.choices],
+        "gender": [str(label) for _code, label in Gender.choices],
+        "district": list(
+            District.objects.filter(municipality_id=municipality_id).order_by("name").values_list("name", flat=True)
+        ),
+        "insats": list(InsatsType.objects.order_by("name").values_list("name", flat=True)),
+        "referral_source": [str(label) for _code, label in ReferralSource.choices],
+        "basis": [str(label) for _code, label in Basis.choices],
+        "handler": [
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username for user in staff
+        ],
+        "closure_reason": [str(label) for code, label in ClosureReason.choices if code],
+    }
+
+
+def import_template_xlsx(actor: User) -> bytes:
+    """An empty import sheet with the accepted columns, a sheet of the accepted values (drop-down lists in
+    the import sheet) and a sheet that explains each column. Every cell is formula-safe."""
+    values = import_template_values(actor)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Ärenden"))
+    sheet.append(safe_row([str(LABELS[name]).capitalize() for name, _help in TEMPLATE_COLUMNS]))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    lists = workbook.create_sheet(str(_("Giltiga värden")))
+    list_columns = [name for name, _help in TEMPLATE_COLUMNS if name in values]
+    lists.append(safe_row([str(LABELS[name]).capitalize() for name in list_columns]))
+    for position, name in enumerate(list_columns, start=1):
+        letter = get_column_letter(position)
+        for offset, value in enumerate(values[name], start=2):
+            lists[f"{letter}{offset}"] = safe_cell(value)
+        lists.column_dimensions[letter].width = 30
+        if name == "handler" or not values[name]:  # a name is also accepted without the username
+            continue
+        target = get_column_letter([n for n, _help in TEMPLATE_COLUMNS].index(name) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{lists.title}'!${letter}$2:${letter}${len(values[name]) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            error=str(_("Välj ett värde ur listan på bladet Giltiga värden.")),
+        )
+        sheet.add_data_validation(validation)
+        validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
+    for position in range(1, len(TEMPLATE_COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(position)].width = 22
+    guide = workbook.create_sheet(str(_("Kolumner")))
+    guide.append(safe_row([str(_("Kolumn")), str(_("Vad den tar")), str(_("Obligatorisk"))]))
+    for name, help_text in TEMPLATE_COLUMNS:
+        required = str(_("Ja")) if name in REQUIRED else ""
+        guide.append(safe_row([str(LABELS[name]).capitalize(), str(help_text), required]))
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["B"].width = 70
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
     """Validate every row and import people and cases into the actor's unit: all rows or none.
 
@@ -737,7 +988,9 @@ def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = 
         result.errors.extend(errors)
         if not errors:
             parsed.append(row)
+    result.errors.extend(_repeated_rows(parsed))
     if result.errors:
+        result.errors.sort(key=lambda error: error.row)
         return result  # nothing written: the file has to be fixed first
 
     with transaction.atomic():

@@ -358,6 +358,8 @@ class JournalEntry(models.Model):
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     signed_at = models.DateTimeField(_("signerad"), null=True, blank=True)
+    # a draft can be open in two tabs (or on two devices): the edit form carries it (optimistic locking)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

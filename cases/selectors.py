@@ -94,6 +94,8 @@ def _log_people(
     what: str,
     rows: Iterable[tuple[Person, Case | None]],
 ) -> None:
+    if action == AccessAction.VIEW and request is not None and request.method == "POST":
+        action = AccessAction.CHANGE  # a record fetched to save a form on it is a change, not a view
     access_log_record(
         user=user,
         request=request,

@@ -427,14 +427,19 @@ def _lock_unsigned(entry: JournalEntry, actor: User) -> JournalEntry:
 
 
 @transaction.atomic
-def journal_entry_update(*, actor: User, entry: JournalEntry, text: str, occurred_on: datetime.date) -> JournalEntry:
-    """Edit an unsigned draft entry (its author only)."""
+def journal_entry_update(
+    *, actor: User, entry: JournalEntry, text: str, occurred_on: datetime.date, expected_version: int | str | None
+) -> JournalEntry:
+    """Edit an unsigned draft entry (its author only); refused if it was saved since the form was opened."""
     locked = _lock_unsigned(entry, actor)
+    version_check_and_bump(
+        instance=locked, expected_version=expected_version, submitted={"text": text.strip(), "occurred_on": occurred_on}
+    )
     before = history_snapshot(locked)
     locked.text = text.strip()
     locked.occurred_on = occurred_on
     locked.full_clean()
-    locked.save(update_fields=["text", "occurred_on"])
+    locked.save(update_fields=["text", "occurred_on", "version"])
     change_record(
         actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before, person_id=locked.case.person_id
     )
@@ -447,7 +452,8 @@ def journal_entry_sign(*, actor: User, entry: JournalEntry) -> JournalEntry:
     locked = _lock_unsigned(entry, actor)
     before = history_snapshot(locked)
     locked.signed_at = timezone.now()
-    locked.save(update_fields=["signed_at"])
+    locked.version += 1  # an edit form still open elsewhere is refused as out of date
+    locked.save(update_fields=["signed_at", "version"])
     change_record(
         actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before, person_id=locked.case.person_id
     )

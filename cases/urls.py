@@ -6,6 +6,7 @@ from cases import import_views, views
 
 urlpatterns = [
     path("import/", import_views.cases_import_page, name="cases_import"),
+    path("import/mall.xlsx", import_views.cases_import_template, name="cases_import_template"),
     path("sok/", views.person_search, name="person_search"),
     path("personer/ny/", views.person_register, name="person_register"),
     path("personer/<uuid:person_id>/", views.person_detail, name="person_detail"),

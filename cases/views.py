@@ -401,11 +401,10 @@ def entry_edit(request, case_id, entry_id):
     except ValidationError as error:
         return _refused(request, error, case=case, entry=entry)
     form = forms.JournalEntryEditForm(
-        request.POST or None, initial={"occurred_on": entry.occurred_on, "text": entry.text}
+        request.POST or None, initial={"occurred_on": entry.occurred_on, "text": entry.text, "version": entry.version}
     )
-    # the form's fields (occurred_on, text) are journal_entry_update's
     if form.is_valid() and _save(
-        form, services.journal_entry_update, actor=request.user, entry=entry, **form.cleaned_data
+        form, services.journal_entry_update, actor=request.user, entry=entry, **form.service_fields()
     ):
         messages.success(request, _("Utkastet är sparat."))
         return _to_entry(case, entry)

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.access_words import what_words
+
 
 class Municipality(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
@@ -153,6 +155,11 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
+
+    @property
+    def what_display(self) -> str:
+        """What was opened, in words (the stored code is for machines)."""
+        return what_words(self.what)
 
 
 class ChangeAction(models.TextChoices):

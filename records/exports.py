@@ -5,33 +5,55 @@ File names hold a date only, never a name or a personnummer.
 """
 
 import csv
-import io
 import json
+from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from core.export_cells import safe_row
 from core.models import AccessLog, User
 from records.extract import RegisterExtract, person_identity
-from records.selectors import ShownRow
+from records.selectors import AccessLogExport
 
 
-def _download(content: str, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+class _Line:
+    """A file-like object csv.writer writes one line into; the streaming export yields each line."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-def csv_response(filename: str, header: list[str], lines: list[list[str]]) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(lines)
-    return _download(buffer.getvalue(), content_type="text/csv; charset=utf-8", filename=filename)
+def _download(content: str, *, content_type: str, filename: str) -> HttpResponse:
+    return _attachment(HttpResponse(content, content_type=content_type), filename)
+
+
+def csv_lines(header: list[str], lines: Iterable[list]) -> Iterator[str]:
+    """The CSV text line by line (a BOM first: Excel opens UTF-8 with one correctly); every cell formula-safe."""
+    writer = csv.writer(_Line(), delimiter=";")
+    yield "\ufeff" + writer.writerow(safe_row(header))
+    for line in lines:
+        yield writer.writerow(safe_row(line))
+
+
+def csv_response(filename: str, header: list[str], lines: Iterable[list]) -> HttpResponse:
+    return _download("".join(csv_lines(header, lines)), content_type="text/csv; charset=utf-8", filename=filename)
+
+
+def csv_streaming_response(filename: str, header: list[str], lines: Iterable[list]) -> StreamingHttpResponse:
+    """A CSV sent while it is written: rows come from a database cursor, so neither the worker's memory nor
+    the time to the first byte grows with the number of rows."""
+    response = StreamingHttpResponse(csv_lines(header, lines), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename)
 
 
 def _at(moment) -> str:
@@ -48,30 +70,32 @@ def _flags_text(row: AccessLog) -> str:
         flags.append(_("utanför ärendemängd"))
     if row.outside_unit:
         flags.append(_("utanför enhet"))
-    if row.protected_identity:
+    if row.protected_flag:
         flags.append(_("skyddad identitet"))
     if row.burst:
         flags.append(_("många personer på en timme"))
     return ", ".join(flags)
 
 
-def accesslog_csv(shown: list[ShownRow]) -> HttpResponse:
-    """Loggkontroll rows (flagged, with the names the viewer may see) as a CSV download."""
-    header = [
-        _("Tidpunkt"),
-        _("Användare"),
-        _("Roll"),
-        _("Enhet"),
-        _("Person-id"),
-        _("Person"),
-        _("Ärende-id"),
-        _("Åtgärd"),
-        _("Vad"),
-        _("Skyddad identitet visad"),
-        _("IP-adress"),
-        _("Flaggor"),
-    ]
-    lines = [
+ACCESSLOG_HEADER = [
+    _lazy("Tidpunkt"),
+    _lazy("Användare"),
+    _lazy("Roll"),
+    _lazy("Enhet"),
+    _lazy("Person-id"),
+    _lazy("Person"),
+    _lazy("Ärende-id"),
+    _lazy("Åtgärd"),
+    _lazy("Vad"),
+    _lazy("Skyddad identitet visad"),
+    _lazy("IP-adress"),
+    _lazy("Flaggor"),
+]
+
+
+def accesslog_csv(export: AccessLogExport) -> StreamingHttpResponse:
+    """Loggkontroll rows (flagged, with the names the viewer may see) as a CSV download, streamed."""
+    lines = (
         [
             _at(item.row.at),
             _reader(item.row),
@@ -81,21 +105,23 @@ def accesslog_csv(shown: list[ShownRow]) -> HttpResponse:
             item.person_label,
             str(item.row.case_id or ""),
             item.row.get_action_display(),
-            item.row.what,
+            item.row.what_display,
             _("Ja") if item.row.protected_identity else _("Nej"),
             item.row.ip_address or "",
             _flags_text(item.row),
         ]
-        for item in shown
-    ]
-    return csv_response(f"loggkontroll-{timezone.localdate().isoformat()}.csv", header, lines)
+        for item in export.shown()
+    )
+    header = [str(label) for label in ACCESSLOG_HEADER]
+    return csv_streaming_response(f"loggkontroll-{timezone.localdate().isoformat()}.csv", header, lines)
 
 
 def person_reads_csv(rows: list[AccessLog]) -> HttpResponse:
     """Loggutdrag: who read one person's record, as a CSV download."""
     header = [_("Tidpunkt"), _("Användare"), _("Roll"), _("Enhet"), _("Åtgärd"), _("Vad")]
     lines = [
-        [_at(row.at), _reader(row), row.role, str(row.unit or ""), row.get_action_display(), row.what] for row in rows
+        [_at(row.at), _reader(row), row.role, str(row.unit or ""), row.get_action_display(), row.what_display]
+        for row in rows
     ]
     return csv_response(f"loggutdrag-{timezone.localdate().isoformat()}.csv", header, lines)
 
@@ -114,8 +140,8 @@ def registerutdrag_json(extract: RegisterExtract, *, generated_by: User) -> Http
                 "user": _reader(row),
                 "role": row.role,
                 "unit": str(row.unit or ""),
-                "action": row.action,
-                "what": row.what,
+                "action": row.get_action_display(),
+                "what": row.what_display,
             }
             for row in extract.reads
         ],

@@ -7,7 +7,7 @@ cases.selectors (masking skyddad identitet) and are themselves access-logged.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -95,20 +95,39 @@ def accesslog_queryset_for_user(user: User) -> QuerySet[AccessLog]:
     )
 
 
+# Reads that open a record. Rows merely listed on a list page or found in a search, and the enhetschef's own
+# review (loggkontroll, loggutdrag, registerutdrag), are not what the flags look for: they are never flagged
+# and do not count towards a burst.
+OPENING_ACTIONS = [AccessAction.VIEW, AccessAction.CHANGE, AccessAction.PRINT, AccessAction.EXPORT, AccessAction.API]
+REVIEW_WHATS = ["loggkontroll", "loggkontroll_csv"]
+REVIEW_PREFIXES = ["loggutdrag_", "registerutdrag_"]
+
+
+def _opening() -> Q:
+    """The rows the flags apply to: a record opened, not a list, a search or the manager's own review."""
+    review = Q(what__in=REVIEW_WHATS)
+    for prefix in REVIEW_PREFIXES:
+        review |= Q(what__startswith=prefix)
+    return Q(action__in=OPENING_ACTIONS) & ~review
+
+
 def accesslog_with_flags(rows: QuerySet[AccessLog], *, limit: int | None = None) -> QuerySet[AccessLog]:
-    """Annotate the rules that flag unusual access (computed in the database):
+    """Annotate the rules that flag unusual access (computed in the database), on rows that open a record
+    (see OPENING_ACTIONS):
 
     - outside_caseload: the user handles none of the person's cases;
     - outside_unit: the person is neither registered by nor has a case in the user's unit (at the time);
     - burst: distinct people the same user opened in the hour up to this row (flag when above the limit);
-    - protected_identity (stored): a skyddad identitet was shown unmasked.
+    - protected_flag: a skyddad identitet was shown unmasked (stored as protected_identity).
     """
     limit = burst_limit() if limit is None else limit
+    opening = _opening()
     handled = Case.objects.filter(person_id=OuterRef("person_id"), handler_id=OuterRef("user_id"))
     unit_person = Person.objects.filter(pk=OuterRef("person_id"), unit_id=OuterRef("unit_id"))
     unit_case = Case.objects.filter(person_id=OuterRef("person_id"), unit_id=OuterRef("unit_id"))
     window = (
         AccessLog.objects.filter(
+            opening,
             user_id=OuterRef("user_id"),
             at__lte=OuterRef("at"),
             at__gt=ExpressionWrapper(OuterRef("at") - datetime.timedelta(hours=1), output_field=DateTimeField()),
@@ -119,11 +138,14 @@ def accesslog_with_flags(rows: QuerySet[AccessLog], *, limit: int | None = None)
         .values("n")
     )
     return rows.annotate(
-        outside_caseload=ExpressionWrapper(~Exists(handled), output_field=BooleanField()),
-        outside_unit=ExpressionWrapper(~Exists(unit_person) & ~Exists(unit_case), output_field=BooleanField()),
+        outside_caseload=ExpressionWrapper(opening & ~Exists(handled), output_field=BooleanField()),
+        outside_unit=ExpressionWrapper(
+            opening & ~Exists(unit_person) & ~Exists(unit_case), output_field=BooleanField()
+        ),
+        protected_flag=ExpressionWrapper(opening & Q(protected_identity=True), output_field=BooleanField()),
         people_in_hour=Coalesce(Subquery(window, output_field=IntegerField()), Value(0)),
     ).annotate(
-        burst=ExpressionWrapper(Q(people_in_hour__gt=limit), output_field=BooleanField()),
+        burst=ExpressionWrapper(opening & Q(people_in_hour__gt=limit), output_field=BooleanField()),
     )
 
 
@@ -146,7 +168,7 @@ def accesslog_filter(
     if until:
         rows = rows.filter(at__lt=_day_start(until + datetime.timedelta(days=1)))
     if flagged_only:
-        rows = rows.filter(Q(outside_caseload=True) | Q(outside_unit=True) | Q(burst=True) | Q(protected_identity=True))
+        rows = rows.filter(Q(outside_caseload=True) | Q(outside_unit=True) | Q(burst=True) | Q(protected_flag=True))
     return rows
 
 
@@ -173,12 +195,9 @@ class ShownRow:
         return str(self.person.display_name)
 
 
-def accesslog_rows_show(
-    *, viewer: User, rows: list[AccessLog], request: HttpRequest | None, action: AccessAction, what: str
-) -> list[ShownRow]:
-    """Attach people (visible to the viewer, masked as needed) to log rows and access-log the names shown."""
-    person_ids = {row.person_id for row in rows}
-    people = {
+def _people_shown(*, viewer: User, person_ids) -> dict[UUID, Person]:
+    """The people (ids, or a subquery of ids) the viewer may see, with identity visibility marked."""
+    return {
         person.pk: person
         for person in mark_identity_visibility(
             viewer,
@@ -187,6 +206,13 @@ def accesslog_rows_show(
             .only("id", "first_name", "last_name", "protection", "id_number", "id_kind", "birth_date"),
         )
     }
+
+
+def accesslog_rows_show(
+    *, viewer: User, rows: list[AccessLog], request: HttpRequest | None, action: AccessAction, what: str
+) -> list[ShownRow]:
+    """Attach people (visible to the viewer, masked as needed) to log rows and access-log the names shown."""
+    people = _people_shown(viewer=viewer, person_ids={row.person_id for row in rows})
     access_log_record(
         user=viewer,
         request=request,
@@ -310,9 +336,38 @@ def accesslog_page(rows: QuerySet[AccessLog], *, number: int) -> tuple[list[Acce
     return selected[:PAGE_SIZE], page
 
 
-def accesslog_export_rows(rows: QuerySet[AccessLog]) -> list[AccessLog]:
-    """The rows of a CSV export, newest first, at most CSV_EXPORT_MAX_ROWS."""
-    return list(rows.select_related("user", "unit").order_by("-at", "-id")[:CSV_EXPORT_MAX_ROWS])
+EXPORT_CHUNK_ROWS = 2000  # rows fetched from the cursor at a time while the CSV streams
+
+
+class AccessLogExport:
+    """The loggkontroll CSV: at most CSV_EXPORT_MAX_ROWS rows, newest first, streamed from a cursor.
+
+    Made in the request's transaction: the people the rows name are looked up (visible ones, masked as needed)
+    and access-logged once each, as for the page, before a byte is sent; if the log write fails nothing is.
+    The rows themselves are read while the response is written, with one query however many there are.
+    """
+
+    def __init__(self, *, viewer: User, rows: QuerySet[AccessLog], request: HttpRequest | None):
+        # the rows as they are now: not the rows this export itself writes below
+        newest = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        ordered = rows.filter(id__lte=newest).order_by("-at", "-id")
+        self.rows = ordered.select_related("user", "unit")[:CSV_EXPORT_MAX_ROWS]
+        shown_people = ordered.values("person_id")[:CSV_EXPORT_MAX_ROWS]
+        self.people = _people_shown(viewer=viewer, person_ids=shown_people)
+        access_log_record(
+            user=viewer,
+            request=request,
+            action=AccessAction.EXPORT,
+            what="loggkontroll_csv",
+            seen=[
+                Seen(person_id=person.pk, protected_identity=person.is_protected and person.identity_visible)
+                for person in self.people.values()
+            ],
+        )
+
+    def shown(self) -> Iterator[ShownRow]:
+        for row in self.rows.iterator(chunk_size=EXPORT_CHUNK_ROWS):
+            yield ShownRow(row=row, person=self.people.get(row.person_id))
 
 
 def accesslog_person_label(*, shown: list[ShownRow], person_id: UUID | None) -> str | None:

@@ -27,7 +27,7 @@ from records.extract import person_identity
 from records.forms import AccessLogFilterForm, GrantForm, PersonLookupForm, RevokeForm
 from records.models import RecordType
 from records.selectors import (
-    accesslog_export_rows,
+    AccessLogExport,
     accesslog_page,
     accesslog_person_for_user,
     accesslog_person_label,
@@ -72,11 +72,16 @@ def _require(user, permission: str) -> None:
 # --- loggkontroll --------------------------------------------------------------------------------
 
 
+MAX_PAGE_NUMBER = 100_000  # far beyond the log's pages; a larger number (or no number) is the first page
+
+
 def _page_number(raw) -> int:
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
+    """The page asked for (sida); anything that is not a page number from 1 to MAX_PAGE_NUMBER is page 1."""
+    text = str(raw or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_PAGE_NUMBER)):
         return 1
+    number = int(text)
+    return number if 1 <= number <= MAX_PAGE_NUMBER else 1
 
 
 def _filtered_log(request):
@@ -142,17 +147,10 @@ def accesslog_review(request):
 @login_required
 @require_http_methods(["GET"])
 def accesslog_export(request):
-    """The filtered loggkontroll rows as CSV; the export itself is access-logged per person named."""
+    """The filtered loggkontroll rows as CSV, streamed; the export itself is access-logged per person named."""
     _require(request.user, "core.view_accesslog")
     _form, _filters, rows = _filtered_log(request)
-    shown = accesslog_rows_show(
-        viewer=request.user,
-        rows=accesslog_export_rows(rows),
-        request=request,
-        action=AccessAction.EXPORT,
-        what="loggkontroll_csv",
-    )
-    return accesslog_csv(shown)
+    return accesslog_csv(AccessLogExport(viewer=request.user, rows=rows, request=request))
 
 
 @access_policy("manager")

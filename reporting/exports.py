@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.export_cells import safe_row
 from reporting.suppression import SUPPRESSED_LABEL
 
 
@@ -143,14 +144,14 @@ def render_xlsx(figures: dict) -> bytes:
     workbook.remove(workbook.active)
     for table in report_tables(figures):
         sheet = workbook.create_sheet(table.name[:31])
-        sheet.append([table.title])
+        sheet.append(safe_row([table.title]))
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([])
-        sheet.append(table.headers)
+        sheet.append(safe_row(table.headers))
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         sheet.freeze_panes = "B4"
         for index, _header in enumerate(table.headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 1 else 18
@@ -163,11 +164,11 @@ def render_csv(figures: dict) -> bytes:
     """Long format, one figure per line: avsnitt; rad; kolumn; värde (semicolon, UTF-8 with BOM for Excel)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("avsnitt"), _("rad"), _("kolumn"), _("värde")])
+    writer.writerow(safe_row([_("avsnitt"), _("rad"), _("kolumn"), _("värde")]))
     for table in report_tables(figures):
         for row in table.rows:
             for header, value in zip(table.headers[1:], row[1:], strict=False):
-                writer.writerow([table.name, row[0], header, _csv_value(value)])
+                writer.writerow(safe_row([table.name, row[0], header, _csv_value(value)]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -170,7 +170,10 @@ def default_period_data(today: datetime.date | None = None) -> dict:
 
 
 class CommentaryForm(forms.Form):
+    """The draft's diarienummer and commentary; carries the draft's version (optimistic locking)."""
+
     reference = forms.CharField(label=_("Diarienummer"), max_length=50, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,6 +184,20 @@ class CommentaryForm(forms.Form):
 
     def texts(self) -> dict[str, str]:
         return {section.value: self.cleaned_data.get(section.value, "") for section in CommentarySection}
+
+
+class FinaliseConfirmForm(forms.Form):
+    """The confirmation step before "Fastställ" (a page of its own: works without JavaScript). Carries the
+    draft's version, so what is finalised is what the manager saw on that page."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "Jag har granskat siffrorna och kommentarerna. Versionen fastställs och kan sedan inte ändras; "
+            "ändringar görs i en ny version."
+        ),
+        error_messages={"required": _("Bekräfta att versionen ska fastställas.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 def validate_scope_key(key: str, choices: list[tuple[str, str, object]]):

@@ -201,6 +201,8 @@ class ReportVersion(models.Model):
         verbose_name=_("fastställd av"),
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # the commentary form carries it: two people editing the draft's texts never overwrite each other
+    version = models.PositiveIntegerField(_("ändringsnummer"), default=1, db_default=1)
 
     class Meta:
         verbose_name = _("version av uppföljning")

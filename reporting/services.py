@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import InsatsType
+from core.concurrency import Change, EditConflict, version_check_and_bump
 from core.history import change_record, history_snapshot
 from core.models import ChangeAction, Provider, Unit, User
 from jobs.outbox import enqueue
@@ -294,14 +295,20 @@ def report_new_version(*, actor: User, report: Report) -> ReportVersion:
 
 
 @transaction.atomic
-def report_generation_queue(*, actor: User | None, version: ReportVersion) -> bool:
-    """Queue (re)generation of a draft; a no-op while it is already queued or running. True if queued."""
+def report_generation_queue(*, actor: User | None, version: ReportVersion, refresh_figures: bool = True) -> bool:
+    """Queue (re)generation of a draft; a no-op while it is already queued or running. True if queued.
+
+    refresh_figures: fetch the figures anew (a new draft, "Hämta siffrorna på nytt"). Without it the files are
+    made again from the figures the draft already has, which the manager may have reviewed (commentary saved,
+    finalising)."""
     if actor is not None:
         _check_scope(actor, version.report.provider, version.report.unit)
+    refresh = {"figures": {}} if refresh_figures else {}
     queued = (
         ReportVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT)
         .exclude(generation_status__in=[GenerationStatus.QUEUED, GenerationStatus.RUNNING])
         .update(
+            **refresh,
             generation_status=GenerationStatus.QUEUED,
             attempts=0,
             progress=0,
@@ -332,14 +339,37 @@ def report_reference_set(*, actor: User, report: Report, reference: str) -> Repo
     return report
 
 
-@transaction.atomic
-def report_commentary_save(*, actor: User, version: ReportVersion, texts: dict[str, str]) -> ReportVersion:
-    """Save the manager's commentary sections on a draft and queue regeneration so the files include it.
+def _commentary_changes(locked: ReportVersion, texts: dict[str, str], reference: str | None) -> list[Change]:
+    """The sections (and diarienummer) whose saved text differs from what this user submitted."""
+    saved = {row.section: row.text for row in locked.commentary.all()}
+    changes = []
+    if reference is not None and locked.report.reference != reference.strip():
+        changes.append(Change(field="reference", label=_("Diarienummer"), current=locked.report.reference or "–"))
+    for section, text in texts.items():
+        current = saved.get(section, "")
+        if current != text.strip():
+            shown = current if len(current) <= 200 else current[:200] + "…"
+            changes.append(Change(field=section, label=str(CommentarySection(section).label), current=shown or "–"))
+    return changes
 
-    A finalised version is refused (ValidationError); on PostgreSQL a trigger refuses it as well.
+
+@transaction.atomic
+def report_commentary_save(
+    *,
+    actor: User,
+    version: ReportVersion,
+    texts: dict[str, str],
+    expected_version: int | str | None,
+    reference: str | None = None,
+) -> ReportVersion:
+    """Save the manager's commentary sections (and the diarienummer) on a draft and queue new files with them.
+
+    The figures stay those the manager has reviewed: new figures are fetched only on request
+    (report_generation_queue with refresh_figures). Refused (EditConflict, nothing saved) when someone saved the
+    draft's texts since the form was opened; a finalised version is refused (on PostgreSQL a trigger too).
     """
     _check_scope(actor, version.report.provider, version.report.unit)
-    locked = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    locked = ReportVersion.objects.select_for_update().select_related("report").get(pk=version.pk)
     if locked.status != VersionStatus.DRAFT:
         raise ValidationError(FINALISED_MESSAGE)
     if locked.is_busy:
@@ -347,6 +377,17 @@ def report_commentary_save(*, actor: User, version: ReportVersion, texts: dict[s
     unknown = set(texts) - set(CommentarySection.values)
     if unknown:
         raise ValidationError(_("Okänt avsnitt."))
+    try:
+        version_check_and_bump(instance=locked, expected_version=expected_version)
+    except EditConflict as conflict:
+        raise EditConflict(
+            instance=locked,
+            expected_version=conflict.expected_version,
+            changes=_commentary_changes(locked, texts, reference),
+        ) from None
+    ReportVersion.objects.filter(pk=locked.pk).update(version=locked.version)
+    if reference is not None:
+        report_reference_set(actor=actor, report=locked.report, reference=reference)
     stored = {row.section: history_snapshot(row, COMMENTARY_TRACKED) for row in locked.commentary.all()}
     for section, text in texts.items():
         row, created = ReportCommentary.objects.update_or_create(
@@ -359,20 +400,26 @@ def report_commentary_save(*, actor: User, version: ReportVersion, texts: dict[s
             before=None if created else stored[section],
             fields=COMMENTARY_TRACKED,
         )
-    report_generation_queue(actor=actor, version=locked)
+    report_generation_queue(actor=actor, version=locked, refresh_figures=False)
     locked.refresh_from_db()
     return locked
 
 
 @transaction.atomic
-def report_finalise_request(*, actor: User, version: ReportVersion) -> ReportVersion:
-    """Ask for the draft to be finalised: the task renders the files as finalised, then locks the version."""
+def report_finalise_request(
+    *, actor: User, version: ReportVersion, expected_version: int | str | None = None
+) -> ReportVersion:
+    """Ask for the draft to be finalised: the task renders the files as finalised, then locks the version.
+
+    expected_version (the confirmation page's): refused if the texts were saved since the manager saw them."""
     _check_scope(actor, version.report.provider, version.report.unit)
     if not actor.has_perm("reporting.finalise_report"):
         raise ValidationError(_("Du har inte behörighet att fastställa uppföljningar."))
     locked = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != VersionStatus.DRAFT:
         raise ValidationError(FINALISED_MESSAGE)
+    if expected_version is not None and str(locked.version) != str(expected_version):
+        raise EditConflict(instance=locked, expected_version=int(expected_version), changes=[])
     if locked.generation_status != GenerationStatus.DONE:
         raise ValidationError(_("Rapporten måste vara färdigskapad innan den kan fastställas."))
     before = history_snapshot(locked, ["finalise_requested_by"])
@@ -381,7 +428,7 @@ def report_finalise_request(*, actor: User, version: ReportVersion) -> ReportVer
     change_record(
         actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before, fields=["finalise_requested_by"]
     )
-    report_generation_queue(actor=actor, version=locked)
+    report_generation_queue(actor=actor, version=locked, refresh_figures=False)  # exactly what was reviewed
     locked.refresh_from_db()
     return locked
 

@@ -79,7 +79,7 @@ def _meta(version: ReportVersion, *, finalising: bool) -> dict:
 
 
 def generate(version_id: int, *, final: bool = True) -> str:
-    """Compute the figures (unless finalising a reviewed draft), render PDF, Excel and CSV, finish.
+    """Compute the figures (unless the draft has figures already), render PDF, Excel and CSV, finish.
 
     On an error the version is marked failed with the reason; with final=False (tries left) it goes back
     to the queue instead and RetryLater is raised for the task to schedule the next try.
@@ -95,8 +95,10 @@ def generate(version_id: int, *, final: bool = True) -> str:
     finalising = version.finalise_requested_by_id is not None
     try:
         report = version.report
-        if finalising and version.figures:
-            figures = version.figures  # finalise exactly the figures the manager reviewed
+        if version.figures:
+            # the figures the manager has reviewed (files made again for commentary, or finalised): kept;
+            # report_generation_queue empties them when new figures are asked for
+            figures = version.figures
         else:
             services.generation_progress(version_id=version_id, progress=15, step=_("Räknar fram siffrorna"))
             period = Period(report.period_start, report.period_end)

@@ -15,14 +15,15 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.concurrency import EditConflict
 from core.forms import apply_service_errors
 from core.policy import access_policy
 from jobs.outbox import outbox_pending
 from reporting import exports, selectors, services
 from reporting.figures import Scope, follow_up
-from reporting.forms import AgreementForm, CommentaryForm, PeriodForm, default_period_data
+from reporting.forms import AgreementForm, CommentaryForm, FinaliseConfirmForm, PeriodForm, default_period_data
 from reporting.models import CommentarySection, ReportKind
 from reporting.pdf import report_context
 
@@ -159,10 +160,9 @@ def _status_context(request, report, version):
     }
 
 
-@manager_view("reporting.view_report")
-@require_GET
-def report_detail(request, report_id):
-    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+def _detail_context(request, report, commentary_form: CommentaryForm | None = None) -> dict:
+    """The report page: its versions, the shown version's figures and commentary, the draft's commentary form
+    (bound when it comes back with an error, so nothing typed is lost)."""
     versions = list(report.versions.all())
     current = versions[0] if versions else None
     number = request.GET.get("version")
@@ -172,7 +172,9 @@ def report_detail(request, report_id):
     form = None
     if draft is not None:
         draft_commentary = {row.section: row.text for row in draft.commentary.all()}
-        form = CommentaryForm(initial={"reference": report.reference} | draft_commentary)
+        form = commentary_form or CommentaryForm(
+            initial={"reference": report.reference, "version": draft.version} | draft_commentary
+        )
     context = {
         "report": report,
         "versions": versions,
@@ -186,7 +188,14 @@ def report_detail(request, report_id):
         context |= report_context(
             shown.figures, commentary=commentary, meta={"reference": report.reference, "version": shown.number}
         )
-    return render(request, "reporting/report_detail.html", context)
+    return context
+
+
+@manager_view("reporting.view_report")
+@require_GET
+def report_detail(request, report_id):
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    return render(request, "reporting/report_detail.html", _detail_context(request, report))
 
 
 @manager_view("reporting.view_report")
@@ -228,7 +237,7 @@ def report_generate(request, report_id):
     def action(report, versions):
         draft = _draft_of(versions)
         draft.report = report
-        if not services.report_generation_queue(actor=request.user, version=draft):
+        if not services.report_generation_queue(actor=request.user, version=draft, refresh_figures=True):
             raise ValidationError(_("Rapporten skapas redan."))
 
     return _version_action(request, report_id, action, _("Rapporten skapas på nytt."))
@@ -237,34 +246,59 @@ def report_generate(request, report_id):
 @manager_view("reporting.change_report")
 @require_POST
 def report_commentary(request, report_id):
+    """Save the draft's diarienummer and commentary (refused, with the texts kept on the page, if someone else
+    saved them since the page was opened); the files are made again from the figures already reviewed."""
     report = selectors.report_get_for_user(user=request.user, report_id=report_id)
-    versions = list(report.versions.all())
+    draft = next((v for v in report.versions.all() if v.is_draft), None)
+    if draft is None:
+        messages.error(request, str(services.FINALISED_MESSAGE))
+        return redirect("reporting:report_detail", report_id=report.pk)
+    draft.report = report
     form = CommentaryForm(request.POST)
-    try:
-        draft = _draft_of(versions)
-        draft.report = report
-        if not form.is_valid():
-            raise ValidationError(_("Kontrollera texterna."))
-        services.report_reference_set(actor=request.user, report=report, reference=form.cleaned_data["reference"])
-        services.report_commentary_save(actor=request.user, version=draft, texts=form.texts())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Kommentarerna är sparade. Rapporten skapas på nytt med dem."))
-    return redirect("reporting:report_detail", report_id=report.pk)
+    status = 400
+    if form.is_valid():
+        try:
+            services.report_commentary_save(
+                actor=request.user,
+                version=draft,
+                texts=form.texts(),
+                reference=form.cleaned_data["reference"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            status = 409 if isinstance(error, EditConflict) else 400
+        else:
+            messages.success(request, _("Kommentarerna är sparade. Rapporten skapas på nytt med samma siffror."))
+            return redirect("reporting:report_detail", report_id=report.pk)
+    context = _detail_context(request, report, commentary_form=form)
+    return render(request, "reporting/report_detail.html", context, status=status)
 
 
 @manager_view("reporting.finalise_report")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_finalise(request, report_id):
-    def action(report, versions):
-        draft = _draft_of(versions)
-        draft.report = report
-        services.report_finalise_request(actor=request.user, version=draft)
-
-    return _version_action(
-        request, report_id, action, _("Versionen fastställs. När PDF:en är klar kan den inte längre ändras.")
-    )
+    """ "Fastställ" on a confirmation page of its own (works without JavaScript): the draft's figures and
+    commentary are locked for good, so the manager confirms, and the page's version must still be the draft's."""
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    draft = next((v for v in report.versions.all() if v.is_draft), None)
+    if draft is None:
+        messages.error(request, str(services.FINALISED_MESSAGE))
+        return redirect("reporting:report_detail", report_id=report.pk)
+    draft.report = report
+    form = FinaliseConfirmForm(request.POST if request.method == "POST" else None, initial={"version": draft.version})
+    if form.is_valid():
+        try:
+            services.report_finalise_request(
+                actor=request.user, version=draft, expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Versionen fastställs. När PDF:en är klar kan den inte längre ändras."))
+        return redirect("reporting:report_detail", report_id=report.pk)
+    context = {"report": report, "draft": draft, "form": form, "kind_label": ReportKind(report.kind).label}
+    return render(request, "reporting/report_finalise.html", context, status=400 if request.method == "POST" else 200)
 
 
 @manager_view("reporting.add_report")

@@ -128,7 +128,8 @@ def _row_counts() -> dict[str, int]:
 
 
 def _assert_clean(response, secrets, where):
-    body = response.content.decode(errors="replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content  # a streamed CSV
+    body = raw.decode(errors="replace")
     leaked = [secret for secret in secrets if secret in body]
     assert not leaked, f"{where}: {leaked}"
 

@@ -268,7 +268,9 @@ def case(handler):
 
 def test_draft_can_be_edited_signed_and_then_never_changed(handler, case):
     entry = journal_entry_create(actor=handler, case=case, kind="samtal", occurred_on=OPENED, text=" Utkast ")
-    entry = journal_entry_update(actor=handler, entry=entry, text="Bättre utkast", occurred_on=OPENED)
+    entry = journal_entry_update(
+        actor=handler, entry=entry, text="Bättre utkast", occurred_on=OPENED, expected_version=1
+    )
     assert entry.text == "Bättre utkast"
 
     signed = journal_entry_sign(actor=handler, entry=entry)
@@ -276,7 +278,7 @@ def test_draft_can_be_edited_signed_and_then_never_changed(handler, case):
 
     message = "En signerad anteckning kan inte ändras. Skriv en rättelse i stället."
     with pytest.raises(ValidationError, match=message):
-        journal_entry_update(actor=handler, entry=signed, text="Ändrad", occurred_on=OPENED)
+        journal_entry_update(actor=handler, entry=signed, text="Ändrad", occurred_on=OPENED, expected_version=2)
     with pytest.raises(ValidationError, match=message):
         journal_entry_sign(actor=handler, entry=signed)
     with pytest.raises(ValidationError, match=message):
@@ -288,7 +290,7 @@ def test_draft_can_be_edited_signed_and_then_never_changed(handler, case):
 def test_only_the_author_edits_or_deletes_a_draft(handler, colleague, case):
     entry = journal_entry_create(actor=handler, case=case, kind="telefon", occurred_on=OPENED, text="Utkast")
     for action in (
-        lambda: journal_entry_update(actor=colleague, entry=entry, text="x", occurred_on=OPENED),
+        lambda: journal_entry_update(actor=colleague, entry=entry, text="x", occurred_on=OPENED, expected_version=1),
         lambda: journal_entry_sign(actor=colleague, entry=entry),
         lambda: journal_entry_delete(actor=colleague, entry=entry),
     ):

@@ -593,7 +593,10 @@ def test_draft_is_edited_then_signed_and_then_locked(client, handler):
     entry = JournalEntry.objects.get(case=case)
     assert not entry.is_signed
 
-    client.post(reverse("entry_edit", args=[case.pk, entry.pk]), {"occurred_on": "2025-03-11", "text": "Ringde mamma."})
+    client.post(
+        reverse("entry_edit", args=[case.pk, entry.pk]),
+        {"occurred_on": "2025-03-11", "text": "Ringde mamma.", "version": entry.version},
+    )
     client.post(reverse("entry_sign", args=[case.pk, entry.pk]), {"confirm_sign": "on"})
 
     entry.refresh_from_db()

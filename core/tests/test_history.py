@@ -53,7 +53,9 @@ def test_journal_draft_edit_and_consent_are_recorded(handler, case):
     entry = journal_entry_create(
         actor=handler, case=case, kind="samtal", occurred_on=datetime.date(2025, 3, 4), text="Första utkast"
     )
-    journal_entry_update(actor=handler, entry=entry, text="Rättat utkast", occurred_on=entry.occurred_on)
+    journal_entry_update(
+        actor=handler, entry=entry, text="Rättat utkast", occurred_on=entry.occurred_on, expected_version=1
+    )
     actor = Actor.objects.filter(needs_consent=True).first()
     consent = consent_record(
         actor=handler,

@@ -148,7 +148,8 @@ def test_csv_export_lists_the_rows_and_is_logged(client, manager, handler, case)
     response = client.get(reverse("accesslog_export"), {"person": case.person.pk})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert lines[0][:3] == ["Tidpunkt", "Användare", "Roll"]
     assert len(lines) == 2 and lines[1][5] == "Lova Läst" and lines[1][4] == str(case.person.pk)
     assert AccessLog.objects.filter(user=manager, person_id=case.person.pk, action=AccessAction.EXPORT).count() == 1

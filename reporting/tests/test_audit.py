@@ -178,12 +178,15 @@ def test_report_reference_set(manager, draft):
 @pytest.mark.django_db
 def test_report_commentary_save(manager, draft):
     with history_written() as first:
-        services.report_commentary_save(actor=manager, version=draft, texts={"summary": "Uppdraget är uppfyllt."})
+        services.report_commentary_save(
+            actor=manager, version=draft, expected_version=draft.version, texts={"summary": "Uppdraget är uppfyllt."}
+        )
     ReportVersion.objects.filter(pk=draft.pk).update(generation_status=GenerationStatus.DONE)
     with history_written() as second:
         services.report_commentary_save(
             actor=manager,
             version=draft,
+            expected_version=2,  # the first save made it 2
             texts={"summary": "Uppdraget är uppfyllt med marginal.", "districts": "Skäggetorp ökar."},
         )
     summary = ReportCommentary.objects.get(version=draft, section="summary")

@@ -57,8 +57,14 @@ def test_manager_makes_the_half_year_follow_up(
     page.get_by_role("textbox", name="Diarienummer").fill("ON 2017/0042")
     page.get_by_role("textbox", name="Sammanfattning").fill("Verksamheten uppfyller kraven i överenskommelsen.")
     page.get_by_role("button", name="Spara kommentarer och skapa rapporten på nytt").click()
-    expect(page.get_by_role("button", name="Fastställ version 1")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("link", name="Fastställ version 1")).to_be_visible(timeout=60_000)
 
+    # "Fastställ" asks first, on a page of its own
+    page.get_by_role("link", name="Fastställ version 1").click()
+    page.get_by_role("button", name="Fastställ version 1").click()
+    expect(page.get_by_text("Bekräfta att versionen ska fastställas.").first).to_be_visible()
+    assert_accessible("uppfoljning-faststall-bekrafta")
+    page.get_by_label("Jag har granskat siffrorna och kommentarerna", exact=False).check()
     page.get_by_role("button", name="Fastställ version 1").click()
     expect(page.get_by_text("Version 1 fastställdes")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("button", name="Skapa ny version")).to_be_visible()

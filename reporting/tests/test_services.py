@@ -54,7 +54,10 @@ def test_finalise_then_the_version_never_changes(manager, unit, media):
     tasks.generate(draft.pk)
     draft.refresh_from_db()
     draft = services.report_commentary_save(
-        actor=manager, version=draft, texts={"summary": "Verksamheten uppfyller kraven."}
+        actor=manager,
+        version=draft,
+        expected_version=draft.version,
+        texts={"summary": "Verksamheten uppfyller kraven."},
     )
     tasks.generate(draft.pk)
     draft.refresh_from_db()
@@ -67,7 +70,9 @@ def test_finalise_then_the_version_never_changes(manager, unit, media):
     pdf = (media / draft.pdf_file).read_bytes()
     # then no service changes it any more
     with pytest.raises(ValidationError):
-        services.report_commentary_save(actor=manager, version=draft, texts={"summary": "Ändrad text."})
+        services.report_commentary_save(
+            actor=manager, version=draft, expected_version=draft.version, texts={"summary": "Ändrad text."}
+        )
     with pytest.raises(ValidationError):
         services.report_generation_queue(actor=manager, version=draft)
     with pytest.raises(ValidationError):
@@ -84,7 +89,9 @@ def test_the_database_refuses_to_change_a_finalised_version(manager, unit, media
     draft = _request(manager, unit)
     tasks.generate(draft.pk)
     draft.refresh_from_db()
-    services.report_commentary_save(actor=manager, version=draft, texts={"summary": "Text"})
+    services.report_commentary_save(
+        actor=manager, version=draft, expected_version=draft.version, texts={"summary": "Text"}
+    )
     tasks.generate(draft.pk)
     draft.refresh_from_db()
     services.report_finalise_request(actor=manager, version=draft)
@@ -102,7 +109,9 @@ def test_a_new_version_after_finalising_carries_the_commentary(manager, unit, me
     draft = _request(manager, unit)
     tasks.generate(draft.pk)
     draft.refresh_from_db()
-    services.report_commentary_save(actor=manager, version=draft, texts={"assessment": "Förläng avtalet."})
+    services.report_commentary_save(
+        actor=manager, version=draft, expected_version=draft.version, texts={"assessment": "Förläng avtalet."}
+    )
     tasks.generate(draft.pk)
     draft.refresh_from_db()
     services.report_finalise_request(actor=manager, version=draft)

@@ -40,7 +40,10 @@ def generated(seed_2016, agreement, unit, manager, media):
     assert tasks.generate(draft.pk) == "done"
     draft.refresh_from_db()
     services.report_commentary_save(
-        actor=manager, version=draft, texts={"summary": "Antalet ärenden har i det närmaste fördubblats."}
+        actor=manager,
+        version=draft,
+        expected_version=draft.version,
+        texts={"summary": "Antalet ärenden har i det närmaste fördubblats."},
     )
     assert tasks.generate(draft.pk) == "done"
     draft.refresh_from_db()

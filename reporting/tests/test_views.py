@@ -177,7 +177,12 @@ def test_commentary_finalise_and_the_finalised_version_is_read_only(client, mana
     tasks.generate(draft.pk)
     response = client.post(
         f"/uppfoljning/rapporter/{draft.report_id}/kommentarer/",
-        {"reference": "ON 2017/12", "summary": "Verksamheten uppfyller kraven.", "assessment": "Förläng."},
+        {
+            "reference": "ON 2017/12",
+            "summary": "Verksamheten uppfyller kraven.",
+            "assessment": "Förläng.",
+            "version": draft.version,
+        },
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -185,7 +190,8 @@ def test_commentary_finalise_and_the_finalised_version_is_read_only(client, mana
     assert draft.commentary.get(section="summary").text == "Verksamheten uppfyller kraven."
     assert draft.report.reference == "ON 2017/12"
     tasks.generate(draft.pk)
-    client.post(f"/uppfoljning/rapporter/{draft.report_id}/faststall/")
+    draft.refresh_from_db()
+    client.post(f"/uppfoljning/rapporter/{draft.report_id}/faststall/", {"confirm": "on", "version": draft.version})
     tasks.generate(draft.pk)
     draft.refresh_from_db()
     assert draft.status == VersionStatus.FINALISED
