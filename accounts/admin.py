@@ -1,12 +1,16 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.models import ExternalIdentity, SignInEvent
 from accounts.services import external_identity_link
 from core.admin import ReadOnlyAdmin
+from core.models import User
 
 
 @admin.register(ExternalIdentity)
-class ExternalIdentityAdmin(admin.ModelAdmin):
+class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
     """An administrator links an account to its IdP identifier before the first SSO sign-in (through the service)."""
 
     list_display = ["subject", "issuer", "user", "created_at"]
@@ -15,10 +19,11 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     fields = ["user", "issuer", "subject"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ExternalIdentity | None = None) -> bool:
         return False  # a wrong link is deleted and made anew, so the history shows both
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: ExternalIdentity, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)  # the admin site lets only signed-in staff in
         linked = external_identity_link(actor=request.user, user=obj.user, issuer=obj.issuer, subject=obj.subject)
         obj.pk = linked.pk
 

@@ -7,11 +7,13 @@ detail page that shows named people writes access-log rows, and records that ser
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.access_log import Seen, access_log_record
@@ -32,30 +34,36 @@ admin.site.site_title = _("Ungdomsinsats")
 admin.site.index_title = _("Administration")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """View only: the rows are written by services (or are append-only logs)."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
+class AppendOnlyAdmin(admin.ModelAdmin[Any]):
     """Add and view, never change or delete (history is never rewritten)."""
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-class AccessLoggedAdminMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class AccessLoggedAdminMixin(_AdminBase):
     """Writes access-log rows for the named people a list page or detail page shows.
 
     `seen_for(obj)` returns the Seen rows of one object (its person, and case if any). The admin never
@@ -64,15 +72,16 @@ class AccessLoggedAdminMixin:
 
     log_what = "admin"
 
-    def seen_for(self, obj) -> Iterable[Seen]:
+    def seen_for(self, obj: Any) -> Iterable[Seen]:
         raise NotImplementedError
 
-    def _log(self, request, objects, action):
+    def _log(self, request: HttpRequest, objects: Iterable[Any], action: AccessAction) -> None:
+        assert isinstance(request.user, User)  # the admin site lets only signed-in staff in
         seen = [item for obj in objects for item in self.seen_for(obj)]
         if seen:
             access_log_record(user=request.user, seen=seen, action=action, what=self.log_what, request=request)
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
         changelist = context.get("cl")
@@ -81,7 +90,9 @@ class AccessLoggedAdminMixin:
             self._log(request, list(changelist.result_list), AccessAction.LIST)
         return response
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
         context = getattr(response, "context_data", None) or {}
         if response.status_code == 200 and context.get("original") is not None:
@@ -97,13 +108,13 @@ def register_remaining(app_label: str) -> None:
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(admin.ModelAdmin[Provider]):
     list_display = ["name", "municipality"]
     list_select_related = ["municipality"]
     list_filter = ["municipality"]
@@ -111,7 +122,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["name", "provider"]
     list_select_related = ["provider"]
     list_filter = ["provider"]
@@ -119,33 +130,37 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(admin.ModelAdmin[District]):
     list_display = ["name", "municipality"]
     list_select_related = ["municipality"]
     list_filter = ["municipality"]
     search_fields = ["name"]
 
 
+# Django's own UserAdmin declares them; the stubs allow None.
+_DJANGO_USER_FIELDSETS = list(DjangoUserAdmin.fieldsets or [])
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "unit", "roles", "is_active", "is_staff"]
     list_select_related = ["unit"]
     list_filter = ["groups", "unit", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets[:2],
+        *_DJANGO_USER_FIELDSETS[:2],
         (_("Arbetsplats"), {"fields": ["unit", "title"]}),
-        *DjangoUserAdmin.fieldsets[2:],
+        *_DJANGO_USER_FIELDSETS[2:],
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "first_name", "last_name", "unit", "title"]}),
         (_("Lösenord"), {"classes": ["wide"], "fields": ["password1", "password2"]}),
     ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related(Prefetch("groups"))
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # a systemadministratör assigns roles (groups) but cannot make anyone superuser
@@ -153,7 +168,7 @@ class UserAdmin(DjangoUserAdmin):
         return readonly
 
     @admin.display(description=_("roller"))
-    def roles(self, obj):
+    def roles(self, obj: User) -> str:
         return ", ".join(sorted(group.name for group in obj.groups.all()))
 
 

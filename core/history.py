@@ -14,7 +14,9 @@ into their Swedish labels and choice codes into their labels. Rows name the pers
 gallring removes them with the rest of the person's file.
 """
 
+import datetime
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from django.db import models
@@ -30,7 +32,7 @@ SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at"}
 CHANGE_REASON = "change_reason"
 
 
-def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> list[models.Field]:
+def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> list[models.Field[Any, Any]]:
     concrete = [
         field
         for field in instance._meta.concrete_fields
@@ -44,10 +46,10 @@ def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> lis
     return [field for field in concrete if field.name in wanted]
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
 
@@ -67,11 +69,13 @@ def _owner_ids(instance: models.Model) -> tuple[UUID | None, UUID | None]:
     possible: the model's own history_owner_ids() (a person, a case), or its person_id / case_id (then the
     person of the case its `case` foreign key points at)."""
     if hasattr(instance, "history_owner_ids"):
-        return instance.history_owner_ids()
+        owners: tuple[UUID | None, UUID | None] = instance.history_owner_ids()
+        return owners
     person_id = getattr(instance, "person_id", None)
     case_id = getattr(instance, "case_id", None)
     if person_id is None and case_id is not None:
         case_model = instance._meta.get_field("case").related_model
+        assert isinstance(case_model, type)  # a concrete foreign key, never a lazy "app.Model" string here
         person_id = case_model._default_manager.filter(pk=case_id).values_list("person_id", flat=True).first()
     return person_id, case_id
 
@@ -83,8 +87,8 @@ def change_record(
     action: ChangeAction,
     before: dict[str, str | None] | None = None,
     fields: Iterable[str] | None = None,
-    changes: dict[str, list] | None = None,
-    extra: dict[str, list] | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    extra: dict[str, list[Any]] | None = None,
     person_id: UUID | None = None,
     case_id: UUID | None = None,
 ) -> ChangeLog | None:

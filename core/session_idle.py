@@ -7,17 +7,19 @@ free of a session write. It must sit after SessionMiddleware in MIDDLEWARE.
 """
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 RENEWED_KEY = "_idle_renewed_at"
 
 
 class SessionIdleRenewalMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is None or session.is_empty() or not session.session_key:
