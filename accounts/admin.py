@@ -5,8 +5,7 @@ from django.http import HttpRequest
 
 from accounts.models import ExternalIdentity, SignInEvent
 from accounts.services import external_identity_link
-from core.admin import ReadOnlyAdmin
-from core.models import User
+from core.admin import ReadOnlyAdmin, staff_user
 
 
 @admin.register(ExternalIdentity)
@@ -23,8 +22,9 @@ class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
         return False  # a wrong link is deleted and made anew, so the history shows both
 
     def save_model(self, request: HttpRequest, obj: ExternalIdentity, form: Any, change: bool) -> None:
-        assert isinstance(request.user, User)  # the admin site lets only signed-in staff in
-        linked = external_identity_link(actor=request.user, user=obj.user, issuer=obj.issuer, subject=obj.subject)
+        linked = external_identity_link(
+            actor=staff_user(request), user=obj.user, issuer=obj.issuer, subject=obj.subject
+        )
         obj.pk = linked.pk
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -76,10 +77,9 @@ class AccessLoggedAdminMixin(_AdminBase):
         raise NotImplementedError
 
     def _log(self, request: HttpRequest, objects: Iterable[Any], action: AccessAction) -> None:
-        assert isinstance(request.user, User)  # the admin site lets only signed-in staff in
         seen = [item for obj in objects for item in self.seen_for(obj)]
         if seen:
-            access_log_record(user=request.user, seen=seen, action=action, what=self.log_what, request=request)
+            access_log_record(user=staff_user(request), seen=seen, action=action, what=self.log_what, request=request)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
@@ -98,6 +98,13 @@ class AccessLoggedAdminMixin(_AdminBase):
         if response.status_code == 200 and context.get("original") is not None:
             self._log(request, [context["original"]], AccessAction.VIEW)
         return response
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff member of an admin request (the admin site lets no one else in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def register_remaining(app_label: str) -> None:

@@ -117,7 +117,7 @@ class StaffChoiceField(forms.ModelChoiceField[User]):
         return f"{obj.get_full_name() or obj.username}{unit}"
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: field errors on their fields, the rest on the form."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -2,6 +2,7 @@
 beslut, nothing that names the person) and a PDF table of counts for the nämnd (1–4 shown as "<5")."""
 
 import csv
+import datetime
 import io
 
 from django.conf import settings
@@ -17,13 +18,13 @@ from decisions.selectors import NamndLine, QuarterReport
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """Text a spreadsheet shows as written: a leading apostrophe before anything that starts like a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _date(day) -> str:
+def _date(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
 
 
