@@ -83,6 +83,11 @@ class Person(models.Model):
         ]
 
     identity_visible = False  # set True per instance by cases.selectors for users allowed to see it
+    # The masking rule of skyddad identitet: these fields are shown only when `shows_identity` (the display_*
+    # properties below, registerutdrag rows, change history through core.history.identity_fields, the API).
+    identity_fields = frozenset(
+        {"first_name", "last_name", "id_number", "birth_date", "street_address", "postal_code", "city", "district"}
+    )
 
     def __str__(self):
         return str(self.display_name)
@@ -116,6 +121,16 @@ class Person(models.Model):
         if not self.shows_identity:
             return str(MASKED_NAME)
         return ", ".join(part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part)
+
+    @property
+    def display_birth_date(self):
+        """The birth date, or None while the identity is masked (a birth date narrows a person down)."""
+        return self.birth_date if self.shows_identity else None
+
+    @property
+    def display_district(self):
+        """The district, or None while the identity is masked (it says where the person lives)."""
+        return self.district if self.shows_identity else None
 
     def age_on(self, day) -> int:
         return age_on(self.birth_date, day)
@@ -184,6 +199,8 @@ class Custodian(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
 
     objects = CustodianQuerySet.as_manager()
+    # masked with the person's identity: a parent's name, number or phone leads to the child
+    identity_fields = frozenset({"name", "id_number", "phone", "email"})
 
     class Meta:
         verbose_name = _("vårdnadshavare")
