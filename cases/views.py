@@ -76,7 +76,8 @@ def person_register(request):
         try:
             person = services.person_register(actor=request.user, **form.service_fields(), custodians=rows)
         except services.DuplicatePersonError as error:
-            existing = selectors.person_find(user=request.user, person_id=error.existing_id)
+            # linked only when the user may see who it is (a link to a masked person confirms the number)
+            existing = selectors.person_find_identified(user=request.user, person_id=error.existing_id)
             # the import answers the same way for such a row (cases.rules)
             form.add_error("id_number", str(rules.existing_person_message(visible=existing is not None)))
         except ValidationError as error:

@@ -21,10 +21,18 @@ from django.urls import reverse
 from cases.models import ProtectionLevel
 from consent.models import Actor
 from consent.services import consent_record
-from core.models import AccessLog, Role
+from core.history import change_record
+from core.models import AccessLog, ChangeAction, Role
 from interventions import services as intervention_services
 from tests.environment import require
-from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    CustodianFactory,
+    DistrictFactory,
+    JournalEntryFactory,
+    PersonFactory,
+    UserFactory,
+)
 from tests.test_url_policies import url_routes
 
 PROJECT_APPS = ["cases", "consent", "interventions", "reporting", "core", "records", "api"]
@@ -210,7 +218,9 @@ def protected_case(handler):
         last_name="Fingeradsson",
         street_address="Skyddsgatan 5",
         protection=ProtectionLevel.PROTECTED_REGISTRATION,
+        district=DistrictFactory(name="Hemligområdet"),
     )
+    change_record(actor=handler, instance=person, action=ChangeAction.CREATE)  # as registration records it
     case = CaseFactory(handler=handler, person=person, insats_type_id=_insats("sig"))
     JournalEntryFactory(case=case, text="Anteckning om skyddad person")
     return case
@@ -224,6 +234,8 @@ def _masked_secrets(case) -> list[str]:
         "Skyddsgatan",
         person.id_number,
         f"{person.id_number[:8]}-{person.id_number[8:]}",
+        "Hemligområdet",  # district and birth date are masked too (issue 25 point 4)
+        person.birth_date.isoformat(),
     ]
 
 
@@ -246,12 +258,34 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
         "API people": client.get(reverse("api_person_list")),
         "API person": client.get(reverse("api_person_detail", kwargs={"person_id": person.pk})),
         "API cases": client.get(reverse("api_case_list")),
+        "API people by district": client.get(reverse("api_person_list"), {"district": person.district_id}),
+        "registration with the number": client.post(
+            reverse("person_register"),
+            {
+                "id_kind": "personnummer",
+                "id_number": person.id_number,
+                "first_name": "Ny",
+                "last_name": "Person",
+                "vh-TOTAL_FORMS": "0",
+                "vh-INITIAL_FORMS": "0",
+            },  # fmt: skip
+        ),
     }
     # the search pages repeat what the user typed; the rest must not appear
-    typed = {"search by name": {"Fingeradsson"}, "search by number": {person.id_number}}
+    typed = {
+        "search by name": {"Fingeradsson"},
+        "search by number": {person.id_number},
+        "registration with the number": {person.id_number, "Hemligområdet"},  # the form offers every district
+    }
     for where, response in surfaces.items():
-        assert response.status_code == 200, where
+        assert response.status_code == (400 if where.startswith("registration") else 200), where
         _assert_clean(response, [s for s in secrets if s not in typed.get(where, set())], where)
+    assert "kan inte registreras här" in surfaces["registration with the number"].content.decode()
+    # a typed number or district never finds (and so confirms) the masked person
+    for where in ["search by number", "registration with the number", "API people by district"]:
+        assert str(person.pk) not in surfaces[where].content.decode(), where
+    history = [change for row in surfaces["history"].context["rows"] for change in row["changes"]]
+    assert {change["new"] for change in history if change["field"] in ("område", "födelsedatum")} == {"***"}
     _assert_clean_pdf(client.get(reverse("interventions:plan_pdf", kwargs={"plan_id": plan.pk})), secrets, "plan PDF")
     # logs: no log line carries the identity
     for record in caplog.records:
