@@ -399,3 +399,52 @@ class JournalEntry(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+
+class IdentityRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Väntar på beslut")
+    GRANTED = "granted", _("Beviljad")
+    REFUSED = "refused", _("Avslagen")
+
+
+class IdentityAccessRequest(models.Model):
+    """A staff member's request to be named for a protected person's identity (skyddad identitet), decided by
+    the enhetschef of the person's unit. Part of the person's file (registerutdrag, gallring); the decision
+    itself is a grant event (core.AccessGrantEvent) and both steps are in the change history."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="identity_requests", verbose_name=_("ungdom")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("begärd av")
+    )
+    reason = models.TextField(_("skäl"))
+    requested_at = models.DateTimeField(_("begärd"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IdentityRequestStatus.choices, default=IdentityRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("begäran om behörighet till skyddade personuppgifter")
+        verbose_name_plural = _("begäranden om behörighet till skyddade personuppgifter")
+        ordering = ["-requested_at"]
+        constraints = [
+            # one open request per person and staff member
+            models.UniqueConstraint(
+                fields=["person", "requested_by"],
+                condition=Q(status="pending"),
+                name="identity_request_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.requested_by_id} @ {self.person_id}"  # ids only: the person may be protected

@@ -24,6 +24,8 @@ from cases.models import (
     Case,
     CaseUserObjectPermission,
     Custodian,
+    IdentityAccessRequest,
+    IdentityRequestStatus,
     JournalEntry,
     Person,
     PersonUserObjectPermission,
@@ -200,6 +202,20 @@ def custodian_get(*, person: Person, custodian_id: int) -> Custodian:
     if custodian is None:
         raise Http404
     return custodian
+
+
+def identity_request_pending(*, user: User, person: Person) -> IdentityAccessRequest | None:
+    """The user's own undecided request to be named for this person (fetched through person_get_for_user)."""
+    return IdentityAccessRequest.objects.filter(
+        person=person, requested_by=user, status=IdentityRequestStatus.PENDING
+    ).first()
+
+
+def identity_requests_for_person(*, person: Person) -> QuerySet[IdentityAccessRequest]:
+    """Undecided requests to be named for a person, for the enhetschef's page (person fetched with that right)."""
+    return IdentityAccessRequest.objects.filter(person=person, status=IdentityRequestStatus.PENDING).select_related(
+        "requested_by", "requested_by__unit"
+    )
 
 
 def person_find_by_id_number(*, user: User, id_number: str) -> Person | None:
