@@ -189,7 +189,7 @@ def _related_names(wanted: dict[type[models.Model], set[str]]) -> dict[tuple[typ
             text = str(row)
             names[(model, str(row.pk))] = text
             if has_code:
-                names[(model, str(row.code))] = text
+                names[(model, str(getattr(row, "code")))] = text  # noqa: B009 (not every model has a code)
     return names
 
 
@@ -246,10 +246,11 @@ class _Texts:
         field = _field(model, name)
         if field is None:
             return ", ".join(_items(value)) if isinstance(value, list | tuple) else str(value)
-        if field.many_to_many or field.one_to_many:
-            return ", ".join(self._name(field.related_model, key) for key in _items(value))
-        if field.is_relation and field.related_model is not None:
-            return self._name(field.related_model, str(value))
+        related = field.related_model if field.is_relation and isinstance(field.related_model, type) else None
+        if related is not None and (field.many_to_many or field.one_to_many):
+            return ", ".join(self._name(related, key) for key in _items(value))
+        if related is not None:
+            return self._name(related, str(value))
         value = str(value)
         if field.choices:
             return str({str(key): label for key, label in field.flatchoices}.get(value, value))
@@ -273,7 +274,7 @@ def _masked(model: type[models.Model] | None, name: str, *, identity_visible: bo
     return field is not None and field.is_relation and bool(identity_fields(field.related_model))
 
 
-def _occasion_field(model: type[models.Model] | None) -> models.DateField | None:
+def _occasion_field(model: type[models.Model] | None) -> models.Field | None:
     """The date that tells one row of a dated record from another (a night, a shift, an hour report): its
     first date field other than bookkeeping. None for a person's own records (identity) and undated ones."""
     if model is None or identity_fields(model):
