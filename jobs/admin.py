@@ -1,3 +1,5 @@
+"""The outbox, for operations: which task waits or failed. Arguments (ids) are not shown (core.admin)."""
+
 from django.contrib import admin
 
 from jobs.models import OutboxMessage
@@ -5,10 +7,11 @@ from jobs.models import OutboxMessage
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "task_name", "queue", "key", "created_at", "sent_at", "attempts", "last_error"]
+    list_display = ["id", "task_name", "queue", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["queue", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["task_name", "key"]
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    search_fields = ["task_name"]
+    fields = ["id", "task_name", "queue", "created_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
