@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ExternalIdentity, SignInEvent
 from accounts.services import external_identity_link
-from core.admin import ReadOnlyAdmin
+from core.admin import HistoryAdminMixin, ReadOnlyAdmin
 
 
 @admin.register(ExternalIdentity)
-class ExternalIdentityAdmin(admin.ModelAdmin):
+class ExternalIdentityAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """An administrator links an account to its IdP identifier before the first SSO sign-in (through the service)."""
 
     list_display = ["subject", "issuer", "user", "created_at"]
@@ -22,6 +26,9 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
         linked = external_identity_link(actor=request.user, user=obj.user, issuer=obj.issuer, subject=obj.subject)
         obj.pk = linked.pk
 
+    def save_related(self, request, form, formsets, change):
+        pass  # no related rows; the service wrote the link's history (removals go through the mixin)
+
 
 @admin.register(SignInEvent)
 class SignInEventAdmin(ReadOnlyAdmin):
@@ -29,3 +36,19 @@ class SignInEventAdmin(ReadOnlyAdmin):
     list_filter = ["method", "outcome"]
     list_select_related = ["user"]
     date_hierarchy = "at"
+
+
+# An administrator resets a lost second factor by removing the device; that is a grant of sorts (the user enrols
+# anew), so it goes into the change history like every other admin change. The secret key is never recorded.
+class TOTPDeviceHistoryAdmin(HistoryAdminMixin, TOTPDeviceAdmin):
+    history_fields = ["user", "name", "confirmed"]
+
+
+class StaticDeviceHistoryAdmin(HistoryAdminMixin, StaticDeviceAdmin):
+    history_fields = ["user", "name", "confirmed"]
+
+
+for model, model_admin in ((TOTPDevice, TOTPDeviceHistoryAdmin), (StaticDevice, StaticDeviceHistoryAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

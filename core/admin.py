@@ -49,6 +49,13 @@ ADMIN_MODELS = frozenset(
         "axes.accessattempt",
         "axes.accesslog",
         "axes.accessfailurelog",
+        "decisions.lagrum",
+        "decisions.delegationrule",
+        # staff sign-in: IdP links, sign-in records and second-factor devices (keys hidden, removal = reset)
+        "accounts.externalidentity",
+        "accounts.signinevent",
+        "otp_totp.totpdevice",
+        "otp_static.staticdevice",
     }
 )
 

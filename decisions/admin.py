@@ -3,11 +3,12 @@ beslut themselves are not in the admin (they are a person's file; decisions.sele
 
 from django.contrib import admin
 
+from core.admin import HistoryAdmin
 from decisions.models import DelegationRule, Lagrum
 
 
 @admin.register(Lagrum)
-class LagrumAdmin(admin.ModelAdmin):
+class LagrumAdmin(HistoryAdmin):
     list_display = ["section", "law", "title", "active", "sort_order"]
     list_editable = ["active", "sort_order"]
     list_filter = ["law", "active"]
@@ -21,7 +22,7 @@ class LagrumAdmin(admin.ModelAdmin):
 
 
 @admin.register(DelegationRule)
-class DelegationRuleAdmin(admin.ModelAdmin):
+class DelegationRuleAdmin(HistoryAdmin):
     list_display = ["outcome", "insats_type", "allowed_roles", "note"]
     list_select_related = ["insats_type"]
     list_filter = ["outcome", "insats_type"]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiToken, TokenScope
 from cases.identity import format_id_number
@@ -16,6 +17,7 @@ from cases.models import InsatsType
 from core.access_log import Seen, access_log_record
 from core.admin import ADMIN_MODELS
 from core.models import AccessAction, ChangeLog, Role, User
+from decisions.models import Lagrum
 from records.models import RetentionRule
 from reporting.admin import format_kr
 from reporting.models import AgreedVolume, Agreement
@@ -367,3 +369,31 @@ def test_admin_changes_to_units_catalogues_and_retention_rules_are_in_the_histor
     assert ChangeLog.objects.get(object_type="records.retentionrule").changes["active"] == ["True", "False"]
     html = admin_client.get(changelist(ChangeLog)).content.decode()
     assert "Nya gruppen" in html and "aktiv: Ja → Nej" in html
+
+
+@pytest.mark.django_db
+def test_resetting_a_second_factor_and_editing_the_delegationsordning_are_in_the_history(admin_client, handler):
+    # given a handläggare with an enrolled authenticator app
+    device = TOTPDevice.objects.create(user=handler, name="Mobilen", confirmed=True)
+
+    # when an administrator removes it (the user enrols anew) and makes a lagrum inactive
+    response = admin_client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    lagrum = Lagrum.objects.filter(active=True).first()
+    admin_client.post(
+        change(lagrum),
+        {
+            "law": lagrum.law,
+            "section": lagrum.section,
+            "title": lagrum.title,
+            "in_force_from": lagrum.in_force_from or "",
+            "in_force_to": lagrum.in_force_to or "",
+            "sort_order": lagrum.sort_order,
+        },
+    )
+
+    # then both are in the change history; the authenticator's secret key never is
+    removal = ChangeLog.objects.get(object_type="otp_totp.totpdevice")
+    assert removal.actor.is_superuser and set(removal.changes) <= {"user", "name", "confirmed"}
+    assert device.key not in str(removal.changes)
+    assert ChangeLog.objects.get(object_type="decisions.lagrum").changes["active"] == ["True", "False"]
