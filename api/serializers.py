@@ -47,13 +47,12 @@ class ApiPersonSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_birth_date(self, person):
-        return person.birth_date.isoformat() if person.shows_identity else None
+        return person.display_birth_date.isoformat() if person.display_birth_date else None
 
     @extend_schema_field(RefSerializer(allow_null=True))
     def get_district(self, person):
-        if not person.shows_identity or person.district is None:
-            return None
-        return {"id": person.district.pk, "name": person.district.name}
+        district = person.display_district
+        return None if district is None else {"id": district.pk, "name": district.name}
 
 
 class ApiPersonDetailSerializer(ApiPersonSerializer):

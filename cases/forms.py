@@ -334,3 +334,15 @@ class CaseReassignForm(VersionedCaseForm):
             .order_by("last_name", "first_name")
         )
         self.fields["handler"].initial = case.handler_id
+
+
+class IdentityRequestForm(forms.Form):
+    """Ask the enhetschef to be named for a protected person's identity."""
+
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=5,
+        max_length=1000,
+        help_text=_("T.ex. att du är ansvarig handläggare. Skälet sparas i ändringshistoriken."),
+    )

@@ -666,8 +666,8 @@ class _Writer:
         if existing:
             visible = set()
             for chunk in _chunks(sorted(existing)):
-                visible.update(
-                    selectors.person_queryset_for_user(actor)
+                visible.update(  # a protected person the actor may not identify is as hidden as an invisible one
+                    selectors.person_identified_queryset_for_user(actor)
                     .filter(id_number__in=chunk)
                     .values_list("id_number", flat=True)
                 )

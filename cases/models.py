@@ -83,6 +83,11 @@ class Person(models.Model):
         ]
 
     identity_visible = False  # set True per instance by cases.selectors for users allowed to see it
+    # The masking rule of skyddad identitet: these fields are shown only when `shows_identity` (the display_*
+    # properties below, registerutdrag rows, change history through core.history.identity_fields, the API).
+    identity_fields = frozenset(
+        {"first_name", "last_name", "id_number", "birth_date", "street_address", "postal_code", "city", "district"}
+    )
 
     def __str__(self):
         return str(self.display_name)
@@ -116,6 +121,16 @@ class Person(models.Model):
         if not self.shows_identity:
             return str(MASKED_NAME)
         return ", ".join(part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part)
+
+    @property
+    def display_birth_date(self):
+        """The birth date, or None while the identity is masked (a birth date narrows a person down)."""
+        return self.birth_date if self.shows_identity else None
+
+    @property
+    def display_district(self):
+        """The district, or None while the identity is masked (it says where the person lives)."""
+        return self.district if self.shows_identity else None
 
     def age_on(self, day) -> int:
         return age_on(self.birth_date, day)
@@ -184,6 +199,8 @@ class Custodian(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
 
     objects = CustodianQuerySet.as_manager()
+    # masked with the person's identity: a parent's name, number or phone leads to the child
+    identity_fields = frozenset({"name", "id_number", "phone", "email"})
 
     class Meta:
         verbose_name = _("vårdnadshavare")
@@ -384,3 +401,52 @@ class JournalEntry(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+
+class IdentityRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Väntar på beslut")
+    GRANTED = "granted", _("Beviljad")
+    REFUSED = "refused", _("Avslagen")
+
+
+class IdentityAccessRequest(models.Model):
+    """A staff member's request to be named for a protected person's identity (skyddad identitet), decided by
+    the enhetschef of the person's unit. Part of the person's file (registerutdrag, gallring); the decision
+    itself is a grant event (core.AccessGrantEvent) and both steps are in the change history."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="identity_requests", verbose_name=_("ungdom")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("begärd av")
+    )
+    reason = models.TextField(_("skäl"))
+    requested_at = models.DateTimeField(_("begärd"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IdentityRequestStatus.choices, default=IdentityRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("begäran om behörighet till skyddade personuppgifter")
+        verbose_name_plural = _("begäranden om behörighet till skyddade personuppgifter")
+        ordering = ["-requested_at"]
+        constraints = [
+            # one open request per person and staff member
+            models.UniqueConstraint(
+                fields=["person", "requested_by"],
+                condition=Q(status="pending"),
+                name="identity_request_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.requested_by_id} @ {self.person_id}"  # ids only: the person may be protected

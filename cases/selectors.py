@@ -24,6 +24,8 @@ from cases.models import (
     Case,
     CaseUserObjectPermission,
     Custodian,
+    IdentityAccessRequest,
+    IdentityRequestStatus,
     JournalEntry,
     Person,
     PersonUserObjectPermission,
@@ -61,6 +63,26 @@ def person_queryset_for_user(user: User) -> QuerySet[Person]:
         return Person.objects.none()
     visible_cases = case_queryset_for_user(user).filter(person_id=OuterRef("pk"))
     return Person.objects.filter(Q(unit_id=user.unit_id) | Exists(visible_cases))
+
+
+def identity_visible_q(user: User) -> Q:
+    """The people whose identity the user may see, as a filter: unprotected people, and protected people the
+    user is named for (or all, with the global permission). The queryset form of mark_identity_visibility, for
+    what is matched on an identity field (a typed number, a district filter): a masked person must never be
+    found by the detail that is masked."""
+    if user.is_superuser or user.has_perm("cases.view_protected_identity"):
+        return Q()
+    named = PersonUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission__content_type__app_label="cases",
+        permission__codename="view_protected_identity",
+    ).values("content_object_id")
+    return Q(protection="") | Q(pk__in=named)
+
+
+def person_identified_queryset_for_user(user: User) -> QuerySet[Person]:
+    """Visible people whose identity the user may also see (identity_visible_q)."""
+    return person_queryset_for_user(user).filter(identity_visible_q(user))
 
 
 def mark_identity_visibility(user: User, people: Iterable[Person]) -> list[Person]:
@@ -165,6 +187,12 @@ def person_find(*, user: User, person_id: UUID) -> Person | None:
     return person_queryset_for_user(user).filter(pk=person_id).first()
 
 
+def person_find_identified(*, user: User, person_id: UUID) -> Person | None:
+    """As person_find, but None also for a protected person whose identity the user may not see: for a match
+    on a typed number, where a link to the masked person would confirm who it is."""
+    return person_identified_queryset_for_user(user).filter(pk=person_id).first()
+
+
 def case_is_visible(*, user: User, case_id: UUID) -> bool:
     """Whether the user may see the case (e.g. one they just opened in another unit of their provider)."""
     return case_queryset_for_user(user).filter(pk=case_id).exists()
@@ -178,9 +206,24 @@ def custodian_get(*, person: Person, custodian_id: int) -> Custodian:
     return custodian
 
 
+def identity_request_pending(*, user: User, person: Person) -> IdentityAccessRequest | None:
+    """The user's own undecided request to be named for this person (fetched through person_get_for_user)."""
+    return IdentityAccessRequest.objects.filter(
+        person=person, requested_by=user, status=IdentityRequestStatus.PENDING
+    ).first()
+
+
+def identity_requests_for_person(*, person: Person) -> QuerySet[IdentityAccessRequest]:
+    """Undecided requests to be named for a person, for the enhetschef's page (person fetched with that right)."""
+    return IdentityAccessRequest.objects.filter(person=person, status=IdentityRequestStatus.PENDING).select_related(
+        "requested_by", "requested_by__unit"
+    )
+
+
 def person_find_by_id_number(*, user: User, id_number: str) -> Person | None:
-    """The visible person with this normalised number, or None (also when it exists but is not visible)."""
-    return person_queryset_for_user(user).filter(id_number=id_number).first()
+    """The visible person with this normalised number, or None (also when it exists but is not visible, or is
+    protected and the user may not see the identity: the number must not confirm who a masked person is)."""
+    return person_identified_queryset_for_user(user).filter(id_number=id_number).first()
 
 
 def case_list_log(*, user: User, cases: Iterable[Case], request: HttpRequest | None, what: str) -> list[Case]:
@@ -235,8 +278,9 @@ def search(*, user: User, query: str, request: HttpRequest | None = None, limit:
     truncated = len(found) > limit
     found = found[:limit]
     mark_identity_visibility(user, [*found, *(case.person for case in cases)])
-    if by_name:
-        found = [person for person in found if person.shows_identity]
+    # a protected person is never found by a typed name or number unless the user may see who it is: a
+    # masked row would confirm it (a case number is no identity: the case is found, masked)
+    found = [person for person in found if person.shows_identity]
     _log_people(
         user=user,
         request=request,

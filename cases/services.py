@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Literal
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -21,13 +22,16 @@ from cases.models import (
     Case,
     CaseNumberSequence,
     Custodian,
+    IdentityAccessRequest,
+    IdentityRequestStatus,
     InsatsType,
     JournalEntry,
     Person,
+    PersonUserObjectPermission,
 )
 from core.concurrency import version_check_and_bump
 from core.history import change_record, history_snapshot
-from core.models import ChangeAction, District, Unit, User
+from core.models import AccessGrantEvent, ChangeAction, District, GrantAction, GrantKind, Unit, User
 
 # Why a case or a journal entry cannot be changed: the same words on the page that refuses and from the write.
 CASE_CLOSED = _lazy("Ärendet är avslutat och kan inte ändras.")
@@ -162,7 +166,61 @@ def person_update(*, actor: User, person: Person, expected_version: int, changes
     locked.full_clean(exclude=["unit"])
     locked.save()
     change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
+    if before.get("protection") in (None, "") and locked.is_protected:
+        handlers = User.objects.filter(
+            pk__in=Case.objects.filter(person=locked, closed_on__isnull=True).values("handler_id")
+        )
+        _name_responsible_handlers(actor=actor, person=locked, handlers=handlers, reason=str(NAMED_WHEN_PROTECTED))
     return locked
+
+
+# Why a handläggare is named for a protected identity without an enhetschef's decision (issue 19 point 10):
+# the person is their client, whose name they already knew; losing it mid-case helps nobody.
+NAMED_WHEN_PROTECTED = _lazy("Ansvarig handläggare för pågående ärende när skyddet registrerades.")
+NAMED_AT_REASSIGNMENT = _lazy("Ny ansvarig handläggare för ärendet.")
+
+
+def _name_responsible_handlers(*, actor: User, person: Person, handlers, reason: str) -> None:
+    """Name these handläggare for the person's protected identity (view_protected_identity on the person), each
+    grant recorded as an AccessGrantEvent as the enhetschef's grants are (records.services)."""
+    permission = Permission.objects.get(content_type__app_label="cases", codename="view_protected_identity")
+    for handler in handlers:
+        if handler is None or not handler.is_active:
+            continue
+        _row, created = PersonUserObjectPermission.objects.get_or_create(
+            user=handler, content_object=person, permission=permission
+        )
+        if created:
+            AccessGrantEvent.objects.create(
+                kind=GrantKind.PROTECTED_IDENTITY,
+                action=GrantAction.GRANT,
+                person_id=person.pk,
+                case_id=None,
+                grantee=handler,
+                actor=actor,
+                reason=reason,
+            )
+
+
+@transaction.atomic
+def identity_access_request(*, actor: User, person: Person, reason: str) -> IdentityAccessRequest:
+    """Ask to be named for a protected person's identity (a person the actor may see, loaded through
+    cases.selectors); the enhetschef of the person's unit decides (records.services). In the history."""
+    if not person.is_protected:
+        raise ValidationError(_("Personen har inga skyddade personuppgifter."), code="not_protected")
+    if person.shows_identity:
+        raise ValidationError(_("Du ser redan personens uppgifter."), code="already_named")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Ange skälet (minst 5 tecken).")})
+    pending = IdentityAccessRequest.objects.filter(
+        person=person, requested_by=actor, status=IdentityRequestStatus.PENDING
+    ).exists()
+    if pending:
+        raise ValidationError(_("Du har redan en begäran som väntar på beslut."), code="pending")
+    request = IdentityAccessRequest.objects.create(person=person, requested_by=actor, reason=reason)
+    change_record(actor=actor, instance=request, action=ChangeAction.CREATE)
+    return request
 
 
 def _check_custodians_visible(person: Person) -> None:
@@ -356,6 +414,10 @@ def case_reassign(*, actor: User, case: Case, handler: User, expected_version: i
         locked.version += 1
     locked.save(update_fields=["handler", "version", "updated_at"])
     change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
+    if locked.person.is_protected:  # the new handläggare keeps the client's identity (issue 19 point 10)
+        _name_responsible_handlers(
+            actor=actor, person=locked.person, handlers=[handler], reason=str(NAMED_AT_REASSIGNMENT)
+        )
     return locked
 
 

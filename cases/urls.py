@@ -11,6 +11,7 @@ urlpatterns = [
     path("personer/ny/", views.person_register, name="person_register"),
     path("personer/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("personer/<uuid:person_id>/andra/", views.person_edit, name="person_edit"),
+    path("personer/<uuid:person_id>/be-om-behorighet/", views.person_identity_request, name="person_identity_request"),
     path("personer/<uuid:person_id>/vardnadshavare/ny/", views.custodian_add, name="custodian_add"),
     path(
         "personer/<uuid:person_id>/vardnadshavare/<int:custodian_id>/andra/",

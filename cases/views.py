@@ -76,7 +76,8 @@ def person_register(request):
         try:
             person = services.person_register(actor=request.user, **form.service_fields(), custodians=rows)
         except services.DuplicatePersonError as error:
-            existing = selectors.person_find(user=request.user, person_id=error.existing_id)
+            # linked only when the user may see who it is (a link to a masked person confirms the number)
+            existing = selectors.person_find_identified(user=request.user, person_id=error.existing_id)
             # the import answers the same way for such a row (cases.rules)
             form.add_error("id_number", str(rules.existing_person_message(visible=existing is not None)))
         except ValidationError as error:
@@ -113,6 +114,25 @@ def person_detail(request, person_id):
             "can_open_case": request.user.has_perm("cases.add_case"),
         },
     )
+
+
+@access_policy("person")
+@login_required
+def person_identity_request(request, person_id):
+    """Ask to be named for a protected person's identity; the enhetschef of the person's unit decides."""
+    person = selectors.person_get_for_user(
+        user=request.user, person_id=person_id, request=request, what="identity_request"
+    )
+    if not person.is_protected or person.shows_identity:
+        raise Http404
+    form = forms.IdentityRequestForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and _save(
+        form, services.identity_access_request, actor=request.user, person=person, reason=form.cleaned_data["reason"]
+    ):
+        messages.success(request, _("Din begäran är skickad till enhetschefen."))
+        return redirect("person_detail", person_id=person.pk)
+    pending = selectors.identity_request_pending(user=request.user, person=person)
+    return _form_page(request, "cases/identity_request.html", {"person": person, "form": form, "pending": pending})
 
 
 def _person_for_change(request, person_id, what: str) -> Person:

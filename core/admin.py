@@ -1,127 +1,164 @@
-"""Admin for organisation, users and the access log, plus the shared admin bases the other apps use.
+"""Admin for IT administration only: users and roles, organisation, catalogues, agreements, gallring rules,
+API tokens, and the history of those changes.
 
-Privacy in the admin follows the app (README "Privacy by construction"): rows come from the apps' selectors, people
-with skyddade personuppgifter are always shown masked here (the admin never unmasks), every list and
-detail page that shows named people writes access-log rows, and records that services own
-(cases, journal, consent) are read-only or append-only through their services.
+No model holding personal data is registered here (README "Administration"): people, cases, the journal,
+consent, insatser, logs and reports are read and written in the app, where selectors apply unit scoping,
+masking of skyddad identitet and the access log. `ADMIN_MODELS` is the allowlist tests/test_admin.py holds
+the registry to. IT administration and casework are separate duties (core.roles): nobody changes their own
+roles, an administrator never holds a role with personal data, and every change made here is recorded in
+the change history in the same transaction.
 """
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.access_log import Seen, access_log_record
-from core.models import (
-    AccessAction,
-    AccessGrantEvent,
-    AccessLog,
-    ChangeLog,
-    District,
-    Municipality,
-    Provider,
-    Unit,
-    User,
-)
+from core.history import change_record, history_rows, history_snapshot
+from core.models import ChangeAction, ChangeLog, District, Municipality, Provider, Unit, User
+from core.roles import PERSONAL_DATA_ROLES, roles_assignment_check
 
 admin.site.site_header = _("Ungdomsinsats – administration")
 admin.site.site_title = _("Ungdomsinsats")
 admin.site.index_title = _("Administration")
 
+# The only models the admin shows (app_label.model): none holds personal data of the young people.
+# axes' login records (staff usernames and addresses) are for superusers only: no role has their permissions.
+ADMIN_MODELS = frozenset(
+    {
+        "core.municipality",
+        "core.provider",
+        "core.unit",
+        "core.district",
+        "core.user",
+        "core.changelog",
+        "cases.insatstype",
+        "consent.actor",
+        "consent.legalbasis",
+        "interventions.polarefeerate",
+        "records.retentionrule",
+        "records.retentionrun",
+        "reporting.agreement",
+        "api.apitoken",
+        "jobs.outboxmessage",
+        "axes.accessattempt",
+        "axes.accesslog",
+        "axes.accessfailurelog",
+        "decisions.lagrum",
+        "decisions.delegationrule",
+        # staff sign-in: IdP links, sign-in records and second-factor devices (keys hidden, removal = reset)
+        "accounts.externalidentity",
+        "accounts.signinevent",
+        "otp_totp.totpdevice",
+        "otp_static.staticdevice",
+    }
+)
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+# Roles are maintained by core.roles (one table says what each may do), never edited in the admin.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
     """View only: the rows are written by services (or are append-only logs)."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-
-class AppendOnlyAdmin(admin.ModelAdmin[Any]):
-    """Add and view, never change or delete (history is never rewritten)."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
-if TYPE_CHECKING:
-    _AdminBase = admin.ModelAdmin[Any]
-else:
-    _AdminBase = object
+class HistoryAdminMixin:
+    """Records every add, change and removal made in the admin in the change history (core.history), with
+    many-to-many values (a user's roles) and inline rows (an agreement's volumes), in the admin's transaction.
+
+    `history_fields` limits what is tracked (a user's password hash never is)."""
+
+    history_fields: list[str] | None = None
+
+    def _before(self, obj) -> dict | None:
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        return history_snapshot(stored, self.history_fields) if stored is not None else None
+
+    def _m2m(self, obj, form) -> dict[str, list[str]]:
+        if obj.pk is None:
+            return {}
+        fields = [field for field in obj._meta.many_to_many if field.name in form.fields]
+        return {
+            field.name: sorted(str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True))
+            for field in fields
+        }
+
+    def save_model(self, request, obj, form, change):
+        form.history_before = self._before(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        before_m2m = self._m2m(obj, form) if change else {}
+        super().save_related(request, form, formsets, change)
+        after_m2m = self._m2m(obj, form)
+        extra = {
+            name: [before_m2m.get(name) or None, after or None]
+            for name, after in after_m2m.items()
+            if before_m2m.get(name, []) != after
+        }
+        before = getattr(form, "history_before", None)
+        change_record(
+            actor=request.user,
+            instance=obj,
+            action=ChangeAction.UPDATE if change and before is not None else ChangeAction.CREATE,
+            before=before,
+            fields=self.history_fields,
+            extra=extra or None,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        befores = {
+            inline.instance.pk: history_snapshot(type(inline.instance)._default_manager.get(pk=inline.instance.pk))
+            for inline in formset.initial_forms
+            if inline.instance.pk and inline.has_changed()
+        }
+        for inline in formset.deleted_forms:
+            if inline.instance.pk:
+                change_record(actor=request.user, instance=inline.instance, action=ChangeAction.DELETE)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            change_record(actor=request.user, instance=obj, action=ChangeAction.CREATE)
+        for obj, _fields in formset.changed_objects:
+            change_record(actor=request.user, instance=obj, action=ChangeAction.UPDATE, before=befores.get(obj.pk))
+
+    def delete_model(self, request, obj):
+        change_record(actor=request.user, instance=obj, action=ChangeAction.DELETE, fields=self.history_fields)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            change_record(actor=request.user, instance=obj, action=ChangeAction.DELETE, fields=self.history_fields)
+        super().delete_queryset(request, queryset)
 
 
-class AccessLoggedAdminMixin(_AdminBase):
-    """Writes access-log rows for the named people a list page or detail page shows.
-
-    `seen_for(obj)` returns the Seen rows of one object (its person, and case if any). The admin never
-    unmasks a protected identity, so rows are logged with protected_identity=False.
-    """
-
-    log_what = "admin"
-
-    def seen_for(self, obj: Any) -> Iterable[Seen]:
-        raise NotImplementedError
-
-    def _log(self, request: HttpRequest, objects: Iterable[Any], action: AccessAction) -> None:
-        seen = [item for obj in objects for item in self.seen_for(obj)]
-        if seen:
-            access_log_record(user=staff_user(request), seen=seen, action=action, what=self.log_what, request=request)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        response = super().changelist_view(request, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        changelist = context.get("cl")
-        if changelist is not None:
-            # evaluates the page's (cached) queryset once; the template reuses the same rows
-            self._log(request, list(changelist.result_list), AccessAction.LIST)
-        return response
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        if response.status_code == 200 and context.get("original") is not None:
-            self._log(request, [context["original"]], AccessAction.VIEW)
-        return response
-
-
-def staff_user(request: HttpRequest) -> User:
-    """The signed-in staff member of an admin request (the admin site lets no one else in)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def register_remaining(app_label: str) -> None:
-    """Register every model of an app that has no admin yet, view-only (models no app has an admin for yet)."""
-    for model in apps.get_app_config(app_label).get_models():
-        if not admin.site.is_registered(model):
-            admin.site.register(model, ReadOnlyAdmin)
+class HistoryAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """An editable catalogue whose changes are in the change history."""
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
+class MunicipalityAdmin(HistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin[Provider]):
+class ProviderAdmin(HistoryAdmin):
     list_display = ["name", "municipality"]
     list_select_related = ["municipality"]
     list_filter = ["municipality"]
@@ -129,7 +166,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin[Unit]):
+class UnitAdmin(HistoryAdmin):
     list_display = ["name", "provider"]
     list_select_related = ["provider"]
     list_filter = ["provider"]
@@ -137,79 +174,141 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin[District]):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["name", "municipality"]
     list_select_related = ["municipality"]
     list_filter = ["municipality"]
     search_fields = ["name"]
 
 
-# Django's own UserAdmin declares them; the stubs allow None.
-_DJANGO_USER_FIELDSETS = list(DjangoUserAdmin.fieldsets or [])
+# A user's tracked fields: never the password hash or login bookkeeping.
+USER_HISTORY_FIELDS = ["username", "first_name", "last_name", "email", "unit", "title", "is_active", "is_staff",
+                       "is_superuser"]  # fmt: skip
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
+    """Users and their roles. Permissions come from roles only (no per-user permissions here); the rules of
+    separate duties are core.roles.roles_assignment_check, shown as a Swedish error on the form."""
+
+    history_fields = USER_HISTORY_FIELDS
     list_display = ["username", "first_name", "last_name", "unit", "roles", "is_active", "is_staff"]
     list_select_related = ["unit"]
     list_filter = ["groups", "unit", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
-        *_DJANGO_USER_FIELDSETS[:2],
+        *DjangoUserAdmin.fieldsets[:2],
         (_("Arbetsplats"), {"fields": ["unit", "title"]}),
-        *_DJANGO_USER_FIELDSETS[2:],
+        (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Viktiga datum"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "first_name", "last_name", "unit", "title"]}),
         (_("Lösenord"), {"classes": ["wide"], "fields": ["password1", "password2"]}),
     ]
+    filter_horizontal = ["groups"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+    def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(Prefetch("groups"))
 
-    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
-        readonly = list(super().get_readonly_fields(request, obj))
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["last_login", "date_joined"]
         if not request.user.is_superuser:
-            # a systemadministratör assigns roles (groups) but cannot make anyone superuser
-            readonly += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+            readonly.append("is_superuser")  # a systemadministratör assigns roles but cannot make anyone superuser
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += ["groups", "is_superuser", "is_staff", "is_active"]  # nobody changes their own access
         return readonly
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        actor, target = request.user, obj
+
+        class RoleCheckedForm(form):  # the separation-of-duties rule on the form, in Swedish
+            def clean(self):
+                cleaned = super().clean()
+                if "groups" in cleaned:
+                    try:
+                        roles_assignment_check(
+                            actor=actor, user=target, roles=[group.name for group in cleaned["groups"]]
+                        )
+                    except ValidationError as error:
+                        self.add_error("groups", error.messages)
+                return cleaned
+
+        return RoleCheckedForm
+
+    @transaction.atomic
+    def user_change_password(self, request, id, form_url=""):
+        """Setting someone's password lets the setter log in as them: not for accounts with personal data,
+        except by a superuser; a set password is recorded in the history (never the password)."""
+        target = self.get_object(request, id)
+        if target is not None and request.method == "POST":
+            holds_personal_data = target.groups.filter(name__in=PERSONAL_DATA_ROLES).exists()
+            if holds_personal_data and target.pk != request.user.pk and not request.user.is_superuser:
+                raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if target is not None and request.method == "POST" and response.status_code == 302:
+            change_record(
+                actor=request.user,
+                instance=target,
+                action=ChangeAction.UPDATE,
+                changes={"password": [None, str(_("nytt lösenord satt"))]},
+            )
+        return response
+
     @admin.display(description=_("roller"))
-    def roles(self, obj: User) -> str:
+    def roles(self, obj):
         return ", ".join(sorted(group.name for group in obj.groups.all()))
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdmin):
-    """Loggkontroll in the admin: read-only; the table is append-only (PostgreSQL trigger)."""
+class _HistoryChangeList(ChangeList):
+    """Puts a page of history entries into words in one pass (core.history), not one pass per row."""
 
-    list_display = ["at", "user", "role", "unit", "action", "what", "person_id", "case_id", "protected_identity"]
-    list_select_related = ["user", "unit"]
-    list_filter = ["action", "protected_identity", "unit"]
-    date_hierarchy = "at"
-    search_fields = ["=person_id", "=case_id", "user__username", "what"]
-    show_full_result_count = False  # the log grows large; skip the second COUNT
+    def get_results(self, request):
+        super().get_results(request)
+        rows = history_rows(self.result_list, identity_visible=False)
+        request.admin_history_words = {row["entry"].pk: row for row in rows}
 
 
 @admin.register(ChangeLog)
-class ChangeLogAdmin(ReadOnlyAdmin):
-    """Ändringshistorik: read-only, append-only (ids and changed values, written by the services)."""
+class AdminChangeLogAdmin(ReadOnlyAdmin):
+    """The history of what was changed in the administration (users, roles, units, catalogues, agreements,
+    gallring rules, API tokens); a person's history is on the person's page, never here."""
 
-    list_display = ["at", "actor", "action", "object_type", "object_id", "person_id", "case_id"]
     list_select_related = ["actor"]
     list_filter = ["action", "object_type"]
     date_hierarchy = "at"
-    search_fields = ["=person_id", "=case_id", "=object_id", "actor__username"]
+    search_fields = ["actor__username", "=object_id"]
     show_full_result_count = False
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(object_type__in=ADMIN_MODELS | {"reporting.agreedvolume"})
+            .filter(person_id__isnull=True, case_id__isnull=True)
+        )
 
-@admin.register(AccessGrantEvent)
-class AccessGrantEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "kind", "action", "grantee", "actor", "person_id", "case_id"]
-    list_select_related = ["grantee", "actor"]
-    list_filter = ["kind", "action"]
-    date_hierarchy = "at"
-    search_fields = ["=person_id", "=case_id", "grantee__username", "actor__username"]
+    def get_changelist(self, request, **kwargs):
+        return _HistoryChangeList
 
+    def get_list_display(self, request):
+        def words(obj) -> dict:
+            return (
+                getattr(request, "admin_history_words", {}).get(obj.pk)
+                or history_rows([obj], identity_visible=False)[0]
+            )
 
-register_remaining("core")
+        @admin.display(description=_("post"))
+        def record(obj):
+            return f"{words(obj)['what']} ({obj.object_id})"
+
+        @admin.display(description=_("ändringar"))
+        def changes_in_words(obj):
+            return format_html_join(
+                "; ",
+                "{}: {} → {}",
+                ((change["field"], change["old"] or "–", change["new"] or "–") for change in words(obj)["changes"]),
+            )
+
+        return ["at", "actor", "action", record, changes_in_words]

@@ -1,7 +1,11 @@
 """Roles are Django groups; this table is the one place that says what each may do (README "Roller")."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.models import Role
 
@@ -83,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_district",
         "core.change_district",
         "core.view_municipality",
+        "core.view_changelog",  # the admin shows only the administration's own changes (core.admin)
         "records.view_retentionrule",
         "records.change_retentionrule",
         "records.view_retentionrun",
@@ -123,3 +128,31 @@ def roles_sync() -> None:
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([_permission(code) for code in codes])
+
+
+# Roles whose holders read and write the young people's data (casework and its management).
+PERSONAL_DATA_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER})
+
+
+def roles_assignment_check(*, actor, user, roles: Iterable[str]) -> None:
+    """IT administration and casework are separate duties (issue 25): nobody changes their own roles (not even
+    a superuser: a second person grants), and the systemadministratör role is never held together with a role
+    that reaches personal data, so an administrator cannot give themselves (or a colleague administrator) the
+    enhetschef's access. `user` is None for a new account. Raises a Swedish ValidationError."""
+    wanted = set(roles)
+    current = set(user.groups.values_list("name", flat=True)) if user is not None and user.pk else set()
+    if user is not None and user.pk == actor.pk and wanted != current:
+        raise ValidationError(_("Du kan inte ändra dina egna roller. En annan administratör gör det."))
+    if Role.ADMINISTRATOR in wanted and wanted & PERSONAL_DATA_ROLES:
+        raise ValidationError(
+            _(
+                "Rollen systemadministratör kan inte kombineras med en roll som ger tillgång till personuppgifter "
+                "(socialsekreterare, samordnare, enhetschef): IT-administration och ärendearbete är åtskilda."
+            )
+        )
+
+
+def is_statistics_client(user) -> bool:
+    """A dedicated statistics-client account: the statistik role only, no admin access, not a superuser."""
+    names = set(user.groups.values_list("name", flat=True))
+    return user.is_active and not user.is_staff and not user.is_superuser and names == {Role.STATISTICS}

@@ -10,18 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import pdf
+from core.export_cells import safe_row
 from core.models import User
 from decisions.selectors import NamndLine, QuarterReport
-
-# A cell a spreadsheet would run as a formula (CSV injection: =HYPERLINK(...), +cmd, -1+1, @SUM, tab, CR).
-# TODO(merge): replace with core's shared export-escaping helper once it lands (another helper writes it).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """Text a spreadsheet shows as written: a leading apostrophe before anything that starts like a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _date(day: datetime.date | None) -> str:
@@ -45,15 +36,17 @@ def ivo_csv(report: QuarterReport) -> bytes:
     )
     for row in report.rows:
         writer.writerow(
-            [
-                _date(row.decided_on),
-                csv_cell(row.insats),
-                csv_cell(row.lagrum),
-                csv_cell(row.gender_label),
-                csv_cell(row.delay_reason),
-                _date(row.executed_on),
-                _date(row.ended_on),
-            ]
+            safe_row(
+                [
+                    _date(row.decided_on),
+                    str(row.insats),
+                    str(row.lagrum),
+                    str(row.gender_label),
+                    row.delay_reason or "",
+                    _date(row.executed_on),
+                    _date(row.ended_on),
+                ]
+            )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -1,13 +1,14 @@
-"""Admin of gallring: the rules are edited here (no deleting: switch a rule off), runs are read-only."""
+"""Admin of gallring: the rules are edited here (no deleting: switch a rule off); runs are listed read-only.
+What a run removed (person ids) is shown on the gallring pages of the app, not here."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, register_remaining
-from records.models import RetentionItem, RetentionRule, RetentionRun
+from core.admin import HistoryAdmin, ReadOnlyAdmin
+from records.models import RetentionRule, RetentionRun
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(HistoryAdmin):
     list_display = ["record_type", "active", "years", "by_end_of_following_year", "keep_birth_days", "action"]
     filter_horizontal = ["exempt_insats_types"]
 
@@ -20,14 +21,3 @@ class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "as_of", "dry_run", "status", "started_by", "finished_at"]
     list_select_related = ["started_by"]
     list_filter = ["dry_run", "status"]
-
-
-@admin.register(RetentionItem)
-class RetentionItemAdmin(ReadOnlyAdmin):
-    list_display = ["run", "record_type", "person_id", "last_entry_on", "action", "at"]
-    list_select_related = ["run"]
-    list_filter = ["record_type", "action"]
-    search_fields = ["=person_id"]
-
-
-register_remaining("records")

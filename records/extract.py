@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Person, ProtectionLevel
+from cases.models import Case, Custodian, Person, ProtectionLevel
+from core.history import MASK
 from core.models import AccessGrantEvent, AccessLog
 
 MAX_DEPTH = 6
@@ -100,14 +101,9 @@ def person_file_rows(
 
 # --- rendering for registerutdrag -----------------------------------------------------------------
 
-PERSON_FIELDS_SHOWN_MASKED = {"first_name", "last_name", "id_number", "street_address", "postal_code", "city"}
-# Fields masked, by model label, while the person's identity is masked for the viewer: the person's own and
-# their custodians' (a parent's name, number or phone leads to the child), in extract rows and history rows.
-IDENTITY_FIELDS = {
-    "cases.person": PERSON_FIELDS_SHOWN_MASKED,
-    "cases.custodian": {"name", "id_number", "phone", "email"},
-}
-MASK = "***"
+# Fields masked, by model label, while the person's identity is masked for the viewer: the models' own
+# identity_fields (cases.models, the one masking rule), in extract rows and history rows.
+IDENTITY_FIELDS = {model._meta.label_lower: model.identity_fields for model in (Person, Custodian)}
 
 
 def _value_text(instance: models.Model, model_field: models.Field) -> str:
@@ -194,10 +190,10 @@ def person_identity(person: Person, *, for_pdf: bool) -> dict[str, str]:
     return {
         _("Namn"): str(person.display_name),
         _("Personnummer"): person.display_id_number,
-        _("Födelsedatum"): person.birth_date.isoformat() if person.shows_identity else "",
+        _("Födelsedatum"): person.display_birth_date.isoformat() if person.display_birth_date else MASK,
         _("Kön"): person.get_gender_display(),
         _("Adress"): person.display_address if show_address else str(_("Skyddad folkbokföring")),
-        _("Område"): str(person.district or ""),
+        _("Område"): str(person.display_district or "") if person.shows_identity else MASK,
         _("Skyddade personuppgifter"): person.get_protection_display() if person.protection else _("Nej"),
         _("Registrerad av enhet"): str(person.unit),
         _("Registrerad"): date_format(timezone.localtime(person.created_at), "Y-m-d"),

@@ -11,9 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     BooleanField,
     Count,
@@ -30,7 +28,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
 from cases.selectors import (
@@ -41,9 +38,9 @@ from cases.selectors import (
     person_queryset_for_user,
 )
 from core.access_log import Seen, access_log_record
-from core.history import CHANGE_REASON
+from core.history import history_rows
 from core.models import AccessAction, AccessGrantEvent, AccessLog, ChangeLog, User
-from records.extract import IDENTITY_FIELDS, MASK, RegisterExtract, person_extract_sections
+from records.extract import RegisterExtract, person_extract_sections
 from records.models import RetentionItem, RetentionRule, RetentionRun
 
 PAGE_SIZE = 50  # loggkontroll rows per page
@@ -396,43 +393,9 @@ def accesslog_person_for_user(
 # --- change history ----------------------------------------------------------------------------------
 
 
-def _model_for(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-
-
-def _field_label(model, name: str) -> str:
-    if name == CHANGE_REASON:  # not a field: why a row was corrected or removed
-        return str(_("Anledning till rättelsen"))
-    if model is None:
-        return name
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:  # a field removed since: show its name
-        return name
-
-
 def change_history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict]:
-    """History rows with field labels; a masked person's identity fields (and their custodians') stay masked."""
-    rows = []
-    for entry in entries:
-        masked_fields = () if identity_visible else IDENTITY_FIELDS.get(entry.object_type, ())
-        model = _model_for(entry.object_type)
-        changes = []
-        for name, (old, new) in entry.changes.items():
-            if name in masked_fields:
-                old, new = (MASK if old else old), (MASK if new else new)
-            changes.append({"field": _field_label(model, name), "old": old, "new": new})
-        rows.append(
-            {
-                "entry": entry,
-                "what": str(model._meta.verbose_name) if model is not None else entry.object_type,
-                "changes": changes,
-            }
-        )
-    return rows
+    """History rows in words (core.history's one value-to-text rule); a masked identity stays masked."""
+    return history_rows(entries, identity_visible=identity_visible)
 
 
 def _person_history_visible(*, person: Person, case_ids: Iterable[UUID], limit: int | None = None) -> list[ChangeLog]:

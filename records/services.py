@@ -8,11 +8,20 @@ AccessGrantEvent in the same transaction.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
-from core.models import AccessGrantEvent, GrantAction, GrantKind, User
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    IdentityAccessRequest,
+    IdentityRequestStatus,
+    Person,
+    PersonUserObjectPermission,
+)
+from core.history import change_record, history_snapshot
+from core.models import AccessGrantEvent, ChangeAction, GrantAction, GrantKind, User
 from records.selectors import access_manager_check
 
 CASE_SHARE_PERMISSION = "view_case"
@@ -124,3 +133,30 @@ def protected_identity_revoke(*, actor: User, person: Person, grantee: User, rea
         reason=reason,
         refusal=_("Användaren har inte behörigheten."),
     )
+
+
+@transaction.atomic
+def identity_access_request_decide(
+    *, actor: User, identity_request: IdentityAccessRequest, grant: bool, reason: str
+) -> IdentityAccessRequest:
+    """Grant or refuse a staff member's request to be named for a protected identity (cases.services
+    identity_access_request); enhetschef of the person's unit. A grant names them as protected_identity_grant
+    does (and its grant event); the decision is in the change history."""
+    locked = (
+        IdentityAccessRequest.objects.select_for_update()
+        .select_related("person", "requested_by")
+        .get(pk=identity_request.pk)
+    )
+    if locked.status != IdentityRequestStatus.PENDING:
+        raise ValidationError(_("Begäran är redan avgjord."), code="decided")
+    if grant:
+        protected_identity_grant(actor=actor, person=locked.person, grantee=locked.requested_by, reason=reason)
+    else:
+        _validate(actor=actor, unit_id=locked.person.unit_id, grantee=locked.requested_by, reason=reason)
+    before = history_snapshot(locked)
+    locked.status = IdentityRequestStatus.GRANTED if grant else IdentityRequestStatus.REFUSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    change_record(actor=actor, instance=locked, action=ChangeAction.UPDATE, before=before)
+    return locked

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.selectors import case_get_for_user, person_get_for_user, person_search
+from cases.selectors import case_get_for_user, identity_requests_for_person, person_get_for_user, person_search
 from core.forms import apply_service_errors
 from core.models import AccessAction
 from core.pdf import pdf_response, render_pdf
@@ -56,6 +56,7 @@ from records.selectors import (
 from records.services import (
     case_share_grant,
     case_share_revoke,
+    identity_access_request_decide,
     protected_identity_grant,
     protected_identity_revoke,
 )
@@ -297,6 +298,10 @@ def protected_identity_access(request, person_id):
     )
     forms = {"grant_form": grant_form, "revoke_form": revoke_form}
     services = {"grant": protected_identity_grant, "revoke": protected_identity_revoke}
+    requests = list(identity_requests_for_person(person=person))
+    decision = _identity_request_decision(request, requests)
+    if decision is not None:
+        return decision
     if _grant_post(request, **forms, **services, subject={"person": person}):
         granted = request.POST.get("action") == "grant"
         messages.success(request, _("Behörigheten är given.") if granted else _("Behörigheten är borttagen."))
@@ -305,9 +310,29 @@ def protected_identity_access(request, person_id):
     return render(
         request,
         "core/protected_identity.html",
-        {"person": person, "current": current, **forms, "events": events},
+        {"person": person, "current": current, **forms, "events": events, "requests": requests},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _identity_request_decision(request, requests):
+    """A POSTed decision on a staff member's request to be named (action "request_grant"/"request_refuse"):
+    the redirect after it, or None when the POST is not one (or the request is not among the pending)."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action not in ("request_grant", "request_refuse"):
+        return None
+    chosen = next((row for row in requests if str(row.pk) == request.POST.get("request_id")), None)
+    if chosen is None:
+        raise Http404
+    granted = action == "request_grant"
+    reason = request.POST.get("reason") or str(_("Begäran om att bli namngiven."))
+    try:
+        identity_access_request_decide(actor=request.user, identity_request=chosen, grant=granted, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Begäran är beviljad.") if granted else _("Begäran är avslagen."))
+    return redirect("protected_identity_access", person_id=chosen.person_id)
 
 
 # --- gallring ------------------------------------------------------------------------------------

@@ -21,11 +21,19 @@ from django.urls import reverse
 from cases.models import ProtectionLevel
 from consent.models import Actor
 from consent.services import consent_record
-from core.models import AccessLog, Role
+from core.history import change_record
+from core.models import AccessLog, ChangeAction, Role
 from decisions.models import Decision, Lagrum
 from interventions import services as intervention_services
 from tests.environment import require
-from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    CustodianFactory,
+    DistrictFactory,
+    JournalEntryFactory,
+    PersonFactory,
+    UserFactory,
+)
 from tests.test_url_policies import url_routes
 
 PROJECT_APPS = ["cases", "consent", "decisions", "interventions", "reporting", "core", "records", "api"]
@@ -230,7 +238,9 @@ def protected_case(handler):
         last_name="Fingeradsson",
         street_address="Skyddsgatan 5",
         protection=ProtectionLevel.PROTECTED_REGISTRATION,
+        district=DistrictFactory(name="Hemligområdet"),
     )
+    change_record(actor=handler, instance=person, action=ChangeAction.CREATE)  # as registration records it
     case = CaseFactory(handler=handler, person=person, insats_type_id=_insats("sig"))
     JournalEntryFactory(case=case, text="Anteckning om skyddad person")
     return case
@@ -244,6 +254,8 @@ def _masked_secrets(case) -> list[str]:
         "Skyddsgatan",
         person.id_number,
         f"{person.id_number[:8]}-{person.id_number[8:]}",
+        "Hemligområdet",  # district and birth date are masked too (issue 25 point 4)
+        person.birth_date.isoformat(),
     ]
 
 
@@ -266,12 +278,34 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
         "API people": client.get(reverse("api_person_list")),
         "API person": client.get(reverse("api_person_detail", kwargs={"person_id": person.pk})),
         "API cases": client.get(reverse("api_case_list")),
+        "API people by district": client.get(reverse("api_person_list"), {"district": person.district_id}),
+        "registration with the number": client.post(
+            reverse("person_register"),
+            {
+                "id_kind": "personnummer",
+                "id_number": person.id_number,
+                "first_name": "Ny",
+                "last_name": "Person",
+                "vh-TOTAL_FORMS": "0",
+                "vh-INITIAL_FORMS": "0",
+            },  # fmt: skip
+        ),
     }
     # the search pages repeat what the user typed; the rest must not appear
-    typed = {"search by name": {"Fingeradsson"}, "search by number": {person.id_number}}
+    typed = {
+        "search by name": {"Fingeradsson"},
+        "search by number": {person.id_number},
+        "registration with the number": {person.id_number, "Hemligområdet"},  # the form offers every district
+    }
     for where, response in surfaces.items():
-        assert response.status_code == 200, where
+        assert response.status_code == (400 if where.startswith("registration") else 200), where
         _assert_clean(response, [s for s in secrets if s not in typed.get(where, set())], where)
+    assert "kan inte registreras här" in surfaces["registration with the number"].content.decode()
+    # a typed number or district never finds (and so confirms) the masked person
+    for where in ["search by number", "registration with the number", "API people by district"]:
+        assert str(person.pk) not in surfaces[where].content.decode(), where
+    history = [change for row in surfaces["history"].context["rows"] for change in row["changes"]]
+    assert {change["new"] for change in history if change["field"] in ("område", "födelsedatum")} == {"***"}
     _assert_clean_pdf(client.get(reverse("interventions:plan_pdf", kwargs={"plan_id": plan.pk})), secrets, "plan PDF")
     # logs: no log line carries the identity
     for record in caplog.records:
@@ -303,8 +337,9 @@ def test_protected_identity_masked_in_exports(client, manager, protected_case):
 
 
 @pytest.mark.django_db
-def test_protected_identity_masked_in_admin(client, handler, protected_case):
-    """A staff member of the unit with person rights in the admin, not named by the enhetschef: masked."""
+def test_protected_identity_is_not_in_the_admin_at_all(client, handler, protected_case):
+    """Even a staff member given person rights directly finds no person in the admin: people are read in the
+    app only (issue 25; tests/test_admin.py walks every admin page as every role)."""
     staff = UserFactory(username="admin-staff", is_staff=True, unit=handler.unit, role=Role.ADMINISTRATOR)
     staff.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="cases", codename__in=["view_person", "view_case"])
@@ -312,12 +347,12 @@ def test_protected_identity_masked_in_admin(client, handler, protected_case):
     client.force_login(staff)
     secrets = _masked_secrets(protected_case)
     for url in (
-        reverse("admin:cases_person_changelist"),
-        reverse("admin:cases_case_changelist"),
-        reverse("admin:cases_person_change", args=[protected_case.person.pk]),
+        "/admin/cases/person/",
+        "/admin/cases/case/",
+        f"/admin/cases/person/{protected_case.person.pk}/change/",
     ):
         response = client.get(url)
-        assert response.status_code == 200, url
+        assert response.status_code == 404, url
         _assert_clean(response, secrets, url)
 
 

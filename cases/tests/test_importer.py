@@ -236,3 +236,18 @@ def test_the_number_of_statements_does_not_grow_with_the_number_of_rows(manager)
     assert len(not_inserts(many)) <= len(not_inserts(few)) + 2
     if connection.vendor == "postgresql":  # SQLite caps an INSERT at 999 parameters, so it needs more of them
         assert len(many) <= len(few) + 3
+
+
+def test_a_protected_number_in_the_file_does_not_confirm_the_masked_person(manager, districts):
+    # given a protected person of the manager's own unit, whose identity the manager has not been named for
+    hidden = PersonFactory(unit=manager.unit, id_number=ELIN, protection="skyddad_folkbokforing")
+
+    result = cases_import(
+        actor=manager,
+        content=csv_file(f"{ELIN};Elin;Testsson;Skäggetorp;medling;2025-03-10;polis;service;;;;"),
+        filename="arenden.csv",
+    )
+
+    # then the row is refused as for a person the user may not see, and no case is added to the masked person
+    assert not result.ok and not Case.objects.filter(person=hidden).exists()
+    assert "kan inte registreras här" in result.errors[0].message

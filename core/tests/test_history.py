@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from cases.models import ClosureReason, JournalEntry, ProtectionLevel
 from cases.services import case_close, case_reassign, journal_entry_create, journal_entry_update, person_register
-from consent.models import Actor
-from consent.services import consent_record, consent_revoke
+from consent.models import Actor, LegalBasis
+from consent.services import consent_record, consent_revoke, disclosure_record
 from core.history import change_record, history_snapshot
 from core.models import AccessLog, ChangeAction, ChangeLog
-from tests.factories import CaseFactory, PersonFactory, personnummer_for
+from tests.factories import CaseFactory, DistrictFactory, PersonFactory, personnummer_for
 
 
 @pytest.fixture
@@ -142,3 +142,82 @@ def test_each_history_page_view_writes_exactly_one_log_row(client, handler, case
     client.get(reverse("case_history", kwargs={"case_id": case.pk}))
     rows = AccessLog.objects.filter(user=handler, person_id=case.person.pk).order_by("id")
     assert list(rows.values_list("what", flat=True)) == ["person_history", "case_history"]
+
+
+# -- the history in words (issue 19 point 7) --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_history_page_speaks_in_names_labels_ja_nej_and_swedish_numbers(client, handler, colleague, manager, case):
+    # given a reassignment, a closure, an utlämnande and a corrected hour report on the case
+    case_reassign(actor=manager, case=case, handler=colleague)
+    case_close(actor=colleague, case=case, reason=ClosureReason.UNPLANNED, closed_on=datetime.date(2025, 4, 1))
+    polis = Actor.objects.get(code="polis")
+    disclosure_record(
+        actor=handler,
+        person=case.person,
+        case=case,
+        recipient=polis,
+        what_sent="Uppgift om pågående insats.",
+        legal_basis=LegalBasis.objects.filter(active=True, is_consent=False).first(),
+        disclosed_on=datetime.date(2025, 4, 2),
+        decided_by=manager,
+    )
+    ChangeLog.objects.create(
+        actor=handler,
+        object_type="interventions.communityservicesession",
+        object_id="999999",
+        person_id=case.person_id,
+        case_id=case.pk,
+        action=ChangeAction.UPDATE,
+        changes={"hours": ["5.0", "3.5"], "performed_on": ["2025-03-04", "2025-03-04"], "change_reason": [None, "Fel"]},
+    )
+    ChangeLog.objects.create(
+        actor=handler,
+        object_type="consent.maturityassessment",
+        object_id="999999",
+        person_id=case.person_id,
+        action=ChangeAction.CREATE,
+        changes={"mature": [None, "True"]},
+    )
+    client.force_login(manager)
+
+    # when the history of the person is read
+    response = client.get(reverse("person_history", args=[case.person_id]))
+
+    # then people are named, codes are labels, Ja/Nej and decimal commas, and the corrected row says which day
+    html = response.content.decode()
+    rows = [change for row in response.context["rows"] for change in row["changes"]]
+    texts = {(change["field"], change["old"], change["new"]) for change in rows}
+    assert ("handläggare", str(handler), str(colleague)) in {(f.lower(), o, n) for f, o, n in texts}
+    assert ("avslutsorsak", None, str(ClosureReason.UNPLANNED.label)) in texts
+    assert ">oplanerat<" not in html
+    assert any(new == polis.name for _f, _o, new in texts)  # not the actor's id
+    assert any(new == str(manager) for f, _o, new in texts if f.lower().startswith("beslut")), texts
+    assert any((old, new) == ("5", "3,5") for _f, old, new in texts), texts
+    assert any(new == "Ja" for _f, _o, new in texts), texts
+    whats = [row["what"] for row in response.context["rows"]]
+    assert any("2025-03-04" in what for what in whats), whats
+    for raw in [f">{colleague.pk}<", f">{polis.pk}<", ">True<", ">3.5<"]:
+        assert raw not in html, raw
+
+
+@pytest.mark.django_db
+def test_history_masks_birth_date_and_district_of_a_protected_person(client, handler, colleague):
+    # given a protected person whose district and birth date were changed
+    person = PersonFactory(unit=handler.unit, protection=ProtectionLevel.PROTECTED_REGISTRATION)
+    district = DistrictFactory(name="Skäggetorp")
+    ChangeLog.objects.create(
+        actor=handler,
+        object_type="cases.person",
+        object_id=str(person.pk),
+        person_id=person.pk,
+        action=ChangeAction.UPDATE,
+        changes={"district": [None, str(district.pk)], "birth_date": ["2009-04-12", "2009-04-13"]},
+    )
+    client.force_login(colleague)
+
+    html = client.get(reverse("person_history", args=[person.pk])).content.decode()
+
+    for secret in ["Skäggetorp", f">{district.pk}<", "2009-04-12", "2009-04-13"]:
+        assert secret not in html, secret

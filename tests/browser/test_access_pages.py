@@ -48,3 +48,36 @@ def test_manager_shares_a_case_and_the_access_pages_are_accessible(
     login(samordnare)
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
+
+
+def test_a_colleague_asks_to_be_named_and_the_manager_grants_it(
+    page, live_server, login, handler, colleague, manager, assert_accessible
+):
+    person = PersonFactory(
+        unit=handler.unit, first_name="Skyddad", last_name="Skyddsdotter", protection="skyddad_folkbokforing"
+    )
+    CaseFactory(handler=handler, person=person)
+
+    # the colleague sees the person masked and asks to be named
+    login(colleague)
+    page.goto(f"{live_server.url}/personer/{person.pk}/")
+    page.get_by_role("link", name="Be att få se personuppgifterna").click()
+    assert_accessible("identity-request")
+    page.get_by_label("Skäl").fill("Jag vikarierar för handläggaren.")
+    page.get_by_role("button", name="Skicka begäran").click()
+    expect(page.get_by_text("Din begäran är skickad till enhetschefen.")).to_be_visible()
+    page.get_by_role("button", name="Logga ut").click()
+
+    # the enhetschef grants it on the skyddad-identitet page
+    login(manager)
+    page.goto(f"{live_server.url}/personer/{person.pk}/skyddad-identitet/")
+    expect(page.get_by_text("Jag vikarierar för handläggaren.")).to_be_visible()
+    assert_accessible("protected-identity-requests")
+    page.get_by_role("button", name="Bevilja").click()
+    expect(page.get_by_text("Begäran är beviljad.")).to_be_visible()
+    page.get_by_role("button", name="Logga ut").click()
+
+    # and the colleague now sees who it is
+    login(colleague)
+    page.goto(f"{live_server.url}/personer/{person.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Skyddad Skyddsdotter")
