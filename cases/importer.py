@@ -24,6 +24,8 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -111,7 +113,7 @@ class RowError:
     column: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = _("Rad %(row)s") % {"row": self.row}
         return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
@@ -510,7 +512,7 @@ class _Table:
     writing them). The importer gives `provided` columns; every other column gets the field's default, or
     the import's time for auto_now(_add) fields, as save() and bulk_create would."""
 
-    def __init__(self, model, provided: list[str], now: datetime.datetime):
+    def __init__(self, model, provided: list[str], now: datetime.datetime) -> None:
         self.model = model
         returning = set(model._meta.db_returning_fields)  # ids the database assigns
         fields = {f.attname: f for f in model._meta.concrete_fields if f not in returning}
@@ -526,7 +528,7 @@ class _Table:
         self.rest = tuple(rest)
         self.rows: list[tuple] = []
 
-    def add(self, *values) -> None:
+    def add(self, *values: Any) -> None:
         self.rows.append(values + self.rest)
 
     def insert(self) -> None:
@@ -593,7 +595,7 @@ class _History:
             for name in history_snapshot(model())
         ]
 
-    def created(self, label: str, tracked, row: tuple, person_id, case_id) -> None:
+    def created(self, label: str, tracked, row: tuple, person_id: UUID, case_id: UUID) -> None:
         changes = {}
         for name, at, text in tracked:
             value = row[at]
@@ -602,7 +604,7 @@ class _History:
         object_id = str(case_id or person_id)
         self.table.add(self.actor_id, label, object_id, person_id, case_id, ChangeAction.CREATE.value, changes)
 
-    def updated(self, label: str, changes: dict, person_id, case_id) -> None:
+    def updated(self, label: str, changes: dict, person_id: UUID, case_id: UUID) -> None:
         self.table.add(self.actor_id, label, str(case_id), person_id, case_id, ChangeAction.UPDATE.value, changes)
 
 
