@@ -14,7 +14,7 @@ class InsatsTypeAdmin(HistoryAdmin):
     list_editable = ["sort_order"]
     search_fields = ["name", "code"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: InsatsType | None = None):
+    def get_readonly_fields(self, request: HttpRequest, obj: InsatsType | None = None) -> list[str]:
         return ["code"] if obj else []  # the code is referenced by the rest of the product
 
     def has_delete_permission(self, request: HttpRequest, obj: InsatsType | None = None) -> bool:

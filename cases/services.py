@@ -6,7 +6,7 @@ Errors are django.core.exceptions.ValidationError with Swedish messages keyed by
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -184,7 +184,7 @@ NAMED_WHEN_PROTECTED = _lazy("Ansvarig handläggare för pågående ärende när
 NAMED_AT_REASSIGNMENT = _lazy("Ny ansvarig handläggare för ärendet.")
 
 
-def _name_responsible_handlers(*, actor: User, person: Person, handlers, reason: str) -> None:
+def _name_responsible_handlers(*, actor: User, person: Person, handlers: Iterable[User], reason: str) -> None:
     """Name these handläggare for the person's protected identity (view_protected_identity on the person), each
     grant recorded as an AccessGrantEvent as the enhetschef's grants are (records.services)."""
     permission = Permission.objects.get(content_type__app_label="cases", codename="view_protected_identity")

@@ -153,7 +153,7 @@ def _model_for(label: str) -> type[models.Model] | None:
         return None
 
 
-def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
     if model is None:
         return None
     try:
@@ -170,7 +170,7 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
     return str(field.verbose_name) if field is not None else name
 
 
-def _items(value) -> list[str]:
+def _items(value: object) -> list[str]:
     """The ids or codes of a many-to-many value as stored: a list, or text joined with commas."""
     if isinstance(value, list | tuple):
         return [str(item) for item in value]
@@ -204,7 +204,7 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _number_text(value: str, field: models.Field) -> str:
+def _number_text(value: str, field: models.Field[Any, Any]) -> str:
     try:
         number = Decimal(value)
     except (InvalidOperation, ValueError):
@@ -243,7 +243,7 @@ class _Texts:
     def _name(self, model: type[models.Model], key: str) -> str:
         return self.names.get((model, key), f"{key} {DELETED}")
 
-    def text(self, model: type[models.Model] | None, name: str, value) -> str | None:
+    def text(self, model: type[models.Model] | None, name: str, value: object) -> str | None:
         if value is None or value == "":
             return None
         field = _field(model, name)
@@ -256,7 +256,8 @@ class _Texts:
             return self._name(related, str(value))
         value = str(value)
         if field.choices:
-            return str({str(key): label for key, label in field.flatchoices}.get(value, value))
+            labels = {str(key): label for key, label in field.flatchoices}
+            return str(labels.get(value, value))
         if isinstance(field, models.BooleanField):
             return str(_("Ja")) if value in ("True", "true", "1") else str(_("Nej"))
         if isinstance(field, models.DateTimeField):
@@ -277,7 +278,7 @@ def _masked(model: type[models.Model] | None, name: str, *, identity_visible: bo
     return field is not None and field.is_relation and bool(identity_fields(field.related_model))
 
 
-def _occasion_field(model: type[models.Model] | None) -> models.Field | None:
+def _occasion_field(model: type[models.Model] | None) -> models.Field[Any, Any] | None:
     """The date that tells one row of a dated record from another (a night, a shift, an hour report): its
     first date field other than bookkeeping. None for a person's own records (identity) and undated ones."""
     if model is None or identity_fields(model):
@@ -321,7 +322,7 @@ def _occasion(model: type[models.Model] | None, entry: ChangeLog, dates: dict[tu
     return new or old or dates.get((entry.object_type, entry.object_id), "")
 
 
-def history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict]:
+def history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict[str, Any]]:
     """History entries as readers see them, newest first as given: the record in words ("polarnatt
     2026-03-04"), field labels, names instead of ids, labels instead of codes, Ja/Nej, Swedish numbers.
     A person's (and their custodians') identity stays masked unless `identity_visible`."""
