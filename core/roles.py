@@ -39,6 +39,8 @@ INTERVENTION_MODELS = [
 ]
 CASE_WORK += [f"interventions.{verb}_{model}" for model in INTERVENTION_MODELS for verb in ("view", "add", "change")]
 CASE_WORK += ["consent.view_disclosure", "consent.add_disclosure"]
+# The akt (documents app): documents received, and the aktbilagor the product gave out.
+CASE_WORK += ["documents.view_document", "documents.add_document", "documents.view_aktbilaga"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SOCIAL_WORKER: CASE_WORK,
@@ -98,6 +100,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "interventions.add_polarefeerate",
         "interventions.change_polarefeerate",
         "interventions.delete_polarefeerate",
+        "documents.view_documentkind",
+        "documents.add_documentkind",
+        "documents.change_documentkind",
     ],
 }
 

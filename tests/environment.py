@@ -24,6 +24,7 @@ TOOL_PACKAGES = {
     "pg_restore": "postgresql-client",
     "make": "make",
     "initdb": "postgresql",
+    "clamd": "clamav-daemon",
 }
 
 
