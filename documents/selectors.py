@@ -93,3 +93,9 @@ def document_download_name(document: Document) -> str:
     """The name a downloaded copy gets: the uploaded name's stem with the extension of the detected type."""
     stem = os.path.splitext(document.original_name)[0] or "dokument"
     return f"{stem}{EXTENSIONS.get(document.content_type, '')}"
+
+
+def aktbilaga_content(aktbilaga: Aktbilaga) -> bytes:
+    """The kept bytes of an aktbilaga the caller has reached through a permission-checked, logged read."""
+    with aktbilaga.file.open("rb") as stored:
+        return stored.read()

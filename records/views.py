@@ -22,9 +22,12 @@ from core.forms import apply_service_errors
 from core.models import AccessAction
 from core.pdf import pdf_response, render_pdf
 from core.policy import access_policy
+from documents.models import AktbilagaKind
+from documents.services import aktbilaga_record
 from records.exports import accesslog_csv, person_reads_csv, registerutdrag_json
 from records.extract import person_identity
-from records.forms import AccessLogFilterForm, GrantForm, PersonLookupForm, RevokeForm
+from records.forms import AccessLogFilterForm, GrantForm, JournalPrintForm, PersonLookupForm, RevokeForm
+from records.journal import case_journal_print, person_name
 from records.models import RecordType
 from records.selectors import (
     accesslog_export_rows,
@@ -345,3 +348,42 @@ def retention_run_detail(request, run_id):
         "core/retention_run.html",
         {"run": run, "rows": rows, "page": page, "person_file": RecordType.PERSON_FILE, "extra": ""},
     )
+
+
+# --- journalutskrift ------------------------------------------------------------------------------
+
+
+@access_policy("case")
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_journal_print_view(request, case_id):
+    """Journalutskrift for a period: a readable PDF of the signed entries, events and documents (aktinsyn, a
+    court). Previewed, or given out and then kept as an aktbilaga of the case; the print is access-logged."""
+    if request.method == "GET":
+        if not request.user.has_perm("cases.view_journalentry"):
+            raise Http404
+        case = case_get_for_user(user=request.user, case_id=case_id, request=request, what="journal_print_form")
+        form = JournalPrintForm(initial={"since": case.opened_on, "until": timezone.localdate()})
+        return render(request, "records/journal_print.html", {"case": case, "person": case.person, "form": form})
+    form = JournalPrintForm(request.POST)
+    if not form.is_valid():
+        case = case_get_for_user(user=request.user, case_id=case_id, request=request, what="journal_print_form")
+        context = {"case": case, "person": case.person, "form": form}
+        return render(request, "records/journal_print.html", context, status=400)
+    journal = case_journal_print(
+        user=request.user,
+        case_id=case_id,
+        since=form.cleaned_data["since"],
+        until=form.cleaned_data["until"],
+        request=request,
+    )
+    context = {"journal": journal, "case": journal.case, "person": journal.case.person, "generated_by": request.user}
+    context["generated_by_name"] = person_name(request.user)
+    context["given_out"] = form.gives_out
+    document = render_pdf("records/journal_pdf.html", context, request=request)
+    filename = f"journal-{journal.case.number}-{journal.since:%Y%m%d}-{journal.until:%Y%m%d}.pdf"
+    if form.gives_out:
+        aktbilaga_record(
+            actor=request.user, case=journal.case, kind=AktbilagaKind.JOURNAL, filename=filename, content=document
+        )
+    return pdf_response(document, filename=filename)
