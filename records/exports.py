@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.models import AccessLog, User
-from records.extract import RegisterExtract, person_identity
+from records.extract import RegisterExtract, access_what_text, person_identity
 from records.selectors import ShownRow
 
 
@@ -114,8 +114,8 @@ def registerutdrag_json(extract: RegisterExtract, *, generated_by: User) -> Http
                 "user": _reader(row),
                 "role": row.role,
                 "unit": str(row.unit or ""),
-                "action": row.action,
-                "what": row.what,
+                "action": row.get_action_display(),
+                "what": access_what_text(row.what),
             }
             for row in extract.reads
         ],
@@ -135,7 +135,7 @@ def registerutdrag_json(extract: RegisterExtract, *, generated_by: User) -> Http
                 "at": item["entry"].at.isoformat(),
                 "by": str(item["entry"].actor),
                 "record": item["what"],
-                "action": item["entry"].action,
+                "action": item["entry"].get_action_display(),
                 "changes": item["changes"],
             }
             for item in extract.history_rows

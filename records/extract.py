@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Person, ProtectionLevel
 from core.models import AccessGrantEvent, AccessLog
@@ -119,8 +120,6 @@ def _value_text(instance: models.Model, model_field: models.Field) -> str:
     if isinstance(model_field, models.ForeignKey):
         related = getattr(instance, model_field.name)
         return str(related)
-    if isinstance(model_field, models.FileField):
-        return str(value)
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, datetime.datetime):
@@ -145,13 +144,21 @@ def _masked_field(model_field: models.Field) -> bool:
     return model_field.name in IDENTITY_FIELDS.get(model_field.model._meta.label_lower, ())
 
 
+# Bookkeeping a reader cannot use: the version counter of optimistic locking.
+BOOKKEEPING_FIELDS = {"version"}
+
+
+def _shown_in_extract(model_field: models.Field) -> bool:
+    """Whether a field is information for the person: not the row's internal id or version counter, not where a
+    file is stored (its own name and type are shown beside it), and not the link back to the person (it is the
+    person themself; a masked identity stays masked)."""
+    if model_field.primary_key or model_field.name in BOOKKEEPING_FIELDS or isinstance(model_field, models.FileField):
+        return False
+    return not (isinstance(model_field, models.ForeignKey) and model_field.related_model is Person)
+
+
 def _render_model_rows(model: type[models.Model], instances: list[models.Model], *, masked: bool) -> ExtractSection:
-    shown_fields = [
-        model_field
-        for model_field in model._meta.concrete_fields
-        # the row's link back to the person is the person themself; masked identity stays masked
-        if not (isinstance(model_field, models.ForeignKey) and model_field.related_model is Person)
-    ]
+    shown_fields = [model_field for model_field in model._meta.concrete_fields if _shown_in_extract(model_field)]
     fk_names = [f.name for f in shown_fields if isinstance(f, models.ForeignKey) and f.related_model is not Person]
     m2m_fields = list(model._meta.many_to_many)
     loaded = model._base_manager.filter(pk__in=[i.pk for i in instances]).select_related(*fk_names)
@@ -214,3 +221,51 @@ class RegisterExtract:
     grants: list[AccessGrantEvent]
     history_rows: list[dict]
     generated_at: datetime.datetime
+
+
+# --- access-log rows in words ------------------------------------------------------------------------
+
+# What a read was of, by the code the reading page logs (core.access_log `what`), for the person's extract:
+# exact codes first, then by prefix. An unknown code is shown as "uppgifter" rather than as a code.
+ACCESS_WHAT_EXACT = {
+    "case_page": gettext_lazy("ärendet"),
+    "insats_page": gettext_lazy("insatsen i ärendet"),
+    "person_page": gettext_lazy("personuppgifterna"),
+    "person_edit": gettext_lazy("personuppgifterna (ändring)"),
+    "journalutskrift": gettext_lazy("journalutskrift"),
+    "journal_print_form": gettext_lazy("journalutskrift"),
+    "dokument": gettext_lazy("en inkommen handling i akten"),
+    "aktbilaga": gettext_lazy("en aktbilaga i akten"),
+    "ungdomstjanst_pdf": gettext_lazy("rapport om ungdomstjänst"),
+    "medling_pdf": gettext_lazy("rapport om medling"),
+    "plan_pdf": gettext_lazy("genomförandeplanen (utskrift)"),
+    "case_history": gettext_lazy("ändringshistoriken"),
+    "person_history": gettext_lazy("ändringshistoriken"),
+    "loggkontroll": gettext_lazy("loggkontroll"),
+    "loggkontroll_csv": gettext_lazy("loggkontroll"),
+}
+ACCESS_WHAT_PREFIXES = [
+    ("registerutdrag", gettext_lazy("registerutdrag")),
+    ("loggutdrag", gettext_lazy("loggutdrag")),
+    ("utlamnande", gettext_lazy("utlämnande till annan myndighet")),
+    ("entry_", gettext_lazy("en journalanteckning")),
+    ("plan", gettext_lazy("genomförandeplanen")),
+    ("insats", gettext_lazy("insatsen i ärendet")),
+    ("case_", gettext_lazy("ärendet")),
+    ("document", gettext_lazy("akten")),
+    ("aslan", gettext_lazy("gruppverksamhet")),
+    ("protected_identity", gettext_lazy("behörighet till skyddade personuppgifter")),
+]
+ACCESS_WHAT_LISTS = {"home", "my_cases", "planning", "search", "list"}
+
+
+def access_what_text(what: str) -> str:
+    """What a logged read was of, in words for the person (never the internal code)."""
+    if what in ACCESS_WHAT_EXACT:
+        return str(ACCESS_WHAT_EXACT[what])
+    if what in ACCESS_WHAT_LISTS:
+        return _("en lista eller sökning där personen fanns med")
+    for prefix, text in ACCESS_WHAT_PREFIXES:
+        if what.startswith(prefix):
+            return str(text)
+    return _("uppgifter")

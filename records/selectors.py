@@ -7,19 +7,21 @@ cases.selectors (masking skyddad identitet) and are themselves access-logged.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import (
     BooleanField,
     Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    ForeignKey,
     IntegerField,
     OuterRef,
     Q,
@@ -32,7 +34,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
+from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission, SearchName
 from cases.selectors import (
     case_get_for_user,
     case_queryset_for_user,
@@ -52,7 +54,8 @@ CSV_EXPORT_MAX_ROWS = 100_000
 HISTORY_PAGE_ROWS = 500  # change-history page: the newest rows
 EXTRACT_ACCESS_LOG_ROWS = 5000  # registerutdrag: the newest reads
 # Registerutdrag leaves out the guardian permission rows (who may see the file is in its grant events)
-EXTRACT_SKIPPED = (CaseUserObjectPermission, PersonUserObjectPermission)
+# Technical rows: per-case grants (shown as behörighetsändringar) and the name-search index (a copy of the name).
+EXTRACT_SKIPPED = (CaseUserObjectPermission, PersonUserObjectPermission, SearchName)
 # What reading a person's log (loggutdrag) is recorded as, per output
 PERSON_LOG_ACTIONS = {"html": AccessAction.VIEW, "csv": AccessAction.EXPORT, "pdf": AccessAction.PRINT}
 
@@ -359,16 +362,61 @@ def _field_label(model, name: str) -> str:
         return name
 
 
+def _foreign_key(model, name: str):
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, ForeignKey) else None
+
+
+def _related_texts(entries: list[ChangeLog], *, identity_visible: bool) -> dict[tuple[type, str], str]:
+    """Foreign-key values of the rows (stored as ids) as the related rows' own text — a user's name, a case
+    number, a catalogue entry — one query per related model. The person themself, and a masked person's
+    custodians, are never looked up (their rows stay masked)."""
+    wanted: dict[type, set[str]] = defaultdict(set)
+    for entry in entries:
+        model = _model_for(entry.object_type)
+        for name, values in entry.changes.items():
+            field = _foreign_key(model, name)
+            if field is None or field.related_model is Person:
+                continue
+            if not identity_visible and field.related_model._meta.label_lower in IDENTITY_FIELDS:
+                continue
+            wanted[field.related_model].update(str(value) for value in values if value not in (None, ""))
+    texts = {}
+    for related, ids in wanted.items():
+        try:
+            found = related._base_manager.in_bulk(list(ids))
+        except (ValueError, ValidationError):  # an id stored in another form than the key's: leave it as it was
+            continue
+        texts.update({(related, str(pk)): str(row) for pk, row in found.items()})
+    return texts
+
+
 def change_history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict]:
-    """History rows with field labels; a masked person's identity fields (and their custodians') stay masked."""
+    """History rows with field labels and foreign keys in words (names, numbers, not ids); a masked person's
+    identity fields (and their custodians') stay masked."""
+    entries = list(entries)
+    texts = _related_texts(entries, identity_visible=identity_visible)
     rows = []
     for entry in entries:
         masked_fields = () if identity_visible else IDENTITY_FIELDS.get(entry.object_type, ())
         model = _model_for(entry.object_type)
         changes = []
         for name, (old, new) in entry.changes.items():
-            if name in masked_fields:
+            field = _foreign_key(model, name)
+            if field is not None and field.related_model is Person:
+                continue  # the person the history is about
+            if name in masked_fields or (
+                field is not None and not identity_visible and field.related_model._meta.label_lower in IDENTITY_FIELDS
+            ):
                 old, new = (MASK if old else old), (MASK if new else new)
+            elif field is not None:
+                old = texts.get((field.related_model, str(old)), old) if old else old
+                new = texts.get((field.related_model, str(new)), new) if new else new
             changes.append({"field": _field_label(model, name), "old": old, "new": new})
         rows.append(
             {

@@ -25,7 +25,7 @@ from core.policy import access_policy
 from documents.models import AktbilagaKind
 from documents.services import aktbilaga_record
 from records.exports import accesslog_csv, person_reads_csv, registerutdrag_json
-from records.extract import person_identity
+from records.extract import access_what_text, person_identity
 from records.forms import AccessLogFilterForm, GrantForm, JournalPrintForm, PersonLookupForm, RevokeForm
 from records.journal import case_journal_print, person_name
 from records.models import RecordType
@@ -166,12 +166,32 @@ def accesslog_person_extract(request, person_id):
     output = request.GET.get("format", "html")
     person, rows = accesslog_person_for_user(user=request.user, person_id=person_id, request=request, output=output)
     if output == "csv":
-        return person_reads_csv(rows)
+        response = person_reads_csv(rows)
+        filename = f"loggutdrag-{timezone.localdate().isoformat()}.csv"
+        _keep_given_out(request, person, AktbilagaKind.ACCESS_LOG_EXTRACT, response, filename, "text/csv")
+        return response
     context = {"person": person, "rows": rows, "generated_at": timezone.now()}
     if output == "pdf":
         document = render_pdf("core/accesslog_person_pdf.html", context, request=request)
-        return pdf_response(document, filename=f"loggutdrag-{timezone.localdate().isoformat()}.pdf")
+        filename = f"loggutdrag-{timezone.localdate().isoformat()}.pdf"
+        response = pdf_response(document, filename=filename)
+        _keep_given_out(request, person, AktbilagaKind.ACCESS_LOG_EXTRACT, response, filename)
+        return response
     return render(request, "core/accesslog_person.html", context)
+
+
+def _keep_given_out(request, person, kind: str, response, filename: str, content_type: str = "application/pdf") -> None:
+    """A loggutdrag or registerutdrag file is produced to be given to the person: kept as an aktbilaga in the
+    person's own series (it concerns no one case), byte for byte as served."""
+    aktbilaga_record(
+        actor=request.user,
+        case=None,
+        person=person,
+        kind=kind,
+        filename=filename,
+        content=response.content,
+        content_type=content_type,
+    )
 
 
 # --- change history ------------------------------------------------------------------------------
@@ -213,13 +233,16 @@ def person_extract(request, person_id, output):
     """
     extract = person_extract_for_user(user=request.user, person_id=person_id, request=request, output=output)
     if output == "json":
-        return registerutdrag_json(extract, generated_by=request.user)
+        response = registerutdrag_json(extract, generated_by=request.user)
+        filename = f"registerutdrag-{extract.generated_at:%Y-%m-%d}.json"
+        _keep_given_out(request, extract.person, AktbilagaKind.REGISTER_EXTRACT, response, filename, "application/json")
+        return response
     document = render_pdf(
         "core/registerutdrag_pdf.html",
         {
             "identity": person_identity(extract.person, for_pdf=True),
             "sections": extract.sections,
-            "reads": extract.reads,
+            "reads": [(row, access_what_text(row.what)) for row in extract.reads],
             "grants": extract.grants,
             "history_rows": extract.history_rows,
             "generated_at": extract.generated_at,
@@ -227,7 +250,10 @@ def person_extract(request, person_id, output):
         },
         request=request,
     )
-    return pdf_response(document, filename=f"registerutdrag-{extract.generated_at:%Y-%m-%d}.pdf")
+    filename = f"registerutdrag-{extract.generated_at:%Y-%m-%d}.pdf"
+    response = pdf_response(document, filename=filename)
+    _keep_given_out(request, extract.person, AktbilagaKind.REGISTER_EXTRACT, response, filename)
+    return response
 
 
 # --- sharing and skyddad identitet --------------------------------------------------------------
