@@ -21,6 +21,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    FileField,
     ForeignKey,
     IntegerField,
     OuterRef,
@@ -372,6 +373,13 @@ def _foreign_key(model, name: str):
     return field if isinstance(field, ForeignKey) else None
 
 
+def _is_file(model, name: str) -> bool:
+    try:
+        return model is not None and isinstance(model._meta.get_field(name), FileField)
+    except FieldDoesNotExist:
+        return False
+
+
 def _related_texts(entries: list[ChangeLog], *, identity_visible: bool) -> dict[tuple[type, str], str]:
     """Foreign-key values of the rows (stored as ids) as the related rows' own text — a user's name, a case
     number, a catalogue entry — one query per related model. The person themself, and a masked person's
@@ -408,8 +416,8 @@ def change_history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool)
         changes = []
         for name, (old, new) in entry.changes.items():
             field = _foreign_key(model, name)
-            if field is not None and field.related_model is Person:
-                continue  # the person the history is about
+            if (field is not None and field.related_model is Person) or _is_file(model, name):
+                continue  # the person the history is about; where a file is stored (its own name is shown)
             if name in masked_fields or (
                 field is not None and not identity_visible and field.related_model._meta.label_lower in IDENTITY_FIELDS
             ):
