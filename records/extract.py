@@ -107,6 +107,8 @@ PERSON_FIELDS_SHOWN_MASKED = {"first_name", "last_name", "id_number", "street_ad
 IDENTITY_FIELDS = {
     "cases.person": PERSON_FIELDS_SHOWN_MASKED,
     "cases.custodian": {"name", "id_number", "phone", "email"},
+    # a received document's own name and description often name the person (the file cannot be opened either)
+    "documents.document": {"original_name", "description"},
 }
 MASK = "***"
 
