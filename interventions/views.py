@@ -477,11 +477,12 @@ MEDIATION_FORMS_BEFORE_START = {"kontroller", "medling-start"}
 
 
 def _section_forms(panel) -> list[str]:
-    """The insats forms that still apply: a started medling offers no checks or start, an ended one nothing."""
+    """The insats forms that still apply: a started medling offers no checks or start, an ended one only its
+    report (the report with the outcome follows the end)."""
     names = SECTION_FORMS.get(panel.code, [])
     if panel.code == "medling" and panel.mediation is not None:
         if panel.mediation.status == MediationStatus.ENDED:
-            return []
+            return [name for name in names if name in REPORT_PDFS]
         if panel.mediation.started_on:
             return [name for name in names if name not in MEDIATION_FORMS_BEFORE_START]
     return names
@@ -489,11 +490,12 @@ def _section_forms(panel) -> list[str]:
 
 def _case_forms(user, case: Case, panel, *, tracks_reoffences: bool, bound: dict | None) -> dict:
     """The forms of an open case's insats page the user may use: a failed POST's bound form as it was, the
-    others with the record's current values."""
+    others with the record's current values. A closed case offers only the report on its insats."""
+    names = _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
     if not case.is_open:
-        return {}
+        names = [name for name in names if name in REPORT_PDFS]
     page_forms = {}
-    for name in _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS:
+    for name in names:
         if not user.has_perm(CASE_ACTIONS[name].perm):
             continue
         if bound and name in bound:

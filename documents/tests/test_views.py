@@ -226,3 +226,24 @@ def test_the_plan_given_to_the_family_is_kept_each_time_it_is_given(client, hand
     ]
     with kept[0].file.open("rb") as stored:
         assert stored.read() == first
+
+
+def test_the_report_with_the_outcome_is_made_after_the_medling_and_the_case_have_ended(client, handler, media_root):
+    today = datetime.date.today()
+    case = CaseFactory(handler=handler, insats_type=InsatsType.objects.get(code="medling"), opened_on=today)
+    mediation = intervention_services.mediation_set(actor=handler, case=case, offence="Klotter", prosecutor="Ek")
+    intervention_services.mediation_end(
+        actor=handler, mediation=mediation, outcome="avbruten", ended_on=today, reason="Brottsoffret avböjde"
+    )
+    case.closed_on, case.closure_reason = today, "planerat"
+    case.save(update_fields=["closed_on", "closure_reason"])
+    client.force_login(handler)
+    page = client.get(reverse("interventions:case", args=[case.pk])).content.decode()
+    assert 'id="form-rapport-medling"' in page and 'id="form-medlingsmote"' not in page
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "rapport-medling"]),
+        {"recipient": "aklagare", "legal_basis": "osl_10_28"},
+    )
+    assert response.status_code == 302
+    client.get(response["Location"])
+    assert Aktbilaga.objects.get().kind == AktbilagaKind.MEDIATION_REPORT
