@@ -399,9 +399,8 @@ def disclosure_list_for_person(*, person: Person) -> QuerySet[Disclosure]:
 
 
 def disclosure_list_for_case(*, case) -> QuerySet[Disclosure]:
-    """Utlämnanden recorded on a case the caller has fetched through cases.selectors.case_get_for_user, each with
-    the aktbilagor kept of what was sent (documents app, by its reverse name: consent does not import it)."""
-    return disclosure_list_for_person(person=case.person).filter(case=case).prefetch_related("aktbilagor")
+    """Utlämnanden recorded on a case the caller has fetched through cases.selectors.case_get_for_user."""
+    return disclosure_list_for_person(person=case.person).filter(case=case)
 
 
 def disclosure_list(

@@ -117,14 +117,11 @@ class Aktbilaga(models.Model):
     content_type = models.CharField(_("filtyp"), max_length=100)
     size = models.PositiveBigIntegerField(_("storlek (byte)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    disclosure = models.ForeignKey(
-        "consent.Disclosure",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="aktbilagor",
-        verbose_name=_("utlämnande"),
-    )
+    # The utlämnande (consent.Disclosure) it was sent under, by id and not by foreign key: the akt sits below
+    # consent in the layers (cases may keep its own outputs here), so it names the row without depending on it.
+    # Gallring removes both with the person's file. `sent_to` keeps the recipient as it was named then.
+    disclosure_pk = models.PositiveBigIntegerField(_("utlämnande"), null=True, blank=True, editable=False)
+    sent_to = models.CharField(_("utlämnad till"), max_length=300, blank=True)
     produced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("upprättad av")
     )
@@ -142,8 +139,8 @@ class Aktbilaga(models.Model):
             ),
         ]
         indexes = [
-            # the utlämnande row's link to what was sent
-            models.Index(fields=["disclosure"], name="aktbilaga_disclosure"),
+            # the utlämnande row's link to what was sent, and the kept report of an utlämnande
+            models.Index(fields=["disclosure_pk"], name="aktbilaga_disclosure"),
         ]
 
     def __str__(self):

@@ -26,6 +26,10 @@ class CaseAkt:
     documents: list[Document]
     aktbilagor: list[Aktbilaga]
 
+    def kept_for(self, disclosure_pk: int) -> list[Aktbilaga]:
+        """What was kept of an utlämnande (for its row on the case page), from the rows already loaded."""
+        return [aktbilaga for aktbilaga in self.aktbilagor if aktbilaga.disclosure_pk == disclosure_pk]
+
 
 def case_akt(*, case: Case) -> CaseAkt:
     """For a case already fetched (and access-logged) through case_get_for_user: two queries."""
@@ -34,9 +38,7 @@ def case_akt(*, case: Case) -> CaseAkt:
         .select_related("kind", "uploaded_by")
         .order_by("-document_date", "-uploaded_at")
     )
-    aktbilagor = list(
-        Aktbilaga.objects.filter(case=case).select_related("produced_by", "disclosure__recipient").order_by("number")
-    )
+    aktbilagor = list(Aktbilaga.objects.filter(case=case).select_related("produced_by").order_by("number"))
     return CaseAkt(documents=documents, aktbilagor=aktbilagor)
 
 
@@ -86,7 +88,11 @@ def aktbilaga_open_for_user(*, user: User, aktbilaga_id: UUID, request: HttpRequ
 
 def aktbilaga_for_disclosure(*, disclosure, kind: str) -> Aktbilaga | None:
     """The document kept when this was given out under this utlämnande (the exact file sent), if any."""
-    return Aktbilaga.objects.filter(disclosure=disclosure, kind=kind).order_by("number").first()
+    return (
+        Aktbilaga.objects.filter(person_id=disclosure.person_id, disclosure_pk=disclosure.pk, kind=kind)
+        .order_by("number")
+        .first()
+    )
 
 
 def document_download_name(document: Document) -> str:

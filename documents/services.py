@@ -149,6 +149,13 @@ def _next_number(*, person: Person, case: Case | None) -> int:
     return (taken.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
+def _recipient_text(utlamnande) -> str:
+    if utlamnande is None:
+        return ""
+    name = utlamnande.recipient.name
+    return f"{name} ({utlamnande.recipient_detail})" if utlamnande.recipient_detail else name
+
+
 @transaction.atomic
 def aktbilaga_record(
     *,
@@ -183,7 +190,8 @@ def aktbilaga_record(
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
-        disclosure=utlamnande,
+        disclosure_pk=utlamnande.pk if utlamnande is not None else None,
+        sent_to=_recipient_text(utlamnande),
         produced_by=actor,
     )
 

@@ -146,8 +146,9 @@ def _masked_field(model_field: models.Field) -> bool:
     return model_field.name in IDENTITY_FIELDS.get(model_field.model._meta.label_lower, ())
 
 
-# Bookkeeping a reader cannot use: the version counter of optimistic locking.
-BOOKKEEPING_FIELDS = {"version"}
+# Bookkeeping a reader cannot use: the version counter of optimistic locking, an aktbilaga's utlämnande by id
+# (its recipient is shown as `sent_to`, and the utlämnande itself in its own section).
+BOOKKEEPING_FIELDS = {"version", "disclosure_pk"}
 
 
 def _shown_in_extract(model_field: models.Field) -> bool:

@@ -185,11 +185,12 @@ def test_a_report_sent_under_an_utlamnande_is_kept_and_opened_again_as_sent(
     # then the exact PDF is aktbilaga 1 of the case, tied to the utlämnande
     aktbilaga = Aktbilaga.objects.get()
     disclosure = Disclosure.objects.get()
-    assert (aktbilaga.number, aktbilaga.kind, aktbilaga.disclosure) == (
+    assert (aktbilaga.number, aktbilaga.kind, aktbilaga.disclosure_pk) == (
         1,
         AktbilagaKind.COMMUNITY_SERVICE_REPORT,
-        disclosure,
+        disclosure.pk,
     )
+    assert aktbilaga.sent_to == "Åklagare"
     assert aktbilaga.produced_by == handler
     with aktbilaga.file.open("rb") as stored:
         assert stored.read() == sent
@@ -220,7 +221,7 @@ def test_the_plan_given_to_the_family_is_kept_each_time_it_is_given(client, hand
     first = client.get(url + "?lamnas_ut=1").content
     client.get(url + "?lamnas_ut=1")
     kept = list(Aktbilaga.objects.order_by("number"))
-    assert [(a.number, a.kind, a.disclosure) for a in kept] == [
+    assert [(a.number, a.kind, a.disclosure_pk) for a in kept] == [
         (1, "genomforandeplan", None),
         (2, "genomforandeplan", None),
     ]
