@@ -248,3 +248,47 @@ def test_the_report_with_the_outcome_is_made_after_the_medling_and_the_case_have
     assert response.status_code == 302
     client.get(response["Location"])
     assert Aktbilaga.objects.get().kind == AktbilagaKind.MEDIATION_REPORT
+
+
+def _case_page_queries(client, user, n: int, django_assert_max_num_queries) -> int:
+    case = CaseFactory(handler=user, person=PersonFactory(unit=user.unit))
+    for index in range(n):
+        Document.objects.create(
+            person=case.person,
+            case=case,
+            kind=DocumentKind.objects.get(code="brev"),
+            document_date=datetime.date(2025, 3, 1) + datetime.timedelta(days=index),
+            received_from="Skolan",
+            original_name=f"brev-{index}.txt",
+            file=f"dokument/{index:032x}",
+            content_type="text/plain",
+            size=1,
+            sha256="0" * 64,
+            uploaded_by=user,
+        )
+        Aktbilaga.objects.create(
+            person=case.person,
+            case=case,
+            number=index + 1,
+            kind=AktbilagaKind.LETTER,
+            filename="brev.pdf",
+            file=f"aktbilagor/{index:032x}",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            produced_by=user,
+        )
+    client.force_login(user)
+    client.get(reverse("person_search"))  # the first request after login renews the session (one write)
+    with django_assert_max_num_queries(40) as captured:
+        response = client.get(reverse("case_detail", args=[case.pk]))
+    assert response.status_code == 200 and response.content.decode().count("brev-") == n
+    return len(captured)
+
+
+def test_the_akt_on_the_case_page_costs_the_same_queries_for_2_or_40_documents(
+    client, handler, colleague, django_assert_max_num_queries
+):
+    assert _case_page_queries(client, colleague, 2, django_assert_max_num_queries) == _case_page_queries(
+        client, handler, 40, django_assert_max_num_queries
+    )
