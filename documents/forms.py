@@ -1,6 +1,5 @@
-import datetime
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentKind
@@ -27,7 +26,7 @@ class DocumentAddForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = kinds
-        self.fields["document_date"].initial = datetime.date.today
+        self.fields["document_date"].initial = timezone.localdate
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

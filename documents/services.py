@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Person
@@ -111,7 +112,7 @@ def document_add(
         raise ValidationError(_("Ärendet gäller en annan person."))
     if not kind.active:
         raise ValidationError({"kind": _("Dokumenttypen används inte längre.")})
-    if document_date > datetime.date.today():
+    if document_date > timezone.localdate():
         raise ValidationError({"document_date": _("Datumet kan inte ligga i framtiden.")})
     name = _checked_name(upload.name or "")
     content, content_type = _checked_content(upload)

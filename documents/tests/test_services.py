@@ -237,3 +237,25 @@ def test_aktbilagor_given_out_at_the_same_moment_get_different_numbers(handler, 
         thread.join()
     assert errors == []
     assert sorted(numbers) == [1, 2, 3, 4]
+
+
+@pytest.mark.django_db
+def test_a_future_date_or_a_retired_kind_is_refused(handler, case, media_root):
+    retired = DocumentKind.objects.create(code="gammal", name="Gammal typ", active=False)
+    for kind, date, field in (
+        (DocumentKind.objects.get(code="dom"), datetime.date.today() + datetime.timedelta(days=2), "document_date"),
+        (retired, datetime.date(2026, 1, 1), "kind"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            document_add(
+                actor=handler,
+                person=case.person,
+                case=case,
+                kind=kind,
+                document_date=date,
+                received_from="",
+                description="",
+                upload=SimpleUploadedFile("dom.pdf", PDF_BYTES),
+            )
+        assert field in refused.value.message_dict
+    assert stored_files(media_root) == []
