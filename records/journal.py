@@ -40,6 +40,11 @@ class JournalPrint:
     aktbilagor: list[Aktbilaga]
     generated_at: datetime.datetime
 
+    @property
+    def filename(self) -> str:
+        """The PDF's name: the case number and the period, never a person's name."""
+        return f"journal-{self.case.number}-{self.since:%Y%m%d}-{self.until:%Y%m%d}.pdf"
+
 
 def person_name(user: User | None) -> str:
     if user is None:

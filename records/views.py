@@ -379,37 +379,43 @@ def retention_run_detail(request, run_id):
 # --- journalutskrift ------------------------------------------------------------------------------
 
 
+def _journal_print_form(request, case_id, form: JournalPrintForm | None):
+    """The period form (bound and with errors after a bad POST); needs cases.view_journalentry, logged as a view."""
+    if not request.user.has_perm("cases.view_journalentry"):
+        raise Http404
+    case = case_get_for_user(user=request.user, case_id=case_id, request=request, what="journal_print_form")
+    status = 200 if form is None else 400
+    form = form or JournalPrintForm(initial={"since": case.opened_on, "until": timezone.localdate()})
+    return render(
+        request, "records/journal_print.html", {"case": case, "person": case.person, "form": form}, status=status
+    )
+
+
 @access_policy("case")
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_journal_print_view(request, case_id):
     """Journalutskrift for a period: a readable PDF of the signed entries, events and documents (aktinsyn, a
     court). Previewed, or given out and then kept as an aktbilaga of the case; the print is access-logged."""
-    if request.method == "GET":
-        if not request.user.has_perm("cases.view_journalentry"):
-            raise Http404
-        case = case_get_for_user(user=request.user, case_id=case_id, request=request, what="journal_print_form")
-        form = JournalPrintForm(initial={"since": case.opened_on, "until": timezone.localdate()})
-        return render(request, "records/journal_print.html", {"case": case, "person": case.person, "form": form})
-    form = JournalPrintForm(request.POST)
-    if not form.is_valid():
-        case = case_get_for_user(user=request.user, case_id=case_id, request=request, what="journal_print_form")
-        context = {"case": case, "person": case.person, "form": form}
-        return render(request, "records/journal_print.html", context, status=400)
-    journal = case_journal_print(
-        user=request.user,
-        case_id=case_id,
-        since=form.cleaned_data["since"],
-        until=form.cleaned_data["until"],
-        request=request,
-    )
-    context = {"journal": journal, "case": journal.case, "person": journal.case.person, "generated_by": request.user}
-    context["generated_by_name"] = person_name(request.user)
-    context["given_out"] = form.gives_out
+    form = JournalPrintForm(request.POST) if request.method == "POST" else None
+    if form is None or not form.is_valid():
+        return _journal_print_form(request, case_id, form)
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    journal = case_journal_print(user=request.user, case_id=case_id, since=since, until=until, request=request)
+    context = {
+        "journal": journal,
+        "case": journal.case,
+        "person": journal.case.person,
+        "generated_by_name": person_name(request.user),
+        "given_out": form.gives_out,
+    }
     document = render_pdf("records/journal_pdf.html", context, request=request)
-    filename = f"journal-{journal.case.number}-{journal.since:%Y%m%d}-{journal.until:%Y%m%d}.pdf"
     if form.gives_out:
         aktbilaga_record(
-            actor=request.user, case=journal.case, kind=AktbilagaKind.JOURNAL, filename=filename, content=document
+            actor=request.user,
+            case=journal.case,
+            kind=AktbilagaKind.JOURNAL,
+            filename=journal.filename,
+            content=document,
         )
-    return pdf_response(document, filename=filename)
+    return pdf_response(document, filename=journal.filename)
