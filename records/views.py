@@ -409,7 +409,8 @@ def case_journal_print_view(request, case_id):
         "generated_by_name": person_name(request.user),
         "given_out": form.gives_out,
     }
-    document = render_pdf("records/journal_pdf.html", context, request=request)
+    # PDF/A-2a: a journal given to a court or kept as an aktbilaga must stay readable for as long as the akt
+    document = render_pdf("records/journal_pdf.html", context, request=request, pdf_variant="pdf/a-2a")
     if form.gives_out:
         aktbilaga_record(
             actor=request.user,

@@ -1,6 +1,7 @@
 """Journalutskrift: a readable PDF of a case's journal for a period, for aktinsyn or a court."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -93,6 +94,12 @@ def test_the_journal_prints_signed_entries_of_the_period_with_corrections_and_na
 def test_a_journal_given_out_is_kept_as_an_aktbilaga(client, handler, journal_case):
     client.force_login(handler)
     response = _print(client, journal_case, action="give_out")
+    # a tagged PDF/A-2a, kept for as long as the akt
+    require("pdfinfo")
+    info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    assert re.search(r"^Tagged:\s+yes", info, re.MULTILINE)
+    meta = subprocess.run(["pdfinfo", "-meta", "-"], input=response.content, capture_output=True, check=True).stdout
+    assert b"pdfaid:part" in meta and b"pdfaid:conformance" in meta  # the XMP packet names PDF/A-2a
     aktbilaga = Aktbilaga.objects.get()
     assert aktbilaga.kind == AktbilagaKind.JOURNAL and aktbilaga.case == journal_case and aktbilaga.number == 1
     assert aktbilaga.filename == f"journal-{journal_case.number}-20250301-20250331.pdf"
