@@ -28,6 +28,7 @@ from consent import services as consent_services
 from consent.selectors import disclosure_list_for_case
 from core.forms import apply_service_errors
 from core.policy import access_policy
+from documents.models import AktbilagaKind
 from interventions import forms, selectors, services, todo
 from interventions.models import (
     CommunityServiceOrder,
@@ -36,7 +37,7 @@ from interventions.models import (
     PartyRole,
     Plan,
 )
-from interventions.pdf import pdf_response
+from interventions.pdf import given_out_pdf_response, pdf_response
 
 # ---------------------------------------------------------------- Mina ärenden
 
@@ -476,11 +477,12 @@ MEDIATION_FORMS_BEFORE_START = {"kontroller", "medling-start"}
 
 
 def _section_forms(panel) -> list[str]:
-    """The insats forms that still apply: a started medling offers no checks or start, an ended one nothing."""
+    """The insats forms that still apply: a started medling offers no checks or start, an ended one only its
+    report (the report with the outcome follows the end)."""
     names = SECTION_FORMS.get(panel.code, [])
     if panel.code == "medling" and panel.mediation is not None:
         if panel.mediation.status == MediationStatus.ENDED:
-            return []
+            return [name for name in names if name in REPORT_PDFS]
         if panel.mediation.started_on:
             return [name for name in names if name not in MEDIATION_FORMS_BEFORE_START]
     return names
@@ -488,11 +490,12 @@ def _section_forms(panel) -> list[str]:
 
 def _case_forms(user, case: Case, panel, *, tracks_reoffences: bool, bound: dict | None) -> dict:
     """The forms of an open case's insats page the user may use: a failed POST's bound form as it was, the
-    others with the record's current values."""
+    others with the record's current values. A closed case offers only the report on its insats."""
+    names = _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS
     if not case.is_open:
-        return {}
+        names = [name for name in names if name in REPORT_PDFS]
     page_forms = {}
-    for name in _section_forms(panel) + (REOFFENCE_FORMS if tracks_reoffences else []) + COMMON_FORMS:
+    for name in names:
         if not user.has_perm(CASE_ACTIONS[name].perm):
             continue
         if bound and name in bound:
@@ -909,18 +912,25 @@ def plan_pdf(request, plan_id):
         user=request.user, plan_id=plan_id, request=request, what="plan_pdf", printing=True
     )
     state = selectors.plan_detail(plan=plan)
-    return pdf_response(
-        template="interventions/pdf/plan.html",
-        context={
-            "plan": plan,
-            "case": plan.case,
-            "person": plan.case.person,
-            "state": state,
-            "version": state.version,
-            "today": timezone.localdate(),
-        },
-        filename=f"genomforandeplan-{plan.case.number}.pdf",
-    )
+    context = {
+        "plan": plan,
+        "case": plan.case,
+        "person": plan.case.person,
+        "state": state,
+        "version": state.version,
+        "today": timezone.localdate(),
+    }
+    filename = f"genomforandeplan-{plan.case.number}.pdf"
+    if request.GET.get("lamnas_ut") == "1":  # given to the young person and the family: kept as an aktbilaga
+        return given_out_pdf_response(
+            template="interventions/pdf/plan.html",
+            context=context,
+            filename=filename,
+            actor=request.user,
+            case=plan.case,
+            kind=AktbilagaKind.PLAN,
+        )
+    return pdf_response(template="interventions/pdf/plan.html", context=context, filename=filename)
 
 
 def _report_disclosure(request, case: Case):
@@ -936,7 +946,7 @@ def _report_disclosure(request, case: Case):
     return disclosure
 
 
-def _report_pdf(request, case_id, *, what: str, template: str, record: str, filename: str):
+def _report_pdf(request, case_id, *, what: str, template: str, record: str, filename: str, kind: str):
     """A report on the case's insats (`record`: the panel's attribute holding it, 404 while there is none) to
     åklagare/domstol: for an utlämnande recorded on the case (the insats page records it), or without one a
     preview marked as not sent. The print is access-logged."""
@@ -945,20 +955,27 @@ def _report_pdf(request, case_id, *, what: str, template: str, record: str, file
     panel = selectors.case_insats_panel(case=case)
     if getattr(panel, record) is None:
         raise Http404
-    return pdf_response(
-        template=template,
-        context={
-            "case": case,
-            "person": case.person,
-            "panel": panel,
-            "order": panel.community_service,
-            "mediation": panel.mediation,
-            "disclosure": disclosure,
-            "today": timezone.localdate(),
-            "author": request.user,
-        },
-        filename=f"{filename}-{case.number}.pdf",
-    )
+    context = {
+        "case": case,
+        "person": case.person,
+        "panel": panel,
+        "order": panel.community_service,
+        "mediation": panel.mediation,
+        "disclosure": disclosure,
+        "today": timezone.localdate(),
+        "author": request.user,
+    }
+    if disclosure is not None:  # sent under an utlämnande: kept as an aktbilaga (the first print is what was sent)
+        return given_out_pdf_response(
+            template=template,
+            context=context,
+            filename=f"{filename}-{case.number}.pdf",
+            actor=request.user,
+            case=case,
+            kind=kind,
+            utlamnande=disclosure,
+        )
+    return pdf_response(template=template, context=context, filename=f"{filename}-{case.number}.pdf")
 
 
 @access_policy("case")
@@ -972,6 +989,7 @@ def community_service_pdf(request, case_id):
         template="interventions/pdf/community_service.html",
         record="community_service",
         filename="ungdomstjanst",
+        kind=AktbilagaKind.COMMUNITY_SERVICE_REPORT,
     )
 
 
@@ -986,6 +1004,7 @@ def mediation_pdf(request, case_id):
         template="interventions/pdf/mediation.html",
         record="mediation",
         filename="medling",
+        kind=AktbilagaKind.MEDIATION_REPORT,
     )
 
 
