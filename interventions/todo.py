@@ -43,7 +43,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -129,20 +128,6 @@ class TodoItem:
                 return str(_("lämnat av vårdnadshavare"))
             return str(_("lämnat av %(name)s")) % {"name": self.detail}
         return ""
-
-    @property
-    def url(self) -> str:
-        """The page (and place on it) where the next action is done."""
-        if self.kind in (PLAN_FOLLOW_UP, ACTIVITY):
-            anchor = "uppfoljningar" if self.kind == PLAN_FOLLOW_UP else "aktiviteter"
-            return reverse("interventions:plan", args=[self.plan_id]) + f"#{anchor}"
-        if self.kind == MISSING_PLAN:
-            return reverse("interventions:case", args=[self.case.pk]) + "#form-plan"
-        if self.kind == MEDIATION:
-            return reverse("interventions:case", args=[self.case.pk]) + "#medling"
-        if self.kind == CONSENT:
-            return reverse("interventions:case", args=[self.case.pk]) + "#form-samtycke"
-        return reverse("case_detail", args=[self.case.pk]) + "#facts-heading"
 
 
 def _days_after(name: str, days: int):

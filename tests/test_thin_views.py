@@ -64,7 +64,8 @@ def too_long(source: str) -> list[str]:
 @pytest.mark.parametrize("module", VIEW_MODULES)
 def test_views_are_thin(module):
     source = (ROOT / module).read_text(encoding="utf-8")
-    assert list(views_in(source)), f"{module} has no views: is the path right?"
+    # a module of a view package may hold only form declarations; a plain views module has views
+    assert list(views_in(source)) or "/views/" in module, f"{module} has no views: is the path right?"
     assert too_long(source) == [], f"{module}: move the work of these views into selectors/services"
 
 

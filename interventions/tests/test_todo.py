@@ -15,6 +15,7 @@ from consent.services import consent_record, consent_revoke
 from core.models import AccessLog, ChangeLog
 from interventions import services, todo
 from interventions.models import Activity, MediationMeeting, MeetingKind
+from interventions.views.todo_links import todo_url
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +80,10 @@ def test_each_signal_appears_with_its_date_oldest_first_and_overdue_marked(handl
     assert by_kind["medling"].note == "45 dagar utan medlingsmöte"
     assert by_kind["samtycke"].note == "lämnat av ungdomen"
     plan_url = reverse("interventions:plan", args=[signals["plan"].pk])
-    assert by_kind["planuppfoljning"].url == plan_url + "#uppfoljningar"
-    assert by_kind["aktivitet"].url == plan_url + "#aktiviteter"
-    assert by_kind["plan_saknas"].url.endswith("#form-plan")
-    assert by_kind["arendeuppfoljning"].url.startswith(reverse("case_detail", args=[signals["follow_up"].pk]))
+    assert todo_url(by_kind["planuppfoljning"]) == plan_url + "#uppfoljningar"
+    assert todo_url(by_kind["aktivitet"]) == plan_url + "#aktiviteter"
+    assert todo_url(by_kind["plan_saknas"]).endswith("#form-plan")
+    assert todo_url(by_kind["arendeuppfoljning"]).startswith(reverse("case_detail", args=[signals["follow_up"].pk]))
 
 
 def test_items_beyond_the_horizon_are_not_listed(handler, make_case, today):

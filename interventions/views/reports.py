@@ -2,13 +2,47 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from consent.selectors import disclosure_list_for_case
 from core.policy import access_policy
-from interventions import selectors
+from interventions import forms, selectors, services
 from interventions.pdf import pdf_response
+from interventions.views.declarations import InsatsForm
+from interventions.views.mediation import mediation_open
+
+
+def _report_form(insats: InsatsCode, pdf: str, title) -> InsatsForm:
+    """The form that records the report's utlämnande, then opens the report printed for it."""
+    return InsatsForm(
+        name=f"rapport-{insats.value}",
+        title=title,
+        button=_("Registrera utlämnandet och skapa rapporten"),
+        form=forms.ReportForm,
+        perm="consent.add_disclosure",
+        run=lambda request, case, form: services.insats_report_disclose(
+            actor=request.user, case=case, kind=insats.value, **form.cleaned_data
+        ),
+        message=_("Utlämnandet är registrerat. Rapporten är klar att skicka."),
+        anchor="utlamnanden",
+        insatser=(insats.value,),
+        redirect=lambda case, disclosure: reverse(pdf, args=[case.pk]) + f"?utlamnande={disclosure.pk}",
+        # an ended medling offers no forms (issue 19 point 9 will keep its report)
+        applies=mediation_open if insats == InsatsCode.MEDIATION else (lambda panel: True),
+    )
+
+
+COMMUNITY_SERVICE_REPORT = _report_form(
+    InsatsCode.COMMUNITY_SERVICE,
+    "interventions:community_service_pdf",
+    _("Rapport till åklagare eller domstol (utlämnande)"),
+)
+MEDIATION_REPORT = _report_form(
+    InsatsCode.MEDIATION, "interventions:mediation_pdf", _("Rapport till åklagaren (utlämnande)")
+)
 
 
 def _report_disclosure(request, case: Case):

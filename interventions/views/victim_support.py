@@ -1,17 +1,33 @@
-"""Stöd till unga brottsutsatta: a whole short case in one form."""
+"""Stöd till unga brottsutsatta: the offence form of the insats page, and a whole short case in one form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.models import InsatsCode
 from core.forms import apply_service_errors
 from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.views.common import require_perm
+from interventions.views.declarations import InsatsForm, fields_of
 
-# ---------------------------------------------------------------- stöd: a whole short case in one form
+OFFENCE = InsatsForm(
+    name="stod",
+    title=gettext_lazy("Brottet"),
+    button=gettext_lazy("Spara"),
+    form=forms.VictimSupportForm,
+    perm="interventions.change_victimsupport",
+    run=lambda request, case, form: services.victim_support_set(actor=request.user, case=case, **form.cleaned_data),
+    message=gettext_lazy("Uppgifterna är sparade."),
+    anchor="stod",
+    insatser=(InsatsCode.VICTIM_SUPPORT,),
+    initial=fields_of("victim_support", forms.VictimSupportForm),
+)
+
+FORMS = (OFFENCE,)
 
 
 @access_policy("person")
