@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.identity import age_on
+from cases.models import InsatsCode
 from interventions.models import (
     Mediation,
     MediationStatus,
@@ -20,11 +21,14 @@ from interventions.models import (
     ThreatLevel,
 )
 
-REOFFENCE_INSATSER = ("sig", "avhopp")  # återfall: the indicator of effect in the SIG special follow-up
+REOFFENCE_INSATSER = (
+    InsatsCode.SIG.value,
+    InsatsCode.AVHOPP.value,
+)  # återfall: the indicator of effect in the SIG special follow-up
 
 MEDIATION_MIN_AGE = 12
 
-ROUTE_SIG = "sig"
+ROUTE_SIG = InsatsCode.SIG.value
 ROUTE_FENIX = "fenix"
 ROUTE_ADULT = "vuxen"
 ROUTE_NONE = ""

@@ -46,7 +46,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases.models import Case, Person
+from cases.models import Case, InsatsCode, Person
 from cases.selectors import case_list_log, case_queryset_for_user
 from consent.models import Consent
 from consent.selectors import still_covers_an_actor
@@ -68,7 +68,7 @@ KINDS = {
     MEDIATION: (_("Medling väntar"), _("Registrera medlingsmöte")),
     CONSENT: (_("Samtycke går ut"), _("Registrera nytt samtycke")),
 }
-PLAN_CODES = ("sig", "avhopp")
+PLAN_CODES = (InsatsCode.SIG.value, InsatsCode.AVHOPP.value)
 
 COLUMNS = (
     "todo_kind",
@@ -204,7 +204,7 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
     )
     wait = settings.MEDIATION_REMINDER_DAYS
     mediations = (
-        handled.filter(insats_type__code="medling", opened_on__lte=horizon - datetime.timedelta(days=wait))
+        handled.filter(insats_type__code=InsatsCode.MEDIATION, opened_on__lte=horizon - datetime.timedelta(days=wait))
         .exclude(Exists(Mediation.objects.filter(case_id=OuterRef("pk"), status=MediationStatus.ENDED)))
         .exclude(Exists(MediationMeeting.objects.filter(mediation__case_id=OuterRef("pk"), kind=MeetingKind.MEDIATION)))
         .annotate(**_columns(kind=MEDIATION, due=_days_after("opened_on", wait), owner=F("handler_id")))

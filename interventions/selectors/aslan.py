@@ -8,7 +8,7 @@ from django.db.models import (
 )
 from django.http import Http404, HttpRequest
 
-from cases.models import Case, Custodian
+from cases.models import Case, Custodian, InsatsCode
 from cases.selectors import (
     case_list_log,
     case_queryset_for_user,
@@ -51,7 +51,7 @@ def aslan_cases_available(*, user: User, group: AslanGroup) -> QuerySet[Case]:
     """Open ASLAN cases of the group's unit not yet in the group (for the add form; names shown masked)."""
     return (
         case_queryset_for_user(user)
-        .filter(insats_type__code="aslan", unit_id=group.unit_id, closed_on__isnull=True)
+        .filter(insats_type__code=InsatsCode.ASLAN, unit_id=group.unit_id, closed_on__isnull=True)
         .exclude(Exists(AslanParticipant.objects.filter(group=group, case_id=OuterRef("pk"))))
         .select_related("person")
     )

@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from cases.models import Case, Custodian, EntryKind, JournalEntry
+from cases.models import Case, Custodian, EntryKind, InsatsCode, JournalEntry
 from consent.models import Actor
 from consent.selectors import PersonConsentState, disclosure_list_for_case
 from interventions.models import (
@@ -265,7 +265,7 @@ def case_insats_panel(
         consent_state = None
     code = case.insats_type.code
     panel = CaseInsatsPanel(case=case, code=code)
-    if code == "ungdomstjanst":
+    if code == InsatsCode.COMMUNITY_SERVICE:
         panel.community_service = CommunityServiceOrder.objects.filter(case=case).first()
         if panel.community_service:
             order = panel.community_service
@@ -279,7 +279,7 @@ def case_insats_panel(
                 ],
             )
             panel.performed_hours = sum((s.hours for s in panel.community_service.sessions.all()), Decimal("0"))
-    elif code == "medling":
+    elif code == InsatsCode.MEDIATION:
         panel.mediation = Mediation.objects.filter(case=case).select_related("mediator").first()
         if panel.mediation:
             mediation = panel.mediation
@@ -299,16 +299,16 @@ def case_insats_panel(
                 panel.mediation_problems = mediation_start_problems(panel.mediation, on)
         elif case.is_open and (on - case.opened_on).days > settings.MEDIATION_REMINDER_DAYS:
             panel.mediation_waiting = (on - case.opened_on).days
-    elif code == "stod_brottsutsatta":
+    elif code == InsatsCode.VICTIM_SUPPORT:
         panel.victim_support = VictimSupport.objects.filter(case=case).first()
         contact_kinds = [EntryKind.CONVERSATION, EntryKind.PHONE, EntryKind.MEETING, EntryKind.HOME_VISIT]
         if journal_entries is not None:
             panel.contacts = sum(1 for entry in journal_entries if entry.kind in contact_kinds)
         else:
             panel.contacts = JournalEntry.objects.filter(case=case, kind__in=contact_kinds).count()
-    elif code == "skk":
+    elif code == InsatsCode.SKK:
         panel.skk = SkkAssignment.objects.filter(case=case).first()
-    elif code == "aslan":
+    elif code == InsatsCode.ASLAN:
         panel.aslan = list(AslanParticipant.objects.filter(case=case).select_related("group"))
         ids = [participant.pk for participant in panel.aslan]
         through = AslanParticipant.parents.through
@@ -331,7 +331,7 @@ def case_insats_panel(
                 ),
             ],
         )
-    elif code == "avhopp":
+    elif code == InsatsCode.AVHOPP:
         panel.assessments = list(DefectorAssessment.objects.filter(case=case).select_related("assessed_by"))
         if panel.assessments:
             latest = panel.assessments[0]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Custodian
+from cases.models import Case, Custodian, InsatsCode
 from core.models import User
 from interventions.models import (
     AslanAttendance,
@@ -42,7 +42,7 @@ def aslan_participant_add(
     """Add an ASLAN case (10–14 years when the group starts) of the group's unit, with the parents taking part."""
     locked = lock_case(case)
     errors: dict = {}
-    if locked.insats_type.code != "aslan":
+    if locked.insats_type.code != InsatsCode.ASLAN:
         errors["case"] = _("Bara ärenden med insatsen ASLAN kan delta i en ASLAN-grupp.")
     if locked.unit_id != group.unit_id:
         errors["case"] = _("Ärendet tillhör en annan enhet än gruppen.")

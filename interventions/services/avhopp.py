@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from core.models import User
 from interventions.models import (
     DefectorAssessment,
@@ -37,7 +37,7 @@ def defector_assess(
     *, actor: User, case: Case, assessed_on: datetime.date, threat_level: str, motivated: bool, note: str = ""
 ) -> DefectorAssessment:
     """Record a hotbild and motivation assessment; history is kept, the newest counts."""
-    locked = lock_case(case, "avhopp")
+    locked = lock_case(case, InsatsCode.AVHOPP)
     errors: dict = {}
     not_future(assessed_on, "assessed_on", errors)
     fail(errors)
@@ -87,7 +87,7 @@ def purchased_service_add(
 ) -> PurchasedService:
     """Record a purchased insats (skyddat boende, behandling …) with its provider, period and cost; one exactly
     like a purchase already recorded (same kind, provider, period and cost) needs confirming."""
-    locked = lock_case(case, "avhopp")
+    locked = lock_case(case, InsatsCode.AVHOPP)
     errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
     if not errors:
         duplicate_check(
@@ -125,7 +125,7 @@ def purchased_service_correct(
     confirm_duplicate: bool = False,
 ) -> PurchasedService:
     """Correct a purchased insats (e.g. the cost on the final invoice) on an open avhopp case, with a reason."""
-    locked = lock_case(service.case, "avhopp")
+    locked = lock_case(service.case, InsatsCode.AVHOPP)
     row = PurchasedService.objects.select_for_update().get(pk=service.pk, case=locked)
     errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
     reason_check(change_reason, errors)
@@ -151,7 +151,7 @@ def purchased_service_correct(
 @transaction.atomic
 def purchased_service_remove(*, actor: User, service: PurchasedService, change_reason: str) -> None:
     """Remove a purchase recorded by mistake (e.g. twice) from an open avhopp case; the history keeps it and why."""
-    locked = lock_case(service.case, "avhopp")
+    locked = lock_case(service.case, InsatsCode.AVHOPP)
     row = PurchasedService.objects.select_for_update().get(pk=service.pk, case=locked)
     remove_row(row, actor=actor, change_reason=change_reason, case=locked)
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from core.history import history_snapshot
 from core.models import User
 from interventions.models import (
@@ -48,7 +48,7 @@ def community_service_set(
     supervisor_phone: str = "",
 ) -> CommunityServiceOrder:
     """Record or correct the order of an ungdomstjänst case (20–150 hours) while it is ongoing."""
-    locked = lock_case(case, "ungdomstjanst")
+    locked = lock_case(case, InsatsCode.COMMUNITY_SERVICE)
     errors: dict = {}
     if ordered_hours is None or not CS_MIN_HOURS <= ordered_hours <= CS_MAX_HOURS:
         errors["ordered_hours"] = _("Ungdomstjänst döms ut i %(min)s–%(max)s timmar.") % {

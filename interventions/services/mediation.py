@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.identity import parse_id_number
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from core.history import history_snapshot
 from core.models import User
 from interventions.models import (
@@ -39,7 +39,7 @@ def mediation_set(
     mediator: User | None = None,
 ) -> Mediation:
     """Record or correct the facts of a medling; the case's person becomes the offender party."""
-    locked = lock_case(case, "medling")
+    locked = lock_case(case, InsatsCode.MEDIATION)
     errors: dict = {}
     if not offence.strip():
         errors["offence"] = _("Beskriv brottet.")

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from consent.models import Actor, Disclosure, LegalBasis
 from consent.services import disclosure_record
 from core.models import User
@@ -24,7 +24,7 @@ REPORT_DEFAULT_BASIS = "osl_10_28"  # uppgiftsskyldighet: the reports are requir
 
 def _report_what_sent(case: Case, kind: str) -> str:
     """What the report holds, described for the utlämnande (counts and statuses, no copy of the texts)."""
-    if kind == "ungdomstjanst":
+    if kind == InsatsCode.COMMUNITY_SERVICE:
         order = CommunityServiceOrder.objects.filter(case=case).first()
         if order is None:
             raise ValidationError(_("Registrera först domen/beslutet om ungdomstjänst."))
@@ -36,7 +36,7 @@ def _report_what_sent(case: Case, kind: str) -> str:
             "hours": order.ordered_hours,
             "status": order.get_status_display().lower(),
         }
-    if kind == "medling":
+    if kind == InsatsCode.MEDIATION:
         mediation = Mediation.objects.filter(case=case).first()
         if mediation is None:
             raise ValidationError(_("Registrera först uppgifterna om medlingen."))

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from core.history import history_snapshot
 from core.models import User
 from interventions.models import (
@@ -30,7 +30,7 @@ def skk_set(
     ends_on: datetime.date | None = None,
 ) -> SkkAssignment:
     """Record or change the särskilt kvalificerad kontaktperson of a case."""
-    locked = lock_case(case, "skk")
+    locked = lock_case(case, InsatsCode.SKK)
     errors: dict = {}
     if not contact_person.strip():
         errors["contact_person"] = _("Ange kontaktpersonen.")

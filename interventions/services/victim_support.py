@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case, ClosureReason, InsatsType, Person
+from cases.models import Case, ClosureReason, InsatsCode, InsatsType, Person
 from cases.services import CustodianData, case_close, case_open, journal_entry_create, person_register
 from core.history import history_snapshot
 from core.models import User
@@ -28,7 +28,7 @@ def victim_support_set(
     reported_to_police: bool = False,
 ) -> VictimSupport:
     """Record or correct the crime behind a support case."""
-    locked = lock_case(case, "stod_brottsutsatta")
+    locked = lock_case(case, InsatsCode.VICTIM_SUPPORT)
     errors: dict = {}
     not_future(crime_on, "crime_on", errors)
     fail(errors)
@@ -98,7 +98,7 @@ def victim_support_short_case(
     case = case_open(
         actor=actor,
         person=person,
-        insats_type=InsatsType.objects.get(code="stod_brottsutsatta"),
+        insats_type=InsatsType.objects.get(code=InsatsCode.VICTIM_SUPPORT),
         unit=actor.unit,
         handler=actor,
         referral_source=referral_source,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Case
+from cases.models import Case, InsatsCode
 from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.views.common import posted_to, require_perm, submit_chosen
@@ -53,7 +53,7 @@ CASE_ROWS: dict[str, RowKind] = {
             actor=r.user, session=row, change_reason=why
         ),
         back=lambda row: reverse("interventions:case", args=[row.order.case_id]) + "#ungdomstjanst",
-        insats="ungdomstjanst",
+        insats=InsatsCode.COMMUNITY_SERVICE,
     ),
     "kopt-insats": RowKind(
         title=gettext_lazy("Rätta eller ta bort köpt insats"),
@@ -64,7 +64,7 @@ CASE_ROWS: dict[str, RowKind] = {
         correct=lambda r, row, d: services.purchased_service_correct(actor=r.user, service=row, **d),
         remove=lambda r, row, why: services.purchased_service_remove(actor=r.user, service=row, change_reason=why),
         back=lambda row: reverse("interventions:case", args=[row.case_id]) + "#avhopp",
-        insats="avhopp",
+        insats=InsatsCode.AVHOPP,
     ),
 }
 
