@@ -21,10 +21,8 @@ from interventions.models import (
     ThreatLevel,
 )
 
-REOFFENCE_INSATSER = (
-    InsatsCode.SIG.value,
-    InsatsCode.AVHOPP.value,
-)  # återfall: the indicator of effect in the SIG special follow-up
+# återfall: the indicator of effect in the SIG special follow-up
+REOFFENCE_INSATSER = (InsatsCode.SIG.value, InsatsCode.AVHOPP.value)
 
 MEDIATION_MIN_AGE = 12
 

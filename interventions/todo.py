@@ -46,7 +46,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases.models import Case, InsatsCode, Person
+from cases.models import Case, InsatsCode
 from cases.selectors import case_list_log, case_queryset_for_user
 from consent.models import Consent
 from consent.selectors import still_covers_an_actor
@@ -86,7 +86,7 @@ COLUMNS = (
     "todo_last",
     "todo_protection",
 )
-# Model.from_db takes the values in the model's field order
+# what the to-do lists read of each case and its person
 CASE_FIELDS = ["id", "number", "person_id", "insats_type_id", "handler_id", "opened_on"]
 PERSON_FIELDS = ["id", "first_name", "last_name", "protection"]
 
@@ -250,31 +250,31 @@ def todo_list(
     *, cases: QuerySet[Case], on: datetime.date, owner: User | None = None, limit: int | None = None
 ) -> list[TodoItem]:
     """Due and overdue items on the open cases among `cases` (a queryset from cases.selectors, so
-    permissions are already applied), oldest date first, in one query. Unlogged: callers log what they show."""
+    permissions are already applied), oldest date first: one query for the items, one for their cases.
+    Unlogged: callers log what they show."""
     rows = _rows(_branches(cases=cases, on=on, owner=owner)).order_by("todo_due", "todo_kind", "todo_number")
     if limit is not None:
         rows = rows[:limit]
-    db = Case.objects.db
-    cases_by_id: dict[UUID, Case] = {}
-    items = []
-    for kind, due, owner_id, plan_id, detail, *case_values in rows:
-        case = cases_by_id.get(case_values[0])
-        if case is None:  # one object per case, so masking and logging see each case once
-            number, handler_id, opened_on, insats_id, person_id, first, last, protection = case_values[1:]
-            case = Case.from_db(db, CASE_FIELDS, [case_values[0], number, person_id, insats_id, handler_id, opened_on])
-            case.person = Person.from_db(db, PERSON_FIELDS, [person_id, first, last, protection])
-            cases_by_id[case.pk] = case
-        items.append(
-            TodoItem(
-                kind=kind,
-                due_on=due,
-                owner_id=owner_id,
-                case=case,
-                on=on,
-                plan_id=plan_id,
-                detail=detail or "",
-            )
+    fetched = list(rows)
+    # one object per case, so masking and logging see each case once; the fields the lists show
+    cases_by_id: dict[UUID, Case] = {
+        case.pk: case
+        for case in Case.objects.filter(pk__in={row[COLUMNS.index("todo_case")] for row in fetched})
+        .select_related("person")
+        .only(*CASE_FIELDS, *(f"person__{name}" for name in PERSON_FIELDS))
+    }
+    items = [
+        TodoItem(
+            kind=kind,
+            due_on=due,
+            owner_id=owner_id,
+            case=cases_by_id[case_id],
+            on=on,
+            plan_id=plan_id,
+            detail=detail or "",
         )
+        for kind, due, owner_id, plan_id, detail, case_id, *_case_values in fetched
+    ]
     return items
 
 

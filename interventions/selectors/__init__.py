@@ -2,10 +2,10 @@
 only through cases.selectors, which apply the user's permissions (404 when not visible) and write the access log.
 
 A read that a form's action needs (a case's ungdomstjänst or medling, the person of a short case) raises
-ValidationError when it finds nothing, with the Swedish message the form shows.
-"""
+ValidationError when it finds nothing, with the Swedish message the form shows."""
 
 from interventions.selectors.aslan import (
+    AslanGroupPage,
     aslan_cases_available,
     aslan_group_get_for_user,
     aslan_groups_for_user,
@@ -48,6 +48,7 @@ from interventions.selectors.my_cases import (
     HOME_PAGE_SIZE,
     HOME_TODO_LIMIT,
     KnownCountPaginator,
+    MyCaseRow,
     MyCases,
     my_cases_for_user,
 )
@@ -69,11 +70,13 @@ from interventions.selectors.victim_support import (
 )
 
 __all__ = [
+    "AslanGroupPage",
     "CaseInsatsPanel",
     "ConsentProblem",
     "HOME_PAGE_SIZE",
     "HOME_TODO_LIMIT",
     "KnownCountPaginator",
+    "MyCaseRow",
     "MyCases",
     "OwnerPlanning",
     "PlanState",

@@ -1,5 +1,7 @@
 """Reads for ASLAN groups of the user's unit."""
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Count,
     Exists,
@@ -16,6 +18,7 @@ from cases.selectors import (
 from core.models import User
 from interventions.models import (
     AslanGroup,
+    AslanMeeting,
     AslanParticipant,
 )
 
@@ -29,7 +32,16 @@ def aslan_groups_for_user(*, user: User) -> QuerySet[AslanGroup]:
     )
 
 
-def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest | None) -> AslanGroup:
+@dataclass(frozen=True)
+class AslanGroupPage:
+    """An ASLAN group with the children the user may see (with their parents) and its meetings (attendance)."""
+
+    group: AslanGroup
+    participants: list[AslanParticipant]
+    meetings: list[AslanMeeting]
+
+
+def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest | None) -> AslanGroupPage:
     """One ASLAN group of the user's unit (else 404); the children listed, in the group and in its add form
     (aslan_cases_available), are access-logged as one list."""
     group = aslan_groups_for_user(user=user).filter(pk=group_id).first()
@@ -42,9 +54,8 @@ def aslan_group_get_for_user(*, user: User, group_id: int, request: HttpRequest 
     )
     available = list(aslan_cases_available(user=user, group=group))
     case_list_log(user=user, cases=[p.case for p in participants] + available, request=request, what="aslan_group")
-    group.visible_participants = participants
-    group.meeting_list = list(group.meetings.prefetch_related("attendance").order_by("held_on"))
-    return group
+    meetings = list(group.meetings.prefetch_related("attendance").order_by("held_on"))
+    return AslanGroupPage(group=group, participants=participants, meetings=meetings)
 
 
 def aslan_cases_available(*, user: User, group: AslanGroup) -> QuerySet[Case]:

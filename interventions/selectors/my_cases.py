@@ -29,13 +29,21 @@ class KnownCountPaginator(Paginator):
         self.__dict__["count"] = count  # fills Paginator.count (a cached_property)
 
 
+@dataclass(frozen=True)
+class MyCaseRow:
+    """One of the user's open cases as Mina ärenden lists it."""
+
+    case: Case
+    days_open: int
+
+
 @dataclass
 class MyCases:
-    """Mina ärenden: one page of the user's open cases (each with `days_open`), their number per insats and
-    the user's to-do list (at most HOME_TODO_LIMIT items; `todo_more` when there are more)."""
+    """Mina ärenden: one page of the user's open cases (rows with the days each has been open), their number
+    per insats and the user's to-do list (at most HOME_TODO_LIMIT items; `todo_more` when there are more)."""
 
     page: Page
-    cases: list[Case]
+    rows: list[MyCaseRow]
     counts: list[dict]
     todo: list[TodoItem]
     todo_more: bool
@@ -58,6 +66,10 @@ def my_cases_for_user(
     items = todo_list(cases=case_queryset_for_user(user), on=on, owner=user, limit=HOME_TODO_LIMIT + 1)
     shown = items[:HOME_TODO_LIMIT]
     todo_log(user=user, items=shown, request=request, what="home", with_cases=cases)
-    for case in cases:
-        case.days_open = (on - case.opened_on).days
-    return MyCases(page=page, cases=cases, counts=counts, todo=shown, todo_more=len(items) > HOME_TODO_LIMIT)
+    return MyCases(
+        page=page,
+        rows=[MyCaseRow(case=case, days_open=(on - case.opened_on).days) for case in cases],
+        counts=counts,
+        todo=shown,
+        todo_more=len(items) > HOME_TODO_LIMIT,
+    )

@@ -141,13 +141,10 @@ def plan_states_for_versions(
                         % {"actor": actor.name, "message": decision.message},
                     )
                 )
-        if hasattr(version, "next_open_follow_up"):  # loaded by _panel_plans
-            state.next_follow_up = version.next_open_follow_up
-        else:
-            not_held = [f for f in version.follow_ups.all() if f.held_on is None]  # in due_on order
-            state.next_follow_up = next(iter(not_held), None)
-            state.upcoming_follow_up = next((f for f in not_held if f.due_on >= on), None)
-            state.overdue_follow_up = next((f for f in not_held if f.due_on < on), None)
+        not_held = [f for f in version.follow_ups.all() if f.held_on is None]  # in due_on order
+        state.next_follow_up = next(iter(not_held), None)
+        state.upcoming_follow_up = next((f for f in not_held if f.due_on >= on), None)
+        state.overdue_follow_up = next((f for f in not_held if f.due_on < on), None)
         states.append(state)
     return states
 

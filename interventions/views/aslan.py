@@ -65,11 +65,12 @@ def _aslan_meeting(request, group, form):
 def aslan_group(request, group_id):
     """An ASLAN group: children (ASLAN cases of the unit) with parents, meetings and attendance."""
     require_perm(request.user, "interventions.view_aslangroup")
-    group = selectors.aslan_group_get_for_user(user=request.user, group_id=group_id, request=request)
+    page = selectors.aslan_group_get_for_user(user=request.user, group_id=group_id, request=request)
+    group = page.group
     add_form = forms.AslanParticipantForm(
         posted_to(request, "deltagare"), cases=selectors.aslan_cases_available(user=request.user, group=group)
     )
-    meeting_form = forms.AslanMeetingForm(posted_to(request, "traff"), participants=group.visible_participants)
+    meeting_form = forms.AslanMeetingForm(posted_to(request, "traff"), participants=page.participants)
     if request.method == "POST":
         require_perm(request.user, "interventions.change_aslangroup")
         submits = {
@@ -81,6 +82,7 @@ def aslan_group(request, group_id):
     return render(
         request,
         "interventions/aslan_group.html",
-        {"group": group, "add_form": add_form, "meeting_form": meeting_form},
+        {"group": group, "participants": page.participants, "meetings": page.meetings}
+        | {"add_form": add_form, "meeting_form": meeting_form},
         status=400 if (add_form.errors or meeting_form.errors) else 200,
     )

@@ -49,7 +49,7 @@ def home(request):
         "cases/home.html",
         {
             "page": mine.page,
-            "cases": mine.cases,
+            "rows": mine.rows,
             "counts": mine.counts,
             "total": mine.total,
             "order": order,
