@@ -1,4 +1,5 @@
-"""Form bases shared by the insatser: duplicate confirmation, corrections and removals of recorded rows."""
+"""Form bases shared by the insatser: duplicate confirmation, corrections and removals of recorded rows, and
+the version an edit form carries."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,3 +45,17 @@ class RemoveForm(BaseForm):
         error_messages={"required": _("Skriv varför raden tas bort.")},
         help_text=_("Raden försvinner ur listor och summor; ändringshistoriken behåller den och skälet."),
     )
+
+
+class VersionedForm(BaseForm):
+    """A form that edits a record carries the version the user saw (optimistic locking, core.concurrency): the
+    service refuses it with the Swedish conflict message when someone saved in between. Empty while there is
+    no record yet (the form creates it)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def service_data(self) -> dict:
+        """The cleaned fields as the service takes them: the version the user saw as expected_version."""
+        data = dict(self.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        return data

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.forms import CaseForm, date_field
 from core.forms import DecimalCommaField, WholeNumberField
-from interventions.forms.common import CorrectionForm, DuplicateConfirmForm
+from interventions.forms.common import CorrectionForm, DuplicateConfirmForm, VersionedForm
 from interventions.models import (
     CommunityServiceStatus,
     CommunityServiceWorkplace,
@@ -14,7 +14,7 @@ from interventions.models import (
 # ---------------------------------------------------------------- Ungdomstjänst
 
 
-class CommunityServiceForm(CaseForm):
+class CommunityServiceForm(CaseForm, VersionedForm):
     ordered_hours = WholeNumberField(label=_("Utdömda timmar"), min_value=1, help_text=_("20–150 timmar."))
     judgment_on = date_field(_("Dom/beslut meddelat"))
     issued_by = forms.CharField(label=_("Domstol eller åklagarkammare"), max_length=200)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.forms import CaseForm, date_field, giver_choices, today, unit_staff
 from consent.models import Actor
+from interventions.forms.common import VersionedForm
 from interventions.models import (
     Attainment,
     FollowUp,
@@ -29,7 +30,7 @@ class PlanCreateForm(CaseForm):
         self.fields["coordinator"].initial = user.pk if user else None
 
 
-class PlanEditForm(CaseForm):
+class PlanEditForm(CaseForm, VersionedForm):
     overall_goal = forms.CharField(label=_("Övergripande mål"), widget=forms.Textarea(attrs={"rows": 3}))
     follow_up_method = forms.CharField(label=_("Så följs planen upp"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -84,7 +85,7 @@ class AgreementForm(CaseForm):
         self.fields["agreed_on"].initial = today()
 
 
-class TrainerForm(CaseForm):
+class TrainerForm(CaseForm, VersionedForm):
     name = forms.CharField(label=_("Personlig tränare"), max_length=200)
     phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
     assigned_on = date_field(_("Utsedd"), required=False)

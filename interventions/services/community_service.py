@@ -10,6 +10,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from cases.models import Case, InsatsCode
+from core.concurrency import version_check_and_bump
 from core.history import history_snapshot
 from core.models import User
 from interventions.models import (
@@ -46,8 +47,11 @@ def community_service_set(
     report_to: str,
     supervisor_name: str = "",
     supervisor_phone: str = "",
+    expected_version: int | None = None,
 ) -> CommunityServiceOrder:
-    """Record or correct the order of an ungdomstjänst case (20–150 hours) while it is ongoing."""
+    """Record or correct the order of an ungdomstjänst case (20–150 hours) while it is ongoing. A correction
+    names the version it started from (the form carries it): EditConflict when someone saved in between,
+    also when the order was registered by someone else after this user's form was shown (no version)."""
     locked = lock_case(case, InsatsCode.COMMUNITY_SERVICE)
     errors: dict = {}
     if ordered_hours is None or not CS_MIN_HOURS <= ordered_hours <= CS_MAX_HOURS:
@@ -65,6 +69,19 @@ def community_service_set(
             errors["ordered_hours"] = _("Det är redan utfört %(done)s timmar; ange minst så många.") % {
                 "done": performed
             }
+    if order:
+        version_check_and_bump(
+            instance=order,
+            expected_version=0 if expected_version is None else expected_version,
+            submitted={
+                "ordered_hours": ordered_hours,
+                "judgment_on": judgment_on,
+                "issued_by": issued_by.strip(),
+                "report_to": report_to.strip(),
+                "supervisor_name": supervisor_name.strip(),
+                "supervisor_phone": supervisor_phone.strip(),
+            },
+        )
     fail(errors)
     before = history_snapshot(order) if order else None
     order = order or CommunityServiceOrder(case=locked)

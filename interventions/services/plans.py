@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Custodian, Person
 from consent.models import Actor
 from consent.selectors import sharing_decision
+from core.concurrency import version_check_and_bump
 from core.history import history_snapshot
 from core.models import User
 from interventions.models import (
@@ -78,10 +79,21 @@ def _current_version(plan: Plan) -> PlanVersion:
     )
 
 
+def _plan_version_bump(locked: Plan, expected_version: int | None, submitted: dict | None = None) -> None:
+    """The plan's optimistic lock (core.concurrency): check the version the user started from, then save the
+    next one (the plan row is locked through its current version)."""
+    version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
+    Plan.objects.filter(pk=locked.pk).update(version=locked.version)
+
+
 @transaction.atomic
-def plan_update(*, actor: User, plan: Plan, overall_goal: str, follow_up_method: str) -> PlanVersion:
-    """Edit the current version's overall goal and follow-up method (earlier versions are read-only)."""
+def plan_update(
+    *, actor: User, plan: Plan, overall_goal: str, follow_up_method: str, expected_version: int | None
+) -> PlanVersion:
+    """Edit the current version's overall goal and follow-up method (earlier versions are read-only), from
+    the plan's `expected_version` (the form carries it): EditConflict when someone edited the plan since."""
     version = _current_version(plan)
+    _plan_version_bump(version.plan, expected_version)
     before = history_snapshot(version)
     version.overall_goal = overall_goal.strip()
     version.follow_up_method = follow_up_method.strip()
@@ -92,10 +104,18 @@ def plan_update(*, actor: User, plan: Plan, overall_goal: str, follow_up_method:
 
 @transaction.atomic
 def plan_trainer_assign(
-    *, actor: User, plan: Plan, name: str, phone: str = "", assigned_on: datetime.date | None = None
+    *,
+    actor: User,
+    plan: Plan,
+    name: str,
+    phone: str = "",
+    assigned_on: datetime.date | None = None,
+    expected_version: int | None,
 ) -> Plan:
-    """Assign the personlig tränare (PT)."""
-    _current_version(plan)
+    """Assign the personlig tränare (PT), from the plan's `expected_version` (the form carries it):
+    EditConflict when someone edited the plan since, listing the trainer's saved name and phone."""
+    locked = _current_version(plan).plan
+    _plan_version_bump(locked, expected_version, {"trainer_name": name.strip(), "trainer_phone": phone.strip()})
     errors: dict = {}
     if not name.strip():
         errors["name"] = _("Ange den personliga tränarens namn.")

@@ -22,7 +22,9 @@ DETAILS = InsatsForm(
     button=_("Spara"),
     form=forms.CommunityServiceForm,
     perm=PERM,
-    run=lambda request, case, form: services.community_service_set(actor=request.user, case=case, **form.cleaned_data),
+    run=lambda request, case, form: services.community_service_set(
+        actor=request.user, case=case, **form.service_data()
+    ),
     message=_("Uppgifterna om ungdomstjänsten är sparade."),
     anchor=ANCHOR,
     insatser=(InsatsCode.COMMUNITY_SERVICE,),

@@ -48,12 +48,13 @@ EDIT = PlanForm(
     button=_("Spara"),
     form=forms.PlanEditForm,
     perm=CHANGE,
-    run=lambda request, plan, form: services.plan_update(actor=request.user, plan=plan, **form.cleaned_data),
+    run=lambda request, plan, form: services.plan_update(actor=request.user, plan=plan, **form.service_data()),
     message=_("Planen är uppdaterad."),
     anchor="plan",
     initial=lambda plan, state: {
         "overall_goal": state.version.overall_goal,
         "follow_up_method": state.version.follow_up_method,
+        "version": plan.version,
     },
 )
 PARTICIPANT = PlanForm(
@@ -123,10 +124,10 @@ TRAINER = PlanForm(
     button=_("Spara"),
     form=forms.TrainerForm,
     perm=CHANGE,
-    run=lambda request, plan, form: services.plan_trainer_assign(actor=request.user, plan=plan, **form.cleaned_data),
+    run=lambda request, plan, form: services.plan_trainer_assign(actor=request.user, plan=plan, **form.service_data()),
     message=_("Den personliga tränaren är utsedd."),
     anchor="plan",
-    initial=lambda plan, state: {"name": plan.trainer_name, "phone": plan.trainer_phone},
+    initial=lambda plan, state: {"name": plan.trainer_name, "phone": plan.trainer_phone, "version": plan.version},
 )
 FOLLOW_UP_SCHEDULE = PlanForm(
     name="uppfoljning-planera",
