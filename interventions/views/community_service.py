@@ -4,11 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, InsatsCode
 from interventions import forms, selectors, services
-from interventions.models import CommunityServiceOrder
+from interventions.models import CommunityServiceOrder, CommunityServiceStatus
+from interventions.selectors import CaseInsatsPanel
 from interventions.views.declarations import InsatsForm, fields_of
 
 PERM = "interventions.change_communityserviceorder"
 ANCHOR = "ungdomstjanst"
+
+
+def order_ongoing(panel: CaseInsatsPanel) -> bool:
+    """Not yet registered, or ongoing: a finished (fullgjord or avbruten) ungdomstjänst offers no more forms."""
+    order = panel.community_service
+    return order is None or order.status == CommunityServiceStatus.ONGOING
 
 
 def _order(case: Case) -> CommunityServiceOrder:
@@ -28,6 +35,7 @@ DETAILS = InsatsForm(
     message=_("Uppgifterna om ungdomstjänsten är sparade."),
     anchor=ANCHOR,
     insatser=(InsatsCode.COMMUNITY_SERVICE,),
+    applies=order_ongoing,
     initial=fields_of("community_service", forms.CommunityServiceForm),
 )
 WORKPLACE = InsatsForm(
@@ -42,6 +50,7 @@ WORKPLACE = InsatsForm(
     message=_("Arbetsplatsen är tillagd."),
     anchor=ANCHOR,
     insatser=(InsatsCode.COMMUNITY_SERVICE,),
+    applies=order_ongoing,
 )
 HOURS = InsatsForm(
     name="timmar",
@@ -55,6 +64,7 @@ HOURS = InsatsForm(
     message=_("Timmarna är registrerade."),
     anchor=ANCHOR,
     insatser=(InsatsCode.COMMUNITY_SERVICE,),
+    applies=order_ongoing,
 )
 END = InsatsForm(
     name="ungdomstjanst-avslut",
@@ -68,6 +78,7 @@ END = InsatsForm(
     message=_("Ungdomstjänsten är avslutad."),
     anchor=ANCHOR,
     insatser=(InsatsCode.COMMUNITY_SERVICE,),
+    applies=order_ongoing,
 )
 
 FORMS = (DETAILS, WORKPLACE, HOURS, END)

@@ -29,6 +29,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # where an insats page form is shown: the insats's own section, "Återfall", or the section every case has
 INSATS, REOFFENCE, COMMON = "insats", "aterfall", "gemensam"
 SECTIONS = (INSATS, REOFFENCE, COMMON)
+OPEN_PARAMETER = "oppna"  # ?oppna=<name>: the page shows that form opened (a link to a form opens it)
 
 
 def _known_permission(perm: str) -> bool:
@@ -98,6 +99,7 @@ class InsatsForm(FormDeclaration):
     initial: Callable[[CaseInsatsPanel], dict] = _no_initial
     with_user: bool = False  # the form also takes the user (defaults such as "me")
     redirect: Callable[[Case, Any], str] | None = None
+    after_close: bool = False  # offered on a closed case too (a report often follows the end)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -110,7 +112,7 @@ class InsatsForm(FormDeclaration):
         return not self.insatser or case.insats_type.code in self.insatser
 
     def offered(self, case: Case, panel: CaseInsatsPanel) -> bool:
-        return self.fits(case) and self.applies(panel)
+        return self.fits(case) and (case.is_open or self.after_close) and self.applies(panel)
 
     def make(self, case: Case, user, data=None, *, panel: CaseInsatsPanel | None = None) -> forms.BaseForm:
         """The form for the case, bound to `data`, or unbound with the record's values from `panel`."""
@@ -124,8 +126,8 @@ class InsatsForm(FormDeclaration):
         return reverse("interventions:case_action", args=[case.pk, self.name])
 
     def place(self, case: Case) -> str:
-        """The form itself on the insats page (the link a to-do item gives)."""
-        return reverse("interventions:case", args=[case.pk]) + f"#{self.html_id}"
+        """The form itself on the insats page, opened (the link a to-do item or the insats details give)."""
+        return reverse("interventions:case", args=[case.pk]) + f"?{OPEN_PARAMETER}={self.name}#{self.html_id}"
 
     def section_place(self, case: Case) -> str:
         """The form's section on the insats page, where the page returns after saving."""
@@ -201,6 +203,7 @@ class PageForm:
     declaration: FormDeclaration
     form: forms.BaseForm
     url: str
+    open: bool = False  # shown opened: the link that led here named it
 
     @property
     def name(self) -> str:

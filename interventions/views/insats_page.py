@@ -20,7 +20,15 @@ from interventions.rules import REOFFENCE_INSATSER
 from interventions.selectors import CaseInsatsPanel
 from interventions.views import avhopp, community_service, mediation, plans, reports, skk, victim_support
 from interventions.views.common import require_perm
-from interventions.views.declarations import COMMON, INSATS, INSATS_FORMS, REOFFENCE, InsatsForm, PageForm
+from interventions.views.declarations import (
+    COMMON,
+    INSATS,
+    INSATS_FORMS,
+    OPEN_PARAMETER,
+    REOFFENCE,
+    InsatsForm,
+    PageForm,
+)
 
 # ---------------------------------------------------------------- consent and utlämnanden (every case)
 
@@ -76,16 +84,18 @@ INSATS_FORMS.register(
 )
 
 
-def _insats_forms(user, case: Case, panel: CaseInsatsPanel, bound: dict | None) -> dict[str, list[PageForm]]:
-    """The forms of an open case's insats page the user may use, per section: a failed POST's bound form as it
-    was, the others with the record's current values."""
+def _insats_forms(
+    user, case: Case, panel: CaseInsatsPanel, bound: dict | None, opened: str | None
+) -> dict[str, list[PageForm]]:
+    """The forms of the insats page the user may use, per section (a closed case: only those declared
+    after_close, the reports): a failed POST's bound form as it was, the others with the record's current
+    values; the one `opened` names is shown opened."""
     sections: dict[str, list[PageForm]] = {INSATS: [], REOFFENCE: [], COMMON: []}
-    if not case.is_open:
-        return sections
     for declaration in INSATS_FORMS:
         if declaration.offered(case, panel) and user.has_perm(declaration.perm):
             form = (bound or {}).get(declaration.name) or declaration.make(case, user, panel=panel)
-            sections[declaration.section].append(PageForm(declaration, form, declaration.url(case)))
+            page_form = PageForm(declaration, form, declaration.url(case), open=declaration.name == opened)
+            sections[declaration.section].append(page_form)
     return sections
 
 
@@ -93,7 +103,7 @@ def _insats_page(request: HttpRequest, case: Case, *, bound: dict | None = None,
     # the case itself came through case_for_insats (permissions applied, access logged)
     panel = selectors.case_insats_panel(case=case)
     tracks_reoffences = panel.code in REOFFENCE_INSATSER
-    sections = _insats_forms(request.user, case, panel, bound)
+    sections = _insats_forms(request.user, case, panel, bound, request.GET.get(OPEN_PARAMETER))
     return render(
         request,
         "interventions/insats_page.html",

@@ -12,7 +12,6 @@ from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.pdf import pdf_response
 from interventions.views.declarations import InsatsForm
-from interventions.views.mediation import mediation_open
 
 
 def _report_form(insats: InsatsCode, pdf: str, title) -> InsatsForm:
@@ -30,8 +29,8 @@ def _report_form(insats: InsatsCode, pdf: str, title) -> InsatsForm:
         anchor="utlamnanden",
         insatser=(insats.value,),
         redirect=lambda case, disclosure: reverse(pdf, args=[case.pk]) + f"?utlamnande={disclosure.pk}",
-        # an ended medling offers no forms (issue 19 point 9 will keep its report)
-        applies=mediation_open if insats == InsatsCode.MEDIATION else (lambda panel: True),
+        # the report tells how it ended: it is made after "Avsluta medlingen" and after the case has ended
+        after_close=True,
     )
 
 
