@@ -8,21 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cases.identity import Gender
-from cases.models import Basis, Case, Person
+from cases.models import Basis, Case, InsatsCode, Person
 from cases.selectors import identity_visible_q
 
 MAX_ID = 2**31 - 1
 # The insats catalogue (data migration cases 0002); api/tests check that it matches the database.
-INSATS_CODES = (
-    "ungdomstjanst",
-    "medling",
-    "stod_brottsutsatta",
-    "skk",
-    "aslan",
-    "sig",
-    "avhopp",
-    "faltverksamhet",
-)
+INSATS_CODES = tuple(InsatsCode.values)
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

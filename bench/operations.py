@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from bench.harness import Missing, Operation, Prepared
-from cases.models import Case, InsatsType, Person
+from cases.models import Case, InsatsCode, InsatsType, Person
 from cases.search_names import fold
 from cases.selectors import TRIGRAM_MIN_LENGTH
 from core.models import Provider, Unit, User
@@ -560,7 +560,7 @@ def bulk_import(ctx: Context) -> Prepared:
         """The same people and cases through COPY (PostgreSQL) in a rolled-back transaction."""
         writer = RowWriter()
         rng = random.Random(i)
-        insats = InsatsType.objects.get(code="stod_brottsutsatta").pk
+        insats = InsatsType.objects.get(code=InsatsCode.VICTIM_SUPPORT).pk
         now = datetime.datetime.now(datetime.UTC)
         started = time.perf_counter()
         with transaction.atomic():

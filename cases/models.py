@@ -20,6 +20,20 @@ MASKED_NAME = _("Skyddad identitet")
 MASKED_NUMBER = "********-****"
 
 
+class InsatsCode(models.TextChoices):
+    """The codes of the eight insatser of the catalogue (InsatsType.code, data migration 0003): code compares
+    with these, never with string literals. Not the field's choices: the catalogue stays editable."""
+
+    COMMUNITY_SERVICE = "ungdomstjanst", _("Ungdomstjänst")
+    MEDIATION = "medling", _("Medling")
+    VICTIM_SUPPORT = "stod_brottsutsatta", _("Stöd till unga brottsutsatta")
+    SKK = "skk", _("Särskilt kvalificerad kontaktperson")
+    ASLAN = "aslan", _("ASLAN")
+    SIG = "sig", _("Sociala insatsgrupper (SIG)")
+    AVHOPP = "avhopp", _("Avhopp")
+    FIELD_WORK = "faltverksamhet", _("Fältverksamhet")
+
+
 class InsatsType(models.Model):
     """Catalogue of the eight insatser (data migration 0002) with the age range each serves."""
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cases",
     "consent",
     "decisions",
+    "documents",
     "interventions",
     "reporting",
     "jobs",
@@ -223,6 +224,28 @@ STORAGES = {
 }
 # Generated PDFs and exports; never served directly, only through permission-checking views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Documents of the akt (documents app) go to the default storage: local disk under MEDIA_ROOT, or an
+# S3-compatible bucket through django-storages when DOCUMENT_S3_BUCKET is set (README "Dokument i akten").
+# Never served by the web server: only through documents.views, which checks permission and logs the read.
+if env_str("DOCUMENT_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env_str("DOCUMENT_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DOCUMENT_S3_REGION") or None,
+            "access_key": env_str("DOCUMENT_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("DOCUMENT_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# ClamAV: every upload is scanned when CLAMD_HOST is set (INSTREAM over TCP); refused when clamd cannot answer.
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 
 # Celery: without REDIS_URL tasks run eagerly in-process (demo and unit tests).
 REDIS_URL = env_str("REDIS_URL")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("insatser/", include("interventions.urls")),
     path("uppfoljning/", include("reporting.urls")),
+    path("akt/", include("documents.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -39,6 +39,10 @@ WHAT_WORDS = {
     "api_case_list": _("Lista över ärenden (API)"),
     "api_case": _("Ärende (API)"),
     "admin": _("Administrationen"),
+    "journalutskrift": _("Journalutskrift"),
+    "journal_print_form": _("Journalutskrift"),
+    "dokument": _("En inkommen handling i akten"),
+    "aktbilaga": _("En aktbilaga i akten"),
 }
 # codes with a variable part: the longest matching prefix decides
 WHAT_PREFIXES = (

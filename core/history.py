@@ -334,6 +334,8 @@ def history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> lis
         model = _model_for(entry.object_type)
         changes = []
         for name, pair in entry.changes.items():
+            if isinstance(_field(model, name), models.FileField):
+                continue  # where a file is stored is no reader's business (the record's own name is shown)
             old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
             if _masked(model, name, identity_visible=identity_visible):
                 old, new = (MASK if old else None), (MASK if new else None)

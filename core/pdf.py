@@ -16,13 +16,17 @@ from weasyprint.urls import URLFetcher
 ALLOWED_URL_SCHEMES = ("data",)
 
 
-def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
-    """Render a Django template to PDF bytes, fetching nothing from the network or the file system."""
+def render_pdf(
+    template: str, context: dict[str, Any], *, request: HttpRequest | None = None, pdf_variant: str | None = None
+) -> bytes:
+    """Render a Django template to PDF bytes, fetching nothing from the network or the file system.
+
+    pdf_variant: e.g. "pdf/a-2a" for a document kept for the long term (tagged PDF/A with its XMP metadata)."""
     html = render_to_string(template, context, request=request)
     # A fetcher per document: WeasyPrint's URLFetcher keeps per-request state. No base_url, so a
     # relative URL cannot be resolved against the server or its working directory either.
     fetcher = URLFetcher(allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
-    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()  # WeasyPrint ships no type hints
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=pdf_variant)  # WeasyPrint: no types
     return pdf
 
 

@@ -45,6 +45,8 @@ CASE_WORK += [f"interventions.{verb}_{model}" for model in INTERVENTION_MODELS f
 CASE_WORK += ["consent.view_disclosure", "consent.add_disclosure"]
 # Beslut on bistånd cases: who may actually decide is the delegationsordning's (decisions.DelegationRule).
 CASE_WORK += ["decisions.view_decision", "decisions.add_decision", "decisions.change_decision"]
+# The akt (documents app): documents received, and the aktbilagor the product gave out.
+CASE_WORK += ["documents.view_document", "documents.add_document", "documents.view_aktbilaga"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SOCIAL_WORKER: CASE_WORK,
@@ -113,6 +115,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "decisions.add_delegationrule",
         "decisions.change_delegationrule",
         "decisions.delete_delegationrule",
+        "documents.view_documentkind",
+        "documents.add_documentkind",
+        "documents.change_documentkind",
     ],
 }
 

@@ -6,8 +6,6 @@ beslut's change history, so the letter given can be checked against a re-renderi
 `documents.services.aktbilaga_record(actor=actor, case=case, kind=kind, filename=filename, content=content)`.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from cases.models import Case
 from core import pdf
 from core.models import User
 from decisions.models import Decision
+from documents.services import aktbilaga_record
 
 # documents.models.AktbilagaKind.DECISION_LETTER on branch h7 (issue 21.2)
 LETTER_KIND = "beslut"
@@ -40,5 +39,5 @@ def avslag_letter_pdf(*, decision: Decision, case: Case) -> bytes:
 
 
 def letter_keep(*, actor: User, case: Case, kind: str, filename: str, content: bytes) -> str:
-    """SEAM (issue 21.2, aktbilagor): keep the exact letter given out; returns its SHA-256."""
-    return hashlib.sha256(content).hexdigest()
+    """Keep the exact letter given out as an aktbilaga of the case (issue 21.2); returns its SHA-256."""
+    return aktbilaga_record(actor=actor, case=case, kind=kind, filename=filename, content=content).sha256

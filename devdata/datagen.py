@@ -38,6 +38,7 @@ from cases.models import (
     CaseNumberSequence,
     CaseUserObjectPermission,
     Custodian,
+    InsatsCode,
     InsatsType,
     JournalEntry,
     Person,
@@ -167,13 +168,13 @@ CASES_PER_SOCIAL_WORKER = 1000  # over six years: ≈30–40 open cases each at 
 
 # insats code -> (weight among new cases, unit index, min days, max days open)
 INSATS_PROFILE = {
-    "stod_brottsutsatta": (0.55, 0, 7, 60),
-    "ungdomstjanst": (0.12, 0, 30, 150),
-    "medling": (0.10, 0, 14, 90),
-    "skk": (0.05, 1, 180, 540),
-    "aslan": (0.08, 0, 90, 180),
-    "sig": (0.07, 1, 180, 720),
-    "avhopp": (0.03, 3, 180, 720),
+    InsatsCode.VICTIM_SUPPORT: (0.55, 0, 7, 60),
+    InsatsCode.COMMUNITY_SERVICE: (0.12, 0, 30, 150),
+    InsatsCode.MEDIATION: (0.10, 0, 14, 90),
+    InsatsCode.SKK: (0.05, 1, 180, 540),
+    InsatsCode.ASLAN: (0.08, 0, 90, 180),
+    InsatsCode.SIG: (0.07, 1, 180, 720),
+    InsatsCode.AVHOPP: (0.03, 3, 180, 720),
 }
 REFERRALS = [
     ("polis", 0.40),
@@ -630,7 +631,7 @@ DETAIL_MODELS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "mediation_party": (MediationParty, ()),
     "mediation_consultation": (MediationConsultation, ()),
     "mediation_meeting": (MediationMeeting, ()),
-    "skk": (SkkAssignment, ()),
+    InsatsCode.SKK: (SkkAssignment, ()),
     "aslan_group": (AslanGroup, ()),
     "aslan_meeting": (AslanMeeting, ()),
     "aslan_participant": (AslanParticipant, ()),
@@ -706,12 +707,12 @@ class DataGenerator:
         self.aslan_groups: dict[tuple[int, datetime.date], list] = {}
         self.case_mix: dict[str, int] = {}  # cases per insats code as generated
         self.detail_writers = {
-            "stod_brottsutsatta": self._victim_support,
-            "ungdomstjanst": self._community_service,
-            "medling": self._mediation,
-            "skk": self._skk,
-            "aslan": self._aslan,
-            "avhopp": self._avhopp,
+            InsatsCode.VICTIM_SUPPORT: self._victim_support,
+            InsatsCode.COMMUNITY_SERVICE: self._community_service,
+            InsatsCode.MEDIATION: self._mediation,
+            InsatsCode.SKK: self._skk,
+            InsatsCode.ASLAN: self._aslan,
+            InsatsCode.AVHOPP: self._avhopp,
         }
         self.outcome_cum = _cumulative([weight for _code, weight in MEDIATION_OUTCOMES])
         self.threat_cum = _cumulative([weight for _code, weight in THREAT_LEVELS])
@@ -1434,12 +1435,12 @@ class DataGenerator:
                 else:
                     opened = self._day_between(earliest, until)
                     age = age_on(born, opened)
-                    code = "stod_brottsutsatta" if age <= 21 else "sig"
+                    code = InsatsCode.VICTIM_SUPPORT if age <= 21 else InsatsCode.SIG
                     low, high = self.insats_ranges[code]
                     if not low <= age <= high:
                         continue
                 _weight, unit_index, min_days, max_days = INSATS_PROFILE[code]
-                if code == "avhopp" and age >= 21:
+                if code == InsatsCode.AVHOPP and age >= 21:
                     unit_index = 4
                 unit = unit_ids[unit_index]
                 handler = org.workers[unit][rng.randrange(len(org.workers[unit]))]
@@ -1491,7 +1492,7 @@ class DataGenerator:
                 else:
                     reason = ""
                     follow_up = until + datetime.timedelta(days=rng.randint(-20, 60))
-                basis = "service" if code == "stod_brottsutsatta" and rng.random() < 0.6 else "bistand"
+                basis = "service" if code == InsatsCode.VICTIM_SUPPORT and rng.random() < 0.6 else "bistand"
                 stamp = _utc(opened, 9 * 3600 + rng.randint(0, 8 * 3600))
                 edits = self._case_history(
                     d, case_id, person_id, unit, handler, org, opened, closed, reason, follow_up, stamp
@@ -1514,7 +1515,7 @@ class DataGenerator:
                 detail = self.detail_writers.get(code)
                 if detail:
                     detail(d, case, org, stamp)
-                if code in ("sig", "avhopp"):
+                if code in (InsatsCode.SIG, InsatsCode.AVHOPP):
                     self._plan(d, case, org, stamp)
                     needs_consent = True
                     consent_case = consent_case or case
@@ -1791,7 +1792,7 @@ class DataGenerator:
         revised (version 2 with the same goals). Återfall for about a quarter of the cases."""
         rng, until = self.rng, self.until
         coordinator = org.coordinators[case.unit][0]
-        sig = case.code == "sig"
+        sig = case.code == InsatsCode.SIG
         plan_id = _uuid(rng)
         d["plan"].add(
             id=plan_id, case_id=case.id, coordinator_id=coordinator,

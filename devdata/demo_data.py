@@ -29,6 +29,7 @@ from cases.models import (
     ClosureReason,
     Custodian,
     EntryKind,
+    InsatsCode,
     InsatsType,
     JournalEntry,
     Person,
@@ -106,32 +107,32 @@ class InsatsProfile:
 
 # fmt: off
 INSATSER: dict[str, InsatsProfile] = {
-    "stod_brottsutsatta": InsatsProfile(
+    InsatsCode.VICTIM_SUPPORT: InsatsProfile(
         (232, 246), (11, 20), (7, 70), (1, 5), 0.55, 0.9,
         ("polis", "polis", "polis", "skola", "egen_kontakt", "socialtjanst"),
         ("samtal", "samtal", "telefon", "samtal", "mote"),
     ),
-    "ungdomstjanst": InsatsProfile(
+    InsatsCode.COMMUNITY_SERVICE: InsatsProfile(
         (32, 38), (15, 20), (60, 180), (4, 8), 0.85, 0.0,
         ("aklagare_domstol",), ("mote", "telefon", "anteckning", "samtal"),
     ),
-    "medling": InsatsProfile(
+    InsatsCode.MEDIATION: InsatsProfile(
         (28, 32), (12, 20), (20, 100), (3, 6), 0.7, 1.0,
         ("polis", "polis", "aklagare_domstol"), ("samtal", "telefon", "mote"),
     ),
-    "skk": InsatsProfile(
+    InsatsCode.SKK: InsatsProfile(
         (9, 11), (13, 19), (180, 540), (6, 14), 0.75, 0.0,
         ("aklagare_domstol", "socialtjanst"), ("samtal", "mote", "hembesok", "telefon"),
     ),
-    "aslan": InsatsProfile(
+    InsatsCode.ASLAN: InsatsProfile(
         (14, 18), (10, 14), (90, 300), (4, 10), 0.6, 1.0,
         ("skola", "socialtjanst", "polis"), ("samtal", "mote", "hembesok"),
     ),
-    "sig": InsatsProfile(
+    InsatsCode.SIG: InsatsProfile(
         (10, 14), (14, 22), (180, 720), (8, 18), 0.85, 0.0,
         ("socialtjanst", "polis", "sis"), ("natverksmote", "samtal", "mote", "telefon"),
     ),
-    "avhopp": InsatsProfile(
+    InsatsCode.AVHOPP: InsatsProfile(
         (5, 7), (16, 27), (90, 540), (6, 14), 0.9, 0.0,
         ("egen_kontakt", "polis", "kriminalvard", "sis"), ("samtal", "mote", "telefon", "anteckning"),
     ),
@@ -139,11 +140,23 @@ INSATSER: dict[str, InsatsProfile] = {
 # fmt: on
 STOD_CONTACTS_PER_YEAR = (690, 710)
 UNPLANNED_PER_YEAR = (3, 6)
-UNPLANNED_INSATSER = ("ungdomstjanst", "skk", "sig", "aslan", "medling", "avhopp")
+UNPLANNED_INSATSER = (
+    InsatsCode.COMMUNITY_SERVICE,
+    InsatsCode.SKK,
+    InsatsCode.SIG,
+    InsatsCode.ASLAN,
+    InsatsCode.MEDIATION,
+    InsatsCode.AVHOPP,
+)
 
 AGREEMENT_BUDGET = 3_854_000
 # Agreed yearly volumes as in the board papers' agreement (min, max)
-AGREED_VOLUMES = {"ungdomstjanst": (30, 40), "stod_brottsutsatta": (700, 700), "medling": (30, 30), "skk": (10, 10)}
+AGREED_VOLUMES = {
+    InsatsCode.COMMUNITY_SERVICE: (30, 40),
+    InsatsCode.VICTIM_SUPPORT: (700, 700),
+    InsatsCode.MEDIATION: (30, 30),
+    InsatsCode.SKK: (10, 10),
+}
 
 GIRL_NAMES = [
     "Alva",
@@ -303,12 +316,12 @@ ROLE_USERNAMES = ["socialsekreterare", "samordnare", "enhetschef", "statistik", 
 
 # which unit runs each insats; avhopp by age (under 21 with threat: Fenix; 21 and over: avdelning vuxen)
 UNIT_FOR_INSATS = {
-    "stod_brottsutsatta": BFG,
-    "ungdomstjanst": BFG,
-    "medling": BFG,
-    "skk": INSATSTEAMET,
-    "sig": INSATSTEAMET,
-    "aslan": FALT,
+    InsatsCode.VICTIM_SUPPORT: BFG,
+    InsatsCode.COMMUNITY_SERVICE: BFG,
+    InsatsCode.MEDIATION: BFG,
+    InsatsCode.SKK: INSATSTEAMET,
+    InsatsCode.SIG: INSATSTEAMET,
+    InsatsCode.ASLAN: FALT,
 }
 
 
@@ -416,7 +429,7 @@ class _Generator:
         return person
 
     def unit_for(self, code: str, age: int) -> Unit:
-        if code == "avhopp":
+        if code == InsatsCode.AVHOPP:
             return self.units[FENIX if age < 21 else VUXEN]
         return self.units[UNIT_FOR_INSATS[code]]
 
@@ -494,7 +507,7 @@ class _Generator:
         rng = self.rng
         stod = {year: [] for year in self.years}
         for case in self.cases:
-            if case.insats_type.code == "stod_brottsutsatta":
+            if case.insats_type.code == InsatsCode.VICTIM_SUPPORT:
                 stod[case.opened_on.year].append(case)
             else:
                 self.add_entries(case, rng.randint(*INSATSER[case.insats_type.code].entries))
@@ -568,7 +581,7 @@ def _consents(generator: _Generator, recorder_for) -> None:
     custodians: dict[uuid.UUID, list[Custodian]] = {}
     for custodian in Custodian.objects.filter(person_id__in=[c.person_id for c in generator.cases]).order_by("pk"):
         custodians.setdefault(custodian.person_id, []).append(custodian)
-    sig_cases = [c for c in generator.cases if c.insats_type.code == "sig"]
+    sig_cases = [c for c in generator.cases if c.insats_type.code == InsatsCode.SIG]
     consents = []
     matured = False
     for case in sig_cases:

@@ -43,11 +43,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases.models import Case, Person
+from cases.models import Case, InsatsCode
 from cases.selectors import case_list_log, case_queryset_for_user
 from consent.models import Consent
 from consent.selectors import still_covers_an_actor
@@ -69,7 +68,7 @@ KINDS = {
     MEDIATION: (_("Medling väntar"), _("Registrera medlingsmöte")),
     CONSENT: (_("Samtycke går ut"), _("Registrera nytt samtycke")),
 }
-PLAN_CODES = ("sig", "avhopp")
+PLAN_CODES = (InsatsCode.SIG.value, InsatsCode.AVHOPP.value)
 
 COLUMNS = (
     "todo_kind",
@@ -87,7 +86,7 @@ COLUMNS = (
     "todo_last",
     "todo_protection",
 )
-# Model.from_db takes the values in the model's field order
+# what the to-do lists read of each case and its person
 CASE_FIELDS = ["id", "number", "person_id", "insats_type_id", "handler_id", "opened_on"]
 PERSON_FIELDS = ["id", "first_name", "last_name", "protection"]
 
@@ -129,20 +128,6 @@ class TodoItem:
                 return str(_("lämnat av vårdnadshavare"))
             return str(_("lämnat av %(name)s")) % {"name": self.detail}
         return ""
-
-    @property
-    def url(self) -> str:
-        """The page (and place on it) where the next action is done."""
-        if self.kind in (PLAN_FOLLOW_UP, ACTIVITY):
-            anchor = "uppfoljningar" if self.kind == PLAN_FOLLOW_UP else "aktiviteter"
-            return reverse("interventions:plan", args=[self.plan_id]) + f"#{anchor}"
-        if self.kind == MISSING_PLAN:
-            return reverse("interventions:case", args=[self.case.pk]) + "#form-plan"
-        if self.kind == MEDIATION:
-            return reverse("interventions:case", args=[self.case.pk]) + "#medling"
-        if self.kind == CONSENT:
-            return reverse("interventions:case", args=[self.case.pk]) + "#form-samtycke"
-        return reverse("case_detail", args=[self.case.pk]) + "#facts-heading"
 
 
 def _days_after(name: str, days: int):
@@ -219,7 +204,7 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
     )
     wait = settings.MEDIATION_REMINDER_DAYS
     mediations = (
-        handled.filter(insats_type__code="medling", opened_on__lte=horizon - datetime.timedelta(days=wait))
+        handled.filter(insats_type__code=InsatsCode.MEDIATION, opened_on__lte=horizon - datetime.timedelta(days=wait))
         .exclude(Exists(Mediation.objects.filter(case_id=OuterRef("pk"), status=MediationStatus.ENDED)))
         .exclude(Exists(MediationMeeting.objects.filter(mediation__case_id=OuterRef("pk"), kind=MeetingKind.MEDIATION)))
         .annotate(**_columns(kind=MEDIATION, due=_days_after("opened_on", wait), owner=F("handler_id")))
@@ -265,31 +250,31 @@ def todo_list(
     *, cases: QuerySet[Case], on: datetime.date, owner: User | None = None, limit: int | None = None
 ) -> list[TodoItem]:
     """Due and overdue items on the open cases among `cases` (a queryset from cases.selectors, so
-    permissions are already applied), oldest date first, in one query. Unlogged: callers log what they show."""
+    permissions are already applied), oldest date first: one query for the items, one for their cases.
+    Unlogged: callers log what they show."""
     rows = _rows(_branches(cases=cases, on=on, owner=owner)).order_by("todo_due", "todo_kind", "todo_number")
     if limit is not None:
         rows = rows[:limit]
-    db = Case.objects.db
-    cases_by_id: dict[UUID, Case] = {}
-    items = []
-    for kind, due, owner_id, plan_id, detail, *case_values in rows:
-        case = cases_by_id.get(case_values[0])
-        if case is None:  # one object per case, so masking and logging see each case once
-            number, handler_id, opened_on, insats_id, person_id, first, last, protection = case_values[1:]
-            case = Case.from_db(db, CASE_FIELDS, [case_values[0], number, person_id, insats_id, handler_id, opened_on])
-            case.person = Person.from_db(db, PERSON_FIELDS, [person_id, first, last, protection])
-            cases_by_id[case.pk] = case
-        items.append(
-            TodoItem(
-                kind=kind,
-                due_on=due,
-                owner_id=owner_id,
-                case=case,
-                on=on,
-                plan_id=plan_id,
-                detail=detail or "",
-            )
+    fetched = list(rows)
+    # one object per case, so masking and logging see each case once; the fields the lists show
+    cases_by_id: dict[UUID, Case] = {
+        case.pk: case
+        for case in Case.objects.filter(pk__in={row[COLUMNS.index("todo_case")] for row in fetched})
+        .select_related("person")
+        .only(*CASE_FIELDS, *(f"person__{name}" for name in PERSON_FIELDS))
+    }
+    items = [
+        TodoItem(
+            kind=kind,
+            due_on=due,
+            owner_id=owner_id,
+            case=cases_by_id[case_id],
+            on=on,
+            plan_id=plan_id,
+            detail=detail or "",
         )
+        for kind, due, owner_id, plan_id, detail, case_id, *_case_values in fetched
+    ]
     return items
 
 

@@ -161,7 +161,7 @@ def registerutdrag_json(extract: RegisterExtract, *, generated_by: User) -> Http
                 "at": item["entry"].at.isoformat(),
                 "by": str(item["entry"].actor),
                 "record": item["what"],
-                "action": item["entry"].action,
+                "action": item["entry"].get_action_display(),
                 "changes": item["changes"],
             }
             for item in extract.history_rows

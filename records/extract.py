@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Custodian, Person, ProtectionLevel
 from core.history import MASK
 from core.models import AccessGrantEvent, AccessLog
+from documents.models import Document
 
 MAX_DEPTH = 6
 
@@ -102,8 +103,9 @@ def person_file_rows(
 # --- rendering for registerutdrag -----------------------------------------------------------------
 
 # Fields masked, by model label, while the person's identity is masked for the viewer: the models' own
-# identity_fields (cases.models, the one masking rule), in extract rows and history rows.
-IDENTITY_FIELDS = {model._meta.label_lower: model.identity_fields for model in (Person, Custodian)}
+# identity_fields (cases.models, the one masking rule; a received document's name and description often
+# name the person), in extract rows and history rows.
+IDENTITY_FIELDS = {model._meta.label_lower: model.identity_fields for model in (Person, Custodian, Document)}
 
 
 def _value_text(instance: models.Model, model_field: models.Field) -> str:
@@ -115,8 +117,6 @@ def _value_text(instance: models.Model, model_field: models.Field) -> str:
     if isinstance(model_field, models.ForeignKey):
         related = getattr(instance, model_field.name)
         return str(related)
-    if isinstance(model_field, models.FileField):
-        return str(value)
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, datetime.datetime):
@@ -141,13 +141,22 @@ def _masked_field(model_field: models.Field) -> bool:
     return model_field.name in IDENTITY_FIELDS.get(model_field.model._meta.label_lower, ())
 
 
+# Bookkeeping a reader cannot use: the version counter of optimistic locking, an aktbilaga's utlämnande by id
+# (its recipient is shown as `sent_to`, and the utlämnande itself in its own section).
+BOOKKEEPING_FIELDS = {"version", "disclosure_pk"}
+
+
+def _shown_in_extract(model_field: models.Field) -> bool:
+    """Whether a field is information for the person: not the row's internal id or version counter, not where a
+    file is stored (its own name and type are shown beside it), and not the link back to the person (it is the
+    person themself; a masked identity stays masked)."""
+    if model_field.primary_key or model_field.name in BOOKKEEPING_FIELDS or isinstance(model_field, models.FileField):
+        return False
+    return not (isinstance(model_field, models.ForeignKey) and model_field.related_model is Person)
+
+
 def _render_model_rows(model: type[models.Model], instances: list[models.Model], *, masked: bool) -> ExtractSection:
-    shown_fields = [
-        model_field
-        for model_field in model._meta.concrete_fields
-        # the row's link back to the person is the person themself; masked identity stays masked
-        if not (isinstance(model_field, models.ForeignKey) and model_field.related_model is Person)
-    ]
+    shown_fields = [model_field for model_field in model._meta.concrete_fields if _shown_in_extract(model_field)]
     fk_names = [f.name for f in shown_fields if isinstance(f, models.ForeignKey) and f.related_model is not Person]
     m2m_fields = list(model._meta.many_to_many)
     loaded = model._base_manager.filter(pk__in=[i.pk for i in instances]).select_related(*fk_names)

@@ -55,3 +55,26 @@ class GrantForm(forms.Form):
 
 class RevokeForm(GrantForm):
     pass
+
+
+class JournalPrintForm(forms.Form):
+    """The period of a journalutskrift, and whether it is only looked at or given out (then kept as an aktbilaga)."""
+
+    PREVIEW = "preview"
+    GIVE_OUT = "give_out"
+
+    since = forms.DateField(label=_("Från och med"), widget=DateInput())
+    until = forms.DateField(label=_("Till och med"), widget=DateInput())
+    action = forms.ChoiceField(
+        choices=[(PREVIEW, _("Förhandsgranska")), (GIVE_OUT, _("Lämna ut"))], widget=forms.HiddenInput, initial=PREVIEW
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("Slutdatum kan inte vara före startdatum."))
+        return data
+
+    @property
+    def gives_out(self) -> bool:
+        return self.cleaned_data["action"] == self.GIVE_OUT

@@ -203,7 +203,7 @@ def _remove_files(instances: list[models.Model]) -> int:
     for instance in instances:
         for field in instance._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                name = getattr(instance, field.attname)
+                name = getattr(instance, field.name).name  # the FieldFile's storage name
                 if name:
                     storage = field.storage
                     if storage.exists(name):

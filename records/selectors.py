@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission
+from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission, SearchName
 from cases.selectors import (
     case_get_for_user,
     case_queryset_for_user,
@@ -49,7 +49,8 @@ CSV_EXPORT_MAX_ROWS = 100_000
 HISTORY_PAGE_ROWS = 500  # change-history page: the newest rows
 EXTRACT_ACCESS_LOG_ROWS = 5000  # registerutdrag: the newest reads
 # Registerutdrag leaves out the guardian permission rows (who may see the file is in its grant events)
-EXTRACT_SKIPPED = (CaseUserObjectPermission, PersonUserObjectPermission)
+# Technical rows: per-case grants (shown as behörighetsändringar) and the name-search index (a copy of the name).
+EXTRACT_SKIPPED = (CaseUserObjectPermission, PersonUserObjectPermission, SearchName)
 # What reading a person's log (loggutdrag) is recorded as, per output
 PERSON_LOG_ACTIONS = {"html": AccessAction.VIEW, "csv": AccessAction.EXPORT, "pdf": AccessAction.PRINT}
 

@@ -10,6 +10,8 @@ urlpatterns = [
     # change history
     path("personer/<uuid:person_id>/historik/", views.person_history, name="person_history"),
     path("arenden/<uuid:case_id>/historik/", views.case_history, name="case_history"),
+    # journalutskrift (aktinsyn, domstol)
+    path("arenden/<uuid:case_id>/journalutskrift/", views.case_journal_print_view, name="case_journal_print"),
     # registerutdrag
     path(
         "personer/<uuid:person_id>/registerutdrag.json",

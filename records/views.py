@@ -22,9 +22,12 @@ from core.forms import apply_service_errors
 from core.models import AccessAction
 from core.pdf import pdf_response, render_pdf
 from core.policy import access_policy
+from documents.models import AktbilagaKind
+from documents.services import aktbilaga_record
 from records.exports import accesslog_csv, person_reads_csv, registerutdrag_json
 from records.extract import person_identity
-from records.forms import AccessLogFilterForm, GrantForm, PersonLookupForm, RevokeForm
+from records.forms import AccessLogFilterForm, GrantForm, JournalPrintForm, PersonLookupForm, RevokeForm
+from records.journal import case_journal_print, person_name
 from records.models import RecordType
 from records.selectors import (
     AccessLogExport,
@@ -162,12 +165,32 @@ def accesslog_person_extract(request, person_id):
     output = request.GET.get("format", "html")
     person, rows = accesslog_person_for_user(user=request.user, person_id=person_id, request=request, output=output)
     if output == "csv":
-        return person_reads_csv(rows)
+        response = person_reads_csv(rows)
+        filename = f"loggutdrag-{timezone.localdate().isoformat()}.csv"
+        _keep_given_out(request, person, AktbilagaKind.ACCESS_LOG_EXTRACT, response, filename, "text/csv")
+        return response
     context = {"person": person, "rows": rows, "generated_at": timezone.now()}
     if output == "pdf":
         document = render_pdf("core/accesslog_person_pdf.html", context, request=request)
-        return pdf_response(document, filename=f"loggutdrag-{timezone.localdate().isoformat()}.pdf")
+        filename = f"loggutdrag-{timezone.localdate().isoformat()}.pdf"
+        response = pdf_response(document, filename=filename)
+        _keep_given_out(request, person, AktbilagaKind.ACCESS_LOG_EXTRACT, response, filename)
+        return response
     return render(request, "core/accesslog_person.html", context)
+
+
+def _keep_given_out(request, person, kind: str, response, filename: str, content_type: str = "application/pdf") -> None:
+    """A loggutdrag or registerutdrag file is produced to be given to the person: kept as an aktbilaga in the
+    person's own series (it concerns no one case), byte for byte as served."""
+    aktbilaga_record(
+        actor=request.user,
+        case=None,
+        person=person,
+        kind=kind,
+        filename=filename,
+        content=response.content,
+        content_type=content_type,
+    )
 
 
 # --- change history ------------------------------------------------------------------------------
@@ -209,13 +232,16 @@ def person_extract(request, person_id, output):
     """
     extract = person_extract_for_user(user=request.user, person_id=person_id, request=request, output=output)
     if output == "json":
-        return registerutdrag_json(extract, generated_by=request.user)
+        response = registerutdrag_json(extract, generated_by=request.user)
+        filename = f"registerutdrag-{extract.generated_at:%Y-%m-%d}.json"
+        _keep_given_out(request, extract.person, AktbilagaKind.REGISTER_EXTRACT, response, filename, "application/json")
+        return response
     document = render_pdf(
         "core/registerutdrag_pdf.html",
         {
             "identity": person_identity(extract.person, for_pdf=True),
             "sections": extract.sections,
-            "reads": extract.reads,
+            "reads": [(row, row.what_display) for row in extract.reads],
             "grants": extract.grants,
             "history_rows": extract.history_rows,
             "generated_at": extract.generated_at,
@@ -223,7 +249,10 @@ def person_extract(request, person_id, output):
         },
         request=request,
     )
-    return pdf_response(document, filename=f"registerutdrag-{extract.generated_at:%Y-%m-%d}.pdf")
+    filename = f"registerutdrag-{extract.generated_at:%Y-%m-%d}.pdf"
+    response = pdf_response(document, filename=filename)
+    _keep_given_out(request, extract.person, AktbilagaKind.REGISTER_EXTRACT, response, filename)
+    return response
 
 
 # --- sharing and skyddad identitet --------------------------------------------------------------
@@ -368,3 +397,49 @@ def retention_run_detail(request, run_id):
         "core/retention_run.html",
         {"run": run, "rows": rows, "page": page, "person_file": RecordType.PERSON_FILE, "extra": ""},
     )
+
+
+# --- journalutskrift ------------------------------------------------------------------------------
+
+
+def _journal_print_form(request, case_id, form: JournalPrintForm | None):
+    """The period form (bound and with errors after a bad POST); needs cases.view_journalentry, logged as a view."""
+    if not request.user.has_perm("cases.view_journalentry"):
+        raise Http404
+    case = case_get_for_user(user=request.user, case_id=case_id, request=request, what="journal_print_form")
+    status = 200 if form is None else 400
+    form = form or JournalPrintForm(initial={"since": case.opened_on, "until": timezone.localdate()})
+    return render(
+        request, "records/journal_print.html", {"case": case, "person": case.person, "form": form}, status=status
+    )
+
+
+@access_policy("case")
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_journal_print_view(request, case_id):
+    """Journalutskrift for a period: a readable PDF of the signed entries, events and documents (aktinsyn, a
+    court). Previewed, or given out and then kept as an aktbilaga of the case; the print is access-logged."""
+    form = JournalPrintForm(request.POST) if request.method == "POST" else None
+    if form is None or not form.is_valid():
+        return _journal_print_form(request, case_id, form)
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    journal = case_journal_print(user=request.user, case_id=case_id, since=since, until=until, request=request)
+    context = {
+        "journal": journal,
+        "case": journal.case,
+        "person": journal.case.person,
+        "generated_by_name": person_name(request.user),
+        "given_out": form.gives_out,
+    }
+    # PDF/A-2a: a journal given to a court or kept as an aktbilaga must stay readable for as long as the akt
+    document = render_pdf("records/journal_pdf.html", context, request=request, pdf_variant="pdf/a-2a")
+    if form.gives_out:
+        aktbilaga_record(
+            actor=request.user,
+            case=journal.case,
+            kind=AktbilagaKind.JOURNAL,
+            filename=journal.filename,
+            content=document,
+        )
+    return pdf_response(document, filename=journal.filename)

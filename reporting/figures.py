@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.identity import Gender
-from cases.models import Basis, Case, ClosureReason, InsatsType, ReferralSource
+from cases.models import Basis, Case, ClosureReason, InsatsCode, InsatsType, ReferralSource
 from core.models import Provider, Unit
 from interventions.models import AreaEffort, FieldShift, GoalAttainment, Plan, PolareNight, PurchasedService
 from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
@@ -785,7 +785,7 @@ def _reoffence_figures(period: Period, scope: Scope) -> dict:
     """SIG cases active in the period and, of those, the cases with återfall noted within the period (one query)."""
     active = Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
     noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
-    return Case.objects.filter(scope.q("unit"), active, insats_type__code="sig").aggregate(
+    return Case.objects.filter(scope.q("unit"), active, insats_type__code=InsatsCode.SIG).aggregate(
         sig_cases=Count("pk", distinct=True),
         reoffence_cases=Count("pk", filter=noted, distinct=True),
     )

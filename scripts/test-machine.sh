@@ -17,6 +17,7 @@ PACKAGES=(
   make
   postgresql postgresql-client                         # the real database; initdb for the fault tests
   redis-server                                         # the broker; a server of their own for fault tests
+  clamav-daemon                                        # clamd scans uploads (local EICAR signature, no download)
 )
 PG_URL=postgres://postgres@127.0.0.1:5432/ungdomsinsats
 REDIS_DEFAULT=redis://127.0.0.1:6379/0

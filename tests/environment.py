@@ -26,6 +26,7 @@ TOOL_PACKAGES = {
     "initdb": "postgresql",
     "node": "nodejs",  # the OpenID provider of the SSO tests (tests/oidc)
     "npm": "npm",
+    "clamd": "clamav-daemon",
 }
 
 

@@ -6,6 +6,7 @@ assert rows == [row(handler, ended, ChangeAction.UPDATE, {"status": ["pagar", "a
 """
 
 import inspect
+import pkgutil
 from contextlib import contextmanager
 
 from django.db.models import Max
@@ -43,13 +44,21 @@ def created(**values) -> dict:
     return {name: [None, value] for name, value in values.items()}
 
 
+def _submodules(package) -> list[str]:
+    """Names of the modules of a package (none for a plain module)."""
+    return [f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(getattr(package, "__path__", []))]
+
+
 def untested_write_services(services, test_globals: dict, *, not_audited=(), tested_elsewhere=()) -> set[str]:
     """Public functions of a services module with no `test_<name>` in the test module whose globals are
     given, less those listed as not a change of a record or as tested in another module by name."""
     public = {
         name
         for name, function in inspect.getmembers(services, inspect.isfunction)
-        if function.__module__ == services.__name__ and not name.startswith("_")
+        # a services package (interventions.services) re-exports the functions of its submodules
+        if function.__module__.startswith(f"{services.__name__}.")
+        or function.__module__ == services.__name__
+        and not name.startswith("_")
     }
     assert set(not_audited) <= public, "a listed exception is no longer a public service"
     tested = {name.removeprefix("test_") for name in test_globals if name.startswith("test_")}

@@ -15,6 +15,7 @@ import uuid
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
@@ -24,6 +25,8 @@ from consent.services import consent_record
 from core.history import change_record
 from core.models import AccessLog, ChangeAction, Role
 from decisions.models import Decision, Lagrum
+from documents.models import DocumentKind
+from documents.services import aktbilaga_record, document_add
 from interventions import services as intervention_services
 from tests.environment import require
 from tests.factories import (
@@ -36,7 +39,7 @@ from tests.factories import (
 )
 from tests.test_url_policies import url_routes
 
-PROJECT_APPS = ["cases", "consent", "decisions", "interventions", "reporting", "core", "records", "api"]
+PROJECT_APPS = ["cases", "consent", "decisions", "documents", "interventions", "reporting", "core", "records", "api"]
 # Rows everyone may know exist (catalogues, organisation): their ids are no secret.
 PUBLIC_MODELS = {
     "cases.insatstype",
@@ -46,6 +49,7 @@ PUBLIC_MODELS = {
     "core.provider",
     "decisions.lagrum",
     "decisions.delegationrule",
+    "documents.documentkind",
 }
 
 
@@ -84,6 +88,19 @@ def secret_file(handler, coordinator):
         decided_on=datetime.date(2025, 3, 3),
         delegate=handler,
     )
+    # the akt: a received document (on the case and on the person) and an aktbilaga given out
+    for on_case in (case, None):
+        document_add(
+            actor=handler,
+            person=person,
+            case=on_case,
+            kind=DocumentKind.objects.get(code="dom"),
+            document_date=datetime.date(2025, 3, 3),
+            received_from="Tingsrätten",
+            description="Hemlig dombeskrivning",
+            upload=SimpleUploadedFile("dom Hemligsson.txt", b"Dom i hemligt mal"),
+        )
+    aktbilaga_record(actor=handler, case=case, kind="brev", filename="brev.pdf", content=b"%PDF-1.4 hemligt")
     return case
 
 
@@ -106,6 +123,8 @@ def _secrets(case) -> list[str]:
         "Hemligt planmål",
         "Hemligt delmål",
         "Hemlig beslutsmotivering",
+        "Hemlig dombeskrivning",
+        "dom Hemligsson",
     ]
 
 
@@ -265,6 +284,16 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
     secrets = _masked_secrets(protected_case)
     person = protected_case.person
     plan = intervention_services.plan_create(actor=handler, case=protected_case, coordinator=coordinator)
+    protected_document = document_add(
+        actor=handler,
+        person=person,
+        case=protected_case,
+        kind=DocumentKind.objects.get(code="intyg"),
+        document_date=datetime.date(2025, 3, 3),
+        received_from="Skolan",
+        description="Maskerad Fingeradsson bor på Skyddsgatan",
+        upload=SimpleUploadedFile("intyg Fingeradsson.txt", b"Intyg"),
+    )
     client.force_login(handler)
     caplog.set_level(logging.DEBUG)
     surfaces = {
@@ -272,9 +301,11 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
         "search by name": client.post(reverse("person_search"), {"q": "Fingeradsson"}),
         "search by number": client.post(reverse("person_search"), {"q": person.id_number}),
         "person page": client.get(reverse("person_detail", kwargs={"person_id": person.pk})),
-        "case page": client.get(reverse("case_detail", kwargs={"case_id": protected_case.pk})),
+        "case page (with the akt)": client.get(reverse("case_detail", kwargs={"case_id": protected_case.pk})),
         "plan page": client.get(reverse("interventions:plan", kwargs={"plan_id": plan.pk})),
         "history": client.get(reverse("person_history", kwargs={"person_id": person.pk})),
+        "akt: add document": client.get(reverse("documents:case_document_add", args=[protected_case.pk])),
+        "akt: journal print form": client.get(reverse("case_journal_print", args=[protected_case.pk])),
         "API people": client.get(reverse("api_person_list")),
         "API person": client.get(reverse("api_person_detail", kwargs={"person_id": person.pk})),
         "API cases": client.get(reverse("api_case_list")),
@@ -307,6 +338,13 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
     history = [change for row in surfaces["history"].context["rows"] for change in row["changes"]]
     assert {change["new"] for change in history if change["field"] in ("område", "födelsedatum")} == {"***"}
     _assert_clean_pdf(client.get(reverse("interventions:plan_pdf", kwargs={"plan_id": plan.pk})), secrets, "plan PDF")
+    journal = client.post(
+        reverse("case_journal_print", args=[protected_case.pk]),
+        {"since": "2020-01-01", "until": "2030-01-01", "action": "preview"},
+    )
+    _assert_clean_pdf(journal, secrets, "journal print")
+    # a document that names the person cannot be opened by someone who sees the identity masked
+    assert client.get(reverse("documents:document_download", args=[protected_document.pk])).status_code == 403
     # logs: no log line carries the identity
     for record in caplog.records:
         line = record.getMessage()

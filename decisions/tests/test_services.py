@@ -1,6 +1,7 @@
 """Beslut: the delegationsordning decides who may sign, the facts are checked, verkställighet and the letter."""
 
 import datetime
+import hashlib
 import subprocess
 
 import pytest
@@ -9,9 +10,10 @@ from django.core.exceptions import ValidationError
 
 from cases.models import InsatsType
 from core.concurrency import EditConflict
-from core.models import Role
+from core.models import ChangeLog, Role
 from decisions import letters, services
 from decisions.models import Decision, DelegationRule, Lagrum
+from documents.models import Aktbilaga
 from tests.environment import require
 from tests.factories import CaseFactory, PersonFactory
 
@@ -126,3 +128,17 @@ def test_the_avslag_letter_has_the_besvarshanvisning_and_no_address_of_a_protect
     assert "Skatteverkets förmedlingsuppdrag" in text and "Skyddad identitet" in text
     for secret in ("Hemlignamn", "Personsson", "Hemliga vägen", person.id_number):
         assert secret not in text
+
+
+def test_the_avslag_letter_given_out_is_kept_as_an_aktbilaga_of_the_case(manager, handler, new_law):
+    # given a bistånd case
+    case = CaseFactory(handler=handler, insats_type=InsatsType.objects.get(code="skk"))
+
+    # when an avslag is recorded (its letter with besvärshänvisning goes to the person)
+    _record(manager, case, new_law, outcome="avslag", reasoning="Behovet tillgodoses av skolan.")
+
+    # then the exact letter is in the akt, numbered, with its checksum in the beslut's history
+    kept = Aktbilaga.objects.get(case=case)
+    assert kept.number == 1 and kept.kind == "beslut" and kept.produced_by == manager
+    assert hashlib.sha256(kept.file.read()).hexdigest() == kept.sha256
+    assert ChangeLog.objects.filter(case=case, changes__icontains=kept.sha256).exists()

@@ -39,6 +39,8 @@ class CommunityServiceOrder(models.Model):
     )
     ended_on = models.DateField(_("avslutad"), null=True, blank=True)
     end_note = models.TextField(_("kommentar till avslut"), blank=True)
+    # optimistic locking of the details form (core.concurrency): two people editing never overwrite silently
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
 
     class Meta:
         verbose_name = _("ungdomstjänst")

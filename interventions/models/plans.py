@@ -28,6 +28,8 @@ class Plan(models.Model):
     trainer_name = models.CharField(_("personlig tränare"), max_length=200, blank=True)
     trainer_phone = models.CharField(_("personlig tränares telefon"), max_length=30, blank=True)
     trainer_assigned_on = models.DateField(_("personlig tränare utsedd"), null=True, blank=True)
+    # optimistic locking of the plan page's edit forms (goal and follow-up method, trainer; core.concurrency)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     consent_flagged_on = models.DateField(
         _("samtycke saknades (senast noterat)"),

@@ -611,7 +611,11 @@ def test_plan_create(plan_case, handler, coordinator):
 def test_plan_update(plan, plan_case, handler):
     with history_written() as rows:
         version = services.plan_update(
-            actor=handler, plan=plan, overall_goal="Skolan varje dag", follow_up_method="Möte varje månad"
+            actor=handler,
+            plan=plan,
+            overall_goal="Skolan varje dag",
+            follow_up_method="Möte varje månad",
+            expected_version=plan.version,
         )
     changes = {
         "overall_goal": ["Inga nya brott", "Skolan varje dag"],
@@ -623,7 +627,9 @@ def test_plan_update(plan, plan_case, handler):
 @pytest.mark.django_db
 def test_plan_trainer_assign(plan, plan_case, handler, today):
     with history_written() as rows:
-        services.plan_trainer_assign(actor=handler, plan=plan, name="Tina Tränare", phone="070-1")
+        services.plan_trainer_assign(
+            actor=handler, plan=plan, name="Tina Tränare", phone="070-1", expected_version=plan.version
+        )
     changes = {
         "trainer_name": ["", "Tina Tränare"],
         "trainer_phone": ["", "070-1"],

@@ -12,7 +12,7 @@ from cases.selectors import case_queryset_for_user
 from consent.models import Actor, LegalBasis
 from consent.services import consent_record, disclosure_record
 from core.models import AccessAction, AccessLog
-from interventions import selectors, services
+from interventions import rules, selectors, services
 from interventions.models import CommunityServiceStatus, MediationStatus, PolareFeeRate
 from interventions.todo import MEDIATION, todo_list
 from tests.factories import DistrictFactory, PersonFactory, UserFactory
@@ -308,7 +308,7 @@ def test_aslan_group_takes_children_10_to_14_with_parents(make_case, handler, to
     ],
 )
 def test_avhopp_routing(age, motivated, threat, route):
-    assert selectors.avhopp_routing(age=age, motivated=motivated, threat_level=threat).code == route
+    assert rules.avhopp_routing(age=age, motivated=motivated, threat_level=threat).code == route
 
 
 @pytest.mark.django_db

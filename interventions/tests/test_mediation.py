@@ -122,6 +122,7 @@ def test_a_started_or_finished_mediation_offers_only_what_still_applies(mediatio
         assert f'id="form-{name}"' not in html, name
     assert "Påbörja medling" not in html and "Avsluta medlingen" not in html
     assert "Överenskommelse" in html  # the outcome is still shown
+    assert 'id="form-rapport-medling"' in html  # the report with the outcome follows the end (issue 21)
 
 
 # ---------------------------------------------------------------- the report's signature

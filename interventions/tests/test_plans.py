@@ -205,7 +205,7 @@ def test_follow_up_records_attainment_for_every_goal(plan, handler, today):
 
 @pytest.mark.django_db
 def test_trainer_assigned(plan, handler, today):
-    services.plan_trainer_assign(actor=handler, plan=plan, name="Tränar-Tina", phone="070-000")
+    services.plan_trainer_assign(actor=handler, plan=plan, name="Tränar-Tina", phone="070-000", expected_version=1)
     plan.refresh_from_db()
     assert plan.trainer_name == "Tränar-Tina" and plan.trainer_assigned_on == today
 
@@ -244,7 +244,9 @@ def test_planning_hides_plans_of_other_units(plan, outsider, today):
 
 @pytest.mark.django_db
 def test_plan_changes_are_in_the_change_history(plan, handler, police):
-    services.plan_update(actor=handler, plan=plan, overall_goal="Nytt mål", follow_up_method="Möte varje månad")
+    services.plan_update(
+        actor=handler, plan=plan, overall_goal="Nytt mål", follow_up_method="Möte varje månad", expected_version=1
+    )
     rows = ChangeLog.objects.filter(case_id=plan.case.pk)
     assert {"interventions.plan", "interventions.planversion"} <= set(rows.values_list("object_type", flat=True))
     update = rows.get(action=ChangeAction.UPDATE)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cases.services import case_close
 from consent.models import Actor, Disclosure, LegalBasis
 from core.models import AccessAction, AccessLog
 from interventions import services
@@ -151,3 +152,45 @@ def test_insats_events_appear_in_the_case_timeline(client, handler, community_se
     services.mediation_meeting_add(actor=handler, mediation=mediation, kind=MeetingKind.PRE_VICTIM, held_on=today)
     html = " ".join(client.get(reverse("case_detail", args=[case.pk])).content.decode().split())
     assert "Medling: Förmöte med brottsoffret." in html
+
+
+def _report_form_shown(client, case, name: str) -> bool:
+    page = client.get(reverse("interventions:case", args=[case.pk]))
+    return any(f.name == name for f in page.context["insats_forms"])
+
+
+def test_the_mediation_report_is_made_after_the_mediation_and_the_case_have_ended(
+    client, handler, make_case, today, tmp_path
+):
+    # given a medling ended ("Avsluta medlingen": the victim withdrew before it started), then the case closed
+    case = make_case("medling", opened_on=today - datetime.timedelta(days=20))
+    mediation = services.mediation_set(actor=handler, case=case, offence="Klotter", prosecutor="Åklagare Ek")
+    services.mediation_end(
+        actor=handler, mediation=mediation, outcome="avbruten", ended_on=today, reason="Brottsoffret avstod"
+    )
+    client.force_login(handler)
+    assert _report_form_shown(client, case, "rapport-medling")
+    case_close(actor=handler, case=case, reason="planerat", closed_on=today)
+    # then the insats page still offers the report (and only the report), and it is made and printed
+    page = client.get(reverse("interventions:case", args=[case.pk]))
+    shown = [f.name for section in ("insats_forms", "common_forms") for f in page.context[section]]
+    assert shown == ["rapport-medling"]
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "rapport-medling"]),
+        {"recipient": "aklagare", "recipient_detail": "Åklagare Ek", "legal_basis": "osl_10_28"},
+    )
+    disclosure = Disclosure.objects.get()
+    assert response["Location"].endswith(f"medling.pdf?utlamnande={disclosure.pk}")
+    text = " ".join(pdf_text(client.get(response["Location"]).content, tmp_path).split())
+    assert f"Utlämnad {today.isoformat()} till Åklagare" in text and "Avbruten" in text
+
+
+def test_a_link_to_a_form_opens_it(client, handler, community_service):
+    client.force_login(handler)
+    details = client.get(reverse("case_detail", args=[community_service.pk])).content.decode()
+    link = reverse("interventions:case", args=[community_service.pk]) + "?oppna=rapport-ungdomstjanst"
+    assert f'href="{link}#form-rapport-ungdomstjanst"' in details
+    page = " ".join(client.get(link).content.decode().split())
+    assert '<details class="action-form" id="form-rapport-ungdomstjanst" open>' in page
+    plain = " ".join(client.get(reverse("interventions:case", args=[community_service.pk])).content.decode().split())
+    assert '<details class="action-form" id="form-rapport-ungdomstjanst">' in plain

@@ -23,11 +23,11 @@ def test_my_cases_pages_the_users_open_cases_and_caps_the_to_do_list(make_case, 
     )
     # then: one page of the handler's own cases out of all of them, each with its days open
     assert result.total == len(mine) == sum(row["count"] for row in result.counts)
-    assert [case.pk for case in result.cases] == [case.pk for case in mine[: selectors.HOME_PAGE_SIZE]]
-    assert all(case.days_open == (today - case.opened_on).days for case in result.cases)
+    assert [row.case.pk for row in result.rows] == [case.pk for case in mine[: selectors.HOME_PAGE_SIZE]]
+    assert all(row.days_open == (today - row.case.opened_on).days for row in result.rows)
     assert len(result.todo) == selectors.HOME_TODO_LIMIT and result.todo_more
     # the cases of both lists are logged once each, as shown on Mina ärenden
-    shown = {case.pk for case in result.cases} | {item.case.pk for item in result.todo}
+    shown = {row.case.pk for row in result.rows} | {item.case.pk for item in result.todo}
     logged = list(AccessLog.objects.filter(user=handler, what="home").values_list("case_id", flat=True))
     assert sorted(logged) == sorted(shown)
 
@@ -37,7 +37,7 @@ def test_my_cases_second_page_and_a_short_to_do_list(make_case, handler, today):
     result = selectors.my_cases_for_user(
         user=handler, on=today, order="number", descending=True, page_number="2", request=None
     )
-    assert [case.pk for case in result.cases] == [case.pk for case in reversed(cases[:2])]
+    assert [row.case.pk for row in result.rows] == [case.pk for case in reversed(cases[:2])]
     assert not result.todo_more
 
 

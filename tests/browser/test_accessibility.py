@@ -4,12 +4,15 @@ violation of the WCAG 2.1 A/AA rules. Each page is also screenshotted to artifac
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from consent.models import Actor
 from consent.services import consent_record
 from decisions.models import Decision, Lagrum
+from documents.models import DocumentKind
+from documents.services import aktbilaga_record, document_add
 from tests.factories import CaseFactory, CustodianFactory, JournalEntryFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +36,17 @@ def busy_case(handler):
     signed = JournalEntryFactory(case=case, signed_at=timezone.now())
     JournalEntryFactory(case=case, corrects=signed, text="Rättelse av datumet.", signed_at=timezone.now())
     JournalEntryFactory(case=case, text="Ett utkast.")
+    document_add(  # the akt's table on the case page
+        actor=handler,
+        person=person,
+        case=case,
+        kind=DocumentKind.objects.get(code="dom"),
+        document_date=datetime.date(2025, 3, 3),
+        received_from="Tingsrätten",
+        description="Dom",
+        upload=SimpleUploadedFile("dom.txt", b"Dom"),
+    )
+    aktbilaga_record(actor=handler, case=case, kind="brev", filename="brev.pdf", content=b"%PDF-1.4")
     CaseFactory(handler=handler, person=PersonFactory(unit=handler.unit, protection="skyddad_folkbokforing"))
     return case
 
@@ -72,6 +86,14 @@ def test_pages_have_no_serious_accessibility_violations(
     entry = busy_case.entries.filter(corrects__isnull=True, signed_at__isnull=False).first()
     page.goto(f"{live_server.url}/arenden/{busy_case.pk}/anteckningar/{entry.pk}/ratta/")
     assert_accessible("form-correct-entry")
+
+    page.goto(f"{live_server.url}/akt/arenden/{busy_case.pk}/handlingar/ny/")
+    assert_accessible("form-add-document")
+    page.get_by_role("button", name="Spara i akten").click()  # empty: errors on the required fields
+    assert_accessible("form-add-document-errors")
+
+    page.goto(f"{live_server.url}/arenden/{busy_case.pk}/journalutskrift/")
+    assert_accessible("form-journal-print")
 
 
 def test_beslut_pages_have_no_serious_accessibility_violations(

@@ -1,0 +1,101 @@
+"""Reads for fältverksamhet of the user's unit: shifts, totals, polare with their fees, områdesinsatser."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    QuerySet,
+    Sum,
+)
+from django.http import Http404
+
+from core.models import User
+from interventions.models import (
+    AreaEffort,
+    FieldShift,
+    Polare,
+    PolareFeeRate,
+    PolareNight,
+)
+from interventions.rules import years_between
+
+
+def polare_fee_for(*, polare: Polare, on: datetime.date) -> Decimal | None:
+    """Fee per night from the fee table: the band covering the polare's age with the most years of service
+    the polare has reached. None when no band covers the age."""
+    age = years_between(polare.birth_date, on)
+    service = years_between(polare.service_started_on, on)
+    rate = (
+        PolareFeeRate.objects.filter(min_age__lte=age, max_age__gte=age, min_years_of_service__lte=service)
+        .order_by("-min_years_of_service")
+        .first()
+    )
+    return rate.fee_per_night if rate else None
+
+
+def field_shifts_for_user(*, user: User, since: datetime.date | None = None) -> QuerySet[FieldShift]:
+    """Field shifts of the user's unit (no personal data about youths)."""
+    if not user.has_perm("interventions.view_fieldshift"):
+        return FieldShift.objects.none()
+    rows = FieldShift.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("staff")
+    if since:
+        rows = rows.filter(worked_on__gte=since)
+    return rows
+
+
+def field_totals(*, user: User, year: int) -> dict:
+    return (
+        field_shifts_for_user(user=user)
+        .filter(worked_on__year=year)
+        .aggregate(shifts=Count("id"), met=Sum("youths_met"), talked=Sum("youths_talked"))
+    )
+
+
+def polare_roster_for_user(*, user: User) -> QuerySet[Polare]:
+    """Polare of the user's unit with nights and fees summed (in SQL)."""
+    if not user.has_perm("interventions.view_polare"):
+        return Polare.objects.none()
+    return (
+        Polare.objects.filter(unit_id=user.unit_id)
+        .annotate(nights_count=Count("nights"), fees_total=Sum("nights__fee"))
+        .order_by("-active", "name")
+    )
+
+
+def polare_nights_for_user(*, user: User, since: datetime.date):
+    return PolareNight.objects.filter(
+        polare__in=polare_roster_for_user(user=user), worked_on__gte=since
+    ).select_related("polare")
+
+
+def area_efforts_for_user(*, user: User) -> QuerySet[AreaEffort]:
+    if not user.has_perm("interventions.view_areaeffort"):
+        return AreaEffort.objects.none()
+    return AreaEffort.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("extensions")
+
+
+def field_shift_get_for_user(*, user: User, shift_id: int) -> FieldShift:
+    """A field shift of the user's unit (else 404)."""
+    shift = field_shifts_for_user(user=user).filter(pk=shift_id).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def polare_night_get_for_user(*, user: User, night_id: int) -> PolareNight:
+    """A night on the roster of a polare of the user's unit (else 404)."""
+    if not user.has_perm("interventions.view_polare"):
+        raise Http404
+    night = PolareNight.objects.select_related("polare").filter(polare__unit_id=user.unit_id, pk=night_id).first()
+    if night is None:
+        raise Http404
+    return night
+
+
+def area_effort_get_for_user(*, user: User, effort_id: int) -> AreaEffort:
+    """An områdesinsats of the user's unit (else 404)."""
+    effort = area_efforts_for_user(user=user).filter(pk=effort_id).first()
+    if effort is None:
+        raise Http404
+    return effort

@@ -1,0 +1,341 @@
+"""Writes for fältverksamhet (no individual cases): field shifts, polare and their nights, områdesinsatser."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from core.history import history_snapshot
+from core.models import District, User
+from interventions.models import (
+    AreaEffort,
+    AreaEffortExtension,
+    FieldShift,
+    Polare,
+    PolareNight,
+)
+from interventions.selectors.field_work import polare_fee_for
+from interventions.services.common import (
+    correct_row,
+    duplicate_check,
+    fail,
+    history,
+    ids_text,
+    not_future,
+    reason_check,
+    remove_row,
+    today,
+)
+
+AREA_EFFORT_MAX_WEEKS = 12
+
+
+# ---------------------------------------------------------------- Fältverksamhet
+
+
+def _field_shift_errors(*, actor: User, worked_on, area: str, staff: list[User], youths_met, youths_talked) -> dict:
+    errors: dict = {}
+    if actor.unit_id is None:
+        errors["__all__"] = _("Du måste tillhöra en enhet.")
+    not_future(worked_on, "worked_on", errors)
+    if not area.strip():
+        errors["area"] = _("Ange plats eller område.")
+    if not staff:
+        errors["staff"] = _("Ange vilken personal som arbetade.")
+    elif any(member.unit_id != actor.unit_id for member in staff):
+        errors["staff"] = _("Personalen ska tillhöra din enhet.")
+    if youths_met is None or youths_met < 0:
+        errors["youths_met"] = _("Ange antal mötta ungdomar.")
+    if youths_talked is None or youths_talked < 0:
+        errors["youths_talked"] = _("Ange antal ungdomar ni samtalade med.")
+    elif youths_met is not None and youths_talked > youths_met:
+        errors["youths_talked"] = _("Fler samtal än mötta ungdomar går inte ihop.")
+    return errors
+
+
+def _same_shift(unit_id, worked_on, district, area: str, youths_met, youths_talked) -> QuerySet:
+    return FieldShift.objects.filter(
+        unit_id=unit_id,
+        worked_on=worked_on,
+        district=district,
+        area__iexact=area.strip(),
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+    )
+
+
+def _lock_unit_row(model, row, actor: User):
+    """Lock a row of the actor's unit (field work has no case; the unit is its owner)."""
+    locked = model.objects.select_for_update().filter(pk=row.pk).first()
+    if locked is None:
+        raise ValidationError(_("Raden finns inte längre."), code="gone")
+    owner = locked.polare.unit_id if isinstance(locked, PolareNight) else locked.unit_id
+    if owner != actor.unit_id:
+        raise ValidationError(_("Raden tillhör en annan enhet."), code="unit")
+    return locked
+
+
+@transaction.atomic
+def field_shift_record(
+    *,
+    actor: User,
+    worked_on: datetime.date,
+    district: District | None,
+    area: str,
+    staff: list[User],
+    youths_met: int,
+    youths_talked: int,
+    notes: str = "",
+    confirm_duplicate: bool = False,
+) -> FieldShift:
+    """Log one field shift for the actor's unit (numbers only, no named youths); a shift exactly like one
+    already logged (date, place and numbers) needs confirming."""
+    errors = _field_shift_errors(
+        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+    )
+    if not errors:
+        duplicate_check(
+            _same_shift(actor.unit_id, worked_on, district, area, youths_met, youths_talked),
+            confirm=confirm_duplicate,
+            errors=errors,
+        )
+    fail(errors)
+    shift = FieldShift.objects.create(
+        unit_id=actor.unit_id,
+        worked_on=worked_on,
+        district=district,
+        area=area.strip(),
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    shift.staff.set(staff)
+    history(actor=actor, instance=shift, case=None, extra={"staff": [None, ids_text(staff)]})
+    return shift
+
+
+@transaction.atomic
+def field_shift_correct(
+    *,
+    actor: User,
+    shift: FieldShift,
+    worked_on: datetime.date,
+    district: District | None,
+    area: str,
+    staff: list[User],
+    youths_met: int,
+    youths_talked: int,
+    notes: str = "",
+    change_reason: str,
+    confirm_duplicate: bool = False,
+) -> FieldShift:
+    """Correct a logged field shift of the actor's unit (date, place, staff, numbers), with a reason."""
+    row = _lock_unit_row(FieldShift, shift, actor)
+    errors = _field_shift_errors(
+        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+    )
+    reason_check(change_reason, errors)
+    if not errors:
+        duplicate_check(
+            _same_shift(row.unit_id, worked_on, district, area, youths_met, youths_talked),
+            confirm=confirm_duplicate,
+            errors=errors,
+            exclude_pk=row.pk,
+        )
+    fail(errors)
+    old_staff, new_staff = ids_text(row.staff.all()), ids_text(staff)
+    values = {
+        "worked_on": worked_on,
+        "district": district,
+        "area": area.strip(),
+        "youths_met": youths_met,
+        "youths_talked": youths_talked,
+        "notes": notes.strip(),
+    }
+    return correct_row(
+        row,
+        values,
+        actor=actor,
+        change_reason=change_reason,
+        related={"staff": [old_staff, new_staff]} if old_staff != new_staff else None,
+        after_save=lambda saved: saved.staff.set(staff),
+    )
+
+
+@transaction.atomic
+def field_shift_remove(*, actor: User, shift: FieldShift, change_reason: str) -> None:
+    """Remove a field shift logged by mistake; the history keeps its values and why."""
+    row = _lock_unit_row(FieldShift, shift, actor)
+    remove_row(
+        row, actor=actor, change_reason=change_reason, case=None, extra={"staff": [ids_text(row.staff.all()), None]}
+    )
+
+
+@transaction.atomic
+def polare_add(*, actor: User, name: str, birth_date: datetime.date, service_started_on: datetime.date) -> Polare:
+    """Add a polare to the actor's unit's roster."""
+    errors: dict = {}
+    if not name.strip():
+        errors["name"] = _("Ange namn.")
+    not_future(birth_date, "birth_date", errors)
+    if birth_date and service_started_on and service_started_on < birth_date:
+        errors["service_started_on"] = _("Datumet kan inte vara före födelsedatumet.")
+    fail(errors)
+    polare = Polare.objects.create(
+        unit_id=actor.unit_id, name=name.strip(), birth_date=birth_date, service_started_on=service_started_on
+    )
+    history(actor=actor, instance=polare, case=None)
+    return polare
+
+
+@transaction.atomic
+def polare_night_book(*, actor: User, polare: Polare, worked_on: datetime.date) -> PolareNight:
+    """Put a polare on the roster for a night; the fee comes from the fee table (age, years of service)."""
+    errors: dict = {}
+    if polare.unit_id != actor.unit_id:
+        errors["polare"] = _("Polaren tillhör en annan enhet.")
+    if not polare.active:
+        errors["polare"] = _("Polaren är inte aktiv.")
+    if PolareNight.objects.filter(polare=polare, worked_on=worked_on).exists():
+        errors["worked_on"] = _("Polaren är redan schemalagd den kvällen.")
+    fee = polare_fee_for(polare=polare, on=worked_on)
+    if fee is None:
+        errors["worked_on"] = _(
+            "Arvodestabellen har ingen nivå för polarens ålder den dagen. Kontakta administratören."
+        )
+    fail(errors)
+    night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee)
+    history(actor=actor, instance=night, case=None)
+    return night
+
+
+@transaction.atomic
+def polare_night_correct(
+    *, actor: User, night: PolareNight, worked_on: datetime.date, fee: Decimal, change_reason: str
+) -> PolareNight:
+    """Correct a night on the roster: another date, or a fee other than the table's (e.g. a longer evening)."""
+    row = _lock_unit_row(PolareNight, night, actor)
+    errors: dict = {}
+    if fee is None or fee < 0:
+        errors["fee"] = _("Ange arvodet i kronor.")
+    if PolareNight.objects.filter(polare_id=row.polare_id, worked_on=worked_on).exclude(pk=row.pk).exists():
+        errors["worked_on"] = _("Polaren är redan schemalagd den kvällen.")
+    reason_check(change_reason, errors)
+    fail(errors)
+    return correct_row(row, {"worked_on": worked_on, "fee": fee}, actor=actor, change_reason=change_reason)
+
+
+@transaction.atomic
+def polare_night_remove(*, actor: User, night: PolareNight, change_reason: str) -> None:
+    """Take a night off the roster (booked by mistake or not worked); the history keeps it and why."""
+    row = _lock_unit_row(PolareNight, night, actor)
+    remove_row(row, actor=actor, change_reason=change_reason, case=None)
+
+
+def _area_effort_errors(*, weeks, reason: str) -> dict:
+    errors: dict = {}
+    if weeks is None or not 1 <= weeks <= AREA_EFFORT_MAX_WEEKS:
+        errors["weeks"] = _("En områdesinsats pågår 1–12 veckor.")
+    if not reason.strip():
+        errors["reason"] = _("Beskriv varför insatsen behövs.")
+    return errors
+
+
+@transaction.atomic
+def area_effort_start(
+    *,
+    actor: User,
+    district: District,
+    starts_on: datetime.date,
+    weeks: int,
+    reason: str,
+    confirm_duplicate: bool = False,
+) -> AreaEffort:
+    """Start an områdesinsats in a district for 1–12 weeks; the same district, start and length again needs
+    confirming."""
+    errors = _area_effort_errors(weeks=weeks, reason=reason)
+    if not errors:
+        duplicate_check(
+            AreaEffort.objects.filter(unit_id=actor.unit_id, district=district, starts_on=starts_on, weeks=weeks),
+            confirm=confirm_duplicate,
+            errors=errors,
+        )
+    fail(errors)
+    effort = AreaEffort.objects.create(
+        unit_id=actor.unit_id,
+        district=district,
+        reason=reason.strip(),
+        starts_on=starts_on,
+        weeks=weeks,
+        ends_on=starts_on + datetime.timedelta(weeks=weeks),
+        created_by=actor,
+    )
+    history(actor=actor, instance=effort, case=None)
+    return effort
+
+
+@transaction.atomic
+def area_effort_extend(*, actor: User, effort: AreaEffort, weeks: int, reason: str) -> AreaEffort:
+    """Extend an områdesinsats by 1–12 weeks from its current end; the earlier end date is kept in history."""
+    locked = AreaEffort.objects.select_for_update().get(pk=effort.pk)
+    errors: dict = {}
+    if weeks is None or not 1 <= weeks <= AREA_EFFORT_MAX_WEEKS:
+        errors["weeks"] = _("En förlängning är 1–12 veckor.")
+    if not reason.strip():
+        errors["reason"] = _("Beskriv varför insatsen förlängs.")
+    if locked.ends_on < today():
+        errors["__all__"] = _("Insatsen har redan slutat; starta en ny områdesinsats i stället.")
+    fail(errors)
+    new_end = locked.ends_on + datetime.timedelta(weeks=weeks)
+    extension = AreaEffortExtension.objects.create(
+        effort=locked,
+        weeks=weeks,
+        previous_ends_on=locked.ends_on,
+        new_ends_on=new_end,
+        reason=reason.strip(),
+        created_by=actor,
+    )
+    history(actor=actor, instance=extension, case=None)
+    before = history_snapshot(locked)
+    locked.ends_on = new_end
+    locked.save(update_fields=["ends_on"])
+    history(actor=actor, instance=locked, case=None, before=before)
+    return locked
+
+
+@transaction.atomic
+def area_effort_correct(
+    *,
+    actor: User,
+    effort: AreaEffort,
+    district: District,
+    starts_on: datetime.date,
+    weeks: int,
+    reason: str,
+    change_reason: str,
+) -> AreaEffort:
+    """Correct an områdesinsats (district, start, first length, why); its extensions still count on top."""
+    row = _lock_unit_row(AreaEffort, effort, actor)
+    errors = _area_effort_errors(weeks=weeks, reason=reason)
+    reason_check(change_reason, errors)
+    fail(errors)
+    extended = sum(extension.weeks for extension in row.extensions.all())
+    values = {
+        "district": district,
+        "starts_on": starts_on,
+        "weeks": weeks,
+        "ends_on": starts_on + datetime.timedelta(weeks=weeks + extended),
+        "reason": reason.strip(),
+    }
+    return correct_row(row, values, actor=actor, change_reason=change_reason)
+
+
+@transaction.atomic
+def area_effort_remove(*, actor: User, effort: AreaEffort, change_reason: str) -> None:
+    """Remove an områdesinsats started by mistake, with its extensions; the history keeps it and why."""
+    row = _lock_unit_row(AreaEffort, effort, actor)
+    remove_row(row, actor=actor, change_reason=change_reason, case=None, rows=row.extensions.all())
