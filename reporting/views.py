@@ -160,6 +160,12 @@ def _status_context(request, report, version):
     }
 
 
+def _commentary_form(report, draft) -> CommentaryForm:
+    """The draft's commentary as it is saved, with the version it was read at (no silent overwrites)."""
+    commentary = {row.section: row.text for row in draft.commentary.all()}
+    return CommentaryForm(initial={"reference": report.reference, "version": draft.version} | commentary)
+
+
 def _detail_context(request, report, commentary_form: CommentaryForm | None = None) -> dict:
     """The report page: its versions, the shown version's figures and commentary, the draft's commentary form
     (bound when it comes back with an error, so nothing typed is lost)."""
@@ -169,12 +175,7 @@ def _detail_context(request, report, commentary_form: CommentaryForm | None = No
     shown = next((v for v in versions if str(v.number) == number), current)
     commentary = {row.section: row.text for row in shown.commentary.all()} if shown else {}
     draft = next((v for v in versions if v.is_draft), None)
-    form = None
-    if draft is not None:
-        draft_commentary = {row.section: row.text for row in draft.commentary.all()}
-        form = commentary_form or CommentaryForm(
-            initial={"reference": report.reference, "version": draft.version} | draft_commentary
-        )
+    form = None if draft is None else commentary_form or _commentary_form(report, draft)
     context = {
         "report": report,
         "versions": versions,

@@ -7,6 +7,7 @@ import pytest
 from core.models import ChangeAction
 from decisions import services
 from decisions.models import Decision
+from documents.models import Aktbilaga
 from tests.history import history_written, row, untested_write_services
 
 NOT_AUDITED = {"delegation_rule_for", "delegation_check"}  # reads, no change
@@ -57,9 +58,12 @@ def test_decision_record_avslag_keeps_the_letters_checksum(manager, case, new_la
             reasoning="Behovet tillgodoses på annat sätt.",
             decided_on=D(2025, 9, 10),
         )
-    changes = rows[0][-1]
-    assert rows == [row(manager, decision, ChangeAction.CREATE, changes, case=case)]
-    assert len(changes[services.LETTER_CHECKSUM][1]) == 64
+    # the letter given out is kept as an aktbilaga (its own history row), then the beslut names its checksum
+    kept = Aktbilaga.objects.get(case=case)
+    changes = rows[-1][-1]
+    assert rows[-1] == row(manager, decision, ChangeAction.CREATE, changes, case=case)
+    assert [entry[1] for entry in rows] == ["documents.aktbilaga", "decisions.decision"]
+    assert changes[services.LETTER_CHECKSUM][1] == kept.sha256
 
 
 @pytest.mark.django_db
