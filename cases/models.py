@@ -3,6 +3,7 @@
 Writes go through cases.services; reads of personal data through cases.selectors.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -244,6 +245,23 @@ class CaseNumberSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+STATISTICS_KEY_RANGE = 65_536  # api.disclosure.KEY_RANGE: a case's statistics key is 0 … 65 535
+
+
+def new_statistics_key() -> int:
+    return secrets.randbelow(STATISTICS_KEY_RANGE)
+
+
+class RandomStatisticsKey(models.Func):
+    """The database default of Case.statistics_key: a random key for rows bulk loads write without one."""
+
+    output_field = models.IntegerField()
+    template = f"(floor(random() * {STATISTICS_KEY_RANGE}))::integer"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return f"(abs(random()) % {STATISTICS_KEY_RANGE})", []
+
+
 class Case(models.Model):
     """Ärende: one young person, one insats, one unit, one responsible handläggare."""
 
@@ -270,6 +288,11 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The case's key for the statistics API's cell-key perturbation (api.disclosure): drawn once at random and
+    # never changed or shown, so a published cell gets the same noise for the same cases in every answer.
+    statistics_key = models.PositiveIntegerField(
+        _("statistiknyckel"), default=new_statistics_key, db_default=RandomStatisticsKey(), editable=False
+    )
 
     class Meta:
         verbose_name = _("ärende")
