@@ -14,13 +14,17 @@ from weasyprint.urls import URLFetcher
 ALLOWED_URL_SCHEMES = ("data",)
 
 
-def render_pdf(template: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
-    """Render a Django template to PDF bytes, fetching nothing from the network or the file system."""
+def render_pdf(
+    template: str, context: dict, *, request: HttpRequest | None = None, variant: str | None = None
+) -> bytes:
+    """Render a Django template to PDF bytes, fetching nothing from the network or the file system. `variant`:
+    a WeasyPrint PDF variant, e.g. "pdf/a-2a" (tagged PDF/A for documents that are archived)."""
     html = render_to_string(template, context, request=request)
     # A fetcher per document: WeasyPrint's URLFetcher keeps per-request state. No base_url, so a
     # relative URL cannot be resolved against the server or its working directory either.
     fetcher = URLFetcher(allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    options = {"pdf_variant": variant} if variant else {}
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(**options)
 
 
 def pdf_response(document: bytes, *, filename: str) -> HttpResponse:
