@@ -32,9 +32,11 @@ Finally, in every relation whose parent is shown, the suppressed children togeth
 (that sum would itself be a small published count); otherwise one more child is suppressed (with its
 own certificate). The engine prefers patterns that suppress the fewest new cells.
 
-Limits of the model: measures are protected one by one (stock and flows are linked by open(end) =
-open(start) + new − closed, which is not protected), and different scopes (municipality, provider, the
-unit of an agreement) are separate cubes.
+The engine works on exact counts, measure by measure; what links the measures (open(end) = open(start) + new −
+closed) and what links two data states (a known case opened or back-dated, then asked again) is covered by the
+cell-key perturbation at the end of this module (`publish`): every published count carries noise fixed by the
+cell's cases, no count under 5 (0 included) is shown, and a count whose noisy value falls under 5 is hidden too.
+docs/design.md "Statistik som inte kan röjas" has the reasoning and its limits.
 """
 
 import random

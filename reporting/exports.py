@@ -39,8 +39,8 @@ def _date(value: str) -> datetime.date:
 
 def _shown(row: dict, metric: str):
     """A volume cell: its number, or the text shown instead ("<5", "×", "Uppgift saknas")."""
-    value = row["previous_new"] if metric == "previous_new" else row[metric]
-    return value if value is not None else row["displays"][metric]
+    value = row.get(metric)  # .get: a snapshot stored before a column existed has no value for it
+    return value if value is not None else row["displays"].get(metric, "–")
 
 
 def report_tables(figures: dict) -> list[Table]:
@@ -115,8 +115,8 @@ def report_tables(figures: dict) -> list[Table]:
                     _shown(row, "unplanned"),
                     _shown(row, "open_at_end"),
                     _shown(row, "persons"),
-                    _cell(row["agreed_min"], "–"),
-                    _cell(row["agreed_max"], "–"),
+                    _cell(row.get("agreed_min"), "–"),
+                    _cell(row.get("agreed_max"), "–"),
                     _cell(row["target_min"], "–"),
                     _cell(row["target_max"], "–"),
                     _cell(row["attainment_percent"], row["attainment_display"]),

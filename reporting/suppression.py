@@ -164,6 +164,12 @@ def protect_table(
         if not pinned:
             return primary, hidden - primary - set(unpublished)
         target = pinned[0]
+        if target in pinned_in(hidden | {cell for cell, value in values.items() if value and cell not in public}):
+            # the public totals and the shown zeros alone give it (e.g. every unplanned closure of the headline
+            # in one insats, the others with none): it is the public number itself, and hiding the whole table
+            # would not change that
+            hopeless.add(target)
+            continue
         # the shown cells linked to the target through identities over hidden cells
         reached, frontier, candidates = {target}, [target], set()
         while frontier:

@@ -151,16 +151,13 @@ def test_no_hidden_count_in_the_insats_table_can_be_worked_out(rows):
     }
     assert all(shown[cell] is None for cell in shown if 0 < rows[cell[0]][cell[1]] < 5), "a 1–4 is shown"
     equations = attacker_equations(rows, totals, {code: row["start"] for code, row in rows.items()})
-    for cell in pinned_cells(shown, primary, equations):
+    # what the public totals and the shown zeros give alone is the public number itself (e.g. all of a small
+    # headline in one insats): the attacker run on a table with every non-zero cell hidden finds those
+    only_zeros = {cell: (value if value == 0 else None) for cell, value in shown.items()}
+    only_zeros = {cell: None if cell in primary else value for cell, value in only_zeros.items()}
+    inherent = pinned_cells(only_zeros, primary, equations)
+    for cell in pinned_cells(shown, primary, equations) - inherent:
         code, metric = cell
-        # a hidden count that is its column's whole headline total (every other insats has none) is the public
-        # number itself: that limit is documented (docs/design.md)
-        if cell in primary and metric in totals and rows[code][metric] == totals[metric]:
-            continue
-        if not any(rows[other][m] for other in codes if other != code for m in METRICS):
-            continue  # one insats with cases: its row is the headline
-        if metric in totals and totals[metric] == sum(1 for other in codes if (other, metric) in primary):
-            continue  # a headline total of k split over k "<5": each is 1 (documented limit)
         assert cell not in primary, f"{cell} = {rows[code][metric]} can be worked out"
 
 
@@ -271,3 +268,95 @@ def test_sections_of_insatser_outside_the_agreement_are_left_out(unit, handler, 
     )
     report = follow_up(Period.year(2016), Scope(provider_id=unit.provider_id), agreement=medling_agreement)
     assert [extra.key for extra in report.extras] == ["sig"]
+
+
+# -- the PDF: fits A4, every column readable, tagged PDF/A (19.4) ---------------------------------------------
+
+
+def _pdf_text(document: bytes, *options: str) -> str:
+    import subprocess
+
+    from tests.environment import require
+
+    require("pdftotext")
+    result = subprocess.run(["pdftotext", *options, "-", "-"], input=document, capture_output=True, check=True)
+    return result.stdout.decode().replace("\u00a0", " ")
+
+
+@pytest.mark.requires("pdftotext", "pdfinfo")
+@pytest.mark.django_db
+def test_the_pdf_shows_every_column_of_every_table_and_is_tagged_pdf_a(seed_2016, unit, agreement):
+    import re
+    import subprocess
+    from html.parser import HTMLParser
+
+    from django.template.loader import render_to_string
+
+    from reporting import pdf
+
+    figures = follow_up(Period.year(2016), Scope(provider_id=unit.provider_id), agreement=agreement).as_dict()
+    meta = {"version": 1, "finalised": False, "reference": "ON 2017/0042"}
+    document = pdf.render_pdf(figures, commentary={}, meta=meta)
+
+    class Headers(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.inside = [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table" and "figures" in dict(attrs).get("class", ""):
+                self.tables.append([])
+            self.inside = self.inside or (tag == "th" and ("scope", "col") in attrs)
+            if self.inside and tag == "th":
+                self.tables[-1].append("")
+
+        def handle_endtag(self, tag):
+            if tag == "th":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                self.tables[-1][-1] += data
+
+    parser = Headers()
+    parser.feed(render_to_string("reporting/pdf/report.html", pdf.report_context(figures, commentary={}, meta=meta)))
+    raw = " ".join(_pdf_text(document, "-raw").split())
+    assert len(parser.tables) >= 6
+    for headers in parser.tables:
+        for header in headers:
+            assert " ".join(header.split()) in raw, f"column {header!r} is not in the PDF"
+    # the volumes table on A4: each insats row ends with the year before's count ("Året innan" is not cut off)
+    layout = _pdf_text(document, "-layout")
+    lines = [line.rstrip() for line in layout.splitlines()]
+    for row in figures["volumes"]:
+        target = row["target_display"].replace("\u00a0", " ")
+        found = [line for line in lines if row["name"].split()[0] in line and f" {target} " in line]
+        assert found, f"{row['name']}: no volumes line in\n{layout}"
+        assert found[0].endswith(row["displays"]["previous_new"].replace("\u00a0", " ")), found[0]
+    info = subprocess.run(["pdfinfo", "-"], input=document, capture_output=True, check=True).stdout.decode()
+    assert re.search(r"Tagged:\s+yes", info) and re.search(r"Page size:\s+595", info)
+    meta_xml = subprocess.run(["pdfinfo", "-meta", "-"], input=document, capture_output=True, check=True).stdout
+    assert re.search(rb"pdfaid:part(>|=.)2", meta_xml) and re.search(rb"pdfaid:conformance(>|=.)A", meta_xml)
+
+
+@pytest.mark.django_db
+def test_the_excel_export_has_numbers_and_dates(seed_2016, unit, agreement):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reporting.exports import render_xlsx
+
+    figures = follow_up(Period.year(2016), Scope(provider_id=unit.provider_id), agreement=agreement).as_dict()
+    book = load_workbook(io.BytesIO(render_xlsx(figures)))
+    volumes = book["Volymer"]
+    headers = [cell.value for cell in volumes[3]]
+    rows = {row[0]: dict(zip(headers, row, strict=True)) for row in volumes.iter_rows(min_row=4, values_only=True)}
+    medling = rows["Medling"]
+    assert medling["Avtal per år, lägst"] == 30 and medling["Avtal per år, högst"] == 30
+    assert isinstance(medling["Avtal för perioden, lägst"], (int, float))
+    summary = book["Sammanfattning"]
+    dates = {row[0]: row[1:3] for row in summary.iter_rows(min_row=4, values_only=True)}
+    first, previous_first = dates["Periodens första dag"]
+    assert first.date() == D(2016, 1, 1) and previous_first.date() == D(2015, 1, 1)
+    assert dates["Periodens sista dag"][0].date() == D(2016, 12, 31)
