@@ -252,16 +252,6 @@ def new_statistics_key() -> int:
     return secrets.randbelow(STATISTICS_KEY_RANGE)
 
 
-class RandomStatisticsKey(models.Func):
-    """The database default of Case.statistics_key: a random key for rows bulk loads write without one."""
-
-    output_field = models.IntegerField()
-    template = f"(floor(random() * {STATISTICS_KEY_RANGE}))::integer"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return f"(abs(random()) % {STATISTICS_KEY_RANGE})", []
-
-
 class Case(models.Model):
     """Ärende: one young person, one insats, one unit, one responsible handläggare."""
 
@@ -290,9 +280,8 @@ class Case(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     # The case's key for the statistics API's cell-key perturbation (api.disclosure): drawn once at random and
     # never changed or shown, so a published cell gets the same noise for the same cases in every answer.
-    statistics_key = models.PositiveIntegerField(
-        _("statistiknyckel"), default=new_statistics_key, db_default=RandomStatisticsKey(), editable=False
-    )
+    # The column also has a random database default (migration 0008) for bulk loads that do not name it.
+    statistics_key = models.PositiveIntegerField(_("statistiknyckel"), default=new_statistics_key, editable=False)
 
     class Meta:
         verbose_name = _("ärende")

@@ -405,3 +405,26 @@ def test_a_providers_headline_totals_are_exact_as_in_the_namnd_report(statistics
     half = case_totals(Period.half_year(YEAR, 1), Scope(provider_id=unit.provider_id))
     body = client.get(URL, {"year": YEAR, "period": "half_year", "measure": "unplanned"}).json()
     assert body["buckets"][0]["total"] == {"count": half.unplanned, "suppressed": False}
+
+
+@pytest.mark.django_db
+def test_without_postgresql_the_api_counts_live_and_nothing_is_stored(statistics_data, unit, monkeypatch):
+    """24.5: the summary is PostgreSQL-only; elsewhere (SQLite, the demo) the answer is the live aggregate and
+    refreshing stores nothing. The vendor is switched on the real connection, the queries still run."""
+    from django.db import connection
+
+    from api import selectors
+    from reporting import statistics_summary
+    from reporting.figures import Scope
+    from reporting.models import StatisticsSummary
+
+    scope = Scope(provider_id=unit.provider_id)
+    on_postgresql = selectors.year_cube(scope, "new", YEAR, "gender")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    StatisticsSummary.objects.all().delete()
+    assert statistics_summary.refresh_all().rows == 0
+    assert statistics_summary.refresh_dirty().rows == 0
+    assert statistics_summary.cube_rows(scope, YEAR, "gender") is None
+    live = selectors.year_cube(scope, "new", YEAR, "gender")
+    assert not StatisticsSummary.objects.exists()
+    assert (live.published, live.suppressed) == (on_postgresql.published, on_postgresql.suppressed)
