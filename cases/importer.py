@@ -395,10 +395,19 @@ class _Table:
             else:
                 rest.append(f.get_default())
         self.rest = tuple(rest)
+        # a callable default (Case.statistics_key: a random key per case) is drawn for every row, as save() does
+        offset = len(provided)
+        self.per_row = [(i, f) for i, f in enumerate(self.fields[offset:]) if f.has_default() and callable(f.default)]
         self.rows: list[tuple] = []
 
     def add(self, *values) -> None:
-        self.rows.append(values + self.rest)
+        if not self.per_row:
+            self.rows.append(values + self.rest)
+            return
+        rest = list(self.rest)
+        for index, model_field in self.per_row:
+            rest[index] = model_field.get_default()
+        self.rows.append(values + tuple(rest))
 
     def insert(self) -> None:
         """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion."""

@@ -336,3 +336,19 @@ def test_years_after_the_summary_are_computed_live(unit, handler):
     assert statistics_summary.cube_rows(Scope(), later, None) is None
     cube = selectors.year_cube(Scope(), "open", later, None)
     assert cube.counts == selectors.year_cube_live(Scope(), "open", later, None).counts
+
+
+def test_imported_cases_get_a_key_each(unit, handler, manager):
+    """The cell-key perturbation needs a random key per case, also from the importer's bulk write."""
+    lines = [
+        f"{personnummer_for(datetime.date(2009, 4, day), 77)};Elin;Testsson{day};;Ungdomstjänst;"
+        f"{TODAY.isoformat()};Polis;Bistånd;handler;;;"
+        for day in range(1, 7)
+    ]
+    content = (
+        "Personnummer;Förnamn;Efternamn;Område;Insats;Aktualiserad;Aktualiserad av;Grund;Handläggare;"
+        "Ärendenummer;Avslutad;Avslutsorsak\n" + "\n".join(lines) + "\n"
+    ).encode("utf-8-sig")
+    assert cases_import(actor=manager, content=content, filename="arenden.csv").committed
+    keys = list(Case.objects.values_list("statistics_key", flat=True))
+    assert len(keys) == 6 and len(set(keys)) > 1
