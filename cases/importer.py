@@ -400,14 +400,17 @@ class _Table:
         self.per_row = [(i, f) for i, f in enumerate(self.fields[offset:]) if f.has_default() and callable(f.default)]
         self.rows: list[tuple] = []
 
-    def add(self, *values) -> None:
+    def defaults(self) -> tuple:
+        """The columns the importer does not give, for one new row."""
         if not self.per_row:
-            self.rows.append(values + self.rest)
-            return
+            return self.rest
         rest = list(self.rest)
         for index, model_field in self.per_row:
             rest[index] = model_field.get_default()
-        self.rows.append(values + tuple(rest))
+        return tuple(rest)
+
+    def add(self, *values) -> None:
+        self.rows.append(values + self.defaults())
 
     def insert(self) -> None:
         """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion."""
@@ -687,7 +690,7 @@ class _Writer:
                 None,
                 "",
                 1,
-            ) + cases.rest
+            ) + cases.defaults()
             history.created("cases.case", case_tracked, opened, case.person_id, case.id)
             if not row.closed_on:
                 cases.rows.append(opened)

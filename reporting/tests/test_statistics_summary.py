@@ -357,3 +357,7 @@ def test_imported_cases_get_a_key_each(unit, handler, manager):
     assert cases_import(actor=manager, content=content, filename="arenden.csv").committed
     keys = list(Case.objects.values_list("statistics_key", flat=True))
     assert len(keys) == 6 and len(set(keys)) > 1
+    # the key is the secret of the noise: it is in no change history (which staff and the registerutdrag read)
+    from core.models import ChangeLog
+
+    assert not any("statistics_key" in row for row in ChangeLog.objects.values_list("changes", flat=True))
