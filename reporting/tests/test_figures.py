@@ -353,3 +353,23 @@ def test_seed_spring_2017_any_dates(unit, handler):
     totals = case_totals(Period(D(2017, 1, 1), D(2017, 5, 31)), Scope(provider_id=unit.provider_id))
     assert (totals.new, totals.closed, totals.unplanned) == (200, 136, 0)
     assert totals.unplanned_share == 0
+
+
+def test_statistics_dimensions_and_age_bands_are_defined_once():
+    """24.3: one module declares them; the API, the summary (also in its SQL) and the figures use it."""
+    from api import selectors
+    from reporting import dimensions, figures, statistics_summary
+
+    assert selectors.DIMENSIONS is dimensions.STATISTICS_DIMENSIONS is statistics_summary.DIMENSIONS
+    assert figures.AGE_BANDS is dimensions.AGE_BANDS and figures.UNKNOWN_KEY == dimensions.UNKNOWN_KEY
+    assert set(dimensions.STATISTICS_DIMENSIONS) <= set(figures.DIMENSIONS)
+    sql = statistics_summary._age_band_sql()
+    assert all(f"THEN '{label}'" in sql for _low, _high, label in dimensions.AGE_BANDS)
+    assert [dimensions.age_band_of(age) for age in (9, 10, 17, 21, 40, None)] == [
+        "0–9",
+        "10–14",
+        "15–17",
+        "21–29",
+        "30–",
+        dimensions.UNKNOWN_KEY,
+    ]
