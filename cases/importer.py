@@ -536,10 +536,22 @@ class _Table:
             else:
                 rest.append(f.get_default())
         self.rest = tuple(rest)
+        # a callable default (Case.statistics_key: a random key per case) is drawn for every row, as save() does
+        offset = len(provided)
+        self.per_row = [(i, f) for i, f in enumerate(self.fields[offset:]) if f.has_default() and callable(f.default)]
         self.rows: list[tuple[Any, ...]] = []
 
+    def defaults(self) -> tuple[Any, ...]:
+        """The columns the importer does not give, for one new row."""
+        if not self.per_row:
+            return self.rest
+        rest = list(self.rest)
+        for index, model_field in self.per_row:
+            rest[index] = model_field.get_default()
+        return tuple(rest)
+
     def add(self, *values: Any) -> None:
-        self.rows.append(values + self.rest)
+        self.rows.append(values + self.defaults())
 
     def insert(self) -> None:
         """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion."""
@@ -838,7 +850,7 @@ class _Writer:
                 None,
                 "",
                 1,
-            ) + cases.rest
+            ) + cases.defaults()
             history.created("cases.case", case_tracked, opened, case.person_id, case.id)
             if not row.closed_on:
                 cases.rows.append(opened)

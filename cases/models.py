@@ -4,6 +4,7 @@ Writes go through cases.services; reads of personal data through cases.selectors
 """
 
 import datetime
+import secrets
 import uuid
 
 from django.conf import settings
@@ -277,6 +278,13 @@ class CaseNumberSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+STATISTICS_KEY_RANGE = 65_536  # api.disclosure.KEY_RANGE: a case's statistics key is 0 … 65 535
+
+
+def new_statistics_key() -> int:
+    return secrets.randbelow(STATISTICS_KEY_RANGE)
+
+
 class Case(models.Model):
     """Ärende: one young person, one insats, one unit, one responsible handläggare."""
 
@@ -303,6 +311,10 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The case's key for the statistics API's cell-key perturbation (api.disclosure): drawn once at random and
+    # never changed or shown, so a published cell gets the same noise for the same cases in every answer.
+    # The column also has a random database default (migration 0008) for bulk loads that do not name it.
+    statistics_key = models.PositiveIntegerField(_("statistiknyckel"), default=new_statistics_key, editable=False)
 
     class Meta:
         verbose_name = _("ärende")

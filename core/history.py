@@ -30,7 +30,8 @@ from core.templatetags.sv_format import format_datetime, format_money, format_nu
 
 # Bookkeeping fields that carry no information for the reader of the history. A foreign key named like one
 # (a plan version's goals, agreements, follow-ups) is information: which version the record belongs to.
-SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at"}
+# statistics_key (cases.Case): the secret key of the statistics API's noise, never shown anywhere
+SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at", "statistics_key"}
 
 # Key in `changes` for why a recorded row was corrected or removed: {CHANGE_REASON: [None, "Fel datum"]}.
 # Not a model field name, so it never clashes with one (the history page gives it its own label).
