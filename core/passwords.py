@@ -3,7 +3,8 @@ municipality's server room, and a password must never leave it anyway).
 
 Two checks, after Django's length, common-password and numeric validators:
 1. A Swedish word that guessers try first (season, month, weekday, the municipality, the product, "lösenord",
-   "välkommen") or the user's own name, followed only by digits and signs: "Sommar2024!", "Hanna123!!".
+   "välkommen") or the user's own name, followed only by digits and signs, or by a year and a short tail:
+   "Sommar2024!", "Hanna123!!", "Vinter2025#abc".
    zxcvbn's dictionaries are English and its year rule stops at 2019, so it lets these through.
 2. zxcvbn's estimate (its lists come from leaked password corpora, keyboard patterns, dates and sequences,
    with the words above and the user's details added): fewer than 10^8 guesses (score < 3) is refused.
@@ -27,7 +28,9 @@ GUESSED_FIRST = [
     "socialtjänsten", "socialtjanst", "ungdomsinsats", "admin", "password", "qwerty",
 ]  # fmt: skip
 MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable", about 10^8 guesses
-WORD_THEN_DIGITS_AND_SIGNS = re.compile(r"^(?P<word>[^\W\d_]+)[\W\d_]*$")
+LEADING_WORD = re.compile(r"^(?P<word>[^\W\d_]+)(?P<rest>.*)$")
+YEAR = re.compile(r"(19|20)\d\d")
+FEW_LETTERS = 3  # "Vinter2025#abc": a word, a year and a short tail is still a guess
 
 
 def _fold(text: str) -> str:
@@ -41,11 +44,17 @@ class GuessablePasswordValidator:
         values = [getattr(user, name, "") or "" for name in ("username", "first_name", "last_name", "email")]
         return [_fold(part) for value in values for part in re.split(r"[\W_]+", value) if len(part) >= 3]
 
+    def _only_decoration(self, rest: str) -> bool:
+        """Digits and signs only, or a year and at most a few letters."""
+        letters = [char for char in rest if char.isalpha()]
+        return not letters or (YEAR.search(rest) is not None and len(letters) <= FEW_LETTERS)
+
     def validate(self, password: str, user=None) -> None:
         municipality = [_fold(part) for part in re.split(r"\W+", settings.MUNICIPALITY_NAME) if len(part) >= 3]
+        municipality += [part[:-1] for part in municipality if part.endswith("s")]  # "Linköpings kommun"
         words = [_fold(word) for word in GUESSED_FIRST] + municipality + self._personal_words(user)
-        pattern = WORD_THEN_DIGITS_AND_SIGNS.match(password)
-        if pattern and _fold(pattern["word"]) in set(words):
+        pattern = LEADING_WORD.match(password)
+        if pattern and _fold(pattern["word"]) in set(words) and self._only_decoration(pattern["rest"]):
             raise ValidationError(
                 _(
                     "Lösenordet är ett ord som prövas först (årstid, månad, namn eller liknande) följt av "
