@@ -19,6 +19,7 @@ VIEW_MODULES = (
     "cases/views.py",
     "api/views.py",
     "interventions/views.py",
+    "core/views.py",
 )
 VIEW_MAX_LINES = 25
 
