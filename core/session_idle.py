@@ -10,7 +10,8 @@ Absolute: whatever the activity, a signed-in session ends SESSION_ABSOLUTE_SECON
 the middleware stamps the sign-in time on the first response after login and flushes the session once it is
 older, before any view runs, so the request is answered as for someone signed out.
 
-It must sit after SessionMiddleware and before AuthenticationMiddleware in MIDDLEWARE.
+Every response to a signed-in session carries the end time in a small cookie for the page's warning
+(set_timing_cookie). It must sit after SessionMiddleware and before AuthenticationMiddleware in MIDDLEWARE.
 """
 
 import time
@@ -22,6 +23,7 @@ from django.http import HttpRequest
 
 RENEWED_KEY = "_idle_renewed_at"
 STARTED_KEY = "_signed_in_at"
+TIMING_COOKIE = "ui_session_timing"
 
 
 def session_seconds_left(session: SessionBase, now: int | None = None) -> int:
@@ -51,21 +53,28 @@ class SessionIdleRenewalMiddleware:
             if started is not None and now - started >= settings.SESSION_ABSOLUTE_SECONDS:
                 session.flush()
         response = self.get_response(request)
-        if session is None or session.is_empty() or not session.session_key:
+        if session is None or SESSION_KEY not in session:
+            if TIMING_COOKIE in request.COOKIES:
+                response.delete_cookie(TIMING_COOKIE, samesite="Lax")
             return response
-        if SESSION_KEY in session and STARTED_KEY not in session:
+        if STARTED_KEY not in session:
             session[STARTED_KEY] = now
         if now - session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
             session_renew(session, now)
+        set_timing_cookie(response, session, now)
         return response
 
 
+def set_timing_cookie(response, session: SessionBase, now: int) -> None:
+    """Tell the page's script when the session ends: "<end>:<now>" in server seconds (the script corrects for
+    its own clock with <now>, and every tab sees the renewals of the others). A time, nothing personal; not in
+    the HTML, so pages stay byte-identical for the leak walk."""
+    end = now + session_seconds_left(session, now)
+    response.set_cookie(
+        TIMING_COOKIE, f"{end}:{now}", samesite="Lax", secure=settings.SESSION_COOKIE_SECURE, httponly=False
+    )
+
+
 def session_timing(request: HttpRequest) -> dict[str, int]:
-    """Template context: when the page should warn before the session ends (static/js/session.js)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {
-        "session_seconds_left": session_seconds_left(request.session),
-        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
-    }
+    """Template context: how long before the end the page warns (static/js/session.js)."""
+    return {"session_warning_seconds": settings.SESSION_WARNING_SECONDS}

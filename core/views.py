@@ -20,6 +20,7 @@ def session_keep_alive(request: HttpRequest) -> JsonResponse:
     """Renew the idle timeout now; 401 (not a redirect to the login page) once the session has ended."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    # core.session_idle's middleware sends the new end time in its cookie on the way out
     return JsonResponse({"signed_in": True, "seconds_left": session_renew(request.session)})
 
 

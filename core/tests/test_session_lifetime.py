@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from core.session_idle import RENEWED_KEY, STARTED_KEY
+from core.session_idle import RENEWED_KEY, STARTED_KEY, TIMING_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +32,28 @@ def test_a_session_ends_after_its_absolute_lifetime_however_active(client, handl
     assert client.get(reverse("home")).status_code == 302  # the session is gone, not just this request
 
 
-def test_the_page_is_told_how_long_the_session_has_left(client, handler, settings):
+def timing(response) -> int:
+    """Seconds left as the page's script reads them from the timing cookie ("<end>:<now>")."""
+    end, now = response.cookies[TIMING_COOKIE].value.split(":")
+    return int(end) - int(now)
+
+
+def test_every_response_tells_the_page_when_the_session_ends(client, handler, settings):
     settings.SESSION_COOKIE_AGE = 1800
     settings.SESSION_ABSOLUTE_SECONDS = 36000
     client.force_login(handler)
     client.get(reverse("home"))
-    backdate(client, RENEWED_KEY, 300)
-    page = client.get(reverse("home")).content.decode()
-    assert 'data-seconds-left="1500"' in page or 'data-seconds-left="1499"' in page
-    assert f'data-warning-seconds="{settings.SESSION_WARNING_SECONDS}"' in page
+    backdate(client, RENEWED_KEY, 30)  # renewed half a minute ago: this request does not renew
+    response = client.get(reverse("home"))
+    assert timing(response) in (1769, 1770)
+    assert f'data-warning-seconds="{settings.SESSION_WARNING_SECONDS}"' in response.content.decode()
+    assert not response.cookies[TIMING_COOKIE]["httponly"]  # the page's script reads it
 
     backdate(client, STARTED_KEY, 36000 - 100)  # the absolute end comes first
-    page = client.get(reverse("home")).content.decode()
-    assert 'data-seconds-left="100"' in page or 'data-seconds-left="99"' in page
+    assert timing(client.get(reverse("home"))) in (99, 100)
+
+    signed_out = client.post(reverse("logout"))
+    assert signed_out.cookies[TIMING_COOKIE].value == ""  # deleted: other tabs see the session is over
 
 
 def test_keep_alive_renews_the_idle_timeout_at_once(client, handler, settings):
@@ -58,6 +67,7 @@ def test_keep_alive_renews_the_idle_timeout_at_once(client, handler, settings):
 
     assert response.status_code == 200
     assert response.json() == {"signed_in": True, "seconds_left": 1800}
+    assert timing(response) == 1800
     assert client.session[RENEWED_KEY] >= int(time.time()) - 1
     assert 1790 <= client.session.get_expiry_age() <= 1800
 

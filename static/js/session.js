@@ -1,8 +1,8 @@
 /* The session never eats work (issue 20, point 5).
  *
  * 1. Before the session ends for inactivity the page warns and offers "Fortsätt arbeta", which renews the
- *    session through the keep-alive endpoint (WCAG 2.2.1). The server tells how long is left
- *    (<meta name="session-timing">, core.session_idle.session_timing).
+ *    session through the keep-alive endpoint (WCAG 2.2.1). The server tells when the session ends in a cookie
+ *    on every response (core.session_idle.set_timing_cookie), so activity in other tabs counts too.
  * 2. Text typed into a form's text areas is kept in this tab's sessionStorage while typing, keyed by user and
  *    form, holding only what the user typed. If the session has ended when the form is sent, the server asks
  *    for a new sign-in and then shows the form again: the text is put back. The copy is removed once a
@@ -101,11 +101,22 @@
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
   }
 
+  // "<end>:<server now>" in seconds, set by core.session_idle on every response to a signed-in session
+  // (this page, its htmx requests, other tabs, "Fortsätt arbeta"). A new value restarts the countdown.
+  function readTiming(previous) {
+    var match = document.cookie.match(/(?:^|;\s*)ui_session_timing=(\d+):(\d+)/);
+    if (!match) { return null; }
+    if (previous && previous.raw === match[0]) { return previous; }
+    var secondsLeft = parseInt(match[1], 10) - parseInt(match[2], 10);
+    return { raw: match[0], endsAt: Date.now() + secondsLeft * 1000 };
+  }
+
   function warnBeforeTheEnd() {
     var dialog = document.getElementById("session-warning");
     if (!meta || !dialog) { return; }
     var warningSeconds = parseInt(meta.getAttribute("data-warning-seconds"), 10) || 120;
-    var endsAt = Date.now() + (parseInt(meta.getAttribute("data-seconds-left"), 10) || 0) * 1000;
+    var timing = readTiming(null);
+    if (!timing) { return; }
     var continueButton = dialog.querySelector("[data-session-continue]");
     var ended = false;
 
@@ -119,6 +130,8 @@
       dialog.querySelector("[data-session-ended-text]").hidden = false;
       continueButton.hidden = true;
       var login = dialog.querySelector("[data-session-login]");
+      // back to this page after signing in; the path only (a query string may hold what was searched for)
+      login.href = login.getAttribute("href").split("?")[0] + "?next=" + encodeURIComponent(window.location.pathname);
       login.hidden = false;
       open();
       login.focus();
@@ -131,16 +144,20 @@
         headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
       }).then(function (response) {
         if (!response.ok) { throw new Error("signed out"); }
-        return response.json();
-      }).then(function (body) {
-        endsAt = Date.now() + body.seconds_left * 1000;
+        timing = readTiming(timing);
         dialog.close();
       }).catch(showEnded);
     });
 
     window.setInterval(function () {
       if (ended) { return; }
-      var left = endsAt - Date.now();
+      var latest = readTiming(timing);
+      if (!latest) { showEnded(); return; }  // signed out in another tab
+      if (latest !== timing) {
+        timing = latest;
+        if (dialog.open && timing.endsAt - Date.now() > warningSeconds * 1000) { dialog.close(); }
+      }
+      var left = timing.endsAt - Date.now();
       if (left <= 0) {
         showEnded();
       } else if (left <= warningSeconds * 1000) {
