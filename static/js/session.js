@@ -144,7 +144,9 @@
         headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
       }).then(function (response) {
         if (!response.ok) { throw new Error("signed out"); }
-        timing = readTiming(timing);
+        return response.json();
+      }).then(function () {
+        timing = readTiming(timing);  // the answer's cookie carries the new end
         dialog.close();
       }).catch(showEnded);
     });
