@@ -131,7 +131,7 @@
       continueButton.hidden = true;
       var login = dialog.querySelector("[data-session-login]");
       // back to this page after signing in; the path only (a query string may hold what was searched for)
-      login.href = login.getAttribute("href").split("?")[0] + "?next=" + encodeURIComponent(window.location.pathname);
+      login.href = login.getAttribute("href").split("?")[0] + "?next=" + encodeURI(window.location.pathname);
       login.hidden = false;
       open();
       login.focus();
