@@ -53,13 +53,14 @@ test: machine $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports && $(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts .mypy_cache
 
 # Speed at scale (README "Speed at scale", docs/performance.md): `make bench` times every operation on
 # generated data in its own database (SCALE=XS|S|M|L, M by default; the data is generated once per scale and kept);

@@ -12,11 +12,15 @@ Two checks, after Django's length, common-password and numeric validators:
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from zxcvbn import zxcvbn
+
+if TYPE_CHECKING:  # the validators are loaded by dotted path from the settings; no model import at run time
+    from core.models import User
 
 GUESSED_FIRST = [
     "vår", "var", "sommar", "sommaren", "höst", "hösten", "host", "vinter", "vintern", "våren", "jul", "julen",
@@ -38,7 +42,7 @@ def _fold(text: str) -> str:
 
 
 class GuessablePasswordValidator:
-    def _personal_words(self, user) -> list[str]:
+    def _personal_words(self, user: "User | None") -> list[str]:
         if user is None:
             return []
         values = [getattr(user, name, "") or "" for name in ("username", "first_name", "last_name", "email")]
@@ -49,7 +53,7 @@ class GuessablePasswordValidator:
         letters = [char for char in rest if char.isalpha()]
         return not letters or (YEAR.search(rest) is not None and len(letters) <= FEW_LETTERS)
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: "User | None" = None) -> None:
         municipality = [_fold(part) for part in re.split(r"\W+", settings.MUNICIPALITY_NAME) if len(part) >= 3]
         municipality += [part[:-1] for part in municipality if part.endswith("s")]  # "Linköpings kommun"
         words = [_fold(word) for word in GUESSED_FIRST] + municipality + self._personal_words(user)

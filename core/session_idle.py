@@ -15,11 +15,12 @@ Every response to a signed-in session carries the end time in a small cookie for
 """
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 RENEWED_KEY = "_idle_renewed_at"
 STARTED_KEY = "_signed_in_at"
@@ -31,7 +32,8 @@ def session_seconds_left(session: SessionBase, now: int | None = None) -> int:
     now = int(time.time()) if now is None else now
     idle_end = session.get(RENEWED_KEY, now) + settings.SESSION_COOKIE_AGE
     absolute_end = session.get(STARTED_KEY, now) + settings.SESSION_ABSOLUTE_SECONDS
-    return max(0, min(idle_end, absolute_end) - now)
+    left: int = max(0, min(idle_end, absolute_end) - now)
+    return left
 
 
 def session_renew(session: SessionBase, now: int | None = None) -> int:
@@ -42,10 +44,10 @@ def session_renew(session: SessionBase, now: int | None = None) -> int:
 
 
 class SessionIdleRenewalMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
         now = int(time.time())
         if session is not None and SESSION_KEY in session:
@@ -65,7 +67,7 @@ class SessionIdleRenewalMiddleware:
         return response
 
 
-def set_timing_cookie(response, session: SessionBase, now: int) -> None:
+def set_timing_cookie(response: HttpResponse, session: SessionBase, now: int) -> None:
     """Tell the page's script when the session ends: "<end>:<now>" in server seconds (the script corrects for
     its own clock with <now>, and every tab sees the renewals of the others). A time, nothing personal; not in
     the HTML, so pages stay byte-identical for the leak walk."""

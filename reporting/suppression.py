@@ -8,6 +8,8 @@ and pages of lower apps show a count under it with reporting_tags' `published_co
 """
 
 import math
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -133,9 +135,9 @@ def table_bounds(values, hidden, primary, identities, at_most) -> dict[Cell, tup
 def protect_table(
     values: dict[Cell, int],
     identities: list[Identity],
-    at_most: list[AtMost] = (),
-    public: set[Cell] = frozenset(),
-    unpublished: set[Cell] = frozenset(),
+    at_most: Sequence[AtMost] = (),
+    public: AbstractSet[Cell] = frozenset(),
+    unpublished: AbstractSet[Cell] = frozenset(),
 ) -> tuple[set[Cell], set[Cell]]:
     """(primary, secondary) hidden cells of a table whose exact counts are `values`: primary the counts of 1–4
     (never a public cell), secondary the fewest further cells, smallest first, so that no hidden cell can be

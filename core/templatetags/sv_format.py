@@ -18,7 +18,7 @@ from django.utils import timezone
 register = template.Library()
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -27,7 +27,7 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def format_number(value, decimals: int = 0) -> str:
+def format_number(value: object, decimals: int = 0) -> str:
     """1234567.891 -> "1 234 567" (decimals=0) or "1 234 567,89" (decimals=2)."""
     number = _decimal(value)
     if number is None:
@@ -36,7 +36,7 @@ def format_number(value, decimals: int = 0) -> str:
     number = number.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -46,7 +46,7 @@ def format_number(value, decimals: int = 0) -> str:
     return sign + text
 
 
-def format_money(value) -> str:
+def format_money(value: object) -> str:
     """3854000 -> "3 854 000 kr"; öre are shown only when present (1234.5 -> "1 234,50 kr")."""
     number = _decimal(value)
     if number is None:
@@ -55,13 +55,13 @@ def format_money(value) -> str:
     return f"{format_number(number, decimals)} kr"
 
 
-def format_percent(value, decimals: int = 0) -> str:
+def format_percent(value: object, decimals: int = 0) -> str:
     """A value already in percent: 30 -> "30 %", 29.56 with decimals=1 -> "29,6 %"."""
     text = format_number(value, decimals)
     return f"{text} %" if text else ""
 
 
-def format_share(value, decimals: int = 0) -> str:
+def format_share(value: object, decimals: int = 0) -> str:
     """A ratio: 0.3 -> "30 %"."""
     number = _decimal(value)
     if number is None:
@@ -69,7 +69,7 @@ def format_share(value, decimals: int = 0) -> str:
     return format_percent(number * 100, decimals)
 
 
-def format_date(value) -> str:
+def format_date(value: object) -> str:
     """date or datetime -> "2024-03-15" (datetimes in local time)."""
     if value is None or value == "":
         return ""
@@ -82,7 +82,7 @@ def format_date(value) -> str:
     return str(value)
 
 
-def format_datetime(value) -> str:
+def format_datetime(value: object) -> str:
     """datetime -> "2024-03-15 14:05" in local time."""
     if value is None or value == "":
         return ""
@@ -94,30 +94,30 @@ def format_datetime(value) -> str:
 
 
 @register.filter
-def sv_date(value) -> str:
+def sv_date(value: object) -> str:
     return format_date(value)
 
 
 @register.filter
-def sv_datetime(value) -> str:
+def sv_datetime(value: object) -> str:
     return format_datetime(value)
 
 
 @register.filter
-def sv_number(value, decimals=0) -> str:
+def sv_number(value: object, decimals: int | str = 0) -> str:
     return format_number(value, int(decimals))
 
 
 @register.filter
-def sv_money(value) -> str:
+def sv_money(value: object) -> str:
     return format_money(value)
 
 
 @register.filter
-def sv_percent(value, decimals=0) -> str:
+def sv_percent(value: object, decimals: int | str = 0) -> str:
     return format_percent(value, int(decimals))
 
 
 @register.filter
-def sv_share(value, decimals=0) -> str:
+def sv_share(value: object, decimals: int | str = 0) -> str:
     return format_share(value, int(decimals))
