@@ -89,6 +89,17 @@ class ConsentRecordForm(CaseForm):
         self.fields["given_on"].initial = today()
 
 
+class ConsentManyForm(ConsentRecordForm):
+    """One consent given at a meeting by several givers: one consent per giver ticked."""
+
+    givers = forms.MultipleChoiceField(label=_("Vilka lämnar samtycket"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["givers"].choices = self.fields.pop("giver").choices
+        self.order_fields(["givers"])
+
+
 class ConsentRevokeForm(CaseForm):
     consent = forms.ModelChoiceField(label=_("Samtycke som återkallas"), queryset=None)
     actors = forms.ModelMultipleChoiceField(
