@@ -147,9 +147,18 @@ class ActivityRowForm(forms.Form):
     """One activity row under a goal; an untouched row is skipped, a started one needs what, who and when."""
 
     what = forms.CharField(label=_("Vad ska göras"), max_length=1000, required=False)
-    responsible = forms.ModelChoiceField(label=_("Vem ansvarar"), queryset=Actor.objects.all(), required=False)
+    responsible = forms.ChoiceField(label=_("Vem ansvarar"), required=False)
     when = forms.CharField(label=_("När"), max_length=200, required=False)
     due_on = date_field(_("Klart senast"), required=False)
+
+    def __init__(self, *args, actors: dict[str, Actor], **kwargs):
+        # the actor catalogue is read once for all rows (PlanBuildForm), not once per row's select
+        super().__init__(*args, **kwargs)
+        self.actors = actors
+        self.fields["responsible"].choices = [("", "---------"), *((pk, a.name) for pk, a in actors.items())]
+
+    def clean_responsible(self) -> Actor | None:
+        return self.actors.get(self.cleaned_data["responsible"])
 
     def clean(self):
         data = super().clean()
@@ -191,14 +200,16 @@ class PlanBuildForm(CaseForm, VersionedForm):
         self.fields["approvers"].choices = giver_choices(self.case)
         self.fields["meeting_on"].initial = today()
         self.fields["signed_on"].initial = today()
+        rows = {"actors": {str(actor.pk): actor for actor in Actor.objects.order_by("sort_order", "name")}}
         self.goal_rows = GoalRows(data, prefix="mal")
         self.activity_rows = [
-            ActivityRows(data, prefix=f"mal-{index}-akt") for index in range(self.goal_rows.total_form_count())
+            ActivityRows(data, prefix=f"mal-{index}-akt", form_kwargs=rows)
+            for index in range(self.goal_rows.total_form_count())
         ]
         # the empty goal and activity rows the script copies ("__prefix__" and "__goal__" are replaced)
         self.empty_goal = self.goal_rows.empty_form
-        self.empty_goal_activities = ActivityRows(prefix="mal-__prefix__-akt")
-        self.empty_activity = ActivityRows(prefix="mal-__goal__-akt").empty_form
+        self.empty_goal_activities = ActivityRows(prefix="mal-__prefix__-akt", form_kwargs=rows)
+        self.empty_activity = ActivityRows(prefix="mal-__goal__-akt", form_kwargs=rows).empty_form
 
     @property
     def goal_blocks(self):

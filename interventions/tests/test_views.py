@@ -127,7 +127,7 @@ def test_consent_forms_on_plan_then_revoke_flags(client, handler, sig_plan, poli
     for giver in ["ungdomen", *[str(c.pk) for c in person.custodians.all()]]:
         response = client.post(
             reverse("interventions:plan_action", args=[sig_plan.pk, "samtycke"]),
-            {"giver": giver, "actors": [police.pk], "given_on": today.isoformat(), "form": "skriftligt"},
+            {"givers": [giver], "actors": [police.pk], "given_on": today.isoformat(), "form": "skriftligt"},
         )
         assert response.status_code == 302, response.content.decode()[:2000]
     response = client.post(reverse("interventions:plan_action", args=[sig_plan.pk, "aktor"]), {"actor": police.pk})

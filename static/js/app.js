@@ -1,7 +1,51 @@
 /* Small progressive enhancements; every page works without this file. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  // On a phone (narrow screen) app.css shows each table row as a card: every cell gets its column's heading
+  // as data-label, and the explicit roles keep the table semantics that display:block would drop.
+  function labelTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.closest(".report-screen") || table.hasAttribute("data-keep-table")) return;
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.classList.add("table--stack");
+      table.setAttribute("role", "table");
+      table.querySelectorAll("thead, tbody, tfoot").forEach(function (group) { group.setAttribute("role", "rowgroup"); });
+      table.querySelectorAll("tr").forEach(function (row) {
+        row.setAttribute("role", "row");
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (cell.tagName === "TH") {
+            cell.setAttribute("role", cell.closest("thead") ? "columnheader" : "rowheader");
+          } else {
+            cell.setAttribute("role", "cell");
+            if (headings[index] && !cell.hasAttribute("colspan")) cell.setAttribute("data-label", headings[index]);
+          }
+        });
+      });
+    });
+  }
+
+  // The header menu folds behind a "Meny" button on a phone; without JS it is simply shown in full.
+  function foldMenu() {
+    var button = document.querySelector("[data-menu-toggle]");
+    var menu = document.getElementById("site-menu");
+    if (!button || !menu) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("is-open", open);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    labelTables();
+    foldMenu();
+    // search hits and other parts swapped in by htmx get the same labels
+    document.body.addEventListener("htmx:afterSettle", labelTables);
     // After a failed form post, move keyboard and screen-reader focus to the error summary.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
