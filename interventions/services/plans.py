@@ -399,7 +399,12 @@ def plan_build(
             if meeting_on and signed_on < meeting_on:
                 errors["signed_on"] = _("Planen kan inte ha skrivits under före mötet där den skrevs.")
     fail(errors)
-    if trainer_name.strip():
+    locked = version.plan
+    # the form shows the trainer already assigned: only a new name or phone is a new assignment
+    if trainer_name.strip() and (trainer_name.strip(), trainer_phone.strip()) != (
+        locked.trainer_name,
+        locked.trainer_phone,
+    ):
         plan_trainer_assign(
             actor=actor,
             plan=plan,
@@ -409,7 +414,7 @@ def plan_build(
             expected_version=expected_version,
         )
     else:
-        _plan_version_bump(version.plan, expected_version)
+        _plan_version_bump(locked, expected_version)
     if version.meeting_on != meeting_on:
         before = history_snapshot(version)
         version.meeting_on = meeting_on
