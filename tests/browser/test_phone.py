@@ -19,12 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-def assert_fits_the_phone(page, name: str) -> None:
+def assert_fits_the_phone(page, name: str, *, with_buttons: bool = True) -> None:
     """No sideways scrolling, and every visible submit button of the page body lies within the screen width."""
     scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width, f"{name}: the page is {scroll_width} px wide on a {inner_width} px screen"
     buttons = page.locator("main button[type=submit]:visible, main .button:visible")
-    assert buttons.count() > 0, name
+    assert buttons.count() > 0 or not with_buttons, name
     for index in range(buttons.count()):
         box = buttons.nth(index).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= inner_width, (
@@ -104,4 +104,4 @@ def test_staff_pages_fit_a_phone(phone, live_server, login, handler, coordinator
     form.get_by_label("Datum för uppföljning").fill((today + datetime.timedelta(days=14)).isoformat())
     form.get_by_role("button", name="Planera uppföljning").click()
     expect(page.get_by_text("Uppföljningen är inplanerad.")).to_be_in_viewport()
-    assert_fits_the_phone(page, "planen-sparad")
+    assert_fits_the_phone(page, "planen-sparad", with_buttons=False)
