@@ -95,6 +95,21 @@ class ConsentRecordForm(CaseForm):
         self.fields["given_on"].initial = today()
 
 
+class ConsentManyForm(ConsentRecordForm):
+    """One consent given at a meeting by several givers: one consent per giver ticked."""
+
+    givers = forms.MultipleChoiceField(label=_("Vilka lämnar samtycket"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        giver = self.fields.pop("giver")
+        assert isinstance(giver, forms.ChoiceField)
+        givers = self.fields["givers"]
+        assert isinstance(givers, forms.MultipleChoiceField)
+        givers.choices = giver.choices
+        self.order_fields(["givers"])
+
+
 class ConsentRevokeForm(CaseForm):
     consent: forms.ModelChoiceField[Consent] = forms.ModelChoiceField(label=_("Samtycke som återkallas"), queryset=None)
     actors = forms.ModelMultipleChoiceField(

@@ -62,6 +62,37 @@ def consent_record(
 
 
 @transaction.atomic
+def consents_record(
+    *,
+    actor: User,
+    person: Person,
+    custodians: list[Custodian | None],
+    actors: list[Actor],
+    given_on: datetime.date,
+    form: str,
+    valid_until: datetime.date | None = None,
+    note: str = "",
+) -> list[Consent]:
+    """The same consent from several givers (the young person and custodians) at one meeting: one consent per
+    giver, each with its history row, all or none."""
+    if not custodians:
+        raise ValidationError({"givers": _("Välj vem eller vilka som lämnar samtycket.")})
+    return [
+        consent_record(
+            actor=actor,
+            person=person,
+            custodian=custodian,
+            actors=actors,
+            given_on=given_on,
+            form=form,
+            valid_until=valid_until,
+            note=note,
+        )
+        for custodian in custodians
+    ]
+
+
+@transaction.atomic
 def consent_revoke(
     *,
     actor: User,

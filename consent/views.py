@@ -7,9 +7,9 @@ interventions) keeps the pages out of here, so the URLs stay as they were.
 from django.http import HttpRequest
 
 from cases.models import Case
-from consent.forms import ConsentRecordForm, ConsentRevokeForm, DisclosureForm, custodian_for_giver
+from consent.forms import ConsentManyForm, ConsentRecordForm, ConsentRevokeForm, DisclosureForm, custodian_for_giver
 from consent.models import Consent, ConsentRevocation, Disclosure
-from consent.services import consent_record, consent_revoke, disclosure_record
+from consent.services import consent_record, consent_revoke, consents_record, disclosure_record
 from core.http import signed_in_user
 
 
@@ -20,6 +20,21 @@ def consent_record_posted(request: HttpRequest, case: Case, form: ConsentRecordF
         actor=signed_in_user(request),
         person=case.person,
         custodian=custodian_for_giver(case, data["giver"]),
+        actors=list(data["actors"]),
+        given_on=data["given_on"],
+        form=data["form"],
+        valid_until=data["valid_until"],
+        note=data["note"],
+    )
+
+
+def consents_posted(request: HttpRequest, case: Case, form: ConsentManyForm) -> list[Consent]:
+    """The same consent from each ticked giver (the young person and custodians), in one transaction."""
+    data = form.cleaned_data
+    return consents_record(
+        actor=signed_in_user(request),
+        person=case.person,
+        custodians=[custodian_for_giver(case, giver) for giver in data["givers"]],
         actors=list(data["actors"]),
         given_on=data["given_on"],
         form=data["form"],

@@ -56,6 +56,7 @@ ADMIN_MODELS = frozenset(
         "axes.accessfailurelog",
         "decisions.lagrum",
         "decisions.delegationrule",
+        "documents.documentkind",
         # staff sign-in: IdP links, sign-in records and second-factor devices (keys hidden, removal = reset)
         "accounts.externalidentity",
         "accounts.signinevent",

@@ -53,6 +53,38 @@ def test_consent_record(handler, person, polis):
 
 
 @pytest.mark.django_db
+def test_consents_record(handler, person, polis):
+    """One consent per giver, each with its own history row."""
+    mother, father = CustodianFactory(person=person), CustodianFactory(person=person)
+    with history_written() as rows:
+        consents = services.consents_record(
+            actor=handler,
+            person=person,
+            custodians=[None, mother, father],
+            actors=[polis],
+            given_on=D,
+            form="skriftligt",
+        )
+    assert rows == [
+        row(
+            handler,
+            consent,
+            CREATE,
+            created(
+                person=pk(person),
+                **({"custodian": pk(giver)} if giver else {}),
+                given_on="2025-06-01",
+                form="skriftligt",
+                recorded_by=pk(handler),
+                actors="polis",
+            ),
+            person_id=person.pk,
+        )
+        for consent, giver in zip(consents, [None, mother, father], strict=True)
+    ]
+
+
+@pytest.mark.django_db
 def test_consent_revoke(handler, person, polis):
     consent = services.consent_record(
         actor=handler, person=person, custodian=None, actors=[polis], given_on=D, form="skriftligt"

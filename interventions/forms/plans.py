@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consent.forms import CaseForm, date_field, giver_choices, today, unit_staff
+from consent.forms import CaseForm, custodian_for_giver, date_field, giver_choices, today, unit_staff
 from consent.models import Actor
 from interventions.forms.common import VersionedForm
 from interventions.models import (
@@ -134,3 +134,122 @@ class FollowUpRecordForm(CaseForm):
 
 class ReviseForm(CaseForm):
     reason = forms.CharField(label=_("Varför revideras planen"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# ---------------------------------------------------------------- the plan in one sitting
+
+
+class GoalRowForm(forms.Form):
+    text = forms.CharField(label=_("Mål"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ActivityRowForm(forms.Form):
+    """One activity row under a goal; an untouched row is skipped, a started one needs what, who and when."""
+
+    what = forms.CharField(label=_("Vad ska göras"), max_length=1000, required=False)
+    responsible = forms.ChoiceField(label=_("Vem ansvarar"), required=False)
+    when = forms.CharField(label=_("När"), max_length=200, required=False)
+    due_on = date_field(_("Klart senast"), required=False)
+
+    def __init__(self, *args, actors: dict[str, Actor], **kwargs):
+        # the actor catalogue is read once for all rows (PlanBuildForm), not once per row's select
+        super().__init__(*args, **kwargs)
+        self.actors = actors
+        self.fields["responsible"].choices = [("", "---------"), *((pk, a.name) for pk, a in actors.items())]
+
+    def clean_responsible(self) -> Actor | None:
+        return self.actors.get(self.cleaned_data["responsible"])
+
+    def clean(self):
+        data = super().clean()
+        for name, message in (
+            ("what", _("Beskriv vad som ska göras.")),
+            ("responsible", _("Välj vem som ansvarar.")),
+            ("when", _("Ange när det ska göras.")),
+        ):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
+GoalRows = forms.formset_factory(GoalRowForm, extra=2, max_num=20, validate_max=True)
+ActivityRows = forms.formset_factory(ActivityRowForm, extra=3, max_num=30, validate_max=True)
+
+
+class PlanBuildForm(CaseForm, VersionedForm):
+    """The whole plan on one form: the meeting it was written at, goals each with rows of activities (rows are
+    added by static/js/rows.js, or a few empty rows without JS), the trainer, planned follow-ups and who signed
+    it on paper, and when. Carries the plan's version (the trainer is a plan edit)."""
+
+    meeting_on = date_field(_("Planmötet hölls"))
+    trainer_name = forms.CharField(label=_("Personlig tränare"), max_length=200, required=False)
+    trainer_phone = forms.CharField(label=_("Telefon till tränaren"), max_length=30, required=False)
+    follow_up_1 = date_field(_("Första uppföljningen"), required=False)
+    follow_up_2 = date_field(_("Andra uppföljningen"), required=False)
+    approvers = forms.MultipleChoiceField(
+        label=_("Har skrivit under planen"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    signed_on = date_field(
+        _("Underskriven"),
+        required=False,
+        help_text=_("Datumet på underskriften, samma dag som mötet eller senare."),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.fields["approvers"].choices = giver_choices(self.case)
+        self.fields["meeting_on"].initial = today()
+        self.fields["signed_on"].initial = today()
+        rows = {"actors": {str(actor.pk): actor for actor in Actor.objects.order_by("sort_order", "name")}}
+        self.goal_rows = GoalRows(data, prefix="mal")
+        self.activity_rows = [
+            ActivityRows(data, prefix=f"mal-{index}-akt", form_kwargs=rows)
+            for index in range(self.goal_rows.total_form_count())
+        ]
+        # the empty goal and activity rows the script copies ("__prefix__" and "__goal__" are replaced)
+        self.empty_goal = self.goal_rows.empty_form
+        self.empty_goal_activities = ActivityRows(prefix="mal-__prefix__-akt", form_kwargs=rows)
+        self.empty_activity = ActivityRows(prefix="mal-__goal__-akt", form_kwargs=rows).empty_form
+
+    @property
+    def goal_blocks(self):
+        return list(zip(self.goal_rows.forms, self.activity_rows, strict=True))
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        rows_valid = self.goal_rows.is_valid()
+        for rows in self.activity_rows:
+            rows_valid = rows.is_valid() and rows_valid
+        if rows_valid:
+            for number, (goal, rows) in enumerate(self.goal_blocks, 1):
+                if not (goal.cleaned_data.get("text") or "").strip() and any(r.has_changed() for r in rows.forms):
+                    goal.add_error("text", _("Skriv mål %(n)s, aktiviteterna hör till det.") % {"n": number})
+                    rows_valid = False
+        if not rows_valid and valid:
+            self.add_error(None, _("Rätta raderna som är markerade nedan."))
+        return valid and rows_valid
+
+    def approver_custodians(self) -> list:
+        return [custodian_for_giver(self.case, giver) for giver in self.cleaned_data["approvers"]]
+
+    def goals(self) -> list[tuple[str, list[dict]]]:
+        goals = []
+        for goal, rows in self.goal_blocks:
+            text = (goal.cleaned_data.get("text") or "").strip()
+            if text:
+                activities = [row.cleaned_data for row in rows.forms if row.has_changed() and row.cleaned_data]
+                goals.append((text, activities))
+        return goals
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "meeting_on": data["meeting_on"],
+            "goals": self.goals(),
+            "trainer_name": data["trainer_name"],
+            "trainer_phone": data["trainer_phone"],
+            "follow_ups": [day for day in (data["follow_up_1"], data["follow_up_2"]) if day],
+            "approvers": self.approver_custodians(),
+            "signed_on": data["signed_on"],
+            "expected_version": data["version"],
+        }

@@ -59,6 +59,8 @@ class PlanVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(_("ersatt"), null=True, blank=True)
     revision_reason = models.TextField(_("anledning till revidering"), blank=True)
+    # the meeting the version was written at: a paper signature is dated on or after it
+    meeting_on = models.DateField(_("planmötet hölls"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("planversion")

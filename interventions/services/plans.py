@@ -2,6 +2,7 @@
 revisions, and the daily trace of the consent flag."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -233,7 +234,9 @@ def plan_agreement_record(
     if custodian is not None and custodian.person_id != version.plan.case.person_id:
         errors["custodian"] = _("Vårdnadshavaren hör inte till ungdomen.")
     not_future(agreed_on, "agreed_on", errors)
-    if agreed_on and agreed_on < version.created_at.date():
+    if agreed_on and version.meeting_on and agreed_on < version.meeting_on:
+        errors["agreed_on"] = _("Planen kan inte ha godkänts före mötet där den skrevs.")
+    elif agreed_on and not version.meeting_on and agreed_on < version.created_at.date():
         errors["agreed_on"] = _("Datumet kan inte vara före planversionen skrevs.")
     if PlanAgreement.objects.filter(version=version, custodian=custodian).exists():
         errors["custodian"] = _("Godkännandet är redan registrerat för den här versionen.")
@@ -359,3 +362,96 @@ def plan_consent_flags_record(*, on: datetime.date, flagged_plan_ids: set, all_p
         consent_flagged_on=None
     )
     return changed
+
+
+def _row_errors(where: str, error: ValidationError) -> ValidationError:
+    """A row's service error as a message naming the row (the one-sitting form has many rows of a kind)."""
+    return ValidationError([f"{where}: {message}" for message in error.messages])
+
+
+@transaction.atomic
+def plan_build(
+    *,
+    actor: User,
+    plan: Plan,
+    meeting_on: datetime.date,
+    goals: list[tuple[str, list[dict]]],
+    trainer_name: str = "",
+    trainer_phone: str = "",
+    follow_ups: Sequence[datetime.date] = (),
+    approvers: Sequence[Custodian | None] = (),
+    signed_on: datetime.date | None = None,
+    expected_version: int | None,
+) -> Plan:
+    """The plan written at one meeting, in one transaction: the meeting date, goals with their activities (each
+    responsible actor joins the plan), the trainer, planned follow-ups and the paper signatures dated on or
+    after the meeting. Each part goes through its own service and history row; any refusal saves nothing.
+    The plan's version is checked once (someone else's edit since the page was opened is a conflict)."""
+    version = _current_version(plan)
+    errors: dict = {}
+    not_future(meeting_on, "meeting_on", errors)
+    if meeting_on and meeting_on < version.plan.case.opened_on:
+        errors["meeting_on"] = _("Mötet kan inte ha hållits före att ärendet aktualiserades.")
+    if approvers:
+        if signed_on is None:
+            errors["signed_on"] = _("Ange datumet då planen skrevs under.")
+        else:
+            not_future(signed_on, "signed_on", errors)
+            if meeting_on and signed_on < meeting_on:
+                errors["signed_on"] = _("Planen kan inte ha skrivits under före mötet där den skrevs.")
+    fail(errors)
+    locked = version.plan
+    # the form shows the trainer already assigned: only a new name or phone is a new assignment
+    if trainer_name.strip() and (trainer_name.strip(), trainer_phone.strip()) != (
+        locked.trainer_name,
+        locked.trainer_phone,
+    ):
+        plan_trainer_assign(
+            actor=actor,
+            plan=plan,
+            name=trainer_name,
+            phone=trainer_phone,
+            assigned_on=meeting_on,
+            expected_version=expected_version,
+        )
+    else:
+        _plan_version_bump(locked, expected_version)
+    if version.meeting_on != meeting_on:
+        before = history_snapshot(version)
+        version.meeting_on = meeting_on
+        version.save(update_fields=["meeting_on"])
+        history(actor=actor, instance=version, case=version.plan.case, before=before)
+    joined = set(version.participants.values_list("actor_id", flat=True))
+    for number, (text, activities) in enumerate(goals, 1):
+        goal = plan_goal_add(actor=actor, plan=plan, text=text)
+        for row, activity in enumerate(activities, 1):
+            responsible = activity["responsible"]
+            try:
+                if responsible.pk not in joined:
+                    plan_participant_add(actor=actor, plan=plan, actor_obj=responsible)
+                    joined.add(responsible.pk)
+                plan_activity_add(
+                    actor=actor,
+                    plan=plan,
+                    goal=goal,
+                    what=activity["what"],
+                    responsible=responsible,
+                    when=activity["when"],
+                    due_on=activity.get("due_on"),
+                )
+            except ValidationError as error:
+                raise _row_errors(_("Mål %(n)s, aktivitet %(row)s") % {"n": number, "row": row}, error) from None
+    for day in follow_ups:
+        try:
+            plan_follow_up_schedule(actor=actor, plan=plan, due_on=day)
+        except ValidationError as error:
+            raise _row_errors(_("Uppföljning %(day)s") % {"day": day.isoformat()}, error) from None
+    if approvers and signed_on is None:
+        raise ValidationError({"signed_on": _("Ange vilket datum planen skrevs under.")})
+    for custodian in approvers:
+        try:
+            plan_agreement_record(actor=actor, plan=plan, custodian=custodian, agreed_on=signed_on or meeting_on)
+        except ValidationError as error:
+            raise _row_errors(_("Underskrift"), error) from None
+    plan.refresh_from_db()
+    return plan

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from consent.models import Actor, LegalBasis
+from consent.services import consents_record
 from core.models import ChangeAction, ChangeLog
 from interventions import services
 from interventions.models import GoalAttainment, MediationParty, PlanVersion
@@ -684,6 +685,127 @@ def test_plan_activity_done(plan, plan_case, handler, today):
     with history_written() as rows:
         done = services.plan_activity_done(actor=handler, plan=plan, activity=activity, done_on=today)
     assert rows == [row(handler, done, UPDATE, {"done_on": [None, today.isoformat()]}, case=plan_case)]
+
+
+@pytest.mark.django_db
+def test_plan_build(plan, plan_case, handler, today):
+    """The one-sitting form's service writes each part's own rows, in order, in one transaction."""
+    school, social = Actor.objects.get(code="skola"), Actor.objects.get(code="socialtjanst")
+    consents_record(
+        actor=handler,
+        person=plan_case.person,
+        custodians=[None, *plan_case.person.custodians.all()],
+        actors=[school],
+        given_on=today,
+        form="skriftligt",
+    )
+    custodian = plan_case.person.custodians.first()
+    version = _version(plan)
+    with history_written() as rows:
+        services.plan_build(
+            actor=handler,
+            plan=plan,
+            meeting_on=today,
+            goals=[
+                ("Gå till skolan", [{"what": "Närvaro", "responsible": school, "when": "Varje dag"}]),
+                ("Fritid", [{"what": "Fotboll", "responsible": social, "when": "Tisdagar", "due_on": None}]),
+            ],
+            trainer_name="Tina Tränare",
+            follow_ups=[today + datetime.timedelta(days=30)],
+            approvers=[None, custodian],
+            signed_on=today,
+            expected_version=plan.version,
+        )
+    goals = list(version.goals.order_by("position"))
+    activities = {a.what: a for a in version.activities.all()}
+    participants = {p.actor_id: p for p in version.participants.all()}
+    follow_up = version.follow_ups.get()
+    agreements = {a.custodian_id: a for a in version.agreements.all()}
+    trainer_changes = {
+        "trainer_name": ["", "Tina Tränare"],
+        "trainer_phone": ["", ""],
+        "trainer_assigned_on": [None, today.isoformat()],
+    }
+    trainer_changes = {k: v for k, v in trainer_changes.items() if v[0] != v[1]}
+
+    def activity_row(activity, goal, responsible):
+        changes = created(
+            version=pk(version),
+            goal=pk(goal),
+            what=activity.what,
+            actor=pk(responsible),
+            when=activity.when,
+            created_by=pk(handler),
+        )
+        return row(handler, activity, CREATE, changes, case=plan_case)
+
+    def participant_row(responsible):
+        changes = created(version=pk(version), actor=pk(responsible), added_on=today.isoformat())
+        return row(handler, participants[responsible.pk], CREATE, changes, case=plan_case)
+
+    def agreement_row(custodian_obj):
+        changes = created(
+            version=pk(version),
+            **({"custodian": pk(custodian_obj)} if custodian_obj else {}),
+            agreed_on=today.isoformat(),
+            recorded_by=pk(handler),
+        )
+        return row(handler, agreements[custodian_obj.pk if custodian_obj else None], CREATE, changes, case=plan_case)
+
+    assert rows == [
+        row(handler, plan, UPDATE, trainer_changes, case=plan_case),
+        row(handler, version, UPDATE, {"meeting_on": [None, today.isoformat()]}, case=plan_case),
+        row(
+            handler, goals[0], CREATE, created(version=pk(version), position="1", text="Gå till skolan"), case=plan_case
+        ),
+        participant_row(school),
+        activity_row(activities["Närvaro"], goals[0], school),
+        row(handler, goals[1], CREATE, created(version=pk(version), position="2", text="Fritid"), case=plan_case),
+        participant_row(social),
+        activity_row(activities["Fotboll"], goals[1], social),
+        row(
+            handler,
+            follow_up,
+            CREATE,
+            created(version=pk(version), due_on=(today + datetime.timedelta(days=30)).isoformat()),
+            case=plan_case,
+        ),
+        agreement_row(None),
+        agreement_row(custodian),
+    ]
+
+
+@pytest.mark.django_db
+def test_plan_build_refused_in_a_later_row_saves_nothing(plan, plan_case, handler, today):
+    """Polis without consent in the second goal: the first goal, the trainer and the meeting date are not
+    kept either, and the history has no row."""
+    school, police = Actor.objects.get(code="skola"), Actor.objects.get(code="polis")
+    consents_record(
+        actor=handler,
+        person=plan_case.person,
+        custodians=[None, *plan_case.person.custodians.all()],
+        actors=[school],
+        given_on=today,
+        form="skriftligt",
+    )
+    with history_written() as rows, pytest.raises(ValidationError) as refused:
+        services.plan_build(
+            actor=handler,
+            plan=plan,
+            meeting_on=today,
+            goals=[
+                ("Skolan", [{"what": "Närvaro", "responsible": school, "when": "Varje dag"}]),
+                ("Inga brott", [{"what": "Orosamtal", "responsible": police, "when": "Varje månad"}]),
+            ],
+            trainer_name="Tina Tränare",
+            expected_version=plan.version,
+        )
+    assert refused.value.messages[0].startswith("Mål 2, aktivitet 1: Polis kan inte ingå i planen")
+    assert rows == []
+    version = _version(plan)
+    assert not version.goals.exists() and version.meeting_on is None
+    plan.refresh_from_db()
+    assert plan.trainer_name == ""
 
 
 @pytest.mark.django_db

@@ -107,6 +107,7 @@ def test_the_pages_declare_every_form_once_in_page_order():
     ]
     assert [d.name for d in PLAN_FORMS] == [
         "andra",
+        "skriv",
         "aktor",
         "mal",
         "aktivitet",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from consent.models import Actor, MaturityAssessment
 from consent.selectors import sharing_decision, sharing_decisions
 from consent.services import consent_record, consent_revoke, maturity_assess
+from core.concurrency import EditConflict
 from core.models import ChangeAction, ChangeLog
 from interventions import selectors, services
 from interventions.models import Activity, GoalAttainment, PlanParticipant, PlanVersion
@@ -252,3 +253,80 @@ def test_plan_changes_are_in_the_change_history(plan, handler, police):
     update = rows.get(action=ChangeAction.UPDATE)
     assert update.changes["overall_goal"] == ["Inga nya brott", "Nytt mål"]
     assert update.person_id == plan.case.person_id and update.actor == handler
+
+
+# ---------------------------------------------------------------- the plan in one sitting (issue 22.5)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("meeting_days_ago", "signed_days_ago", "field", "message"),
+    [
+        (0, -1, "signed_on", "Datumet kan inte ligga i framtiden."),
+        (3, 5, "signed_on", "Planen kan inte ha skrivits under före mötet där den skrevs."),
+        (-1, None, "meeting_on", "Datumet kan inte ligga i framtiden."),
+    ],
+)
+def test_a_paper_signature_is_dated_on_or_after_the_meeting_and_not_in_the_future(
+    make_case, handler, coordinator, meeting_days_ago, signed_days_ago, field, message
+):
+
+    case = make_case("sig")
+    plan = services.plan_create(actor=handler, case=case, coordinator=coordinator)
+    today = datetime.date.today()
+    with pytest.raises(ValidationError) as refused:
+        services.plan_build(
+            actor=handler,
+            plan=plan,
+            meeting_on=today - datetime.timedelta(days=meeting_days_ago),
+            goals=[],
+            approvers=[None],
+            signed_on=None if signed_days_ago is None else today - datetime.timedelta(days=signed_days_ago),
+            expected_version=plan.version,
+        )
+    assert message in refused.value.message_dict[field]
+    assert not plan.versions.get().agreements.exists()
+
+
+@pytest.mark.django_db
+def test_a_signature_dated_at_an_earlier_meeting_is_kept_and_later_approvals_follow_the_meeting(
+    make_case, handler, coordinator
+):
+    """The plan was written at a meeting last week and is entered today: the signature keeps its real date, and
+    a later single approval may not be dated before that meeting."""
+
+    case = make_case("sig")
+    plan = services.plan_create(actor=handler, case=case, coordinator=coordinator)
+    meeting = datetime.date.today() - datetime.timedelta(days=7)
+    services.plan_build(
+        actor=handler,
+        plan=plan,
+        meeting_on=meeting,
+        goals=[],
+        approvers=[None],
+        signed_on=meeting,
+        expected_version=plan.version,
+    )
+    version = plan.versions.get()
+    assert version.agreements.get().agreed_on == meeting
+    custodian = case.person.custodians.first()
+    with pytest.raises(ValidationError) as refused:
+        services.plan_agreement_record(
+            actor=handler, plan=plan, custodian=custodian, agreed_on=meeting - datetime.timedelta(days=1)
+        )
+    assert refused.value.message_dict["agreed_on"] == ["Planen kan inte ha godkänts före mötet där den skrevs."]
+
+
+@pytest.mark.django_db
+def test_the_one_sitting_form_keeps_the_version_check(make_case, handler, coordinator):
+    """Someone saved the trainer after the form was opened: the form's save is a conflict and saves nothing."""
+
+    case = make_case("sig")
+    plan = services.plan_create(actor=handler, case=case, coordinator=coordinator)
+    seen = plan.version
+    services.plan_trainer_assign(actor=handler, plan=plan, name="Kim", expected_version=seen)
+    with pytest.raises(EditConflict):
+        services.plan_build(
+            actor=handler, plan=plan, meeting_on=datetime.date.today(), goals=[("Skolan", [])], expected_version=seen
+        )
+    assert not plan.versions.get().goals.exists()

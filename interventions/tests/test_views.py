@@ -127,7 +127,7 @@ def test_consent_forms_on_plan_then_revoke_flags(client, handler, sig_plan, poli
     for giver in ["ungdomen", *[str(c.pk) for c in person.custodians.all()]]:
         response = client.post(
             reverse("interventions:plan_action", args=[sig_plan.pk, "samtycke"]),
-            {"giver": giver, "actors": [police.pk], "given_on": today.isoformat(), "form": "skriftligt"},
+            {"givers": [giver], "actors": [police.pk], "given_on": today.isoformat(), "form": "skriftligt"},
         )
         assert response.status_code == 302, response.content.decode()[:2000]
     response = client.post(reverse("interventions:plan_action", args=[sig_plan.pk, "aktor"]), {"actor": police.pk})
@@ -405,3 +405,47 @@ def test_aslan_group_logs_the_children_its_add_form_names(client, handler, make_
     html = client.get(response["Location"]).content.decode()
     assert waiting.person.display_name in html
     assert AccessLog.objects.filter(user=handler, person_id=waiting.person_id, what="aslan_group").exists()
+
+
+def _build_post(plan, **extra) -> dict:
+    """What the one-sitting form posts without JS: two goal blocks of three rows each, as the page renders them."""
+    data = {"version": plan.version, "meeting_on": datetime.date.today().isoformat(), "mal-TOTAL_FORMS": "2"}
+    data |= {"mal-INITIAL_FORMS": "0", "mal-MIN_NUM_FORMS": "0", "mal-MAX_NUM_FORMS": "20"}
+    for goal in range(2):
+        data |= {f"mal-{goal}-akt-TOTAL_FORMS": "3", f"mal-{goal}-akt-INITIAL_FORMS": "0"}
+        data |= {f"mal-{goal}-akt-MIN_NUM_FORMS": "0", f"mal-{goal}-akt-MAX_NUM_FORMS": "30"}
+    return data | extra
+
+
+@pytest.mark.django_db
+def test_the_one_sitting_form_works_without_javascript(client, coordinator, sig_plan, django_assert_max_num_queries):
+    """The page offers empty rows; posting two goals with activities saves them in one request, and a started
+    row without its actor comes back with a Swedish message on that row and nothing saved."""
+    client.force_login(coordinator)
+    page = client.get(reverse("interventions:plan", args=[sig_plan.pk])).content.decode()
+    assert 'name="mal-1-akt-2-what"' in page and 'id="akt-empty"' in page
+    social = Actor.objects.get(code="socialtjanst")
+    url = reverse("interventions:plan_action", args=[sig_plan.pk, "skriv"])
+    refused = client.post(url, _build_post(sig_plan, **{"mal-0-text": "Skolan", "mal-0-akt-0-what": "Närvaro"}))
+    assert refused.status_code == 400
+    assert "Välj vem som ansvarar." in refused.content.decode()
+    assert sig_plan.versions.get().goals.count() == 1
+    # pinned for this size (2 goals, 1 activity); each row goes through its own service, so it grows per row
+    with django_assert_max_num_queries(60):
+        saved = client.post(
+            url,
+            _build_post(
+                sig_plan,
+                **{
+                    "mal-0-text": "Skolan",
+                    "mal-0-akt-0-what": "Närvaro",
+                    "mal-0-akt-0-responsible": str(social.pk),
+                    "mal-0-akt-0-when": "Varje dag",
+                    "mal-1-text": "Fritid",
+                },
+            ),
+        )
+    assert saved.status_code == 302 and saved["Location"].endswith("#mal")
+    version = sig_plan.versions.get()
+    assert list(version.goals.values_list("text", flat=True)) == ["Gå till skolan varje dag", "Skolan", "Fritid"]
+    assert version.activities.filter(what="Närvaro", actor=social, goal__text="Skolan").exists()

@@ -58,6 +58,22 @@ EDIT = PlanForm(
         "version": plan.version,
     },
 )
+BUILD = PlanForm(
+    name="skriv",
+    title=_("Skriv planen: mål, aktiviteter, tränare, uppföljningar och underskrifter"),
+    button=_("Spara planen"),
+    form=forms.PlanBuildForm,
+    perm=CHANGE,
+    run=lambda request, plan, form: services.plan_build(actor=request.user, plan=plan, **form.service_data()),
+    message=_("Planen är sparad."),
+    anchor="mal",
+    initial=lambda plan, state: {
+        "version": plan.version,
+        "meeting_on": state.version.meeting_on or timezone.localdate(),
+        "trainer_name": plan.trainer_name,
+        "trainer_phone": plan.trainer_phone,
+    },
+)
 PARTICIPANT = PlanForm(
     name="aktor",
     title=_("Lägg till aktör i planen"),
@@ -173,9 +189,9 @@ CONSENT_RECORD = PlanForm(
     name="samtycke",
     title=_("Registrera samtycke"),
     button=_("Registrera samtycke"),
-    form=consent_forms.ConsentRecordForm,
+    form=consent_forms.ConsentManyForm,
     perm="consent.add_consent",
-    run=lambda request, plan, form: consent_views.consent_record_posted(request, plan.case, form),
+    run=lambda request, plan, form: consent_views.consents_posted(request, plan.case, form),
     message=_("Samtycket är registrerat."),
     anchor="samtycke",
 )
@@ -192,6 +208,7 @@ CONSENT_REVOKE = PlanForm(
 
 PLAN_FORMS.register(
     EDIT,
+    BUILD,
     PARTICIPANT,
     GOAL,
     ACTIVITY,
