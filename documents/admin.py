@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import HistoryAdmin
 from documents.models import DocumentKind
 
 # Documents and aktbilagor hold personal data and files: they are reached only through the case page and
@@ -7,7 +8,7 @@ from documents.models import DocumentKind
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(admin.ModelAdmin):
+class DocumentKindAdmin(HistoryAdmin):
     """The editable list of kinds of received documents; retired with `active`, never deleted (rows use them)."""
 
     list_display = ["name", "code", "active", "sort_order"]
