@@ -29,7 +29,15 @@ from django.utils.translation import gettext_lazy
 from cases.identity import Gender
 from cases.models import Basis, Case, ClosureReason, InsatsCode, InsatsType, ReferralSource
 from core.models import Provider, Unit
-from interventions.models import AreaEffort, FieldShift, GoalAttainment, Plan, PolareNight, PurchasedService
+from interventions.models import (
+    AreaEffort,
+    FieldShift,
+    GoalAttainment,
+    Plan,
+    PolareNight,
+    PolareNightStatus,
+    PurchasedService,
+)
 from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
 from reporting.suppression import SUPPRESSED_LABEL, is_suppressed, suppress
 
@@ -917,8 +925,8 @@ def _field_figures(period: Period, scope: Scope) -> dict:
     shifts = FieldShift.objects.filter(
         scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end
     ).aggregate(shifts=Count("pk"), met=Sum("youths_met"), talked=Sum("youths_talked"))
-    nights = PolareNight.objects.filter(
-        scope.q("polare__unit"), worked_on__gte=period.start, worked_on__lte=period.end
+    nights = PolareNight.objects.filter(  # planned and cancelled nights are neither worked nor paid
+        scope.q("polare__unit"), worked_on__gte=period.start, worked_on__lte=period.end, status=PolareNightStatus.WORKED
     ).aggregate(nights=Count("pk"), polare=Count("polare", distinct=True), fees=Sum("fee"))
     efforts = AreaEffort.objects.filter(
         scope.q("unit"), starts_on__lte=period.end, ends_on__gte=period.start

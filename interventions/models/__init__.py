@@ -36,6 +36,7 @@ from interventions.models.field_work import (
     Polare,
     PolareFeeRate,
     PolareNight,
+    PolareNightStatus,
 )
 from interventions.models.mediation import (
     Mediation,
@@ -104,6 +105,7 @@ __all__ = [
     "PolareFeeRate",
     "Polare",
     "PolareNight",
+    "PolareNightStatus",
     "AreaEffort",
     "AreaEffortExtension",
     "Plan",

@@ -12,6 +12,9 @@ from core.models import District, Unit
 class FieldShift(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet"))
     worked_on = models.DateField(_("datum"))
+    # Shifts logged before times were asked for have none; a shift ending before it starts ran past midnight.
+    starts_at = models.TimeField(_("passet började"), null=True, blank=True)
+    ends_at = models.TimeField(_("passet slutade"), null=True, blank=True)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("område")
     )
@@ -73,13 +76,22 @@ class Polare(models.Model):
         return self.name
 
 
+class PolareNightStatus(models.TextChoices):
+    PLANNED = "planerad", _("Planerad")
+    WORKED = "arbetad", _("Arbetad")
+    CANCELLED = "installd", _("Inställd")
+
+
 class PolareNight(models.Model):
     """A night on the roster; the fee is fixed from the fee table when booked, so later changes to the
-    table do not rewrite what was paid."""
+    table do not rewrite what was paid. Only worked nights count in fees and figures."""
 
     polare = models.ForeignKey(Polare, on_delete=models.CASCADE, related_name="nights", verbose_name=_("polare"))
     worked_on = models.DateField(_("datum"))
     fee = models.DecimalField(_("arvode (kr)"), max_digits=8, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PolareNightStatus.choices, default=PolareNightStatus.PLANNED
+    )
 
     class Meta:
         verbose_name = _("polarkväll")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Q,
     QuerySet,
     Sum,
 )
@@ -17,6 +18,7 @@ from interventions.models import (
     Polare,
     PolareFeeRate,
     PolareNight,
+    PolareNightStatus,
 )
 from interventions.rules import years_between
 
@@ -53,12 +55,14 @@ def field_totals(*, user: User, year: int) -> dict:
 
 
 def polare_roster_for_user(*, user: User) -> QuerySet[Polare]:
-    """Polare of the user's unit with nights and fees summed (in SQL)."""
+    """Polare of the user's unit with worked nights and their fees summed (in SQL); planned and cancelled
+    nights are paid nothing."""
     if not user.has_perm("interventions.view_polare"):
         return Polare.objects.none()
+    worked = Q(nights__status=PolareNightStatus.WORKED)
     return (
         Polare.objects.filter(unit_id=user.unit_id)
-        .annotate(nights_count=Count("nights"), fees_total=Sum("nights__fee"))
+        .annotate(nights_count=Count("nights", filter=worked), fees_total=Sum("nights__fee", filter=worked))
         .order_by("-active", "name")
     )
 

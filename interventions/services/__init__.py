@@ -42,6 +42,7 @@ from interventions.services.field_work import (
     polare_night_book,
     polare_night_correct,
     polare_night_remove,
+    polare_night_set_status,
 )
 from interventions.services.mediation import (
     mediation_checks_record,
@@ -132,6 +133,7 @@ __all__ = [
     "polare_night_book",
     "polare_night_correct",
     "polare_night_remove",
+    "polare_night_set_status",
     "purchased_service_add",
     "purchased_service_correct",
     "purchased_service_remove",

@@ -16,6 +16,7 @@ from interventions.models import (
     FieldShift,
     Polare,
     PolareNight,
+    PolareNightStatus,
 )
 from interventions.selectors.field_work import polare_fee_for
 from interventions.services.common import (
@@ -36,8 +37,14 @@ AREA_EFFORT_MAX_WEEKS = 12
 # ---------------------------------------------------------------- Fältverksamhet
 
 
-def _field_shift_errors(*, actor: User, worked_on, area: str, staff: list[User], youths_met, youths_talked) -> dict:
+def _field_shift_errors(
+    *, actor: User, worked_on, area: str, staff: list[User], youths_met, youths_talked, starts_at=None, ends_at=None
+) -> dict:
     errors: dict = {}
+    if (starts_at is None) != (ends_at is None):
+        errors["ends_at" if ends_at is None else "starts_at"] = _("Ange både när passet började och slutade.")
+    elif starts_at is not None and starts_at == ends_at:
+        errors["ends_at"] = _("Passet kan inte sluta samma minut som det började.")
     if actor.unit_id is None:
         errors["__all__"] = _("Du måste tillhöra en enhet.")
     not_future(worked_on, "worked_on", errors)
@@ -89,12 +96,21 @@ def field_shift_record(
     youths_met: int,
     youths_talked: int,
     notes: str = "",
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
     confirm_duplicate: bool = False,
 ) -> FieldShift:
     """Log one field shift for the actor's unit (numbers only, no named youths); a shift exactly like one
     already logged (date, place and numbers) needs confirming."""
     errors = _field_shift_errors(
-        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+        actor=actor,
+        worked_on=worked_on,
+        area=area,
+        staff=staff,
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     if not errors:
         duplicate_check(
@@ -106,6 +122,8 @@ def field_shift_record(
     shift = FieldShift.objects.create(
         unit_id=actor.unit_id,
         worked_on=worked_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
         district=district,
         area=area.strip(),
         youths_met=youths_met,
@@ -130,13 +148,22 @@ def field_shift_correct(
     youths_met: int,
     youths_talked: int,
     notes: str = "",
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
     change_reason: str,
     confirm_duplicate: bool = False,
 ) -> FieldShift:
     """Correct a logged field shift of the actor's unit (date, place, staff, numbers), with a reason."""
     row = _lock_unit_row(FieldShift, shift, actor)
     errors = _field_shift_errors(
-        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+        actor=actor,
+        worked_on=worked_on,
+        area=area,
+        staff=staff,
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     reason_check(change_reason, errors)
     if not errors:
@@ -150,6 +177,8 @@ def field_shift_correct(
     old_staff, new_staff = ids_text(row.staff.all()), ids_text(staff)
     values = {
         "worked_on": worked_on,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "district": district,
         "area": area.strip(),
         "youths_met": youths_met,
@@ -208,9 +237,31 @@ def polare_night_book(*, actor: User, polare: Polare, worked_on: datetime.date) 
             "Arvodestabellen har ingen nivå för polarens ålder den dagen. Kontakta administratören."
         )
     fail(errors)
-    night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee)
+    # A night booked after the fact is recorded as worked; tonight and later are planned until marked.
+    status = PolareNightStatus.WORKED if worked_on < today() else PolareNightStatus.PLANNED
+    night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee, status=status)
     history(actor=actor, instance=night, case=None)
     return night
+
+
+@transaction.atomic
+def polare_night_set_status(*, actor: User, night: PolareNight, status: str) -> PolareNight:
+    """Mark a night on the roster worked or cancelled (or planned again); only worked nights count in fees and
+    figures, so a night cannot be marked worked before it has begun."""
+    row = _lock_unit_row(PolareNight, night, actor)
+    errors: dict = {}
+    if status not in PolareNightStatus.values:
+        errors["status"] = _("Välj planerad, arbetad eller inställd.")
+    elif status == row.status:
+        errors["status"] = _("Kvällen har redan den statusen.")
+    elif status == PolareNightStatus.WORKED and row.worked_on > today():
+        errors["status"] = _("En kväll som inte har varit än kan inte markeras som arbetad.")
+    fail(errors)
+    before = history_snapshot(row)
+    row.status = status
+    row.save(update_fields=["status"])
+    history(actor=actor, instance=row, case=None, before=before)
+    return row
 
 
 @transaction.atomic
@@ -224,6 +275,8 @@ def polare_night_correct(
         errors["fee"] = _("Ange arvodet i kronor.")
     if PolareNight.objects.filter(polare_id=row.polare_id, worked_on=worked_on).exclude(pk=row.pk).exists():
         errors["worked_on"] = _("Polaren är redan schemalagd den kvällen.")
+    elif row.status == PolareNightStatus.WORKED and worked_on and worked_on > today():
+        errors["worked_on"] = _("En arbetad kväll kan inte flyttas till ett datum som inte har varit än.")
     reason_check(change_reason, errors)
     fail(errors)
     return correct_row(row, {"worked_on": worked_on, "fee": fee}, actor=actor, change_reason=change_reason)

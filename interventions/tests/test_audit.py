@@ -483,10 +483,14 @@ def test_field_shift_record(handler, colleague, today):
             staff=[handler, colleague],
             youths_met=40,
             youths_talked=12,
+            starts_at=datetime.time(19, 0),
+            ends_at=datetime.time(1, 30),
         )
     changes = created(
         unit=pk(handler.unit),
         worked_on=today.isoformat(),
+        starts_at="19:00:00",
+        ends_at="01:30:00",
         district=pk(district),
         area="Centrum",
         youths_met="40",
@@ -526,9 +530,17 @@ def test_polare_add(handler, today):
 def test_polare_night_book(polare, handler, today):
     with history_written() as rows:
         night = services.polare_night_book(actor=handler, polare=polare, worked_on=today)
-    changes = created(polare=pk(polare), worked_on=today.isoformat(), fee=str(night.fee))
+    changes = created(polare=pk(polare), worked_on=today.isoformat(), fee=str(night.fee), status="planerad")
     assert night.fee == Decimal("400")
     assert rows == [row(handler, night, CREATE, changes)]
+
+
+@pytest.mark.django_db
+def test_polare_night_set_status(polare, handler, today):
+    night = services.polare_night_book(actor=handler, polare=polare, worked_on=today)
+    with history_written() as rows:
+        services.polare_night_set_status(actor=handler, night=night, status="arbetad")
+    assert rows == [row(handler, night, UPDATE, {"status": ["planerad", "arbetad"]})]
 
 
 @pytest.mark.django_db

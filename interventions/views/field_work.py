@@ -40,6 +40,7 @@ def field_shifts(request):
 
 
 POLARE_ADDED = gettext_lazy("Polaren är tillagd.")
+NIGHT_STATUS_SAVED = gettext_lazy("Kvällens status är sparad.")
 
 
 def _booked(night) -> str:
@@ -54,26 +55,31 @@ def polare_roster(request):
     roster = selectors.polare_roster_for_user(user=request.user)
     polare_form = forms.PolareForm(posted_to(request, "polare"))
     night_form = forms.PolareNightForm(posted_to(request, "kvall"), polare_queryset=roster)
+    since = timezone.localdate().replace(day=1)
+    nights = selectors.polare_nights_for_user(user=request.user, since=since)
+    status_form = forms.PolareNightStatusForm(posted_to(request, "status"), nights=nights)
     if request.method == "POST":
         require_perm(request.user, "interventions.change_polare")
         submits = {
             "polare": (polare_form, partial(services.polare_add, actor=request.user), POLARE_ADDED),
             "kvall": (night_form, partial(services.polare_night_book, actor=request.user), _booked),
+            "status": (status_form, partial(services.polare_night_set_status, actor=request.user), NIGHT_STATUS_SAVED),
         }
         if submit_chosen(request, submits):
             return redirect("interventions:polare")
-    since = timezone.localdate().replace(day=1)
     return render(
         request,
         "interventions/polare.html",
         {
             "roster": roster,
-            "nights": selectors.polare_nights_for_user(user=request.user, since=since),
+            "nights": nights,
             "since": since,
             "polare_form": polare_form,
             "night_form": night_form,
+            "status_form": status_form,
+            "today": timezone.localdate(),
         },
-        status=400 if (polare_form.errors or night_form.errors) else 200,
+        status=400 if (polare_form.errors or night_form.errors or status_form.errors) else 200,
     )
 
 
