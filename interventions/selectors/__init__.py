@@ -29,6 +29,7 @@ from interventions.selectors.community_service import (
 from interventions.selectors.field_work import (
     area_effort_get_for_user,
     area_efforts_for_user,
+    field_app_data,
     field_shift_get_for_user,
     field_shifts_for_user,
     field_totals,
@@ -104,6 +105,7 @@ __all__ = [
     "planning_for_user",
     "plans_flag_scan",
     "polare_fee_for",
+    "field_app_data",
     "polare_night_get_for_user",
     "polare_nights_for_user",
     "polare_roster_for_user",

@@ -1,7 +1,10 @@
 """Reads for fältverksamhet of the user's unit: shifts, totals, polare with their fees, områdesinsatser."""
 
 import datetime
+import functools
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import (
     Count,
@@ -10,10 +13,12 @@ from django.db.models import (
     Sum,
 )
 from django.http import Http404
+from django.utils import timezone
 
-from core.models import User
+from core.models import District, User
 from interventions.models import (
     AreaEffort,
+    FieldEventKind,
     FieldShift,
     Polare,
     PolareFeeRate,
@@ -103,3 +108,39 @@ def area_effort_get_for_user(*, user: User, effort_id: int) -> AreaEffort:
     if effort is None:
         raise Http404
     return effort
+
+
+DISTRICT_CENTRES = Path(__file__).resolve().parent.parent / "data" / "district_centres.json"
+
+
+@functools.cache
+def _district_centres() -> dict[str, list[float]]:
+    return {name: point for name, point in json.loads(DISTRICT_CENTRES.read_text()).items() if name[0] != "_"}
+
+
+def field_app_data(*, user: User) -> dict:
+    """What the phone's field log needs to work offline: districts (with a centre point where one is known,
+    only for suggesting the nearest on the phone), the unit's active polare, running områdesinsatser and the
+    kinds of event. Empty lists for a user without the field log."""
+    if not user.has_perm("interventions.add_fieldshift"):
+        return {"districts": [], "polare": [], "efforts": [], "kinds": []}
+    centres = _district_centres()
+    today = timezone.localdate()
+    return {
+        "districts": [
+            {"id": district.pk, "name": district.name, "centre": centres.get(district.name)}
+            for district in District.objects.order_by("name")
+        ],
+        "polare": [
+            {"id": polare.pk, "name": polare.name}
+            for polare in Polare.objects.filter(unit_id=user.unit_id, active=True).order_by("name")
+        ],
+        "efforts": [
+            {
+                "id": effort.pk,
+                "name": f"{effort.district.name} ({effort.starts_on.isoformat()}–{effort.ends_on.isoformat()})",
+            }
+            for effort in area_efforts_for_user(user=user).filter(ends_on__gte=today)
+        ],
+        "kinds": [{"id": value, "name": str(label)} for value, label in FieldEventKind.choices],
+    }

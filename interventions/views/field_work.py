@@ -1,12 +1,18 @@
 """Fältverksamhet (no individual cases): field shifts, polare and områdesinsatser of the user's unit."""
 
+import hashlib
+import json
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.policy import access_policy
 from interventions import forms, selectors, services
@@ -108,3 +114,48 @@ def area_efforts(request):
         {"efforts": efforts, "start_form": start_form, "extend_form": extend_form, "today": timezone.localdate()},
         status=400 if (start_form.errors or extend_form.errors) else 200,
     )
+
+
+# ---------------------------------------------------------------- the phone's field log (works offline)
+
+
+@access_policy("authenticated")
+@login_required
+def field_app(request):
+    """The field log for the phone: an installable page that works offline; entries queue on the phone and are
+    sent to field_app_sync. Holds the unit's districts, polare and running områdesinsatser, no young person."""
+    require_perm(request.user, "interventions.add_fieldshift")
+    return render(request, "interventions/field_app.html", {"app_data": selectors.field_app_data(user=request.user)})
+
+
+@access_policy("authenticated")
+@require_POST
+def field_app_sync(request):
+    """One queued entry from the phone, as JSON with its idempotency key: 201 when recorded, 200 with the first
+    result when the key was recorded before, 400 with the errors, 401/403 when the phone must sign in again
+    (it keeps the entry)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Logga in för att skicka.")}, status=401)
+    if not request.user.has_perm("interventions.add_fieldshift"):
+        return JsonResponse({"error": _("Du får inte registrera fältpass.")}, status=403)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"errors": {"__all__": [_("Felaktigt format.")]}}, status=400)
+    try:
+        result, created = services.field_log_sync(actor=request.user, payload=payload)
+    except ValidationError as error:
+        return JsonResponse({"errors": error.message_dict}, status=400)
+    return JsonResponse(result, status=201 if created else 200)
+
+
+@access_policy("public")
+def field_app_service_worker(request):
+    """The field log's service worker, served from the app's own path so its scope is the app; it lists the
+    current (hashed) static files to keep for offline use and holds no data."""
+    # A new deploy (new hashed static names) gives a new cache name, so the old copies are dropped.
+    files = "|".join(static(name) for name in ("field_app/field_app.js", "css/app.css", "js/app.js"))
+    version = hashlib.sha256(files.encode()).hexdigest()[:12]
+    response = render(request, "interventions/field_app_sw.js", {"version": version}, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
