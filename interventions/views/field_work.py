@@ -149,10 +149,12 @@ def field_app_sync(request):
     return JsonResponse(result, status=201 if created else 200)
 
 
-@access_policy("public")
+@access_policy("authenticated")
+@login_required
 def field_app_service_worker(request):
     """The field log's service worker, served from the app's own path so its scope is the app; it lists the
-    current (hashed) static files to keep for offline use and holds no data."""
+    current (hashed) static files to keep for offline use and holds no data. Signed out, the browser's update
+    check fails and the installed worker goes on serving the kept page."""
     # A new deploy (new hashed static names) gives a new cache name, so the old copies are dropped.
     files = "|".join(static(name) for name in ("field_app/field_app.js", "css/app.css", "js/app.js"))
     version = hashlib.sha256(files.encode()).hexdigest()[:12]

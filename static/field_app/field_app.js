@@ -213,7 +213,11 @@
       li.textContent = `${words[entry.state]}: ${entry.summary}${entry.error ? " (" + entry.error + ")" : ""}`;
       list.appendChild(li);
     });
-    if (!queue.length) list.textContent = "Inget att skicka.";
+    if (!queue.length) {
+      const li = document.createElement("li");
+      li.textContent = "Inget att skicka.";
+      list.appendChild(li);
+    }
     if (loginNeeded !== undefined) $("login-needed").hidden = !loginNeeded;
   }
 
