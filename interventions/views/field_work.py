@@ -59,34 +59,26 @@ def polare_roster(request):
     """Polare of the unit, nights on the roster and the fee per night from the fee table."""
     require_perm(request.user, "interventions.view_polare")
     roster = selectors.polare_roster_for_user(user=request.user)
-    polare_form = forms.PolareForm(posted_to(request, "polare"))
-    night_form = forms.PolareNightForm(posted_to(request, "kvall"), polare_queryset=roster)
-    since = timezone.localdate().replace(day=1)
-    nights = selectors.polare_nights_for_user(user=request.user, since=since)
-    status_form = forms.PolareNightStatusForm(posted_to(request, "status"), nights=nights)
+    today = timezone.localdate()
+    nights = selectors.polare_nights_for_user(user=request.user, since=today.replace(day=1))
+    bound = {
+        "polare_form": forms.PolareForm(posted_to(request, "polare")),
+        "night_form": forms.PolareNightForm(posted_to(request, "kvall"), polare_queryset=roster),
+        "status_form": forms.PolareNightStatusForm(posted_to(request, "status"), nights=nights),
+    }
     if request.method == "POST":
         require_perm(request.user, "interventions.change_polare")
+        act = partial(partial, actor=request.user)
         submits = {
-            "polare": (polare_form, partial(services.polare_add, actor=request.user), POLARE_ADDED),
-            "kvall": (night_form, partial(services.polare_night_book, actor=request.user), _booked),
-            "status": (status_form, partial(services.polare_night_set_status, actor=request.user), NIGHT_STATUS_SAVED),
+            "polare": (bound["polare_form"], act(services.polare_add), POLARE_ADDED),
+            "kvall": (bound["night_form"], act(services.polare_night_book), _booked),
+            "status": (bound["status_form"], act(services.polare_night_set_status), NIGHT_STATUS_SAVED),
         }
         if submit_chosen(request, submits):
             return redirect("interventions:polare")
-    return render(
-        request,
-        "interventions/polare.html",
-        {
-            "roster": roster,
-            "nights": nights,
-            "since": since,
-            "polare_form": polare_form,
-            "night_form": night_form,
-            "status_form": status_form,
-            "today": timezone.localdate(),
-        },
-        status=400 if (polare_form.errors or night_form.errors or status_form.errors) else 200,
-    )
+    context = {"roster": roster, "nights": nights, "since": today.replace(day=1), "today": today, **bound}
+    status = 400 if any(form.errors for form in bound.values()) else 200
+    return render(request, "interventions/polare.html", context, status=status)
 
 
 AREA_EFFORT_SAVED = gettext_lazy("Områdesinsatsen är sparad.")
