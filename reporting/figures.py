@@ -39,6 +39,7 @@ from interventions.models import (
     PurchasedService,
 )
 from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
+from interventions.selectors import field_shift_figures
 from reporting.suppression import SUPPRESSED_LABEL, is_suppressed, suppress
 
 NBSP = "\u00a0"
@@ -922,9 +923,9 @@ def defection_section(period: Period, scope: Scope, previous: Period, agreement=
 
 
 def _field_figures(period: Period, scope: Scope) -> dict:
-    shifts = FieldShift.objects.filter(
-        scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end
-    ).aggregate(shifts=Count("pk"), met=Sum("youths_met"), talked=Sum("youths_talked"))
+    shifts = field_shift_figures(  # the same figures as the unit's month page
+        FieldShift.objects.filter(scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end)
+    )
     nights = PolareNight.objects.filter(  # planned and cancelled nights are neither worked nor paid
         scope.q("polare__unit"), worked_on__gte=period.start, worked_on__lte=period.end, status=PolareNightStatus.WORKED
     ).aggregate(nights=Count("pk"), polare=Count("polare", distinct=True), fees=Sum("fee"))

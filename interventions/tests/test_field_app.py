@@ -5,6 +5,7 @@ keeps its entry (issue 22 points 1-3 and 6)."""
 import datetime
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -152,3 +153,47 @@ def test_the_app_page_and_its_service_worker(client, handler, districts, django_
     worker = client.get(reverse("interventions:field_app_sw"))
     assert worker["Content-Type"].startswith("text/javascript")
     assert reverse("interventions:field_app") in worker.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_month_page_shows_hours_met_and_talked_per_district_and_the_events(
+    client, handler, outsider, districts, today, django_assert_max_num_queries
+):
+    client.force_login(handler)
+    assert post(client, entry(districts, today)).status_code == 201  # 19:00–21:15 Skäggetorp, 21:15–23:30 Ryd
+    services.field_shift_record(
+        actor=handler,
+        worked_on=today,
+        district=districts[1],
+        area="Ryd centrum",
+        staff=[handler],
+        youths_met=5,
+        youths_talked=5,
+        starts_at=datetime.time(22, 0),
+        ends_at=datetime.time(1, 0),  # past midnight: 3 hours
+    )
+    url = reverse("interventions:field_month") + f"?manad={today:%Y-%m}"
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    month = response.context
+    assert month["totals"] == {"shifts": 3, "met": 24, "talked": 11, "hours": Decimal("7.5")}
+    assert [(d["district__name"], d["shifts"], d["hours"], d["met"], d["talked"]) for d in month["districts"]] == [
+        ("Ryd", 2, Decimal("5.3"), 12, 7),
+        ("Skäggetorp", 1, Decimal("2.3"), 12, 4),
+    ]
+    html = response.content.decode()
+    assert "Bråk eller konflikt" in html and "Rydsvägen" in html
+    client.force_login(outsider)
+    assert client.get(url).context["totals"]["shifts"] == 0
+
+
+@pytest.mark.django_db
+def test_the_namnd_report_uses_the_same_field_figures(client, handler, districts, today):
+    from reporting.figures import Period, Scope, field_section
+
+    client.force_login(handler)
+    post(client, entry(districts, today))
+    period = Period(today.replace(day=1), today)
+    section = {row.key: row.current for row in field_section(period, Scope(), period.previous_year()).figures}
+    month = client.get(reverse("interventions:field_month")).context["totals"]
+    assert (section["shifts"], section["met"], section["talked"]) == (month["shifts"], month["met"], month["talked"])

@@ -1,5 +1,6 @@
 """Fältverksamhet (no individual cases): field shifts, polare and områdesinsatser of the user's unit."""
 
+import datetime
 import hashlib
 import json
 from functools import partial
@@ -43,6 +44,24 @@ def field_shifts(request):
         {"form": form, "shifts": shifts, "totals": totals, "year": today.year},
         status=400 if form.errors else 200,
     )
+
+
+@access_policy("authenticated")
+@login_required
+def field_month(request):
+    """The unit's month of field work (?manad=YYYY-MM, default this month): shifts, hours, met and talked with
+    per district, and the events; the same figures as the nämnd report's field section."""
+    require_perm(request.user, "interventions.view_fieldshift")
+    today = timezone.localdate()
+    try:
+        month = datetime.date.fromisoformat(f"{request.GET.get('manad', '')}-01")
+    except ValueError:
+        month = today.replace(day=1)
+    data = selectors.field_month_for_user(user=request.user, month=month)
+    previous = (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    context = {**data, "previous": previous, "following": following if following <= today else None}
+    return render(request, "interventions/field_month.html", context)
 
 
 POLARE_ADDED = gettext_lazy("Polaren är tillagd.")
