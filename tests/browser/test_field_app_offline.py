@@ -78,3 +78,40 @@ def test_a_shift_logged_offline_is_sent_once(page, context, live_server, login, 
     )
     assert status == 200  # the same key again: the first result, nothing written
     assert (FieldShift.objects.count(), FieldEvent.objects.count(), FieldLogEntry.objects.count()) == (1, 1, 1)
+
+
+def test_month_and_polare_pages_pass_the_axe_scan(page, live_server, login, handler, assert_accessible):
+    from django.utils import timezone
+
+    from interventions import services
+
+    today = timezone.localdate()
+    district = DistrictFactory(name="Skäggetorp")
+    services.field_log_sync(
+        actor=handler,
+        payload={
+            "key": "5f0c8a52-8d0e-4f43-9a57-1c2b3d4e5f60",
+            "worked_on": today.isoformat(),
+            "starts_at": "19:00",
+            "ends_at": "22:30",
+            "areas": [{"district": district.pk, "from": "19:00", "met": 9, "talked": 3}],
+            "events": [{"kind": "oro", "district": district.pk, "place": "Torget", "at": "20:00", "note": "Grupp"}],
+        },
+    )
+    polare = services.polare_add(
+        actor=handler,
+        name="Polle Polaresson",
+        birth_date=today.replace(year=today.year - 16),
+        service_started_on=today.replace(year=today.year - 1),
+    )
+    services.polare_night_book(actor=handler, polare=polare, worked_on=today)
+    login(handler)
+    page.goto(f"{live_server.url}/insatser/falt/manad/")
+    expect(page.locator("table").first).to_contain_text("Skäggetorp")
+    assert_accessible("field-month")
+    page.goto(f"{live_server.url}/insatser/falt/polare/")
+    expect(page.locator("body")).to_contain_text("Planerad")
+    assert_accessible("polare-planned")
+    page.get_by_role("button", name="Arbetad").click()
+    expect(page.get_by_text("Kvällens status är sparad.")).to_be_visible()
+    assert_accessible("polare-worked")
