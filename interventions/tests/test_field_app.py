@@ -184,7 +184,9 @@ def test_the_month_page_shows_hours_met_and_talked_per_district_and_the_events(
     html = response.content.decode()
     assert "Bråk eller konflikt" in html and "Rydsvägen" in html
     client.force_login(outsider)
-    assert client.get(url).context["totals"]["shifts"] == 0
+    other_unit = client.get(url)
+    assert other_unit.context["totals"]["shifts"] == 0
+    assert "Rydsvägen" not in other_unit.content.decode() and "Bråk löst" not in other_unit.content.decode()
 
 
 @pytest.mark.django_db
