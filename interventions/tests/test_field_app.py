@@ -50,10 +50,13 @@ def post(client, payload):
 
 
 @pytest.mark.django_db
-def test_an_entry_is_recorded_once_per_district_slot_and_a_resend_writes_nothing(client, handler, districts, today):
+def test_an_entry_is_recorded_once_per_district_slot_and_a_resend_writes_nothing(
+    client, handler, districts, today, django_assert_max_num_queries
+):
     client.force_login(handler)
     payload = entry(districts, today)
-    first = post(client, payload)
+    with django_assert_max_num_queries(34):  # two district slots and an event, each with its history row
+        first = post(client, payload)
     assert first.status_code == 201
     shifts = list(FieldShift.objects.order_by("starts_at"))
     assert [(s.district.name, s.starts_at, s.ends_at, s.youths_met, s.youths_talked) for s in shifts] == [
@@ -68,7 +71,8 @@ def test_an_entry_is_recorded_once_per_district_slot_and_a_resend_writes_nothing
         "Bråk löst",
     )
     history_rows = ChangeLog.objects.count()
-    again = post(client, payload)
+    with django_assert_max_num_queries(8):  # a resend: session, user, permissions, the key and its shifts
+        again = post(client, payload)
     assert again.status_code == 200 and again.json() == first.json()
     assert FieldShift.objects.count() == 2 and FieldEvent.objects.count() == 1 and FieldLogEntry.objects.count() == 1
     assert ChangeLog.objects.count() == history_rows
