@@ -938,7 +938,9 @@ class DataGenerator:
                         night = day + datetime.timedelta(days=rng.randint(0, 1))
                         fee = self._polare_fee(born, term_start, night)
                         if fee is not None and night <= self.until:
-                            d["night"].add(id=self._id("night"), polare_id=polare_id, worked_on=night, fee=fee)
+                            d["night"].add(
+                                id=self._id("night"), polare_id=polare_id, worked_on=night, fee=fee, status="arbetad"
+                            )
                     day += datetime.timedelta(weeks=1)
 
     def _polare_fee(self, born: datetime.date, started: datetime.date, on: datetime.date):

@@ -761,7 +761,7 @@ def _field_work(generator: _Generator, rng: random.Random) -> None:
         night = max(polare.service_started_on, today - datetime.timedelta(days=180))
         while night < today:
             if night.weekday() == 4 and rng.random() < 0.7:
-                PolareNight.objects.create(polare=polare, worked_on=night, fee=fee)
+                PolareNight.objects.create(polare=polare, worked_on=night, fee=fee, status="arbetad")
             night += datetime.timedelta(days=1)
     AreaEffort.objects.create(
         unit=unit,

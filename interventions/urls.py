@@ -25,6 +25,10 @@ urlpatterns = [
     path("aslan/<int:group_id>/", aslan.aslan_group, name="aslan_group"),
     path("falt/", field_work.field_shifts, name="field_shifts"),
     path("falt/polare/", field_work.polare_roster, name="polare"),
+    path("falt/manad/", field_work.field_month, name="field_month"),
     path("falt/omradesinsatser/", field_work.area_efforts, name="area_efforts"),
     path("falt/rad/<slug:kind>/<int:row_id>/", rows.unit_row, name="unit_row"),
+    path("falt/app/", field_work.field_app, name="field_app"),
+    path("falt/app/skicka/", field_work.field_app_sync, name="field_app_sync"),
+    path("falt/app/sw.js", field_work.field_app_service_worker, name="field_app_sw"),
 ]

@@ -29,8 +29,17 @@ from django.utils.translation import gettext_lazy
 from cases.identity import Gender
 from cases.models import Basis, Case, ClosureReason, InsatsCode, InsatsType, ReferralSource
 from core.models import Provider, Unit
-from interventions.models import AreaEffort, FieldShift, GoalAttainment, Plan, PolareNight, PurchasedService
+from interventions.models import (
+    AreaEffort,
+    FieldShift,
+    GoalAttainment,
+    Plan,
+    PolareNight,
+    PolareNightStatus,
+    PurchasedService,
+)
 from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
+from interventions.selectors import field_shift_figures
 from reporting.dimensions import AGE_BANDS, UNKNOWN_KEY
 from reporting.suppression import (
     SECONDARY_LABEL,
@@ -1011,11 +1020,11 @@ def defection_section(period: Period, scope: Scope, previous: Period, agreement=
 
 
 def _field_figures(period: Period, scope: Scope) -> dict:
-    shifts = FieldShift.objects.filter(
-        scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end
-    ).aggregate(shifts=Count("pk"), met=Sum("youths_met"), talked=Sum("youths_talked"))
-    nights = PolareNight.objects.filter(
-        scope.q("polare__unit"), worked_on__gte=period.start, worked_on__lte=period.end
+    shifts = field_shift_figures(  # the same figures as the unit's month page
+        FieldShift.objects.filter(scope.q("unit"), worked_on__gte=period.start, worked_on__lte=period.end)
+    )
+    nights = PolareNight.objects.filter(  # planned and cancelled nights are neither worked nor paid
+        scope.q("polare__unit"), worked_on__gte=period.start, worked_on__lte=period.end, status=PolareNightStatus.WORKED
     ).aggregate(nights=Count("pk"), polare=Count("polare", distinct=True), fees=Sum("fee"))
     efforts = AreaEffort.objects.filter(
         scope.q("unit"), starts_on__lte=period.end, ends_on__gte=period.start

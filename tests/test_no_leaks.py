@@ -18,6 +18,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import ProtectionLevel
 from consent.models import Actor
@@ -101,6 +102,18 @@ def secret_file(handler, coordinator):
             upload=SimpleUploadedFile("dom Hemligsson.txt", b"Dom i hemligt mal"),
         )
     aktbilaga_record(actor=handler, case=case, kind="brev", filename="brev.pdf", content=b"%PDF-1.4 hemligt")
+    # the unit's field log from the phone: an event note (month page, shift rows walked with their ids)
+    intervention_services.field_log_sync(
+        actor=handler,
+        payload={
+            "key": str(uuid.uuid4()),
+            "worked_on": timezone.localdate().isoformat(),  # this month: on the month page's first view
+            "starts_at": "19:00",
+            "ends_at": "23:00",
+            "areas": [{"district": DistrictFactory(name="Läckdalen").pk, "from": "19:00", "met": 9, "talked": 2}],
+            "events": [{"kind": "oro", "district": None, "place": "Hemliga torget", "note": "Hemlig fälthändelse"}],
+        },
+    )
     return case
 
 
@@ -125,6 +138,7 @@ def _secrets(case) -> list[str]:
         "Hemlig beslutsmotivering",
         "Hemlig dombeskrivning",
         "dom Hemligsson",
+        "Hemlig fälthändelse",
     ]
 
 

@@ -34,6 +34,7 @@ from interventions.forms.field_work import (
     PolareForm,
     PolareNightCorrectForm,
     PolareNightForm,
+    PolareNightStatusForm,
     area_effort_extend_form,
 )
 from interventions.forms.mediation import (
@@ -103,6 +104,7 @@ __all__ = [
     "PolareForm",
     "PolareNightCorrectForm",
     "PolareNightForm",
+    "PolareNightStatusForm",
     "PurchaseCorrectForm",
     "PurchaseForm",
     "RemoveForm",

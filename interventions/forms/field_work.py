@@ -8,12 +8,22 @@ from consent.forms import BaseForm, date_field, today
 from core.forms import DecimalCommaField
 from core.models import District
 from interventions.forms.common import CorrectionForm, DuplicateConfirmForm
+from interventions.models import PolareNightStatus
 
 # ---------------------------------------------------------------- Field work and ASLAN
 
 
 class FieldShiftForm(DuplicateConfirmForm):
     worked_on = date_field(_("Datum"))
+    starts_at = forms.TimeField(
+        label=_("Passet började"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends_at = forms.TimeField(
+        label=_("Passet slutade"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Ett pass som slutar efter midnatt slutar före starttiden."),
+    )
     district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all(), required=False)
     area = forms.CharField(label=_("Plats"), max_length=200)
     staff = forms.ModelMultipleChoiceField(label=_("Personal"), queryset=None, widget=forms.CheckboxSelectMultiple)
@@ -44,6 +54,15 @@ class PolareNightForm(BaseForm):
     def __init__(self, *args, polare_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["polare"].queryset = polare_queryset.filter(active=True)
+
+
+class PolareNightStatusForm(BaseForm):
+    night = forms.ModelChoiceField(label=_("Kväll"), queryset=None, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=PolareNightStatus.choices)
+
+    def __init__(self, *args, nights, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["night"].queryset = nights
 
 
 class AreaEffortForm(DuplicateConfirmForm):

@@ -32,10 +32,14 @@ from interventions.models.community_service import (
 from interventions.models.field_work import (
     AreaEffort,
     AreaEffortExtension,
+    FieldEvent,
+    FieldEventKind,
+    FieldLogEntry,
     FieldShift,
     Polare,
     PolareFeeRate,
     PolareNight,
+    PolareNightStatus,
 )
 from interventions.models.mediation import (
     Mediation,
@@ -104,6 +108,10 @@ __all__ = [
     "PolareFeeRate",
     "Polare",
     "PolareNight",
+    "PolareNightStatus",
+    "FieldEvent",
+    "FieldEventKind",
+    "FieldLogEntry",
     "AreaEffort",
     "AreaEffortExtension",
     "Plan",

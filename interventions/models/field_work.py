@@ -12,6 +12,9 @@ from core.models import District, Unit
 class FieldShift(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet"))
     worked_on = models.DateField(_("datum"))
+    # Shifts logged before times were asked for have none; a shift ending before it starts ran past midnight.
+    starts_at = models.TimeField(_("passet började"), null=True, blank=True)
+    ends_at = models.TimeField(_("passet slutade"), null=True, blank=True)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("område")
     )
@@ -20,6 +23,14 @@ class FieldShift(models.Model):
     youths_met = models.PositiveIntegerField(_("antal ungdomar mötta"))
     youths_talked = models.PositiveIntegerField(_("antal ungdomar samtal med"))
     notes = models.TextField(_("iakttagelser"), blank=True)
+    area_effort = models.ForeignKey(
+        "AreaEffort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shifts",
+        verbose_name=_("områdesinsats"),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -73,13 +84,22 @@ class Polare(models.Model):
         return self.name
 
 
+class PolareNightStatus(models.TextChoices):
+    PLANNED = "planerad", _("Planerad")
+    WORKED = "arbetad", _("Arbetad")
+    CANCELLED = "installd", _("Inställd")
+
+
 class PolareNight(models.Model):
     """A night on the roster; the fee is fixed from the fee table when booked, so later changes to the
-    table do not rewrite what was paid."""
+    table do not rewrite what was paid. Only worked nights count in fees and figures."""
 
     polare = models.ForeignKey(Polare, on_delete=models.CASCADE, related_name="nights", verbose_name=_("polare"))
     worked_on = models.DateField(_("datum"))
     fee = models.DecimalField(_("arvode (kr)"), max_digits=8, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PolareNightStatus.choices, default=PolareNightStatus.PLANNED
+    )
 
     class Meta:
         verbose_name = _("polarkväll")
@@ -127,3 +147,50 @@ class AreaEffortExtension(models.Model):
 
     def __str__(self):
         return f"+{self.weeks} v"
+
+
+class FieldEventKind(models.TextChoices):
+    CONFLICT = "konflikt", _("Bråk eller konflikt")
+    DAMAGE = "skadegorelse", _("Skadegörelse eller brand")
+    DRUGS = "droger", _("Alkohol eller droger")
+    WORRY = "oro", _("Oro för en ungdom eller grupp")
+    POLICE = "polis", _("Kontakt med polis eller väktare")
+    OTHER = "ovrigt", _("Annat")
+
+
+class FieldEvent(models.Model):
+    """Something that happened on a field shift: kind, place and a short note, never a young person's name
+    (a named young person belongs in a case)."""
+
+    shift = models.ForeignKey(FieldShift, on_delete=models.CASCADE, related_name="events", verbose_name=_("pass"))
+    kind = models.CharField(_("typ"), max_length=20, choices=FieldEventKind.choices)
+    occurred_at = models.TimeField(_("klockslag"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    note = models.CharField(_("kort anteckning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("händelse under fältpass")
+        verbose_name_plural = _("händelser under fältpass")
+        ordering = ["shift", "occurred_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.place}"
+
+
+class FieldLogEntry(models.Model):
+    """One entry sent from the phone's field log, by the key the phone made for it: a resend of the same key
+    returns the first result and never writes again."""
+
+    key = models.UUIDField(_("idempotensnyckel"), unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("mottagen"), auto_now_add=True)
+    shifts = models.ManyToManyField(FieldShift, related_name="+", verbose_name=_("pass"))
+
+    class Meta:
+        verbose_name = _("post från fältloggen")
+        verbose_name_plural = _("poster från fältloggen")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return str(self.key)

@@ -35,6 +35,7 @@ from interventions.services.field_work import (
     area_effort_extend,
     area_effort_remove,
     area_effort_start,
+    field_log_sync,
     field_shift_correct,
     field_shift_record,
     field_shift_remove,
@@ -42,6 +43,7 @@ from interventions.services.field_work import (
     polare_night_book,
     polare_night_correct,
     polare_night_remove,
+    polare_night_set_status,
 )
 from interventions.services.mediation import (
     mediation_checks_record,
@@ -134,6 +136,8 @@ __all__ = [
     "polare_night_book",
     "polare_night_correct",
     "polare_night_remove",
+    "polare_night_set_status",
+    "field_log_sync",
     "purchased_service_add",
     "purchased_service_correct",
     "purchased_service_remove",

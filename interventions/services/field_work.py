@@ -1,10 +1,11 @@
 """Writes for fältverksamhet (no individual cases): field shifts, polare and their nights, områdesinsatser."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -13,9 +14,13 @@ from core.models import District, User
 from interventions.models import (
     AreaEffort,
     AreaEffortExtension,
+    FieldEvent,
+    FieldEventKind,
+    FieldLogEntry,
     FieldShift,
     Polare,
     PolareNight,
+    PolareNightStatus,
 )
 from interventions.selectors.field_work import polare_fee_for
 from interventions.services.common import (
@@ -36,8 +41,14 @@ AREA_EFFORT_MAX_WEEKS = 12
 # ---------------------------------------------------------------- Fältverksamhet
 
 
-def _field_shift_errors(*, actor: User, worked_on, area: str, staff: list[User], youths_met, youths_talked) -> dict:
+def _field_shift_errors(
+    *, actor: User, worked_on, area: str, staff: list[User], youths_met, youths_talked, starts_at=None, ends_at=None
+) -> dict:
     errors: dict = {}
+    if (starts_at is None) != (ends_at is None):
+        errors["ends_at" if ends_at is None else "starts_at"] = _("Ange både när passet började och slutade.")
+    elif starts_at is not None and starts_at == ends_at:
+        errors["ends_at"] = _("Passet kan inte sluta samma minut som det började.")
     if actor.unit_id is None:
         errors["__all__"] = _("Du måste tillhöra en enhet.")
     not_future(worked_on, "worked_on", errors)
@@ -89,12 +100,21 @@ def field_shift_record(
     youths_met: int,
     youths_talked: int,
     notes: str = "",
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
     confirm_duplicate: bool = False,
 ) -> FieldShift:
     """Log one field shift for the actor's unit (numbers only, no named youths); a shift exactly like one
     already logged (date, place and numbers) needs confirming."""
     errors = _field_shift_errors(
-        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+        actor=actor,
+        worked_on=worked_on,
+        area=area,
+        staff=staff,
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     if not errors:
         duplicate_check(
@@ -106,6 +126,8 @@ def field_shift_record(
     shift = FieldShift.objects.create(
         unit_id=actor.unit_id,
         worked_on=worked_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
         district=district,
         area=area.strip(),
         youths_met=youths_met,
@@ -130,13 +152,22 @@ def field_shift_correct(
     youths_met: int,
     youths_talked: int,
     notes: str = "",
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
     change_reason: str,
     confirm_duplicate: bool = False,
 ) -> FieldShift:
     """Correct a logged field shift of the actor's unit (date, place, staff, numbers), with a reason."""
     row = _lock_unit_row(FieldShift, shift, actor)
     errors = _field_shift_errors(
-        actor=actor, worked_on=worked_on, area=area, staff=staff, youths_met=youths_met, youths_talked=youths_talked
+        actor=actor,
+        worked_on=worked_on,
+        area=area,
+        staff=staff,
+        youths_met=youths_met,
+        youths_talked=youths_talked,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     reason_check(change_reason, errors)
     if not errors:
@@ -150,6 +181,8 @@ def field_shift_correct(
     old_staff, new_staff = ids_text(row.staff.all()), ids_text(staff)
     values = {
         "worked_on": worked_on,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "district": district,
         "area": area.strip(),
         "youths_met": youths_met,
@@ -208,9 +241,31 @@ def polare_night_book(*, actor: User, polare: Polare, worked_on: datetime.date) 
             "Arvodestabellen har ingen nivå för polarens ålder den dagen. Kontakta administratören."
         )
     fail(errors)
-    night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee)
+    # A night booked after the fact is recorded as worked; tonight and later are planned until marked.
+    status = PolareNightStatus.WORKED if worked_on < today() else PolareNightStatus.PLANNED
+    night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee, status=status)
     history(actor=actor, instance=night, case=None)
     return night
+
+
+@transaction.atomic
+def polare_night_set_status(*, actor: User, night: PolareNight, status: str) -> PolareNight:
+    """Mark a night on the roster worked or cancelled (or planned again); only worked nights count in fees and
+    figures, so a night cannot be marked worked before it has begun."""
+    row = _lock_unit_row(PolareNight, night, actor)
+    errors: dict = {}
+    if status not in PolareNightStatus.values:
+        errors["status"] = _("Välj planerad, arbetad eller inställd.")
+    elif status == row.status:
+        errors["status"] = _("Kvällen har redan den statusen.")
+    elif status == PolareNightStatus.WORKED and row.worked_on > today():
+        errors["status"] = _("En kväll som inte har varit än kan inte markeras som arbetad.")
+    fail(errors)
+    before = history_snapshot(row)
+    row.status = status
+    row.save(update_fields=["status"])
+    history(actor=actor, instance=row, case=None, before=before)
+    return row
 
 
 @transaction.atomic
@@ -224,6 +279,8 @@ def polare_night_correct(
         errors["fee"] = _("Ange arvodet i kronor.")
     if PolareNight.objects.filter(polare_id=row.polare_id, worked_on=worked_on).exclude(pk=row.pk).exists():
         errors["worked_on"] = _("Polaren är redan schemalagd den kvällen.")
+    elif row.status == PolareNightStatus.WORKED and worked_on and worked_on > today():
+        errors["worked_on"] = _("En arbetad kväll kan inte flyttas till ett datum som inte har varit än.")
     reason_check(change_reason, errors)
     fail(errors)
     return correct_row(row, {"worked_on": worked_on, "fee": fee}, actor=actor, change_reason=change_reason)
@@ -339,3 +396,203 @@ def area_effort_remove(*, actor: User, effort: AreaEffort, change_reason: str) -
     """Remove an områdesinsats started by mistake, with its extensions; the history keeps it and why."""
     row = _lock_unit_row(AreaEffort, effort, actor)
     remove_row(row, actor=actor, change_reason=change_reason, case=None, rows=row.extensions.all())
+
+
+# ---------------------------------------------------------------- the phone's field log (offline queue)
+
+LOG_KEYS = {"key", "worked_on", "starts_at", "ends_at", "areas", "events", "polare", "area_effort"}
+AREA_KEYS = {"district", "from", "met", "talked"}
+EVENT_KEYS = {"kind", "district", "place", "at", "note"}
+EVENT_NOTE_MAX = 500
+
+
+def _unknown_keys(value, allowed: set[str], where: str) -> None:
+    """The log takes only what the app sends: anything else (a position above all) is refused, not ignored."""
+    if not isinstance(value, dict):
+        raise ValidationError({where: _("Felaktigt format.")}, code="format")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise ValidationError(
+            {where: _("Okända uppgifter: %(keys)s.") % {"keys": ", ".join(unknown)}}, code="unknown_keys"
+        )
+
+
+def _parse(parser, text, field: str, errors: dict):
+    try:
+        return parser(text) if text not in (None, "") else None
+    except (TypeError, ValueError):
+        errors[field] = _("Felaktigt värde.")
+        return None
+
+
+def _count(value, field: str, errors: dict) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        errors[field] = _("Ange ett antal (0 eller fler).")
+        return 0
+    return value
+
+
+def _district(value, field: str, errors: dict) -> District | None:
+    if value is None:
+        return None
+    district = District.objects.filter(pk=value).first() if isinstance(value, int) else None
+    if district is None:
+        errors[field] = _("Okänt område.")
+    return district
+
+
+def _clean_log(actor: User, payload) -> dict:
+    """Check a log entry from the phone: known keys only, dates and times, districts, counters, events."""
+    _unknown_keys(payload, LOG_KEYS, "__all__")
+    errors: dict = {}
+    key = _parse(uuid.UUID, payload.get("key"), "key", errors)
+    if key is None:
+        errors["key"] = _("Posten saknar nyckel.")
+    worked_on = _parse(datetime.date.fromisoformat, payload.get("worked_on"), "worked_on", errors)
+    if worked_on is None:
+        errors.setdefault("worked_on", _("Ange datum."))
+    not_future(worked_on, "worked_on", errors)
+    starts_at = _parse(datetime.time.fromisoformat, payload.get("starts_at"), "starts_at", errors)
+    ends_at = _parse(datetime.time.fromisoformat, payload.get("ends_at"), "ends_at", errors)
+    if starts_at is None or ends_at is None:
+        errors.setdefault("ends_at", _("Ange när passet började och slutade."))
+    areas = []
+    for index, area in enumerate(payload.get("areas") or []):
+        _unknown_keys(area, AREA_KEYS, f"areas.{index}")
+        district = _district(area.get("district"), f"areas.{index}.district", errors)
+        if district is None:
+            errors.setdefault(f"areas.{index}.district", _("Välj område."))
+        met = _count(area.get("met"), f"areas.{index}.met", errors)
+        talked = _count(area.get("talked"), f"areas.{index}.talked", errors)
+        if talked > met:
+            errors[f"areas.{index}.talked"] = _("Fler samtal än mötta ungdomar går inte ihop.")
+        arrived = _parse(datetime.time.fromisoformat, area.get("from"), f"areas.{index}.from", errors)
+        areas.append({"district": district, "from": arrived or starts_at, "met": met, "talked": talked})
+    if not areas:
+        errors["areas"] = _("Ange minst ett område ni besökte.")
+    events = []
+    for index, event in enumerate(payload.get("events") or []):
+        _unknown_keys(event, EVENT_KEYS, f"events.{index}")
+        if event.get("kind") not in FieldEventKind.values:
+            errors[f"events.{index}.kind"] = _("Välj typ av händelse.")
+        note = event.get("note") or ""
+        if not isinstance(note, str) or len(note) > EVENT_NOTE_MAX:
+            errors[f"events.{index}.note"] = _("Anteckningen får vara högst 500 tecken.")
+            note = ""
+        place = event.get("place") or ""
+        if not isinstance(place, str) or len(place) > 200:
+            errors[f"events.{index}.place"] = _("Platsen får vara högst 200 tecken.")
+            place = ""
+        events.append(
+            {
+                "kind": event.get("kind"),
+                "district": _district(event.get("district"), f"events.{index}.district", errors),
+                "place": place.strip(),
+                "note": note.strip(),
+                "occurred_at": _parse(datetime.time.fromisoformat, event.get("at"), f"events.{index}.at", errors),
+            }
+        )
+    polare_ids = payload.get("polare") or []
+    polare = list(Polare.objects.filter(unit_id=actor.unit_id, active=True, pk__in=polare_ids))
+    if len(polare) != len(set(polare_ids)):
+        errors["polare"] = _("Okänd polare.")
+    effort = None
+    if payload.get("area_effort") is not None:
+        effort = AreaEffort.objects.filter(unit_id=actor.unit_id, pk=payload.get("area_effort")).first()
+        if effort is None:
+            errors["area_effort"] = _("Okänd områdesinsats.")
+    fail(errors)
+    return {
+        "key": key,
+        "worked_on": worked_on,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "areas": areas,
+        "events": events,
+        "polare": polare,
+        "area_effort": effort,
+    }
+
+
+def _log_result(entry: FieldLogEntry) -> dict:
+    shifts = list(entry.shifts.order_by("starts_at", "pk"))
+    return {"key": str(entry.key), "shifts": [shift.pk for shift in shifts]}
+
+
+def _polare_worked(actor: User, polare: Polare, worked_on: datetime.date) -> None:
+    """A polare out on the logged shift worked that night: book it if it was not on the roster, then mark it."""
+    night = PolareNight.objects.filter(polare=polare, worked_on=worked_on).first()
+    if night is None:
+        night = polare_night_book(actor=actor, polare=polare, worked_on=worked_on)
+    if night.status != PolareNightStatus.WORKED:
+        polare_night_set_status(actor=actor, night=night, status=PolareNightStatus.WORKED)
+
+
+def field_log_sync(*, actor: User, payload) -> tuple[dict, bool]:
+    """Record one entry queued on the phone: a shift with the districts visited in time order (each district
+    from its arrival to the next one, or to the end of the shift, is one logged shift row with its counters),
+    its events and polare. The key the phone made is stored with a unique constraint: a resend returns the
+    first result and `False` (nothing written). Returns (result, created)."""
+    if actor.unit_id is None:
+        raise ValidationError({"__all__": _("Du måste tillhöra en enhet.")})
+    if isinstance(payload, dict) and payload.get("key"):
+        done = _log_entry_done(payload.get("key"))
+        if done is not None:
+            return done
+    try:
+        return _field_log_write(actor=actor, payload=payload), True
+    except IntegrityError:  # the same key arrived twice at once: the other request wrote it
+        done = _log_entry_done(payload.get("key"))
+        if done is None:
+            raise
+        return done
+
+
+def _log_entry_done(key) -> tuple[dict, bool] | None:
+    try:
+        entry = FieldLogEntry.objects.filter(key=uuid.UUID(str(key))).first()
+    except ValueError:
+        return None
+    return (_log_result(entry), False) if entry else None
+
+
+@transaction.atomic
+def _field_log_write(*, actor: User, payload) -> dict:
+    clean = _clean_log(actor, payload)
+    entry = FieldLogEntry.objects.create(key=clean["key"], unit_id=actor.unit_id, recorded_by=actor)
+    areas = clean["areas"]
+    shifts = []
+    for index, area in enumerate(areas):
+        ends_at = areas[index + 1]["from"] if index + 1 < len(areas) else clean["ends_at"]
+        shift = field_shift_record(
+            actor=actor,
+            worked_on=clean["worked_on"],
+            district=area["district"],
+            area=area["district"].name,
+            staff=[actor],
+            youths_met=area["met"],
+            youths_talked=area["talked"],
+            starts_at=area["from"],
+            ends_at=ends_at if ends_at != area["from"] else clean["ends_at"],
+            confirm_duplicate=True,  # the key, not the values, tells a resend from a second shift
+        )
+        if clean["area_effort"] is not None:
+            before = history_snapshot(shift)
+            shift.area_effort = clean["area_effort"]
+            shift.save(update_fields=["area_effort"])
+            history(actor=actor, instance=shift, case=None, before=before)
+        shifts.append(shift)
+    for event in clean["events"]:
+        district = event.pop("district")
+        home = next((s for s in shifts if district is not None and s.district_id == district.pk), shifts[0])
+        row = FieldEvent.objects.create(
+            shift=home,
+            place=event["place"] or (district.name if district else ""),
+            **{k: v for k, v in event.items() if k != "place"},
+        )
+        history(actor=actor, instance=row, case=None)
+    for polare in clean["polare"]:
+        _polare_worked(actor, polare, clean["worked_on"])
+    entry.shifts.set(shifts)
+    history(actor=actor, instance=entry, case=None, extra={"shifts": [None, ids_text(shifts)]})
+    return _log_result(entry)

@@ -12,7 +12,14 @@ from consent.models import Actor, LegalBasis
 from consent.services import consents_record
 from core.models import ChangeAction, ChangeLog
 from interventions import services
-from interventions.models import GoalAttainment, MediationParty, PlanVersion
+from interventions.models import (
+    FieldEvent,
+    FieldLogEntry,
+    FieldShift,
+    GoalAttainment,
+    MediationParty,
+    PlanVersion,
+)
 from interventions.tests import test_corrections
 from tests.factories import DistrictFactory, personnummer_for
 from tests.history import created, history_written, row, untested_write_services
@@ -484,10 +491,14 @@ def test_field_shift_record(handler, colleague, today):
             staff=[handler, colleague],
             youths_met=40,
             youths_talked=12,
+            starts_at=datetime.time(19, 0),
+            ends_at=datetime.time(1, 30),
         )
     changes = created(
         unit=pk(handler.unit),
         worked_on=today.isoformat(),
+        starts_at="19:00:00",
+        ends_at="01:30:00",
         district=pk(district),
         area="Centrum",
         youths_met="40",
@@ -527,9 +538,75 @@ def test_polare_add(handler, today):
 def test_polare_night_book(polare, handler, today):
     with history_written() as rows:
         night = services.polare_night_book(actor=handler, polare=polare, worked_on=today)
-    changes = created(polare=pk(polare), worked_on=today.isoformat(), fee=str(night.fee))
+    changes = created(polare=pk(polare), worked_on=today.isoformat(), fee=str(night.fee), status="planerad")
     assert night.fee == Decimal("400")
     assert rows == [row(handler, night, CREATE, changes)]
+
+
+@pytest.mark.django_db
+def test_polare_night_set_status(polare, handler, today):
+    night = services.polare_night_book(actor=handler, polare=polare, worked_on=today)
+    with history_written() as rows:
+        services.polare_night_set_status(actor=handler, night=night, status="arbetad")
+    assert rows == [row(handler, night, UPDATE, {"status": ["planerad", "arbetad"]})]
+
+
+@pytest.mark.django_db
+def test_field_log_sync(handler, today):
+    district = DistrictFactory(name="Ryd")
+    payload = {
+        "key": "0b6f6c3e-1f0e-4d1a-9a43-6a0f3b1c2d4e",
+        "worked_on": today.isoformat(),
+        "starts_at": "19:00",
+        "ends_at": "22:00",
+        "areas": [{"district": district.pk, "from": "19:00", "met": 5, "talked": 2}],
+        "events": [{"kind": "oro", "district": district.pk, "place": "Torget", "at": "20:10", "note": "Grupp samlad"}],
+    }
+    with history_written() as rows:
+        result, is_new = services.field_log_sync(actor=handler, payload=payload)
+    [shift_id] = result["shifts"]
+    shift = FieldShift.objects.get(pk=shift_id)
+    event, entry = FieldEvent.objects.get(), FieldLogEntry.objects.get()
+    assert is_new and rows == [
+        row(
+            handler,
+            shift,
+            CREATE,
+            created(
+                unit=pk(handler.unit),
+                worked_on=today.isoformat(),
+                starts_at="19:00:00",
+                ends_at="22:00:00",
+                district=pk(district),
+                area="Ryd",
+                youths_met="5",
+                youths_talked="2",
+                recorded_by=pk(handler),
+                staff=pk(handler),
+            ),
+        ),
+        row(
+            handler,
+            event,
+            CREATE,
+            created(shift=pk(shift), kind="oro", occurred_at="20:10:00", place="Torget", note="Grupp samlad"),
+        ),
+        row(
+            handler,
+            entry,
+            CREATE,
+            created(
+                key=payload["key"],
+                unit=pk(handler.unit),
+                recorded_by=pk(handler),
+                received_at=rows[2][6]["received_at"][1],
+                shifts=pk(shift),
+            ),
+        ),
+    ]
+    with history_written() as again:
+        services.field_log_sync(actor=handler, payload=payload)
+    assert again == []  # a resend of the key writes nothing
 
 
 @pytest.mark.django_db

@@ -1,12 +1,19 @@
 """Fältverksamhet (no individual cases): field shifts, polare and områdesinsatser of the user's unit."""
 
+import datetime
+import hashlib
+import json
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.policy import access_policy
 from interventions import forms, selectors, services
@@ -39,7 +46,26 @@ def field_shifts(request):
     )
 
 
+@access_policy("authenticated")
+@login_required
+def field_month(request):
+    """The unit's month of field work (?manad=YYYY-MM, default this month): shifts, hours, met and talked with
+    per district, and the events; the same figures as the nämnd report's field section."""
+    require_perm(request.user, "interventions.view_fieldshift")
+    today = timezone.localdate()
+    try:
+        month = datetime.date.fromisoformat(f"{request.GET.get('manad', '')}-01")
+    except ValueError:
+        month = today.replace(day=1)
+    data = selectors.field_month_for_user(user=request.user, month=month)
+    previous = (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    context = {**data, "previous": previous, "following": following if following <= today else None}
+    return render(request, "interventions/field_month.html", context)
+
+
 POLARE_ADDED = gettext_lazy("Polaren är tillagd.")
+NIGHT_STATUS_SAVED = gettext_lazy("Kvällens status är sparad.")
 
 
 def _booked(night) -> str:
@@ -52,29 +78,26 @@ def polare_roster(request):
     """Polare of the unit, nights on the roster and the fee per night from the fee table."""
     require_perm(request.user, "interventions.view_polare")
     roster = selectors.polare_roster_for_user(user=request.user)
-    polare_form = forms.PolareForm(posted_to(request, "polare"))
-    night_form = forms.PolareNightForm(posted_to(request, "kvall"), polare_queryset=roster)
+    today = timezone.localdate()
+    nights = selectors.polare_nights_for_user(user=request.user, since=today.replace(day=1))
+    bound = {
+        "polare_form": forms.PolareForm(posted_to(request, "polare")),
+        "night_form": forms.PolareNightForm(posted_to(request, "kvall"), polare_queryset=roster),
+        "status_form": forms.PolareNightStatusForm(posted_to(request, "status"), nights=nights),
+    }
     if request.method == "POST":
         require_perm(request.user, "interventions.change_polare")
+        act = partial(partial, actor=request.user)
         submits = {
-            "polare": (polare_form, partial(services.polare_add, actor=request.user), POLARE_ADDED),
-            "kvall": (night_form, partial(services.polare_night_book, actor=request.user), _booked),
+            "polare": (bound["polare_form"], act(services.polare_add), POLARE_ADDED),
+            "kvall": (bound["night_form"], act(services.polare_night_book), _booked),
+            "status": (bound["status_form"], act(services.polare_night_set_status), NIGHT_STATUS_SAVED),
         }
         if submit_chosen(request, submits):
             return redirect("interventions:polare")
-    since = timezone.localdate().replace(day=1)
-    return render(
-        request,
-        "interventions/polare.html",
-        {
-            "roster": roster,
-            "nights": selectors.polare_nights_for_user(user=request.user, since=since),
-            "since": since,
-            "polare_form": polare_form,
-            "night_form": night_form,
-        },
-        status=400 if (polare_form.errors or night_form.errors) else 200,
-    )
+    context = {"roster": roster, "nights": nights, "since": today.replace(day=1), "today": today, **bound}
+    status = 400 if any(form.errors for form in bound.values()) else 200
+    return render(request, "interventions/polare.html", context, status=status)
 
 
 AREA_EFFORT_SAVED = gettext_lazy("Områdesinsatsen är sparad.")
@@ -102,3 +125,50 @@ def area_efforts(request):
         {"efforts": efforts, "start_form": start_form, "extend_form": extend_form, "today": timezone.localdate()},
         status=400 if (start_form.errors or extend_form.errors) else 200,
     )
+
+
+# ---------------------------------------------------------------- the phone's field log (works offline)
+
+
+@access_policy("authenticated")
+@login_required
+def field_app(request):
+    """The field log for the phone: an installable page that works offline; entries queue on the phone and are
+    sent to field_app_sync. Holds the unit's districts, polare and running områdesinsatser, no young person."""
+    require_perm(request.user, "interventions.add_fieldshift")
+    return render(request, "interventions/field_app.html", {"app_data": selectors.field_app_data(user=request.user)})
+
+
+@access_policy("authenticated")
+@require_POST
+def field_app_sync(request):
+    """One queued entry from the phone, as JSON with its idempotency key: 201 when recorded, 200 with the first
+    result when the key was recorded before, 400 with the errors, 401/403 when the phone must sign in again
+    (it keeps the entry)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Logga in för att skicka.")}, status=401)
+    if not request.user.has_perm("interventions.add_fieldshift"):
+        return JsonResponse({"error": _("Du får inte registrera fältpass.")}, status=403)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"errors": {"__all__": [_("Felaktigt format.")]}}, status=400)
+    try:
+        result, created = services.field_log_sync(actor=request.user, payload=payload)
+    except ValidationError as error:
+        return JsonResponse({"errors": error.message_dict}, status=400)
+    return JsonResponse(result, status=201 if created else 200)
+
+
+@access_policy("authenticated")
+@login_required
+def field_app_service_worker(request):
+    """The field log's service worker, served from the app's own path so its scope is the app; it lists the
+    current (hashed) static files to keep for offline use and holds no data. Signed out, the browser's update
+    check fails and the installed worker goes on serving the kept page."""
+    # A new deploy (new hashed static names) gives a new cache name, so the old copies are dropped.
+    files = "|".join(static(name) for name in ("field_app/field_app.js", "css/app.css", "js/app.js"))
+    version = hashlib.sha256(files.encode()).hexdigest()[:12]
+    response = render(request, "interventions/field_app_sw.js", {"version": version}, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

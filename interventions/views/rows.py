@@ -75,7 +75,7 @@ UNIT_ROWS: dict[str, RowKind] = {
         get=lambda user, pk: selectors.field_shift_get_for_user(user=user, shift_id=pk),
         form=lambda data, row, user: forms.FieldShiftCorrectForm(data, user=user),
         initial=lambda row: {
-            **_values(row, ("worked_on", "area", "youths_met", "youths_talked", "notes")),
+            **_values(row, ("worked_on", "starts_at", "ends_at", "area", "youths_met", "youths_talked", "notes")),
             "district": row.district_id,
             "staff": [member.pk for member in row.staff.all()],
         },
