@@ -1783,7 +1783,8 @@ class DataGenerator:
                     ends = None
                 d["purchase"].add(
                     id=self._id("purchase"), case_id=case.id, kind=kind, provider=provider, starts_on=starts,
-                    ends_on=ends, cost=f"{per_day * days}.00", recorded_by_id=case.handler,
+                    ends_on=ends, price_unit="period", price=f"{per_day * days}.00", cost=f"{per_day * days}.00",
+                    recorded_by_id=case.handler,
                 )  # fmt: skip
 
     def _plan(self, d, case: _CaseInfo, org, stamp) -> None:

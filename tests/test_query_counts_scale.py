@@ -251,7 +251,7 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
                 provider=f"Behandlingshem {n}",  # distinct purchases: an exact copy would need confirming
                 starts_on=day,
                 ends_on=None,
-                cost=Decimal("1000"),
+                price=Decimal("1000"),
             )
     for n in range(rows):
         JournalEntry.objects.create(case=case, kind="samtal", occurred_on=day, text=f"Samtal {n}", author=handler)

@@ -88,7 +88,7 @@ def test_history_of_a_large_cost_groups_thousands(handler, make_case, today):
         provider="Boende Nord AB",
         starts_on=today,
         ends_on=None,
-        cost=Decimal("3854000"),
+        price=Decimal("3854000"),
     )
     entry = ChangeLog.objects.filter(object_type="interventions.purchasedservice").latest("id")
 
