@@ -18,7 +18,6 @@ import csv
 import datetime
 import functools
 import io
-import json
 import unicodedata
 import uuid
 import zipfile
@@ -26,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -39,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cases import rules, selectors
 from cases.identity import Gender, IdKind, age_on
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
+from core.bulk import bulk_write
 from core.export_cells import safe_cell, safe_row
 from core.history import history_diff, history_snapshot
 from core.models import ChangeAction, ChangeLog, District, User
@@ -530,34 +530,9 @@ class _Table:
         self.rows.append(values + self.rest)
 
     def insert(self) -> None:
-        """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion."""
-        if not self.rows:
-            return
-        quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        columns = ", ".join(quote(f.column) for f in self.fields)
-        if connection.vendor == "postgresql":
-            json_at = [i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
-            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in self.rows:
-                    if json_at:
-                        row = list(row)
-                        for i in json_at:
-                            row[i] = None if row[i] is None else json.dumps(row[i])
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(self.fields))
-
-            def prepared(row):
-                return [
-                    None if v is None else f.get_db_prep_save(v, connection)
-                    for f, v in zip(self.fields, row, strict=True)
-                ]
-
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", [prepared(row) for row in self.rows]
-                )
+        """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion (core.bulk)."""
+        if self.rows:
+            bulk_write(self.model, [f.attname for f in self.fields], self.rows)
 
 
 def _history_text(value) -> str | None:
