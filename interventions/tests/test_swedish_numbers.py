@@ -96,3 +96,10 @@ def test_history_of_a_large_cost_groups_thousands(handler, make_case, today):
 
     cost = next(change for change in row["changes"] if change["new"] and change["new"].endswith("kr"))
     assert cost["new"] == f"3{NB}854{NB}000{NB}kr"
+
+
+def test_the_polare_fee_message_reads_350_kr():
+    from interventions.models import PolareNight
+    from interventions.views.field_work import _booked
+
+    assert _booked(PolareNight(fee=Decimal("350.00"))) == f"Kvällen är schemalagd. Arvode: 350{NB}kr."

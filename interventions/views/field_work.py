@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import formats
 from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.views.common import posted_to, require_perm, submit, submit_chosen
@@ -43,7 +44,7 @@ POLARE_ADDED = gettext_lazy("Polaren är tillagd.")
 
 
 def _booked(night) -> str:
-    return _("Kvällen är schemalagd. Arvode: %(fee)s kr.") % {"fee": night.fee}
+    return _("Kvällen är schemalagd. Arvode: %(fee)s.") % {"fee": formats.money(night.fee)}
 
 
 @access_policy("authenticated")
