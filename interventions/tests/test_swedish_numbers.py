@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.history import history_rows
@@ -54,6 +55,18 @@ def test_the_report_text_says_8_of_40_hours(handler, order, today):
     )
 
     assert "8 av 40 timmar utförda" in _report_what_sent(order.case, "ungdomstjanst")
+
+
+@pytest.mark.django_db
+def test_completing_too_early_says_8_of_40_hours(handler, order, today):
+    services.community_service_session_add(
+        actor=handler, order=order, workplace=order.workplaces.get(), performed_on=today, hours=Decimal("8")
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.community_service_end(actor=handler, order=order, status="fullgjord", ended_on=today)
+
+    assert "8 av 40 timmar är utförda" in error.value.message_dict["status"][0]
 
 
 @pytest.mark.django_db
