@@ -73,12 +73,14 @@ def hours(value: object) -> str:
     return f"{text}{NBSP}h" if text else ""
 
 
-def money(value: object) -> str:
-    """3854000 -> "3 854 000 kr"; öre are shown only when present (1234.5 -> "1 234,50 kr", 350.00 -> "350 kr")."""
-    amount = round_half_up(value, 2)
+def money(value: object, decimals: int | None = None) -> str:
+    """3854000 -> "3 854 000 kr"; öre are shown only when present (1234.5 -> "1 234,50 kr", 350.00 -> "350 kr").
+    `decimals=0` gives whole kronor (the follow-up report: 1234.5 -> "1 235 kr")."""
+    amount = round_half_up(value, 2 if decimals is None else decimals)
     if amount is None:
         return ""
-    decimals = 0 if amount == amount.to_integral_value() else 2
+    if decimals is None:
+        decimals = 0 if amount == amount.to_integral_value() else 2
     return f"{number(amount, decimals)}{NBSP}kr"
 
 

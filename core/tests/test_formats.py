@@ -18,6 +18,7 @@ def test_money_groups_thousands_with_no_break_spaces():
     assert formats.money(0) == f"0{NB}kr"
     assert formats.money(-1500) == f"-1{NB}500{NB}kr"
     assert formats.money(None) == ""
+    assert formats.money(Decimal("1234.5"), 0) == f"1{NB}235{NB}kr"  # whole kronor, as the report shows them
 
 
 def test_rounding_is_half_up_on_the_decimal_value():
