@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases.importer import COLUMNS, LABELS, MAX_BYTES, MAX_ROWS, ImportFileError, cases_import, import_template_xlsx
+from core import formats
 from core.models import Role
 from core.policy import access_policy
 
@@ -16,7 +17,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fil (CSV eller Excel .xlsx)"),
         help_text=_("Första raden är kolumnrubriker. Högst %(max)s rader och 10 MB.")
-        % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")},
+        % {"max": formats.number(MAX_ROWS)},
     )
     dry_run = forms.BooleanField(label=_("Kontrollera bara (spara ingenting)"), required=False, initial=True)
 

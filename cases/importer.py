@@ -38,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cases import rules, selectors
 from cases.identity import Gender, IdKind, age_on
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
+from core import formats
 from core.bulk import bulk_write
 from core.export_cells import safe_cell, safe_row
 from core.history import history_diff, history_snapshot
@@ -162,7 +163,7 @@ TOO_MANY_ROWS = _lazy("Filen har fler än %(max)s rader. Dela upp den.")
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(TOO_MANY_ROWS % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")})
+    return ImportFileError(TOO_MANY_ROWS % {"max": formats.number(MAX_ROWS)})
 
 
 def read_rows(content: bytes, filename: str) -> list[dict]:
@@ -231,7 +232,7 @@ def _xlsx_parts_check(content: bytes) -> None:
                 "Excel-filen innehåller mer data än en import kan ta emot (högst %(max)s rader). "
                 "Dela upp den eller spara den som CSV."
             )
-            % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")}
+            % {"max": formats.number(MAX_ROWS)}
         )
 
 
