@@ -17,9 +17,9 @@ RUN apt-get update \
 RUN groupadd --system app && useradd --system --gid app --home /app app
 WORKDIR /app
 
-# Dependencies first (cached while only the code changes).
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install . && pip uninstall -y ungdomsinsats
+# Dependencies first (cached while only the code changes), exactly the locked versions (`make lock`).
+COPY requirements/production.txt ./requirements/
+RUN pip install --upgrade pip && pip install --require-hashes -r requirements/production.txt
 
 COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv -v 0 \

@@ -8,13 +8,28 @@ PORT ?= 8000
 
 .PHONY: install demo test machine lint messages clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked versions (with hashes), so every machine, CI and the image get the same Django,
+# Celery and WeasyPrint; `make lock` writes the lock files again after a change to pyproject.toml.
+LOCK := requirements/test.txt
+
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The production lock (the image installs it) and the test lock (production pinned the same, plus the tools).
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet \
+	--custom-compile-command "make lock"
+.PHONY: lock
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv
+	$(UV_COMPILE) -o requirements/production.txt
+	$(UV_COMPILE) --extra test --constraint requirements/production.txt -o requirements/test.txt
 
 # Swedish is the source language; the catalogue (committed, .po and .mo) is the base for other languages.
 messages: $(STAMP)
@@ -38,13 +53,14 @@ test: machine $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports && $(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts .mypy_cache
 
 # Speed at scale (README "Speed at scale", docs/performance.md): `make bench` times every operation on
 # generated data in its own database (SCALE=XS|S|M|L, M by default; the data is generated once per scale and kept);

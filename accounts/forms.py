@@ -13,7 +13,8 @@ class SecondFactorForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        return self.cleaned_data["token"].replace(" ", "").strip()
+        token: str = self.cleaned_data["token"]
+        return token.replace(" ", "").strip()
 
 
 class EnrolmentForm(forms.Form):
@@ -25,4 +26,5 @@ class EnrolmentForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        return self.cleaned_data["token"].replace(" ", "").strip()
+        token: str = self.cleaned_data["token"]
+        return token.replace(" ", "").strip()

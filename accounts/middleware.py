@@ -1,5 +1,7 @@
 """Sign-in middleware: silent OIDC session refresh, and the second factor local accounts must give."""
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,28 +18,28 @@ from core.policy import policy_of
 SECOND_FACTOR_EXEMPT = {"mfa_verify", "mfa_enrol", "logout", "oidc_authentication_init", "oidc_authentication_callback"}
 
 
-class OidcSessionRefresh(SessionRefresh):
+class OidcSessionRefresh(SessionRefresh):  # type: ignore[misc]  # mozilla-django-oidc ships no type hints
     """mozilla-django-oidc's SessionRefresh, off when SSO is not configured and reading settings per request.
 
     After OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS an SSO session is re-authenticated silently (prompt=none): a user
     deactivated or signed out at the IdP comes back with an error and loses the session here.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         MiddlewareMixin.__init__(self, get_response)
-        self.OIDC_EXEMPT_URLS = []
+        self.OIDC_EXEMPT_URLS: list[str] = []
 
     @property
-    def exempt_urls(self) -> set[str]:  # type: ignore[override]
+    def exempt_urls(self) -> set[str]:
         return {reverse(name) for name in ("oidc_authentication_init", "oidc_authentication_callback", "logout")}
 
     @property
-    def exempt_url_patterns(self) -> set:  # type: ignore[override]
+    def exempt_url_patterns(self) -> set[str]:
         return set()
 
     @property
     def OIDC_OP_AUTHORIZATION_ENDPOINT(self) -> str:  # noqa: N802 - the library's attribute name
-        return provider_metadata()["authorization_endpoint"]
+        return str(provider_metadata()["authorization_endpoint"])
 
     @property
     def OIDC_RP_CLIENT_ID(self) -> str:  # noqa: N802
@@ -52,16 +54,17 @@ class OidcSessionRefresh(SessionRefresh):
     OIDC_USE_NONCE = True
     OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 
-    def get_settings(self, attr, *args):  # type: ignore[override]
+    def get_settings(self, attr: str, *args: Any) -> Any:
         # the required acr is asked for on the silent refresh too, or the IdP may assert a lower one
         if attr == "OIDC_AUTH_REQUEST_EXTRA_PARAMS":
             return auth_request_extra_params()
         return SessionRefresh.get_settings(attr, *args)
 
-    def process_request(self, request: HttpRequest):
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not settings.OIDC_ENABLED:
             return None
-        return super().process_request(request)
+        response: HttpResponse | None = super().process_request(request)
+        return response
 
 
 class SecondFactorRequired:
@@ -71,16 +74,23 @@ class SecondFactorRequired:
     IdP asserted two factors counts as verified too. Public routes (health checks, sign-in) stay open.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         if not settings.MFA_REQUIRED or not request.user.is_authenticated:
             return None
-        if request.user.is_verified() or request.session.get(SESSION_IDP_MFA):
+        verified = request.user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's OTPMiddleware
+        if verified or request.session.get(SESSION_IDP_MFA):
             return None
         match = request.resolver_match
         if (match and match.url_name in SECOND_FACTOR_EXEMPT) or policy_of(view_func) == "public":

@@ -29,7 +29,7 @@ class ExternalIdentity(models.Model):
             models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_subject_per_issuer")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.subject} ({self.issuer})"
 
 
@@ -72,5 +72,5 @@ class SignInEvent(models.Model):
         # the admin's per-user list: a user's sign-ins, newest first
         indexes = [models.Index(fields=["user", "-at"], name="sign_in_event_user_at")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_method_display()} {self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"

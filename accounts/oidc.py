@@ -65,7 +65,7 @@ class SsoRefusal(Exception):
         self.code = code
 
 
-_metadata_cache: dict[str, tuple[float, dict]] = {}
+_metadata_cache: dict[str, tuple[float, dict[str, Any]]] = {}
 METADATA_SECONDS = 3600
 
 
@@ -73,7 +73,7 @@ def discovery_url() -> str:
     return settings.OIDC_DISCOVERY_URL or settings.OIDC_ISSUER.rstrip("/") + "/.well-known/openid-configuration"
 
 
-def provider_metadata() -> dict:
+def provider_metadata() -> dict[str, Any]:
     """The provider's discovery document (endpoints, issuer), kept an hour per process."""
     url = discovery_url()
     cached = _metadata_cache.get(url)
@@ -81,7 +81,7 @@ def provider_metadata() -> dict:
         return cached[1]
     response = requests.get(url, timeout=settings.OIDC_TIMEOUT, verify=settings.OIDC_VERIFY_SSL)
     response.raise_for_status()
-    metadata = response.json()
+    metadata: dict[str, Any] = response.json()
     _metadata_cache[url] = (time.monotonic() + METADATA_SECONDS, metadata)
     return metadata
 
@@ -106,14 +106,14 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
-def idp_asserted_mfa(claims: dict) -> bool:
+def idp_asserted_mfa(claims: dict[str, Any]) -> bool:
     """Two factors at the IdP: an acr the municipality counts as such, or an amr naming a second factor."""
     acr_ok = str(claims.get("acr", "")) in settings.OIDC_MFA_ACR
     amr_ok = bool(set(_as_list(claims.get("amr"))) & set(settings.OIDC_MFA_AMR))
     return acr_ok or amr_ok
 
 
-def assurance_sufficient(claims: dict) -> bool:
+def assurance_sufficient(claims: dict[str, Any]) -> bool:
     """The configured required level: acr one of OIDC_REQUIRED_ACR, and every OIDC_REQUIRED_AMR value in amr."""
     if settings.OIDC_REQUIRED_ACR and str(claims.get("acr", "")) not in settings.OIDC_REQUIRED_ACR:
         return False
@@ -131,10 +131,10 @@ def auth_request_extra_params() -> dict[str, str]:
 _NO_NONCE = object()
 
 
-class SsoBackend(OIDCAuthenticationBackend):
+class SsoBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # mozilla-django-oidc ships no type hints
     """Authenticates the OIDC callback; every refusal leaves its code on request.sso_refusal and a record."""
 
-    def authenticate(self, request: HttpRequest | None, **kwargs):
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if not settings.OIDC_ENABLED or request is None or request.path != reverse("oidc_authentication_callback"):
             return None  # a local password sign-in: not ours
         try:
@@ -142,20 +142,24 @@ class SsoBackend(OIDCAuthenticationBackend):
             self.OIDC_OP_TOKEN_ENDPOINT = metadata["token_endpoint"]
             self.OIDC_OP_USER_ENDPOINT = metadata.get("userinfo_endpoint", "")
             self.OIDC_OP_JWKS_ENDPOINT = metadata["jwks_uri"]
-            user = super().authenticate(request, **kwargs)
+            user: User | None = super().authenticate(request, **kwargs)
         except SsoRefusal as refusal:
-            return self._refuse(request, refusal.code)
+            self._refuse(request, refusal.code)
+            return None
         except (requests.RequestException, KeyError, ValueError):
-            return self._refuse(request, "provider")
+            self._refuse(request, "provider")
+            return None
         except (SuspiciousOperation, jwt.InvalidTokenError):
-            return self._refuse(request, "signature")
+            self._refuse(request, "signature")
+            return None
         if user is None:
-            return self._refuse(request, "signature")
+            self._refuse(request, "signature")
+            return None
         return user
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> User | None:
         # the library's get_user ignores is_active; a session of an account deactivated here ends at once
-        user = super().get_user(user_id)
+        user: User | None = super().get_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _refuse(self, request: HttpRequest, code: str) -> None:
@@ -163,12 +167,12 @@ class SsoBackend(OIDCAuthenticationBackend):
         services.sign_in_record(user=None, method=SignInMethod.SSO, outcome=SignInOutcome.REFUSED, reason=code)
         return None
 
-    def verify_token(self, token: str, **kwargs) -> dict:
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """Signature and expiry (PyJWT), then issuer, audience/azp and nonce; each failure has its own code."""
         nonce = kwargs.get("nonce", _NO_NONCE)
         key = self.OIDC_RP_IDP_SIGN_KEY or self.retrieve_matching_jwk(token)
         try:
-            payload = self.get_payload_data(token, key)
+            payload: dict[str, Any] = self.get_payload_data(token, key)
         except jwt.ExpiredSignatureError as error:
             raise SsoRefusal("expired") from error
         except (jwt.InvalidTokenError, SuspiciousOperation) as error:
@@ -188,16 +192,16 @@ class SsoBackend(OIDCAuthenticationBackend):
             raise SsoRefusal("nonce")
         return payload
 
-    def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict:
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Userinfo claims (profile, groups) under the ID token's claims; sub must agree (OIDC Core 5.3.2)."""
-        claims: dict = {}
+        claims: dict[str, Any] = {}
         if self.OIDC_OP_USER_ENDPOINT:
-            claims = super().get_userinfo(access_token, id_token, payload)
+            claims = dict(super().get_userinfo(access_token, id_token, payload))
             if claims.get("sub") != payload.get("sub"):
                 raise SsoRefusal("signature")
         return {**claims, **payload}
 
-    def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> User:
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> User:
         claims = self.get_userinfo(access_token, id_token, payload)
         if not assurance_sufficient(claims):
             raise SsoRefusal("assurance")
@@ -235,11 +239,11 @@ class SsoBackend(OIDCAuthenticationBackend):
         )
         return user
 
-    def _may_provision(self, claims: dict) -> bool:
+    def _may_provision(self, claims: dict[str, Any]) -> bool:
         group = settings.OIDC_PROVISION_GROUP
         return bool(group) and group in _as_list(claims.get(settings.OIDC_GROUPS_CLAIM))
 
-    def _mapped_roles_and_unit(self, claims: dict) -> tuple[list[str] | None, Unit | None]:
+    def _mapped_roles_and_unit(self, claims: dict[str, Any]) -> tuple[list[str] | None, Unit | None]:
         """Roles and unit from the configured claim mappings; None where no mapping is configured."""
         roles = None
         role_map = parse_mapping(settings.OIDC_ROLE_MAP)
@@ -259,7 +263,7 @@ def signed_in_with_sso(request: HttpRequest) -> bool:
     return request.session.get(BACKEND_SESSION_KEY) == BACKEND_PATH
 
 
-def axes_exempt(request: HttpRequest, credentials: dict | None) -> bool:
+def axes_exempt(request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
     """django-axes counts no failure for the SSO callback (AXES_WHITELIST_CALLABLE).
 
     Passwords are tried at the IdP, which throttles them; our callback takes no guessable secret (state, nonce and

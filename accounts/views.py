@@ -1,6 +1,7 @@
 """Sign-in pages: local password (break-glass and demo), SSO start/callback, sign-out, the second factor."""
 
 from base64 import b32encode
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -29,6 +31,7 @@ from accounts.oidc import (
     provider_metadata,
     signed_in_with_sso,
 )
+from core.http import AuthenticatedRequest
 from core.policy import access_policy
 
 TOO_MANY = gettext_lazy("För många felaktiga försök. Vänta en stund och försök igen.")
@@ -41,47 +44,49 @@ class LocalLoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         return {**context, "sso_enabled": settings.OIDC_ENABLED, "mfa_required": settings.MFA_REQUIRED}
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         services.sign_in_record(user=form.get_user(), method=SignInMethod.LOCAL, outcome=SignInOutcome.ACCEPTED)
         return response
 
 
 @access_policy("public")
-class SsoStartView(OIDCAuthenticationRequestView):
+class SsoStartView(OIDCAuthenticationRequestView):  # type: ignore[misc]  # mozilla-django-oidc ships no type hints
     """Sends the browser to the IdP (state, nonce and PKCE kept in the session by the library)."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.OIDC_ENABLED:
             raise Http404
         self.OIDC_OP_AUTH_ENDPOINT = provider_metadata()["authorization_endpoint"]
-        return super().get(request)
+        response: HttpResponse = super().get(request)
+        return response
 
-    def get_extra_params(self, request):
+    def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
         return auth_request_extra_params()
 
 
 @access_policy("public")
-class SsoCallbackView(OIDCAuthenticationCallbackView):
+class SsoCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # mozilla-django-oidc ships no type hints
     """The IdP's answer. A refused sign-in gets a Swedish page (403) and no session."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.OIDC_ENABLED:
             raise Http404
         try:
-            return super().get(request)
+            response: HttpResponse = super().get(request)
+            return response
         except SuspiciousOperation:
             # the state is not one this browser started (a replayed or forged answer)
-            request.sso_refusal = "state"
+            request.sso_refusal = "state"  # type: ignore[attr-defined]  # read back by login_failure
             services.sign_in_record(user=None, method=SignInMethod.SSO, outcome=SignInOutcome.REFUSED, reason="state")
             return self.login_failure()
 
-    def login_failure(self):
-        request = self.request
+    def login_failure(self) -> HttpResponse:
+        request: HttpRequest = self.request
         code = getattr(request, "sso_refusal", None)
         if code is None:
             code = "idp_error" if request.GET.get("error") else "state"
@@ -116,9 +121,9 @@ def _next_url(request: HttpRequest) -> str:
 
 @access_policy("authenticated")
 @login_required
-def mfa_verify(request: HttpRequest) -> HttpResponse:
+def mfa_verify(request: AuthenticatedRequest) -> HttpResponse:
     """Second step of a local sign-in: a code from the app or a recovery code."""
-    if request.user.is_verified():
+    if request.user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's OTPMiddleware
         return redirect(_next_url(request))
     if not selectors.user_has_second_factor(user=request.user):
         return redirect("mfa_enrol")
@@ -142,9 +147,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 @access_policy("authenticated")
 @login_required
-def mfa_enrol(request: HttpRequest) -> HttpResponse:
+def mfa_enrol(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol an authenticator app (TOTP): QR code as inline SVG, the key for typing in, then recovery codes."""
-    if selectors.user_has_second_factor(user=request.user) and not request.user.is_verified():
+    if selectors.user_has_second_factor(user=request.user) and not request.user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware
         return redirect("mfa_verify")  # a new app only after proving the current one
     device = services.totp_enrolment_start(user=request.user)
     form = EnrolmentForm(request.POST or None)

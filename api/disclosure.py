@@ -32,14 +32,18 @@ Finally, in every relation whose parent is shown, the suppressed children togeth
 (that sum would itself be a small published count); otherwise one more child is suppressed (with its
 own certificate). The engine prefers patterns that suppress the fewest new cells.
 
-Limits of the model: measures are protected one by one (stock and flows are linked by open(end) =
-open(start) + new − closed, which is not protected), and different scopes (municipality, provider, the
-unit of an agreement) are separate cubes.
+The engine works on exact counts, measure by measure; what links the measures (open(end) = open(start) + new −
+closed) and what links two data states (a known case opened or back-dated, then asked again) is covered by the
+cell-key perturbation at the end of this module (`publish`): every published count carries noise fixed by the
+cell's cases, no count under 5 (0 included) is shown, and a count whose noisy value falls under 5 is hidden too.
+docs/design.md "Statistik som inte kan röjas" has the reasoning and its limits.
 """
 
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from cases.models import STATISTICS_KEY_RANGE
 from reporting.suppression import is_suppressed
 
 TOTAL = "__total__"
@@ -128,6 +132,8 @@ class Protector:
         persons: dict[Cell, int] | None = None,
         frozen: dict[Cell, bool] | None = None,
         total_patterns: Sequence[Pattern] = (),
+        hidden: Iterable[Cell] = (),
+        public: Iterable[Cell] = (),
     ):
         self.tree = tree
         self.columns = list(columns)  # value columns of this stage ([TOTAL] for the total stage)
@@ -138,13 +144,17 @@ class Protector:
         self.suppressed: set[Cell] = {cell for cell, hidden in self.frozen.items() if hidden}
         self.certified: set[Cell] = set()
         self.patterns: list[Pattern] = []
+        self.hidden = set(hidden)  # primary for another reason: the perturbed count is below the threshold
+        self.public = set(public)  # published as they are (headline totals): never suppressed, never in a pattern
 
     # -- helpers --------------------------------------------------------------------------------------
     def count(self, cell: Cell) -> int:
         return self.counts.get(cell, 0)
 
     def is_primary(self, cell: Cell) -> bool:
-        return is_suppressed(self.count(cell)) or is_suppressed(self.persons.get(cell))
+        if cell in self.public:
+            return False
+        return cell in self.hidden or is_suppressed(self.count(cell)) or is_suppressed(self.persons.get(cell))
 
     def _cost(self, cells: Iterable[Cell]) -> tuple[int, int]:
         new = [cell for cell in set(cells) if cell not in self.suppressed]
@@ -219,6 +229,8 @@ class Protector:
         candidates = self._total_candidates(cell) if cell[1] == TOTAL else self._value_candidates(cell)
         best = None
         for pattern in candidates:
+            if self.public.intersection(pattern.minus, pattern.plus):
+                continue
             cost = self._cost([*pattern.minus, *pattern.plus])
             if best is None or cost < best[0]:
                 best = (cost, pattern)
@@ -276,7 +288,11 @@ class Protector:
                     continue
                 hidden = sum(self.count(kid) for kid in kids if kid in self.suppressed)
                 if 0 < hidden < THRESHOLD:
-                    visible = [kid for kid in kids if kid not in self.suppressed and kid not in self.frozen]
+                    visible = [
+                        kid
+                        for kid in kids
+                        if kid not in self.suppressed and kid not in self.frozen and kid not in self.public
+                    ]
                     visible = [kid for kid in visible if self.count(kid) > 0] or visible
                     if not visible:
                         continue
@@ -290,13 +306,112 @@ def protect_cube(
     columns: Sequence[str],
     counts: dict[Cell, int],
     persons: dict[Cell, int] | None = None,
+    *,
+    hidden: Iterable[Cell] = (),
+    public: Iterable[Cell] = (),
 ) -> set[Cell]:
     """Suppressed cells of a cube: the total column first, then the value columns (if any). A cell is
-    primary when its count, or the number of distinct people behind it, is 1–4."""
-    total_stage = Protector(tree, [TOTAL], counts, persons)
+    primary when its count, or the number of distinct people behind it, is 1–4, or it is in `hidden` (its
+    perturbed count is below the threshold). Cells in `public` (headline totals) are never suppressed."""
+    total_stage = Protector(tree, [TOTAL], counts, persons, hidden=hidden, public=public)
     total_hidden = total_stage.run()
     if not columns:
         return total_hidden
     frozen = {(node, TOTAL): (node, TOTAL) in total_hidden for node in tree.nodes}
-    value_stage = Protector(tree, columns, counts, persons, frozen=frozen, total_patterns=total_stage.patterns)
+    value_stage = Protector(
+        tree, columns, counts, persons, frozen=frozen, total_patterns=total_stage.patterns, hidden=hidden
+    )
     return value_stage.run()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cell-key perturbation (ABS TableBuilder / ONS "cell key method")
+
+KEY_RANGE = STATISTICS_KEY_RANGE  # a case's key is 0 … KEY_RANGE − 1; a cell's key is their sum mod KEY_RANGE
+MAX_NOISE = 5  # the largest noise the table holds (published in the README: the attacker may know it)
+# how many of the KEY_RANGE positions of a table column hold each noise (the same number for −n and +n):
+# about half the published counts are exact, one in twelve is off by 2, one in 270 by 3 or more
+NOISE_POSITIONS = {5: 2, 4: 8, 3: 64, 2: 3000, 1: 13000}
+COUNT_COLUMNS = 32  # counts of 31 and more share the table's last column
+# A part of an exact headline total (a quarter of a half-year, a group of the year) is shown only from this
+# perturbed count: a shown part is then at least GUARDED_THRESHOLD − MAX_NOISE, so what an attacker can pin with
+# the exact total and one known case (a part hidden before and shown after is at least that minus one) is never
+# a count under 5.
+GUARDED_THRESHOLD = THRESHOLD + 2 * MAX_NOISE
+TABLE_SEED = 20_161_231  # the table is fixed: the secret is in the cases' keys, never in the table
+
+
+def _noise_table() -> tuple[list[int], list[int]]:
+    positions = [0] * (KEY_RANGE - 2 * sum(NOISE_POSITIONS.values()))
+    for noise, many in NOISE_POSITIONS.items():
+        positions += [noise] * many + [-noise] * many
+    rng = random.Random(TABLE_SEED)
+    rng.shuffle(positions)
+    offsets = [rng.randrange(KEY_RANGE) for _ in range(COUNT_COLUMNS)]
+    return positions, offsets
+
+
+_NOISE, _OFFSETS = _noise_table()
+
+
+def noise(cell_key: int, count: int) -> int:
+    """The table's noise for a cell of `count` records whose keys sum to `cell_key` (mod KEY_RANGE)."""
+    return _NOISE[(cell_key + _OFFSETS[min(count, COUNT_COLUMNS - 1)]) % KEY_RANGE]
+
+
+def perturbed(count: int, cell_key: int) -> int | None:
+    """The count to publish for a cell: never 0–4 (None, shown as "<5"), a larger one with the table's noise —
+    and None when the noisy count falls below 5, so that "<5" does not mean "exactly 1–4" and one case more or
+    less never moves a cell across the threshold deterministically. A 0 is not shown either: an exact 0 is a
+    fixed point the stock-and-flow identity would work from (open(m) = open(m − 1) + new − closed with two
+    zeros pins the third)."""
+    if count < THRESHOLD:
+        return None
+    value = count + noise(cell_key % KEY_RANGE, count)
+    return value if value >= THRESHOLD else None
+
+
+def publish(
+    tree: PeriodTree,
+    columns: Sequence[str],
+    counts: dict[Cell, int],
+    keys: dict[Cell, int],
+    persons: dict[Cell, int] | None = None,
+    *,
+    public: Iterable[Cell] = (),
+) -> tuple[set[Cell], dict[Cell, int]]:
+    """What one cube publishes: (the hidden cells, the count of every other cell). `counts` and `keys` hold every
+    node of the tree (flows rolled up: a quarter's key is the sum of its cases' keys, like its count). Each cell
+    is its own perturbed count — a total or a quarter is never the sum of perturbed cells, so a sum and its
+    parts differ by noise, not by a person; `public` cells (headline totals) are published exactly. A cell is
+    hidden when its count or people are 1–4, when its perturbed count falls below 5 (below GUARDED_THRESHOLD for
+    a part of a public cell), or by the secondary suppression (protect_cube) that keeps every hidden cell from
+    following from sums of the others."""
+    public = set(public)
+    guarded = {
+        (node, column)
+        for node in tree.nodes
+        for column in [TOTAL, *columns]
+        if (node, column) not in public
+        and ((tree.parent[node], column) in public or (column != TOTAL and (node, TOTAL) in public))
+    }
+    published: dict[Cell, int] = {}
+    noisy_hidden: set[Cell] = set()
+    zeros: set[Cell] = set()
+    for node in tree.nodes:
+        for column in [TOTAL, *columns]:
+            cell = (node, column)
+            count = counts.get(cell, 0)
+            value = count if cell in public else perturbed(count, keys.get(cell, 0))
+            if value is not None and cell in guarded and value < GUARDED_THRESHOLD:
+                value = None
+            if value is not None:
+                published[cell] = value
+            elif count:
+                noisy_hidden.add(cell)
+            else:
+                zeros.add(cell)  # hidden, but nothing to protect: the engine plans as if it were shown
+    suppressed = protect_cube(tree, columns, counts, persons, hidden=noisy_hidden, public=public) | zeros
+    for cell in suppressed:
+        published.pop(cell, None)
+    return suppressed, published

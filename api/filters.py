@@ -38,7 +38,7 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = []
+        fields: list[str] = []
 
     def filter_district(self, queryset, name, value):
         # the district is masked with a protected identity: such a person never matches a district filter
@@ -63,7 +63,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = []
+        fields: list[str] = []
 
     def filter_status(self, queryset, name, value):
         if value == "open":

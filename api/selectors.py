@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from api.disclosure import TOTAL, PeriodTree, protect_cube
+from api.disclosure import MAX_NOISE, TOTAL, PeriodTree, publish
 from cases.identity import Gender
 from cases.models import Basis, InsatsType
 from core.models import District, Provider, Unit
 from reporting import figures, statistics_summary
+from reporting.dimensions import AGE_BANDS, STATISTICS_DIMENSIONS, UNKNOWN_KEY
 from reporting.figures import (
-    AGE_BANDS,
-    UNKNOWN_KEY,
     Period,
     Scope,
     agreed_targets,
     attainment_status,
     case_counts,
+    key_sums,
     person_counts,
 )
 from reporting.models import Agreement
@@ -32,7 +32,7 @@ from reporting.suppression import SUPPRESSION_THRESHOLD, suppress
 MEASURES = {"new": "new", "closed": "closed", "unplanned": "unplanned", "open": "open_at_end"}
 STOCK_MEASURES = {"open"}
 PERIODS = {"month": "month", "quarter": "quarter", "half_year": "half", "year": "year"}
-DIMENSIONS = ("insats", "unit", "district", "age_band", "gender", "basis")
+DIMENSIONS = STATISTICS_DIMENSIONS
 
 
 def node_of(bucket: Period, level: str) -> str:
@@ -104,13 +104,55 @@ class YearCube:
     tree: PeriodTree
     columns: list[str]
     labels: dict[str, str]
-    counts: dict
+    counts: dict  # exact cases per cell (never published as such)
     suppressed: set
     persons: dict = field(default_factory=dict)  # distinct people per cell (for the primary rule)
+    published: dict = field(default_factory=dict)  # the count each visible cell publishes (perturbed)
 
     def cell(self, node: str, column: str) -> dict:
         hidden = (node, column) in self.suppressed
-        return {"count": None if hidden else self.counts.get((node, column), 0), "suppressed": hidden}
+        return {"count": None if hidden else self.published.get((node, column), 0), "suppressed": hidden}
+
+
+HEADLINE_MEASURES = {"new", "closed", "unplanned"}
+
+
+def headline_cells(scope: Scope, measure: str, year: int) -> set:
+    """The cells a nämnd report prints as they are (reporting.figures._key_figures): the totals of a provider
+    or one of its units for the year and its half-years, and the open cases at their ends. The API publishes
+    them exactly too, so it never hides a number the nämnd papers print."""
+    if scope.provider_id is None and scope.unit_id is None:
+        return set()
+    if measure in HEADLINE_MEASURES:
+        return {(node, TOTAL) for node in (str(year), f"{year}-H1", f"{year}-H2")}
+    if measure in STOCK_MEASURES:
+        return {(f"{year}-06", TOTAL), (f"{year}-12", TOTAL)}
+    return set()
+
+
+def _roll_up(tree: PeriodTree, values: dict) -> None:
+    """Add month values into their quarters, half-years and year (flows: cases and their keys add up)."""
+    months = [node for node in tree.nodes if not tree.children[node]]
+    for (node, column), value in [(cell, value) for cell, value in values.items() if cell[0] in months]:
+        parent = tree.parent[node]
+        while parent is not None:
+            values[(parent, column)] = values.get((parent, column), 0) + value
+            parent = tree.parent[parent]
+
+
+def _published_cube(scope: Scope, measure: str, year: int, dimension: str | None, labels, counts, keys, persons):
+    """Decide what the cube publishes: each cell's count perturbed by its cell key (api.disclosure.perturbed),
+    a cell hidden when its count is 1–4, its people 1–4 or its perturbed count below 5, plus the cells the
+    secondary suppression hides so no hidden cell follows from sums; the headline cells exact."""
+    stock = measure in STOCK_MEASURES
+    tree = PeriodTree.for_year(year, additive=not stock)
+    if not stock:
+        _roll_up(tree, counts)
+        _roll_up(tree, keys)
+    columns = list(labels) if dimension else []
+    public = headline_cells(scope, measure, year)
+    suppressed, published = publish(tree, columns, counts, keys, persons, public=public)
+    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed, persons, published)
 
 
 def _collect(into: dict, rows, level: str, metric: str, dimension: str | None) -> None:
@@ -128,19 +170,20 @@ def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> Y
     rows = statistics_summary.cube_rows(scope, year, dimension)
     if rows is None:
         return year_cube_live(scope, measure, year, dimension)
-    stock = measure in STOCK_MEASURES
     nodes = statistics_summary.node_names(year, measure)
     months = nodes[:12]
     counts: dict = {}
+    keys: dict = {}
     persons: dict = {}
     present = []
     for row_dimension, value, data in rows:
         column = value if row_dimension else TOTAL
         if row_dimension:
             present.append(value)
-        for month, cases in zip(months, data["c"][measure], strict=True):
+        for month, cases, key in zip(months, data["c"][measure], data["k"][measure], strict=True):
             if cases:
                 counts[(month, column)] = cases
+                keys[(month, column)] = key
         for node, people in zip(nodes, data["p"][measure], strict=True):
             if people:
                 persons[(node, column)] = people
@@ -148,16 +191,7 @@ def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> Y
     extras = [value for value in present if value not in labels]
     if extras:
         labels.update(_extra_labels(dimension, extras))
-    tree = PeriodTree.for_year(year, additive=not stock)
-    if not stock:
-        for (node, column), value in list(counts.items()):
-            parent = tree.parent[node]
-            while parent is not None:
-                counts[(parent, column)] = counts.get((parent, column), 0) + value
-                parent = tree.parent[parent]
-    columns = list(labels) if dimension else []
-    suppressed = protect_cube(tree, columns, counts, persons)
-    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed, persons)
+    return _published_cube(scope, measure, year, dimension, labels, counts, keys, persons)
 
 
 def _extra_labels(dimension: str, keys: list[str]) -> dict[str, str]:
@@ -200,6 +234,10 @@ def year_cube_live(scope: Scope, measure: str, year: int, dimension: str | None)
         for row in rows:
             labels.setdefault(_key(row.keys[dimension]), row.labels[dimension])
         _collect(counts, rows, "month", metric, dimension)
+    keys: dict = {}
+    _collect(keys, key_sums(period, scope, bucket="month"), "month", metric, None)
+    if dimension:
+        _collect(keys, key_sums(period, scope, group_by=[dimension], bucket="month"), "month", metric, dimension)
     # distinct people do not add up: one query per period level
     for level in levels:
         _collect(persons, person_counts(period, scope, bucket=level), level, metric, None)
@@ -207,17 +245,7 @@ def year_cube_live(scope: Scope, measure: str, year: int, dimension: str | None)
             _collect(
                 persons, person_counts(period, scope, group_by=[dimension], bucket=level), level, metric, dimension
             )
-    tree = PeriodTree.for_year(year, additive=not stock)
-    if not stock:
-        months = [node for node in tree.nodes if not tree.children[node]]
-        for (node, column), value in [(cell, value) for cell, value in counts.items() if cell[0] in months]:
-            parent = tree.parent[node]
-            while parent is not None:
-                counts[(parent, column)] = counts.get((parent, column), 0) + value
-                parent = tree.parent[parent]
-    columns = list(labels) if dimension else []
-    suppressed = protect_cube(tree, columns, counts, persons)
-    return YearCube(year, measure, dimension, tree, columns, labels, counts, suppressed, persons)
+    return _published_cube(scope, measure, year, dimension, labels, counts, keys, persons)
 
 
 def statistics_case_counts(*, scope: Scope, measure: str, period: str, year: int, years: int, group_by: str | None):
@@ -256,9 +284,16 @@ def statistics_case_counts(*, scope: Scope, measure: str, period: str, year: int
 def suppression_note() -> dict:
     return {
         "threshold": SUPPRESSION_THRESHOLD,
+        "max_noise": MAX_NOISE,
         "rule": (
-            "Antal 1–4 visas inte (count = null, suppressed = true). Därtill döljs fler celler så att ingen dold "
-            "cell kan räknas fram ur summor, andra perioder eller andra frågor (sekundär undertryckning)."
+            "Antal 1–4 visas aldrig (count = null, suppressed = true). Övriga antal har ett litet brus (högst "
+            f"±{MAX_NOISE}, oftast 0 eller ±1) som bestäms av vilka ärenden cellen räknar: samma ärenden ger alltid "
+            "samma tal, och en summa, en annan period eller ett annat datauttag skiljer sig med brus, inte med en "
+            "person. Ett antal vars brusade värde blir under 5 döljs också. Summor och totaler har eget brus och är "
+            "inte summan av de visade cellerna. Därtill döljs fler celler så att ingen dold cell kan räknas fram ur "
+            "summor eller andra perioder (sekundär undertryckning). En utförares eller enhets totaler för år och "
+            "halvår (nya, avslutade, oplanerat avslutade, pågående vid halvårets slut) visas exakt, som i nämndens "
+            "uppföljning."
         ),
     }
 
@@ -346,13 +381,8 @@ def statistics_field_work(*, scope: Scope, year: int, period: str) -> dict:
     a distinct count per bucket they do not add up across buckets, so no secondary suppression is needed."""
     level = PERIODS[period]
     buckets = []
-    available = True
     for bucket in Period.year(year).split(level):  # at most twelve buckets, three queries each
-        try:
-            figures_now = figures._field_figures(bucket, scope)
-        except figures.EXTRA_ERRORS:
-            available = False
-            break
+        figures_now = figures._field_figures(bucket, scope)
         polare = figures_now.get("polare") or 0
         buckets.append(
             {
@@ -367,7 +397,7 @@ def statistics_field_work(*, scope: Scope, year: int, period: str) -> dict:
     return {
         "year": year,
         "period": period,
-        "available": available,
+        "available": True,  # kept in the answer's shape; a schema error is raised, never shown as missing data
         "scope": {"municipality": scope.municipality_id, "provider": scope.provider_id},
-        "buckets": buckets if available else [],
+        "buckets": buckets,
     }

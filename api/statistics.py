@@ -115,6 +115,7 @@ class GroupSerializer(serializers.Serializer):
 
 class SuppressionSerializer(serializers.Serializer):
     threshold = serializers.IntegerField()
+    max_noise = serializers.IntegerField(help_text=_("Största brus som ett publicerat antal kan ha."))
     rule = serializers.CharField()
 
 
@@ -248,7 +249,8 @@ class CaseStatisticsApi(StatisticsApiView):
             "Nya, avslutade, oplanerat avslutade eller pågående ärenden per månad, kvartal, halvår eller år, "
             "som tidsserie över ett eller flera kalenderår, valfritt uppdelat på insats, enhet, område, "
             "åldersgrupp, kön eller grund. Antal 1–4 och de celler som krävs för att de inte ska kunna räknas "
-            "fram döljs (count = null, suppressed = true)."
+            "fram döljs (count = null, suppressed = true); övriga antal har ett litet, konsekvent brus "
+            "(cell-key-metoden), utom utförarens och enhetens totaler för år och halvår."
         ),
         parameters=[CaseStatisticsQuery, *CACHING],
         responses={200: CaseStatisticsSerializer, 304: NOT_MODIFIED},

@@ -5,6 +5,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
+from core.client_ip import client_ip
 
 
 class ApiClientThrottle(SimpleRateThrottle):
@@ -18,6 +19,10 @@ class ApiClientThrottle(SimpleRateThrottle):
         self.rate = (token.throttle_rate if token and token.throttle_rate else None) or self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        # One rule for the client's address (the trusted proxies) in throttles, lockout and the access log.
+        return client_ip(request) or super().get_ident(request)
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

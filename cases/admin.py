@@ -2,6 +2,7 @@
 are read and written in the app (cases.selectors, cases.services), never in the admin (core.admin)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cases.models import InsatsType
 from core.admin import HistoryAdmin
@@ -13,8 +14,8 @@ class InsatsTypeAdmin(HistoryAdmin):
     list_editable = ["sort_order"]
     search_fields = ["name", "code"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: InsatsType | None = None) -> list[str]:
         return ["code"] if obj else []  # the code is referenced by the rest of the product
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: InsatsType | None = None) -> bool:
         return False

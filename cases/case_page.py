@@ -13,6 +13,7 @@ completion and meetings of an insats; utlämnanden).
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cases.models import Case, JournalEntry
 from core.models import User
@@ -28,7 +29,7 @@ class TimelineEvent:
 
 @dataclass
 class CasePagePart:
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
     events: list[TimelineEvent] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
 

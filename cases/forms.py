@@ -1,13 +1,15 @@
 """Forms for case work. They only parse and label input; the rules live in cases.services, whose
 ValidationErrors (keyed by field, Swedish) are attached back to these forms by the views."""
 
+from typing import Any, cast
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.identity import Gender, IdKind, parse_id_number
-from cases.models import Basis, ClosureReason, EntryKind, InsatsType, ProtectionLevel, ReferralSource
+from cases.models import Basis, Case, ClosureReason, EntryKind, InsatsType, Person, ProtectionLevel, ReferralSource
 from cases.services import IDENTITY_FIELDS
 from core.models import District, Unit, User
 
@@ -17,12 +19,12 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         name = obj.get_full_name() or obj.username
         return f"{name} ({obj.unit})" if obj.unit_id else name
 
@@ -74,11 +76,11 @@ class PersonRegisterForm(forms.Form):
         label=_("Jag bekräftar att personen ska registreras trots åldern."), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("name")
+        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = District.objects.order_by("name")
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         """The cleaned fields as person_register takes them ("Hämta ur personnumret" is no gender given)."""
         return {**self.cleaned_data, "gender": self.cleaned_data["gender"] or None}
 
@@ -101,19 +103,19 @@ class PersonEditForm(forms.Form):
         label=_("Område"), required=False, queryset=District.objects.none(), empty_label=_("Inget valt")
     )
 
-    def __init__(self, *args, identity: bool, **kwargs):
+    def __init__(self, *args: Any, identity: bool, **kwargs: Any) -> None:
         """identity False: the person's identity is protected from this user; only the rest is offered."""
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("name")
+        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = District.objects.order_by("name")
         if not identity:
             for name in list(self.fields):
                 if name not in ("version", "gender"):
                     del self.fields[name]
 
     @staticmethod
-    def initial_from(person) -> dict:
+    def initial_from(person: Person) -> dict[str, Any]:
         """The form's initial values: the person's details, only gender and version when the identity is hidden."""
-        initial = {"gender": person.gender, "version": person.version}
+        initial: dict[str, Any] = {"gender": person.gender, "version": person.version}
         if not person.shows_identity:
             return initial
         initial |= {name: getattr(person, name) for name in IDENTITY_FIELDS if name != "district"}
@@ -122,7 +124,7 @@ class PersonEditForm(forms.Form):
             initial["birth_date"] = None  # taken from the number
         return initial
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         """The cleaned fields as person_update takes them: the version the user saw and the changes."""
         changes = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         return {"expected_version": self.cleaned_data["version"], "changes": changes}
@@ -137,14 +139,15 @@ class CustodianForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-post"), required=False)
 
-    def clean_id_number(self):
-        number = self.cleaned_data["id_number"].strip()
+    def clean_id_number(self) -> str:
+        number: str = self.cleaned_data["id_number"].strip()
         if number:
             parse_id_number(number)  # raises a Swedish ValidationError tied to this custodian's field
         return number
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         other = [data.get(key) for key in ("id_number", "relation", "phone", "email")]
         if any(other) and not data.get("name"):
             self.add_error("name", _("Ange vårdnadshavarens namn."))
@@ -165,7 +168,7 @@ class CustodianEditForm(CustodianForm):
         help_text=_("Till exempel datum för beslut om ändrad vårdnad. Lämna tomt om det inte är känt."),
     )
 
-    def __init__(self, *args, adding: bool, **kwargs):
+    def __init__(self, *args: Any, adding: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         if not adding:  # the start of a guardianship is recorded when it is added; an end is its own step
@@ -180,7 +183,7 @@ class CustodianEndForm(forms.Form):
         help_text=_("Vårdnadshavaren och de samtycken hen har lämnat finns kvar i historiken."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["valid_to"].initial = timezone.localdate()
 
@@ -197,13 +200,15 @@ class CaseOpenForm(forms.Form):
     handler = StaffChoiceField(label=_("Handläggare"), queryset=User.objects.none(), empty_label=None)
     opened_on = forms.DateField(label=_("Aktualiseringsdatum"), widget=DateInput())
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["insats_type"].queryset = InsatsType.objects.filter(has_individual_cases=True)
+        cast("forms.ModelChoiceField[InsatsType]", self.fields["insats_type"]).queryset = InsatsType.objects.filter(
+            has_individual_cases=True
+        )
         # The user's own provider: cases are opened in a unit the user works beside.
         units = Unit.objects.filter(provider__units=user.unit_id) if user.unit_id else Unit.objects.none()
-        self.fields["unit"].queryset = units.distinct().order_by("name")
-        self.fields["handler"].queryset = (
+        cast("forms.ModelChoiceField[Unit]", self.fields["unit"]).queryset = units.distinct().order_by("name")
+        cast("forms.ModelChoiceField[User]", self.fields["handler"]).queryset = (
             User.objects.filter(is_active=True, unit__in=units).select_related("unit").distinct()
         )
         self.fields["unit"].initial = user.unit_id
@@ -230,18 +235,19 @@ class JournalEntryForm(forms.Form):
         label=SIGN_CONFIRM_LABEL, required=False, help_text=_("Behövs bara för Spara och signera.")
     )
 
-    def __init__(self, *args, sign: bool = False, **kwargs):
+    def __init__(self, *args: Any, sign: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sign = sign
         self.fields["occurred_on"].initial = timezone.localdate()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.sign and not data.get("confirm_sign"):
             self.add_error("confirm_sign", SIGN_CONFIRM_MISSING)
         return data
 
-    def entry_fields(self) -> dict:
+    def entry_fields(self) -> dict[str, Any]:
         """The cleaned entry as journal_entry_create takes it (the confirmation is the form's own)."""
         return {key: self.cleaned_data[key] for key in ("kind", "occurred_on", "text")}
 
@@ -265,7 +271,7 @@ class JournalEntryEditForm(forms.Form):
         error_messages={"required": _("Formuläret saknar versionsuppgift. Ladda om sidan och försök igen.")},
     )
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         """The cleaned fields as journal_entry_update takes them."""
         fields = dict(self.cleaned_data)
         fields["expected_version"] = fields.pop("version")
@@ -290,7 +296,7 @@ class VersionedCaseForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         """The cleaned fields as the case's services take them: the version the user saw as expected_version."""
         fields = dict(self.cleaned_data)
         fields["expected_version"] = fields.pop("version")
@@ -305,7 +311,7 @@ class FollowUpForm(VersionedCaseForm):
         help_text=_("Lämna tomt om ingen uppföljning är planerad."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # the date picker offers no day that has passed (the service refuses one all the same)
         self.fields["next_follow_up_on"].widget.attrs["min"] = timezone.localdate().isoformat()
@@ -316,7 +322,7 @@ class CaseCloseForm(VersionedCaseForm):
     closed_on = forms.DateField(label=_("Avslutsdatum"), widget=DateInput())
     note = forms.CharField(label=_("Kommentar till avslutet"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["closed_on"].initial = timezone.localdate()
 
@@ -324,9 +330,9 @@ class CaseCloseForm(VersionedCaseForm):
 class CaseReassignForm(VersionedCaseForm):
     handler = StaffChoiceField(label=_("Ny handläggare"), queryset=User.objects.none(), empty_label=None)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = (
+        cast("forms.ModelChoiceField[User]", self.fields["handler"]).queryset = (
             User.objects.filter(is_active=True, unit_id=case.unit_id)
             .filter(Q(groups__permissions__codename="view_case") | Q(is_superuser=True))
             .select_related("unit")

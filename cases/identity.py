@@ -36,7 +36,7 @@ class Gender(models.TextChoices):
 class ParsedId:
     kind: str
     number: str  # normalised
-    birth_date: datetime.date | None
+    birth_date: datetime.date
     gender: str
 
 

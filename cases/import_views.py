@@ -2,14 +2,25 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from cases.importer import COLUMNS, LABELS, MAX_BYTES, MAX_ROWS, ImportFileError, cases_import, import_template_xlsx
+from cases.importer import (
+    COLUMNS,
+    LABELS,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    ImportResult,
+    cases_import,
+    import_template_xlsx,
+)
 from core import formats
-from core.models import Role
+from core.http import AuthenticatedRequest
+from core.models import Role, User
 from core.policy import access_policy
 
 
@@ -21,14 +32,14 @@ class ImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("Kontrollera bara (spara ingenting)"), required=False, initial=True)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:  # refused before it is read into memory
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > MAX_BYTES:  # refused before it is read into memory
             raise forms.ValidationError(_("Filen är för stor (högst 10 MB)."))
         return upload
 
 
-def _may_import(user) -> bool:
+def _may_import(user: User) -> bool:
     return (
         user.unit_id is not None
         and user.has_role(Role.MANAGER)
@@ -42,7 +53,7 @@ def _column_labels() -> list[str]:
     return [label for _field, label in columns]
 
 
-def _import(request, form: ImportForm):
+def _import(request: AuthenticatedRequest, form: ImportForm) -> ImportResult | None:
     """Check (dry run) or import the uploaded file; a file that cannot be read is an error on the form (None)."""
     upload = form.cleaned_data["file"]
     try:
@@ -56,7 +67,7 @@ def _import(request, form: ImportForm):
 
 @access_policy("manager")
 @login_required
-def cases_import_page(request):
+def cases_import_page(request: AuthenticatedRequest) -> HttpResponse:
     """Enhetschef only (others get 404); imports into the manager's own unit."""
     if not _may_import(request.user):
         raise Http404
@@ -77,7 +88,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @access_policy("manager")
 @login_required
 @require_GET
-def cases_import_template(request):
+def cases_import_template(request: AuthenticatedRequest) -> HttpResponse:
     """The template file: the columns the import reads and the values it accepts (no personal data beyond
     the names of the unit's staff). Enhetschef only, as the import."""
     if not _may_import(request.user):

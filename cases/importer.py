@@ -21,8 +21,10 @@ import io
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -30,10 +32,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cases import rules, selectors
 from cases.identity import Gender, IdKind, age_on
@@ -91,12 +95,15 @@ LABELS = {
     "closure_reason": _("avslutsorsak"),
 }
 # service error keys -> the column they concern
+_V = TypeVar("_V")
+_Found = TypeVar("_Found")
+
 SERVICE_FIELDS = {"insats_type": "insats", "reason": "closure_reason", "custodian_id_number": "id_number"}
 NO_HANDLER = _lazy("Ingen aktiv handläggare med det namnet eller användarnamnet på enheten.")
 SAME_NAME_HANDLERS = _lazy("Flera handläggare på enheten heter så. Ange användarnamnet.")
 
 
-def _key(text) -> str:
+def _key(text: object) -> str:
     """Lower case without accents or extra spaces: 'Förnamn ' -> 'fornamn', 'Bistånd' -> 'bistand'."""
     decomposed = unicodedata.normalize("NFKD", str(text or "").strip().lower())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ").split())
@@ -112,7 +119,7 @@ class RowError:
     column: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = _("Rad %(row)s") % {"row": self.row}
         return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
@@ -166,7 +173,7 @@ def _too_many_rows() -> ImportFileError:
     return ImportFileError(TOO_MANY_ROWS % {"max": formats.number(MAX_ROWS)})
 
 
-def read_rows(content: bytes, filename: str) -> list[dict]:
+def read_rows(content: bytes, filename: str) -> list[dict[str, Any]]:
     """The sheet as dicts keyed by field name, with '_row' = the spreadsheet's row number.
 
     The format is told by the content (an .xlsx is a zip file), so an Excel file named .csv is read as Excel.
@@ -188,7 +195,7 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
         table.close()
 
 
-def _rows_of(table) -> list[dict]:
+def _rows_of(table: Generator[list[Any], None, None]) -> list[dict[str, Any]]:
     header = next(table, None)
     if header is None:
         raise ImportFileError(_("Filen är tom."))
@@ -198,7 +205,7 @@ def _rows_of(table) -> list[dict]:
         raise ImportFileError(
             _("Kolumner saknas i första raden: %(columns)s.") % {"columns": ", ".join(str(m) for m in missing)}
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number, cells in enumerate(table, start=2):
         if number > MAX_SHEET_ROWS + 1:
             raise _too_many_rows()
@@ -206,7 +213,7 @@ def _rows_of(table) -> list[dict]:
             continue
         if len(rows) == MAX_ROWS:
             raise _too_many_rows()
-        row = {"_row": number}
+        row: dict[str, Any] = {"_row": number}
         for name, cell in zip(fields, cells, strict=False):
             if name:
                 row[name] = cell
@@ -236,7 +243,7 @@ def _xlsx_parts_check(content: bytes) -> None:
         )
 
 
-def _xlsx_table(content: bytes):
+def _xlsx_table(content: bytes) -> Generator[list[Any], None, None]:
     """The first sheet's rows, read one at a time (openpyxl read-only), at most MAX_COLUMNS cells each."""
     _xlsx_parts_check(content)
     try:
@@ -248,7 +255,7 @@ def _xlsx_table(content: bytes):
     return _guarded(_xlsx_rows(workbook, sheet), _("Filen kunde inte läsas som en Excel-fil (.xlsx)."))
 
 
-def _xlsx_rows(workbook, sheet):
+def _xlsx_rows(workbook: Any, sheet: Any) -> Generator[list[Any], None, None]:  # openpyxl read-only types
     try:
         # no max_row: openpyxl would drop rows past it without a word; the caller counts and stops instead
         for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
@@ -257,7 +264,7 @@ def _xlsx_rows(workbook, sheet):
         workbook.close()
 
 
-def _guarded(rows, message):
+def _guarded(rows: Generator[list[Any], None, None], message: str) -> Generator[list[Any], None, None]:
     """The rows of a reader, with any failure of the reader mid-file turned into a message about the file."""
     try:
         yield from rows
@@ -269,7 +276,7 @@ def _guarded(rows, message):
         rows.close()
 
 
-def _csv_table(content: bytes):
+def _csv_table(content: bytes) -> Generator[list[Any], None, None]:
     """The CSV's rows, read one at a time: UTF-8 (with or without BOM) or Windows-1252, as Excel saves it."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -297,7 +304,7 @@ def _csv_table(content: bytes):
 # -- validating one row ----------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -305,7 +312,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _date(value) -> datetime.date:
+def _date(value: object) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -318,15 +325,15 @@ def _date(value) -> datetime.date:
 
 
 @functools.lru_cache(maxsize=1024)
-def _choice_code(choices: type, language: str | None, wanted: str) -> str | None:
+def _choice_code(choices: type[models.Choices], language: str | None, wanted: str) -> str | None:
     """The code a normalised cell value stands for (cached: a sheet repeats the same few values)."""
     for code, label in choices.choices:
         if wanted in {_key(code), _key(label)} or (wanted and _key(label).startswith(wanted)):
-            return code
+            return str(code)
     return None
 
 
-def _choice(value, choices: type, what, language: str | None) -> str:
+def _choice(value: object, choices: type[models.Choices], what: StrOrPromise, language: str | None) -> str:
     code = _choice_code(choices, language, _cell_key(_text(value)))
     if code is not None:
         return code
@@ -337,17 +344,19 @@ def _choice(value, choices: type, what, language: str | None) -> str:
 class _Lookups:
     """Catalogues read once per import (no query per row)."""
 
-    def __init__(self, actor: User):
+    def __init__(self, actor: User) -> None:
         self.today = timezone.localdate()
         self.language = get_language()
-        self.insats = {}
+        self.insats: dict[str, InsatsType] = {}
         for insats in InsatsType.objects.all():
             self.insats[_key(insats.code)] = insats
             self.insats[_key(insats.name)] = insats
-        municipality_id = actor.unit.provider.municipality_id if actor.unit_id else None
-        self.districts = {_key(d.name): d for d in District.objects.filter(municipality_id=municipality_id)}
+        municipality_id = actor.unit.provider.municipality_id if actor.unit is not None else None
+        # None matches nothing here, as Django's exact lookup does (the stubs want a value)
+        districts = District.objects.filter(municipality_id=municipality_id)  # type: ignore[misc]
+        self.districts = {_key(d.name): d for d in districts}
         # handläggare by username, or by name ("Hanna Handläggare" or "Handläggare, Hanna")
-        staff = list(User.objects.filter(unit_id=actor.unit_id, is_active=True).order_by("username"))
+        staff = list(User.objects.filter(unit_id=actor.unit_id, is_active=True).order_by("username"))  # type: ignore[misc]  # as above
         by_name: dict[str, list[User]] = {}
         for user in staff:
             for name in handler_names(user):
@@ -369,37 +378,39 @@ def handler_names(user: User) -> list[str]:
 
 @dataclass
 class _Row:
+    """One row as read; only a row without errors is used (then the required values are all there)."""
+
     number: int
     id_kind: str
     id_number: str
-    birth_date: datetime.date | None
+    birth_date: datetime.date
     gender: str | None
     first_name: str
     last_name: str
     district: District | None
-    insats: InsatsType | None
-    opened_on: datetime.date | None
+    insats: InsatsType
+    opened_on: datetime.date
     referral_source: str
     basis: str
-    handler: User | None
+    handler: User
     case_number: str
     closed_on: datetime.date | None
     closure_reason: str
     person_id: uuid.UUID | None = None  # given when the row registers a new person
 
 
-def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list[RowError]]:
+def _parse(raw: dict[str, Any], lookups: _Lookups, actor: User) -> tuple[_Row | None, list[RowError]]:
     errors: list[RowError] = []
     number = raw["_row"]
     language = lookups.language  # messages below are lazy: translated only for a row with an error
 
-    def choice(choices, what):
+    def choice(choices: type[models.Choices], what: StrOrPromise) -> Callable[[object], str]:
         return lambda value: _choice(value, choices, what, language)
 
-    def fail(name, message):
+    def fail(name: str, message: StrOrPromise) -> None:
         errors.append(RowError(number, str(LABELS[name]), str(message)))
 
-    def get(name, convert, default=None):
+    def get(name: str, convert: Callable[[Any], Any], default: Any = None) -> Any:
         value = raw.get(name)
         if value is None or _text(value) == "" and not isinstance(value, datetime.date):
             if name in REQUIRED:
@@ -436,14 +447,15 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
         except ValidationError as error:
             errors.extend(_service_errors(number, error, default="id_number"))
 
-    def catalogue(name, table, message):
-        def convert(value):
+    def catalogue(name: str, table: Mapping[str, _Found], message: StrOrPromise) -> _Found:
+        def convert(value: object) -> _Found:
             found = table.get(_cell_key(_text(value)))
             if found is None:
                 raise ValidationError(message)
             return found
 
-        return get(name, convert)
+        found: _Found = get(name, convert)  # None on a row with errors, which is never used
+        return found
 
     row = _Row(
         number=number,
@@ -469,10 +481,10 @@ def _parse(raw: dict, lookups: _Lookups, actor: User) -> tuple[_Row | None, list
         fail("closure_reason", _("Ange avslutsorsak för ett avslutat ärende."))
     if row.closure_reason and not row.closed_on:
         fail("closed_on", _("Ange avslutsdatum när avslutsorsak är ifylld."))
-    return row, errors
+    return (None if errors else row), errors
 
 
-def _handler(lookups: _Lookups, value) -> User:
+def _handler(lookups: _Lookups, value: object) -> User:
     key = _cell_key(_text(value))
     if key in lookups.handlers_same_name and key not in lookups.usernames:
         raise ValidationError(SAME_NAME_HANDLERS)
@@ -501,7 +513,7 @@ def _service_errors(number: int, error: ValidationError, default: str = "") -> l
 LOOKUP_CHUNK = 5_000  # values per IN (...) lookup
 
 
-def _chunks(values: list, size: int = LOOKUP_CHUNK):
+def _chunks(values: list[_V], size: int = LOOKUP_CHUNK) -> Generator[list[_V], None, None]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -511,7 +523,7 @@ class _Table:
     writing them). The importer gives `provided` columns; every other column gets the field's default, or
     the import's time for auto_now(_add) fields, as save() and bulk_create would."""
 
-    def __init__(self, model, provided: list[str], now: datetime.datetime):
+    def __init__(self, model: type[models.Model], provided: list[str], now: datetime.datetime) -> None:
         self.model = model
         returning = set(model._meta.db_returning_fields)  # ids the database assigns
         fields = {f.attname: f for f in model._meta.concrete_fields if f not in returning}
@@ -525,10 +537,22 @@ class _Table:
             else:
                 rest.append(f.get_default())
         self.rest = tuple(rest)
-        self.rows: list[tuple] = []
+        # a callable default (Case.statistics_key: a random key per case) is drawn for every row, as save() does
+        offset = len(provided)
+        self.per_row = [(i, f) for i, f in enumerate(self.fields[offset:]) if f.has_default() and callable(f.default)]
+        self.rows: list[tuple[Any, ...]] = []
 
-    def add(self, *values) -> None:
-        self.rows.append(values + self.rest)
+    def defaults(self) -> tuple[Any, ...]:
+        """The columns the importer does not give, for one new row."""
+        if not self.per_row:
+            return self.rest
+        rest = list(self.rest)
+        for index, model_field in self.per_row:
+            rest[index] = model_field.get_default()
+        return tuple(rest)
+
+    def add(self, *values: Any) -> None:
+        self.rows.append(values + self.defaults())
 
     def insert(self) -> None:
         """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion (core.bulk)."""
@@ -536,7 +560,7 @@ class _Table:
             bulk_write(self.model, [f.attname for f in self.fields], self.rows)
 
 
-def _history_text(value) -> str | None:
+def _history_text(value: object) -> str | None:
     """A value as core.history.history_snapshot stores it (dates ISO, ids and choices as text)."""
     if value is None:
         return None
@@ -545,7 +569,7 @@ def _history_text(value) -> str | None:
     return str(value)
 
 
-def _is_date(field) -> bool:
+def _is_date(field: models.Field[Any, Any]) -> bool:
     return isinstance(field, models.DateField | models.TimeField)  # DateTimeField is a DateField
 
 
@@ -560,7 +584,7 @@ class _History:
         )
 
     @staticmethod
-    def tracked(model, provided: list[str]) -> list[tuple[str, int, Callable]]:
+    def tracked(model: type[models.Model], provided: list[str]) -> list[tuple[str, int, Callable[[Any], str | None]]]:
         """(history name, position in a row of `provided`, text function) of each tracked field, in
         history_snapshot's order."""
         fields = {f.name: f for f in model._meta.concrete_fields}
@@ -569,8 +593,15 @@ class _History:
             for name in history_snapshot(model())
         ]
 
-    def created(self, label: str, tracked, row: tuple, person_id, case_id) -> None:
-        changes = {}
+    def created(
+        self,
+        label: str,
+        tracked: list[tuple[str, int, Callable[[Any], str | None]]],
+        row: tuple[Any, ...],
+        person_id: UUID | None,
+        case_id: UUID | None,
+    ) -> None:
+        changes: dict[str, list[str | None]] = {}
         for name, at, text in tracked:
             value = row[at]
             if value is not None and value != "":
@@ -578,7 +609,7 @@ class _History:
         object_id = str(case_id or person_id)
         self.table.add(self.actor_id, label, object_id, person_id, case_id, ChangeAction.CREATE.value, changes)
 
-    def updated(self, label: str, changes: dict, person_id, case_id) -> None:
+    def updated(self, label: str, changes: dict[str, list[Any]], person_id: UUID, case_id: UUID) -> None:
         self.table.add(self.actor_id, label, str(case_id), person_id, case_id, ChangeAction.UPDATE.value, changes)
 
 
@@ -631,7 +662,7 @@ class _Writer:
         # registered, but not visible to the actor: refused as the register form refuses them
         self.hidden: set[str] = set()
         numbers = sorted({row.id_number for row in parsed})
-        existing = {}
+        existing: dict[str, tuple[uuid.UUID, datetime.date]] = {}
         for chunk in _chunks(numbers):
             existing.update(
                 (number, (pk, born))
@@ -640,7 +671,7 @@ class _Writer:
                 )
             )
         if existing:
-            visible = set()
+            visible: set[str] = set()
             for chunk in _chunks(sorted(existing)):
                 visible.update(  # a protected person the actor may not identify is as hidden as an invisible one
                     selectors.person_identified_queryset_for_user(actor)
@@ -654,7 +685,7 @@ class _Writer:
                     self.hidden.add(number)
         # known cases: by ärendenummer, and by (person, insats, aktualiseringsdatum) for rows without one
         self.cases_by_number: dict[str, uuid.UUID] = {}
-        self.cases_by_key: dict[tuple, uuid.UUID] = {}
+        self.cases_by_key: dict[tuple[uuid.UUID, int, datetime.date], uuid.UUID] = {}
         case_numbers = sorted({row.case_number for row in parsed if row.case_number})
         for chunk in _chunks(case_numbers):
             self.cases_by_number.update(Case.objects.filter(number__in=chunk).values_list("number", "person_id"))
@@ -676,7 +707,7 @@ class _Writer:
             return
         known = self.people.get(row.id_number)
         new_person = known is None
-        if new_person:
+        if known is None:
             if not row.first_name or not row.last_name:
                 self._error(row, "first_name", _("Ange för- och efternamn."))
                 return
@@ -732,7 +763,7 @@ class _Writer:
         self.cases_by_key[(person_id, row.insats.pk, row.opened_on)] = person_id
         self.result.cases_created += 1
 
-    def _error(self, row: _Row, name: str, message) -> None:
+    def _error(self, row: _Row, name: str, message: StrOrPromise) -> None:
         self.result.errors.append(RowError(row.number, str(LABELS[name]), str(message)))
 
     def _keep_person(self, row: _Row, person_id: uuid.UUID) -> None:
@@ -794,7 +825,7 @@ class _Writer:
                 None,
                 "",
                 1,
-            ) + cases.rest
+            ) + cases.defaults()
             history.created("cases.case", case_tracked, opened, case.person_id, case.id)
             if not row.closed_on:
                 cases.rows.append(opened)
@@ -841,7 +872,7 @@ def _repeated_rows(parsed: list[_Row]) -> list[RowError]:
     same person, insats and aktualiseringsdatum. Reported, so the file is fixed rather than half-read."""
     errors = []
     by_number: dict[str, int] = {}
-    by_key: dict[tuple, int] = {}
+    by_key: dict[tuple[str, int, datetime.date], int] = {}
     for row in parsed:
         key = (row.id_number, row.insats.pk, row.opened_on)
         if row.case_number and row.case_number in by_number:
@@ -884,13 +915,16 @@ REQUIRED_TEXT = _lazy("obligatorisk")
 
 def import_template_values(actor: User) -> dict[str, list[str]]:
     """The values the import accepts, per column with a list (the manager's municipality and unit)."""
-    municipality_id = actor.unit.provider.municipality_id if actor.unit_id else None
-    staff = User.objects.filter(unit_id=actor.unit_id, is_active=True).order_by("last_name", "first_name")
+    municipality_id = actor.unit.provider.municipality_id if actor.unit is not None else None
+    # None matches nothing, as Django's exact lookup does (the stubs want a value)
+    staff = User.objects.filter(unit_id=actor.unit_id, is_active=True).order_by("last_name", "first_name")  # type: ignore[misc]
     return {
         "id_kind": [str(label) for _code, label in IdKind.choices],
         "gender": [str(label) for _code, label in Gender.choices],
         "district": list(
-            District.objects.filter(municipality_id=municipality_id).order_by("name").values_list("name", flat=True)
+            District.objects.filter(municipality_id=municipality_id)  # type: ignore[misc]  # as above
+            .order_by("name")
+            .values_list("name", flat=True)
         ),
         "insats": list(InsatsType.objects.order_by("name").values_list("name", flat=True)),
         "referral_source": [str(label) for _code, label in ReferralSource.choices],
@@ -908,6 +942,7 @@ def import_template_xlsx(actor: User) -> bytes:
     values = import_template_values(actor)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = str(_("Ärenden"))
     sheet.append(safe_row([str(LABELS[name]).capitalize() for name, _help in TEMPLATE_COLUMNS]))
     for cell in sheet[1]:
@@ -958,11 +993,11 @@ def cases_import(*, actor: User, content: bytes, filename: str, dry_run: bool = 
     raw_rows = read_rows(content, filename)
     result = ImportResult(rows=len(raw_rows))
     lookups = _Lookups(actor)
-    parsed = []
+    parsed: list[_Row] = []
     for raw in raw_rows:
         row, errors = _parse(raw, lookups, actor)
         result.errors.extend(errors)
-        if not errors:
+        if row is not None:
             parsed.append(row)
     result.errors.extend(_repeated_rows(parsed))
     if result.errors:

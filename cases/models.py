@@ -3,12 +3,15 @@
 Writes go through cases.services; reads of personal data through cases.selectors.
 """
 
+import datetime
+import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.identity import Gender, IdKind, age_on, format_id_number
@@ -48,7 +51,7 @@ class InsatsType(models.Model):
         ordering = ["sort_order", "name"]
         constraints = [models.CheckConstraint(condition=Q(min_age__lte=models.F("max_age")), name="insats_age_range")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -103,10 +106,10 @@ class Person(models.Model):
         {"first_name", "last_name", "id_number", "birth_date", "street_address", "postal_code", "city", "district"}
     )
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.display_name)
 
-    def history_owner_ids(self):
+    def history_owner_ids(self) -> tuple[uuid.UUID, None]:
         """(person_id, case_id) for core.history: a person's own record."""
         return self.pk, None
 
@@ -119,7 +122,7 @@ class Person(models.Model):
         return not self.is_protected or self.identity_visible
 
     @property
-    def display_name(self):
+    def display_name(self) -> StrOrPromise:
         if not self.shows_identity:
             return MASKED_NAME
         return f"{self.first_name} {self.last_name}"
@@ -137,16 +140,16 @@ class Person(models.Model):
         return ", ".join(part for part in [self.street_address, f"{self.postal_code} {self.city}".strip()] if part)
 
     @property
-    def display_birth_date(self):
+    def display_birth_date(self) -> datetime.date | None:
         """The birth date, or None while the identity is masked (a birth date narrows a person down)."""
         return self.birth_date if self.shows_identity else None
 
     @property
-    def display_district(self):
+    def display_district(self) -> District | None:
         """The district, or None while the identity is masked (it says where the person lives)."""
         return self.district if self.shows_identity else None
 
-    def age_on(self, day) -> int:
+    def age_on(self, day: datetime.date) -> int:
         return age_on(self.birth_date, day)
 
 
@@ -180,12 +183,12 @@ class SearchName(models.Model):
         ]
         # PostgreSQL adds a GIN index on (unit, UPPER(name) trigrams) in migration 0005
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person_id} @ {self.unit_id}"  # ids only: this row is never shown to a user
 
 
-class CustodianQuerySet(models.QuerySet):
-    def current(self, on):
+class CustodianQuerySet(models.QuerySet["Custodian"]):
+    def current(self, on: datetime.date) -> "CustodianQuerySet":
         """Custodians whose guardianship holds on the day `on` (began, if known, and not yet ended); the same
         rule as Custodian.is_current on loaded rows."""
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
@@ -229,10 +232,10 @@ class Custodian(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def is_current(self, on) -> bool:
+    def is_current(self, on: datetime.date) -> bool:
         """CustodianQuerySet.current on a loaded row (the person page, consent.selectors.person_consent_state
         read the custodians with the person): change the two together."""
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
@@ -271,8 +274,15 @@ class CaseNumberSequence(models.Model):
         verbose_name = _("ärendenummerserie")
         verbose_name_plural = _("ärendenummerserier")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+STATISTICS_KEY_RANGE = 65_536  # api.disclosure.KEY_RANGE: a case's statistics key is 0 … 65 535
+
+
+def new_statistics_key() -> int:
+    return secrets.randbelow(STATISTICS_KEY_RANGE)
 
 
 class Case(models.Model):
@@ -301,6 +311,10 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The case's key for the statistics API's cell-key perturbation (api.disclosure): drawn once at random and
+    # never changed or shown, so a published cell gets the same noise for the same cases in every answer.
+    # The column also has a random database default (migration 0008) for bulk loads that do not name it.
+    statistics_key = models.PositiveIntegerField(_("statistiknyckel"), default=new_statistics_key, editable=False)
 
     class Meta:
         verbose_name = _("ärende")
@@ -329,10 +343,10 @@ class Case(models.Model):
             models.Index(fields=["unit", "closed_on"], name="case_unit_closed"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.number
 
-    def history_owner_ids(self):
+    def history_owner_ids(self) -> tuple[uuid.UUID, uuid.UUID]:
         """(person_id, case_id) for core.history."""
         return self.person_id, self.pk
 
@@ -400,6 +414,10 @@ class JournalEntry(models.Model):
         verbose_name=_("rättar anteckning"),
     )
 
+    # Not fields: set on the entries cases.selectors.case_timeline_entries loads (for the type checker).
+    correction_list: list["JournalEntry"]
+    corrected_entry: "JournalEntry | None"
+
     class Meta:
         verbose_name = _("journalanteckning")
         verbose_name_plural = _("journalanteckningar")
@@ -409,7 +427,7 @@ class JournalEntry(models.Model):
             models.Index(fields=["case", "occurred_on"], name="entry_case_date"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
 
     @property
@@ -462,5 +480,5 @@ class IdentityAccessRequest(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.requested_by_id} @ {self.person_id}"  # ids only: the person may be protected

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from cases.identity import IdKind, normalise_reserve_number, parse_id_number
 from cases.models import ClosureReason, InsatsType
@@ -64,7 +65,7 @@ def identity_resolve(
     return Identity(parsed.kind, parsed.number, parsed.birth_date, gender or parsed.gender)
 
 
-def existing_person_message(*, visible: bool):
+def existing_person_message(*, visible: bool) -> StrOrPromise:
     """What the user is told when the number is registered already (see DUPLICATE_NUMBER)."""
     return DUPLICATE_NUMBER if visible else NOT_REGISTRABLE_HERE
 
@@ -106,15 +107,15 @@ def check_insats_age(*, age: int, insats_type: InsatsType) -> None:
 def check_case_open(
     *,
     insats_type: InsatsType,
-    unit_id,
-    handler_unit_id,
+    unit_id: int | None,
+    handler_unit_id: int | None,
     opened_on: datetime.date,
     age: int,
     today: datetime.date,
 ) -> None:
     """Opening an ärende: not in the future, an insats with individual cases, a handläggare of the unit;
     then (only when those hold) the age must fit the insats."""
-    errors = {}
+    errors: dict[str, StrOrPromise] = {}
     if opened_on > today:
         errors["opened_on"] = _("Datumet kan inte ligga i framtiden.")
     if not insats_type.has_individual_cases:

@@ -11,6 +11,7 @@ The typed terms are folded in Python by fold(), which maps exactly the character
 import unicodedata
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 # Letters that decompose into an ASCII letter and accents (NFKD), plus the ones that do not decompose but
 # are read as plain letters by someone typing on any keyboard. Latin-1 and Latin Extended-A cover the
@@ -90,7 +91,7 @@ def fill_sql(vendor: str) -> str:
     return FILL_SQL.format(name=fold_sql(name) if vendor == "postgresql" else name)
 
 
-def rebuild(cursor=None) -> None:
+def rebuild(cursor: CursorWrapper | None = None) -> None:
     """Empty the index and fill it again from people and cases (one transaction when the caller has one)."""
     if cursor is None:
         with connection.cursor() as own:

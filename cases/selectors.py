@@ -12,9 +12,10 @@ Functions that return named people for display write the access-log row themselv
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypedDict
 from uuid import UUID
 
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Count, Exists, F, OrderBy, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
@@ -36,7 +37,7 @@ from core.access_log import Seen, access_log_record
 from core.models import AccessAction, User
 
 
-def _case_grants(user: User) -> QuerySet:
+def _case_grants(user: User) -> QuerySet[CaseUserObjectPermission]:
     return CaseUserObjectPermission.objects.filter(
         user=user, permission__codename="view_case", content_object=OuterRef("pk")
     )
@@ -354,7 +355,7 @@ def case_list_mine(*, user: User, order: str = "follow_up", descending: bool = F
     if order == "follow_up":
         follow_up = F("next_follow_up_on")
         first = follow_up.desc(nulls_last=True) if descending else follow_up.asc(nulls_last=True)
-        ordering = (first, *fields[1:])
+        ordering: tuple[str | OrderBy, ...] = (first, *fields[1:])
     else:
         ordering = fields
     rows = case_queryset_for_user(user).filter(handler=user, closed_on__isnull=True)
@@ -368,7 +369,13 @@ def case_list_mine(*, user: User, order: str = "follow_up", descending: bool = F
     return rows.select_related("person", "insats_type").order_by(*ordering)
 
 
-def case_counts_mine(*, user: User) -> list[dict]:
+class InsatsCount(TypedDict):
+    insats_type__name: str
+    insats_type__sort_order: int
+    count: int
+
+
+def case_counts_mine(*, user: User) -> list[InsatsCount]:
     """Number of the user's open cases per insats, counted in the database (one query)."""
     return list(
         case_queryset_for_user(user)
@@ -397,7 +404,7 @@ def case_timeline_entries(case: Case) -> list[JournalEntry]:
     for entry in entries:
         entry.correction_list = []
     for entry in entries:
-        entry.corrected_entry = by_id.get(entry.corrects_id)
+        entry.corrected_entry = by_id.get(entry.corrects_id) if entry.corrects_id is not None else None
         if entry.corrected_entry is not None:
             entry.corrected_entry.correction_list.append(entry)
     return entries

@@ -5,8 +5,10 @@ Errors are django.core.exceptions.ValidationError with Swedish messages keyed by
 """
 
 import datetime
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -48,7 +50,7 @@ class DuplicatePersonError(ValidationError):
     """The number is already registered; carries the existing person's id so the view can link to it
     when (and only when) the user may see that person."""
 
-    def __init__(self, existing_id):
+    def __init__(self, existing_id: uuid.UUID) -> None:
         super().__init__({"id_number": str(rules.DUPLICATE_NUMBER)}, code="duplicate")
         self.existing_id = existing_id
 
@@ -62,7 +64,9 @@ class CustodianData:
     email: str = ""
 
 
-def identity_resolve(*, id_kind: str, id_number: str, birth_date: datetime.date | None, gender: str | None):
+def identity_resolve(
+    *, id_kind: str, id_number: str, birth_date: datetime.date | None, gender: str | None
+) -> tuple[str, datetime.date, str]:
     """Validate and normalise an identity number; birth date and gender come from it where possible."""
     identity = rules.identity_resolve(id_kind=id_kind, id_number=id_number, birth_date=birth_date, gender=gender)
     return identity.number, identity.birth_date, identity.gender
@@ -128,7 +132,7 @@ IDENTITY_FIELDS = ["id_kind", "id_number", "first_name", "last_name", "birth_dat
 PROTECTED_IDENTITY = _lazy("Personen har skyddade personuppgifter som du inte har behörighet att se eller ändra.")
 
 
-def _lock_person(person: Person, expected_version, submitted: dict) -> Person:
+def _lock_person(person: Person, expected_version: int | str | None, submitted: Mapping[str, object]) -> Person:
     locked = Person.objects.select_for_update().get(pk=person.pk)
     locked.identity_visible = person.identity_visible  # as the selector marked it for this user
     version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
@@ -136,7 +140,7 @@ def _lock_person(person: Person, expected_version, submitted: dict) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, expected_version: int, changes: dict) -> Person:
+def person_update(*, actor: User, person: Person, expected_version: int, changes: dict[str, Any]) -> Person:
     """Change a person's details (a person loaded through cases.selectors, identity marked for the actor).
 
     `changes`: field name -> new value, of IDENTITY_FIELDS and gender. A protected identity the actor may not
@@ -180,7 +184,7 @@ NAMED_WHEN_PROTECTED = _lazy("Ansvarig handläggare för pågående ärende när
 NAMED_AT_REASSIGNMENT = _lazy("Ny ansvarig handläggare för ärendet.")
 
 
-def _name_responsible_handlers(*, actor: User, person: Person, handlers, reason: str) -> None:
+def _name_responsible_handlers(*, actor: User, person: Person, handlers: Iterable[User], reason: str) -> None:
     """Name these handläggare for the person's protected identity (view_protected_identity on the person), each
     grant recorded as an AccessGrantEvent as the enhetschef's grants are (records.services)."""
     permission = Permission.objects.get(content_type__app_label="cases", codename="view_protected_identity")
@@ -261,7 +265,9 @@ def custodian_add(
     return custodian
 
 
-def _lock_custodian(custodian: Custodian, person: Person, expected_version, submitted: dict) -> Custodian:
+def _lock_custodian(
+    custodian: Custodian, person: Person, expected_version: int | str | None, submitted: Mapping[str, object]
+) -> Custodian:
     _check_custodians_visible(person)
     locked = Custodian.objects.select_for_update().get(pk=custodian.pk, person=person)
     version_check_and_bump(instance=locked, expected_version=expected_version, submitted=submitted)
@@ -361,7 +367,9 @@ def case_open(
     return case
 
 
-def _lock_open_case(case: Case, expected_version: int | None = None, submitted: dict | None = None) -> Case:
+def _lock_open_case(
+    case: Case, expected_version: int | None = None, submitted: dict[str, object] | None = None
+) -> Case:
     """Lock an open case. With expected_version (the version the user's form showed) a newer saved version
     raises core.concurrency.EditConflict and saves nothing; otherwise the version is bumped in memory."""
     locked = Case.objects.select_for_update().get(pk=case.pk)

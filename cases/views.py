@@ -7,12 +7,17 @@ A form page goes the same way each time: shown (200), posted and saved by its se
 or posted and refused (the form again with its errors, 400): _save and _form_page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +28,13 @@ from cases import forms, rules, selectors, services
 from cases.case_page import TimelineEvent, case_page_parts
 from cases.models import Case, JournalEntry, Person
 from core.forms import apply_service_errors
+from core.http import AuthenticatedRequest
 from core.policy import access_policy
 
+_T = TypeVar("_T", bound=Model)  # what a write service returns: the row it wrote
 
-def _save(form, service, /, **kwargs):
+
+def _save(form: BaseForm, service: Callable[..., _T], /, **kwargs: Any) -> _T | None:
     """Call a service with a valid form's input; a ValidationError it raises lands on the form's fields
     (core.forms.apply_service_errors). Returns what the service returned, or None when it refused."""
     try:
@@ -36,7 +44,7 @@ def _save(form, service, /, **kwargs):
         return None
 
 
-def _form_page(request, template: str, context: dict):
+def _form_page(request: AuthenticatedRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A page with a form: 200 when shown, 400 when a posted form comes back with its errors."""
     return render(request, template, context, status=400 if request.method == "POST" else 200)
 
@@ -46,7 +54,7 @@ def _form_page(request, template: str, context: dict):
 
 @access_policy("authenticated")
 @login_required
-def person_search(request):
+def person_search(request: AuthenticatedRequest) -> HttpResponse:
     """Search by name, personnummer (any common form) or case number; hits are permission-scoped and logged.
 
     The search is a POST: what was typed (a personnummer, a name) never lands in the address, the browser's
@@ -63,7 +71,7 @@ def person_search(request):
 
 @access_policy("authenticated")
 @login_required
-def person_register(request):
+def person_register(request: AuthenticatedRequest) -> HttpResponse:
     """Register a young person with custodians. A number already registered links to that person only
     when the user may see them; otherwise the message gives no hint that the person exists."""
     if not request.user.has_perm("cases.add_person"):
@@ -91,7 +99,7 @@ def person_register(request):
 
 @access_policy("person")
 @login_required
-def person_detail(request, person_id):
+def person_detail(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     """Person page: identity (masked where protected), custodians, visible cases and consent."""
     person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
     cases = list(selectors.case_list_for_person(user=request.user, person=person))
@@ -118,7 +126,7 @@ def person_detail(request, person_id):
 
 @access_policy("person")
 @login_required
-def person_identity_request(request, person_id):
+def person_identity_request(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     """Ask to be named for a protected person's identity; the enhetschef of the person's unit decides."""
     person = selectors.person_get_for_user(
         user=request.user, person_id=person_id, request=request, what="identity_request"
@@ -135,14 +143,14 @@ def person_identity_request(request, person_id):
     return _form_page(request, "cases/identity_request.html", {"person": person, "form": form, "pending": pending})
 
 
-def _person_for_change(request, person_id, what: str) -> Person:
+def _person_for_change(request: AuthenticatedRequest, person_id: UUID, what: str) -> Person:
     """A visible person for an edit page (404 otherwise), logged as seen on that page."""
     return selectors.person_get_for_user(user=request.user, person_id=person_id, request=request, what=what)
 
 
 @access_policy("person")
 @login_required
-def person_edit(request, person_id):
+def person_edit(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     """Change a person's details. A protected identity the user may not see is neither shown nor offered."""
     if not request.user.has_perm("cases.change_person"):
         raise Http404
@@ -160,11 +168,13 @@ def person_edit(request, person_id):
     return _form_page(request, "cases/person_edit.html", {"person": person, "form": form})
 
 
-def _custodian_data(data: dict) -> services.CustodianData:
+def _custodian_data(data: dict[str, Any]) -> services.CustodianData:
     return services.CustodianData(**{key: data[key] for key in ("name", "id_number", "relation", "phone", "email")})
 
 
-def _person_for_custodians(request, person_id, what: str, permission: str = "cases.change_custodian") -> Person:
+def _person_for_custodians(
+    request: AuthenticatedRequest, person_id: UUID, what: str, permission: str = "cases.change_custodian"
+) -> Person:
     """A visible person whose custodians the user may add or change, logged as seen on that page; 404 without
     the permission (checked before anything is read) or when the person's identity is hidden from the user:
     a protected person's custodians are as hidden as the person."""
@@ -178,7 +188,7 @@ def _person_for_custodians(request, person_id, what: str, permission: str = "cas
 
 @access_policy("person")
 @login_required
-def custodian_add(request, person_id):
+def custodian_add(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     """Add a vårdnadshavare after registration (e.g. a changed guardianship)."""
     person = _person_for_custodians(request, person_id, "custodian_add", "cases.add_custodian")
     form = forms.CustodianEditForm(request.POST if request.method == "POST" else None, adding=True)
@@ -197,7 +207,7 @@ def custodian_add(request, person_id):
 
 @access_policy("person")
 @login_required
-def custodian_edit(request, person_id, custodian_id):
+def custodian_edit(request: AuthenticatedRequest, person_id: UUID, custodian_id: int) -> HttpResponse:
     """Change a custodian's details (phone, address of contact...); the old values stay in the history."""
     person = _person_for_custodians(request, person_id, "custodian_edit")
     custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
@@ -220,7 +230,7 @@ def custodian_edit(request, person_id, custodian_id):
 
 @access_policy("person")
 @login_required
-def custodian_end(request, person_id, custodian_id):
+def custodian_end(request: AuthenticatedRequest, person_id: UUID, custodian_id: int) -> HttpResponse:
     """End a guardianship on a given day; the custodian stays in the record as a former one."""
     person = _person_for_custodians(request, person_id, "custodian_end")
     custodian = selectors.custodian_get(person=person, custodian_id=custodian_id)
@@ -247,7 +257,7 @@ def custodian_end(request, person_id, custodian_id):
 
 @access_policy("person")
 @login_required
-def case_open(request, person_id):
+def case_open(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     """Aktualisering: open a case for a visible person; every message in Swedish next to its field."""
     if not request.user.has_perm("cases.add_case"):
         raise Http404
@@ -272,7 +282,7 @@ class TimelineItem:
     text: str = ""
 
 
-def _timeline(case: Case, entries: list, events: list[TimelineEvent]) -> list[TimelineItem]:
+def _timeline(case: Case, entries: list[JournalEntry], events: list[TimelineEvent]) -> list[TimelineItem]:
     """Journal entries, the case's own events (opened, closed) and the events the apps above add (consents
     given/revoked, insats hours and meetings, utlämnanden: cases.case_page), newest first."""
     items = [TimelineItem(on=entry.occurred_on, entry=entry) for entry in entries]
@@ -290,7 +300,14 @@ def _timeline(case: Case, entries: list, events: list[TimelineEvent]) -> list[Ti
     return items
 
 
-def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, status: int = 200):
+def _case_page(
+    request: AuthenticatedRequest,
+    case: Case,
+    *,
+    entry_form: forms.JournalEntryForm | None = None,
+    follow_up_form: forms.FollowUpForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     entries = selectors.case_timeline_entries(case)
     parts = case_page_parts(case=case, user=user, entries=entries)
@@ -317,28 +334,28 @@ def _case_page(request, case: Case, *, entry_form=None, follow_up_form=None, sta
 
 @access_policy("case")
 @login_required
-def case_detail(request, case_id):
+def case_detail(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Case page: person summary, facts, consent, interventions, timeline and the actions allowed."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request)
     return _case_page(request, case)
 
 
-def _case_for_change(request, case_id) -> Case:
+def _case_for_change(request: AuthenticatedRequest, case_id: UUID) -> Case:
     """A visible case for a write: not logged as a view (the page shown afterwards is)."""
     return selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, log=False)
 
 
-def _closed(request, case: Case):
+def _closed(request: AuthenticatedRequest, case: Case) -> HttpResponse:
     """Back to a closed case, with the reason nothing on it can be changed."""
     messages.error(request, services.CASE_CLOSED)
     return redirect("case_detail", case_id=case.pk)
 
 
-def _to_entry(case: Case, entry: JournalEntry):
+def _to_entry(case: Case, entry: JournalEntry) -> HttpResponseRedirect:
     return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + f"#anteckning-{entry.pk}")
 
 
-def _refused(request, error: ValidationError, *, case: Case, entry: JournalEntry):
+def _refused(request: AuthenticatedRequest, error: ValidationError, *, case: Case, entry: JournalEntry) -> HttpResponse:
     """Back to the entry with the reason its page is not offered (services.journal_entry_check); that it is
     signed already is news to the signer, not an error."""
     level = messages.INFO if error.code == "already_signed" else messages.ERROR
@@ -349,7 +366,7 @@ def _refused(request, error: ValidationError, *, case: Case, entry: JournalEntry
 @access_policy("case")
 @login_required
 @require_POST
-def entry_create(request, case_id):
+def entry_create(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Write a journal entry; "Spara och signera" signs it at once."""
     if not request.user.has_perm("cases.add_journalentry"):
         raise Http404
@@ -370,7 +387,7 @@ def entry_create(request, case_id):
 
 @access_policy("case")
 @login_required
-def entry_sign(request, case_id, entry_id):
+def entry_sign(request: AuthenticatedRequest, case_id: UUID, entry_id: int) -> HttpResponse:
     """Sign one's own draft after confirming it on a page of its own (no JavaScript needed); from then on
     it is locked."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_sign")
@@ -394,7 +411,7 @@ def entry_sign(request, case_id, entry_id):
 @access_policy("case")
 @login_required
 @require_POST
-def entry_delete(request, case_id, entry_id):
+def entry_delete(request: AuthenticatedRequest, case_id: UUID, entry_id: int) -> HttpResponse:
     """Remove one's own unsigned draft; signed entries are never deleted (the service refuses)."""
     case = _case_for_change(request, case_id)
     entry = selectors.journal_entry_get(case=case, entry_id=entry_id)
@@ -411,7 +428,7 @@ def entry_delete(request, case_id, entry_id):
 
 @access_policy("case")
 @login_required
-def entry_edit(request, case_id, entry_id):
+def entry_edit(request: AuthenticatedRequest, case_id: UUID, entry_id: int) -> HttpResponse:
     """Edit one's own unsigned draft. Signed entries are never offered for editing; asking anyway
     gets the service's refusal and a pointer to "Rätta"."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, request=request, what="entry_edit")
@@ -433,7 +450,7 @@ def entry_edit(request, case_id, entry_id):
 
 @access_policy("case")
 @login_required
-def entry_correct(request, case_id, entry_id):
+def entry_correct(request: AuthenticatedRequest, case_id: UUID, entry_id: int) -> HttpResponse:
     """Rätta: a new signed entry linked to a signed one; the original stays visible and unchanged."""
     if not request.user.has_perm("cases.add_journalentry"):
         raise Http404
@@ -456,7 +473,7 @@ def entry_correct(request, case_id, entry_id):
 @access_policy("case")
 @login_required
 @require_POST
-def case_follow_up(request, case_id):
+def case_follow_up(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Plan (or clear) the next follow-up shown on Mina ärenden; the form carries the case version."""
     if not request.user.has_perm("cases.change_case"):
         raise Http404
@@ -473,7 +490,7 @@ def case_follow_up(request, case_id):
 
 @access_policy("case")
 @login_required
-def case_close(request, case_id):
+def case_close(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Close with reason and date; the form carries the case version (a concurrent change saves nothing)."""
     if not request.user.has_perm("cases.change_case"):
         raise Http404
@@ -489,7 +506,7 @@ def case_close(request, case_id):
 
 @access_policy("manager")
 @login_required
-def case_reassign(request, case_id):
+def case_reassign(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Byt handläggare: enhetschef only (cases.reassign_case); others get 404 like any hidden page."""
     if not request.user.has_perm("cases.reassign_case"):
         raise Http404

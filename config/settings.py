@@ -7,9 +7,14 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Generic Django classes (ModelAdmin[Case], ModelForm[Person]) subscriptable at run time, as the type checker wants.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     "core",
     "cases",
     "consent",
@@ -74,7 +80,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.session_idle.SessionIdleRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.session_idle.session_timing",
             ],
         },
     },
@@ -129,26 +138,41 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # ASVS 4.0.3 V2.1: at least 12 characters, checked against common and breached passwords (offline:
+    # Django's list of 20 000, then zxcvbn's breach-derived lists plus Swedish seasons, months and names
+    # in core.passwords, which refuses "Sommar2024!"-style guesses). Messages in Swedish.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after SESSION_IDLE_MINUTES without activity: core.session_idle renews the expiry at most
-# once per SESSION_RENEW_SECONDS instead of writing the session row on every request.
+# once per SESSION_RENEW_SECONDS instead of writing the session row on every request. Pages warn
+# SESSION_WARNING_SECONDS before the end and offer "Fortsätt arbeta" (WCAG 2.2.1). Whatever the activity, a
+# session ends SESSION_ABSOLUTE_HOURS after sign-in (ASVS 3.3.2).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 10) * 3600
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login throttling.
+# The client's address (core.client_ip): X-Forwarded-For is believed only for this many reverse proxies in
+# front of the app (0: the header is ignored). The access log, login lockout and API throttles all use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login throttling: failures lock the username+IP pair, so an attacker behind the municipality's proxy
+# neither locks out everyone (IP alone) nor a named colleague from her own desk (username alone).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
 # --- Sign-in (accounts): OpenID Connect SSO, a second factor for local accounts (README "Inloggning") ---------
@@ -196,6 +220,18 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Ungdomsinsats")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin resets a factor (deletes the device) but never sees its key
 # --- end of sign-in ------------------------------------------------------------------------------------------
 
+# Shared state for limits: with Redis, every gunicorn process and host counts API throttles in one place
+# (axes keeps its failures in PostgreSQL, also shared). Without Redis (demo) each process counts alone.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ui"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]
 TIME_ZONE = "Europe/Stockholm"
@@ -208,7 +244,7 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -318,6 +354,8 @@ REST_FRAMEWORK = {
     # api/: one JSON error shape for every 4xx ({"error": {"code", "message", "fields"}}), 409 on edit conflicts
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Anonymous throttling by address believes X-Forwarded-For only for the trusted proxies (core.client_ip).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Requests per client (token, user or IP) for the API; a token may carry its own rate.
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
@@ -370,6 +408,23 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Container healthchecks call these over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our own files, no
+# inline code, no eval. htmx is told not to inject its indicator style (meta htmx-config in base.html) and
+# the API docs page loads its start-up script as a file (api.views.ApiDocsView). form-action is left open:
+# signing in with SSO posts to us and is redirected on to the identity provider.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # JSON lines without personal data in production (config/logging.py); LOG_FORMAT=plain for a terminal.
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")

@@ -29,3 +29,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
 REPORT_RETRY_BACKOFF_SECONDS = 0  # retries at once in tests; the backoff arithmetic is tested on its own
 MFA_REQUIRED = False  # the second-factor tests switch it on (accounts/tests); other tests sign in with a password
+if "CACHES" in globals():  # Redis (REDIS_URL set): each test process counts its throttles under its own prefix
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405

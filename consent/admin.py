@@ -2,6 +2,7 @@
 utlämnanden are personal data: recorded on the case and person pages through consent.services."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from consent.models import Actor, LegalBasis
 from core.admin import HistoryAdmin
@@ -13,10 +14,10 @@ class ActorAdmin(HistoryAdmin):
     list_editable = ["sort_order"]
     search_fields = ["name", "code"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Actor | None = None) -> list[str]:
         return ["code"] if obj else []
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Actor | None = None) -> bool:
         return False
 
 
@@ -28,8 +29,8 @@ class LegalBasisAdmin(HistoryAdmin):
     list_editable = ["active", "sort_order"]
     search_fields = ["name", "reference"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: LegalBasis | None = None) -> list[str]:
         return ["code", "is_consent"] if obj else []
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: LegalBasis | None = None) -> bool:
         return False

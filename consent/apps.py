@@ -11,7 +11,7 @@ class ConsentConfig(AppConfig):
         ("consent.migrations.0005_legal_basis_catalogue_and_guard", "consent.LegalBasis"),
     ]
 
-    def ready(self):
+    def ready(self) -> None:
         # the case page's registry is filled once the apps are loaded (cases never imports consent)
         from cases.case_page import case_page_part
         from consent.case_page import consent_case_page_part

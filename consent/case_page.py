@@ -2,14 +2,19 @@
 consent given and every revocation (with the actors it withdrew)."""
 
 from collections import defaultdict
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from cases.case_page import CasePagePart, TimelineEvent
+from cases.models import Case, JournalEntry
 from consent.selectors import consent_summary
+from core.models import User
 
 
-def consent_case_page_part(*, case, user, entries, loaded) -> CasePagePart:
+def consent_case_page_part(
+    *, case: Case, user: User, entries: list[JournalEntry], loaded: dict[str, Any]
+) -> CasePagePart:
     summary = consent_summary(person=case.person)
     events = []
     for consent in summary.all_consents:

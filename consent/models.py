@@ -4,6 +4,8 @@ Append-only: a consent is never edited; revocation is its own row. PostgreSQL tr
 UPDATE and DELETE on these tables (migration 0002).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,7 +27,7 @@ class Actor(models.Model):
         verbose_name_plural = _("aktörer")
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -57,6 +59,15 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
 
+    # Not fields: set on the consents consent.selectors.consent_history and consent_summary load (for the type
+    # checker; the issue 24 point 4 rewrite to row objects removes them).
+    actor_list: list[Actor]
+    revoked_on: dict[int, datetime.date]  # actor id -> the day the actor was revoked from this consent
+    revoked_actors: list[tuple[Actor, datetime.date]]
+    active_actors: list[Actor]
+    status: str
+    giver: str
+
     class Meta:
         verbose_name = _("samtycke")
         verbose_name_plural = _("samtycken")
@@ -69,7 +80,7 @@ class Consent(models.Model):
         ]
         indexes = [models.Index(fields=["person", "given_on"], name="consent_person_given")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{_('Samtycke')} {self.given_on}"
 
 
@@ -95,7 +106,7 @@ class ConsentRevocation(models.Model):
         verbose_name = _("återkallelse av samtycke")
         verbose_name_plural = _("återkallelser av samtycke")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{_('Återkallat')} {self.revoked_on}"
 
 
@@ -119,7 +130,7 @@ class MaturityAssessment(models.Model):
         verbose_name_plural = _("mognadsbedömningar")
         ordering = ["-assessed_on", "-recorded_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{_('Mognadsbedömning')} {self.assessed_on}"
 
 
@@ -142,7 +153,7 @@ class LegalBasis(models.Model):
         verbose_name_plural = _("rättsliga grunder")
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.reference})" if self.reference else self.name
 
 
@@ -185,5 +196,5 @@ class Disclosure(models.Model):
             models.Index(fields=["person", "disclosed_on"], name="disclosure_person_date"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{_('Utlämnande')} {self.disclosed_on}"

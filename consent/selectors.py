@@ -17,6 +17,7 @@ _counts_for on loaded rows (consent_history) say the same thing.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Custodian, Person
+from cases.models import Case, Custodian, Person
 from consent.models import Actor, Consent, ConsentRevocation, Disclosure, MaturityAssessment
 
 ADULT_AGE = 18
@@ -35,7 +36,7 @@ class SharingDecision:
     allowed: bool
     missing: list[str] = field(default_factory=list)  # Swedish descriptions of who has not consented
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.allowed
 
     @property
@@ -48,18 +49,18 @@ class SharingDecision:
 RevokedActor = ConsentRevocation.actors.through
 
 
-def _revocations(*, consent, actor) -> QuerySet:
+def _revocations(*, consent: int | OuterRef, actor: int | OuterRef) -> QuerySet[Any]:
     """The revocations withdrawing `actor` from `consent` (ids or OuterRefs): the per-actor revocation rule,
     dated by the callers that judge a day (_revoked) and undated for what a consent still covers."""
     return RevokedActor.objects.filter(consentrevocation__consent_id=consent, actor_id=actor)
 
 
-def _revoked(*, consent, actor, on: datetime.date) -> Exists:
+def _revoked(*, consent: int | OuterRef, actor: int | OuterRef, on: datetime.date) -> Exists:
     """The actor was revoked from the consent on or before `on` (consent and actor: ids or OuterRefs)."""
     return Exists(_revocations(consent=consent, actor=actor).filter(consentrevocation__revoked_on__lte=on))
 
 
-def open_actor_links() -> QuerySet:
+def open_actor_links() -> QuerySet[Any]:
     """Consent–actor links not revoked: what each consent still covers."""
     revoked = Exists(_revocations(consent=OuterRef("consent_id"), actor=OuterRef("actor_id")))
     return Consent.actors.through.objects.filter(~revoked)
@@ -95,7 +96,7 @@ def person_consents_themself(*, person: Person, on: datetime.date) -> bool:
 
 
 def _decide(
-    *, person: Person, on: datetime.date, valid: set, consents_themself: bool, custodians: list[Custodian]
+    *, person: Person, on: datetime.date, valid: set[int | None], consents_themself: bool, custodians: list[Custodian]
 ) -> SharingDecision:
     """The rule itself, on loaded data (`valid`: custodian ids with a counting consent, None = the young person).
 
@@ -117,7 +118,9 @@ def sharing_decision(*, person: Person, actor: Actor, on: datetime.date) -> Shar
     """May `actor` receive information about `person` on `on`? See the module docstring for the rule."""
     if not actor.needs_consent:
         return SharingDecision(allowed=True)
-    valid = set(consents_valid_on(person=person, actor=actor, on=on).values_list("custodian_id", flat=True))
+    valid: set[int | None] = set(
+        consents_valid_on(person=person, actor=actor, on=on).values_list("custodian_id", flat=True)
+    )
     return _decide(
         person=person,
         on=on,
@@ -144,7 +147,7 @@ def sharing_decisions(
         return result
     person_ids = {person.pk for person, _actor in needing}
     actor_ids = {actor.pk for _person, actor in needing}
-    valid: dict[tuple[UUID, int], set] = {}
+    valid: dict[tuple[UUID, int], set[int | None]] = {}
     rows = (
         Consent.actors.through.objects.filter(
             actor_id__in=actor_ids, consent__person_id__in=person_ids, consent__given_on__lte=on
@@ -184,7 +187,7 @@ class PersonConsentState:
 
     person: Person
     on: datetime.date
-    valid: dict[int, set]  # actor id -> custodian ids with a counting consent (None = the young person)
+    valid: dict[int, set[int | None]]  # actor id -> custodian ids with a counting consent (None = the young person)
     consents_themself: bool
     custodians: list[Custodian]
 
@@ -219,7 +222,7 @@ def person_consent_state(*, person: Person, consents: Iterable[Consent], on: dat
     """The consent state of `person` on `on` from their consents as consent_history loads them (with
     `actor_list` and `revoked_on`), plus one query for the custodians and the latest maturity assessment on
     or before `on` together."""
-    valid: dict[int, set] = {}
+    valid: dict[int, set[int | None]] = {}
     for consent in consents:
         for actor in consent.actor_list:
             if _counts_for(consent, actor, on):
@@ -275,8 +278,8 @@ def consent_history(*, person: Person) -> list[Consent]:
             consent = consents[link.consent_id] = link.consent
             consent.actor_list, consent.revoked_on = [], {}
         consent.actor_list.append(link.actor)
-        if link.revoked_on is not None:
-            consent.revoked_on[link.actor_id] = link.revoked_on
+        if link.revoked_on is not None:  # type: ignore[attr-defined]  # as below
+            consent.revoked_on[link.actor_id] = link.revoked_on  # type: ignore[attr-defined]  # annotated by the query; the plugin loses it
     return list(consents.values())
 
 
@@ -288,16 +291,16 @@ class ActorConsent:
     actor: Actor
     allowed: bool
     missing: list[str]
-    covering: list[tuple[str, object]] = field(default_factory=list)  # (who, valid until or None)
+    covering: list[tuple[str, datetime.date | None]] = field(default_factory=list)  # (who, valid until or None)
 
 
 @dataclass
 class ConsentSummary:
     actors: list[ActorConsent]
-    valid: list  # consents counting today for at least one actor (`active_actors`)
+    valid: list[Consent]  # consents counting today for at least one actor (`active_actors`)
     ended: int  # expired or wholly revoked consents in the history
     today: datetime.date
-    all_consents: list  # the whole history, newest first (timeline events), each with `giver` and `status`
+    all_consents: list[Consent]  # the whole history, newest first (timeline events), each with `giver` and `status`
     all_actors: bool  # False: only actors covered by a valid consent are listed
     state: PersonConsentState | None = None  # on `today`, reused by the case page's plans
 
@@ -319,7 +322,7 @@ def custodian_label(custodian: Custodian, person: Person, *, position: int | Non
 
 def consent_giver(consent: Consent, person: Person) -> str:
     """Who gave the consent, as the page may show it."""
-    if consent.custodian_id is None:
+    if consent.custodian is None:
         return _("Ungdomen")
     return custodian_label(consent.custodian, person)
 
@@ -357,7 +360,8 @@ def consent_summary(*, person: Person, all_actors: bool = False) -> ConsentSumma
     catalogue query. The person page lists every actor that needs consent."""
     today = timezone.localdate()
     history = consent_history(person=person)
-    valid, ended = [], 0
+    valid: list[Consent] = []
+    ended = 0
     for consent in history:
         consent.giver = consent_giver(consent, person)
         _describe(consent, today)
@@ -398,7 +402,7 @@ def disclosure_list_for_person(*, person: Person) -> QuerySet[Disclosure]:
     )
 
 
-def disclosure_list_for_case(*, case) -> QuerySet[Disclosure]:
+def disclosure_list_for_case(*, case: Case) -> QuerySet[Disclosure]:
     """Utlämnanden recorded on a case the caller has fetched through cases.selectors.case_get_for_user."""
     return disclosure_list_for_person(person=case.person).filter(case=case)
 

@@ -8,15 +8,16 @@ from django.http import HttpRequest
 
 from cases.models import Case
 from consent.forms import ConsentRecordForm, ConsentRevokeForm, DisclosureForm, custodian_for_giver
-from consent.models import Consent, Disclosure
+from consent.models import Consent, ConsentRevocation, Disclosure
 from consent.services import consent_record, consent_revoke, disclosure_record
+from core.http import signed_in_user
 
 
 def consent_record_posted(request: HttpRequest, case: Case, form: ConsentRecordForm) -> Consent:
     """A consent from the young person or one of the custodians (the form's `giver`) to the chosen actors."""
     data = form.cleaned_data
     return consent_record(
-        actor=request.user,
+        actor=signed_in_user(request),
         person=case.person,
         custodian=custodian_for_giver(case, data["giver"]),
         actors=list(data["actors"]),
@@ -27,11 +28,11 @@ def consent_record_posted(request: HttpRequest, case: Case, form: ConsentRecordF
     )
 
 
-def consent_revoke_posted(request: HttpRequest, case: Case, form: ConsentRevokeForm):
+def consent_revoke_posted(request: HttpRequest, case: Case, form: ConsentRevokeForm) -> ConsentRevocation:
     """Revoke a consent of the case's person, for the chosen actors or all of them."""
-    return consent_revoke(actor=request.user, **form.cleaned_data)
+    return consent_revoke(actor=signed_in_user(request), **form.cleaned_data)
 
 
 def disclosure_record_posted(request: HttpRequest, case: Case, form: DisclosureForm) -> Disclosure:
     """An utlämnande about the case's person, recorded on the case."""
-    return disclosure_record(actor=request.user, person=case.person, case=case, **form.cleaned_data)
+    return disclosure_record(actor=signed_in_user(request), person=case.person, case=case, **form.cleaned_data)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
+from core.client_ip import client_ip
 from core.models import AccessAction, AccessLog, User
 
 
@@ -20,13 +21,6 @@ class Seen:
     person_id: UUID
     case_id: UUID | None = None
     protected_identity: bool = False
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind the proxy in docker-compose REMOTE_ADDR is the proxy; the app trusts no forwarded header here.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def access_log_record(

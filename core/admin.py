@@ -9,14 +9,19 @@ roles, an administrator never holds a role with personal data, and every change 
 the change history in the same transaction.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core.history import change_record, history_rows, history_snapshot
@@ -64,20 +69,33 @@ if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff member of an admin request (the admin site lets no one else in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """View only: the rows are written by services (or are append-only logs)."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-class HistoryAdminMixin:
+class HistoryAdminMixin(_AdminBase):
     """Records every add, change and removal made in the admin in the change history (core.history), with
     many-to-many values (a user's roles) and inline rows (an agreement's volumes), in the admin's transaction.
 
@@ -85,11 +103,11 @@ class HistoryAdminMixin:
 
     history_fields: list[str] | None = None
 
-    def _before(self, obj) -> dict | None:
+    def _before(self, obj: Model) -> dict[str, str | None] | None:
         stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
         return history_snapshot(stored, self.history_fields) if stored is not None else None
 
-    def _m2m(self, obj, form) -> dict[str, list[str]]:
+    def _m2m(self, obj: Model, form: forms.BaseForm) -> dict[str, list[str]]:
         if obj.pk is None:
             return {}
         fields = [field for field in obj._meta.many_to_many if field.name in form.fields]
@@ -98,11 +116,11 @@ class HistoryAdminMixin:
             for field in fields
         }
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         form.history_before = self._before(obj) if change else None
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         obj = form.instance
         before_m2m = self._m2m(obj, form) if change else {}
         super().save_related(request, form, formsets, change)
@@ -114,7 +132,7 @@ class HistoryAdminMixin:
         }
         before = getattr(form, "history_before", None)
         change_record(
-            actor=request.user,
+            actor=staff_user(request),
             instance=obj,
             action=ChangeAction.UPDATE if change and before is not None else ChangeAction.CREATE,
             before=before,
@@ -122,7 +140,7 @@ class HistoryAdminMixin:
             extra=extra or None,
         )
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         befores = {
             inline.instance.pk: history_snapshot(type(inline.instance)._default_manager.get(pk=inline.instance.pk))
             for inline in formset.initial_forms
@@ -130,24 +148,28 @@ class HistoryAdminMixin:
         }
         for inline in formset.deleted_forms:
             if inline.instance.pk:
-                change_record(actor=request.user, instance=inline.instance, action=ChangeAction.DELETE)
+                change_record(actor=staff_user(request), instance=inline.instance, action=ChangeAction.DELETE)
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            change_record(actor=request.user, instance=obj, action=ChangeAction.CREATE)
+            change_record(actor=staff_user(request), instance=obj, action=ChangeAction.CREATE)
         for obj, _fields in formset.changed_objects:
-            change_record(actor=request.user, instance=obj, action=ChangeAction.UPDATE, before=befores.get(obj.pk))
+            change_record(
+                actor=staff_user(request), instance=obj, action=ChangeAction.UPDATE, before=befores.get(obj.pk)
+            )
 
-    def delete_model(self, request, obj):
-        change_record(actor=request.user, instance=obj, action=ChangeAction.DELETE, fields=self.history_fields)
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        change_record(actor=staff_user(request), instance=obj, action=ChangeAction.DELETE, fields=self.history_fields)
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            change_record(actor=request.user, instance=obj, action=ChangeAction.DELETE, fields=self.history_fields)
+            change_record(
+                actor=staff_user(request), instance=obj, action=ChangeAction.DELETE, fields=self.history_fields
+            )
         super().delete_queryset(request, queryset)
 
 
-class HistoryAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class HistoryAdmin(HistoryAdminMixin, admin.ModelAdmin[Any]):
     """An editable catalogue whose changes are in the change history."""
 
 
@@ -186,8 +208,12 @@ USER_HISTORY_FIELDS = ["username", "first_name", "last_name", "email", "unit", "
                        "is_superuser"]  # fmt: skip
 
 
+# Django's own UserAdmin declares them; the stubs allow None.
+_DJANGO_USER_FIELDSETS = list(DjangoUserAdmin.fieldsets or [])
+
+
 @admin.register(User)
-class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
+class UserAdmin(HistoryAdminMixin, DjangoUserAdmin[User]):
     """Users and their roles. Permissions come from roles only (no per-user permissions here); the rules of
     separate duties are core.roles.roles_assignment_check, shown as a Swedish error on the form."""
 
@@ -197,7 +223,7 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
     list_filter = ["groups", "unit", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets[:2],
+        *_DJANGO_USER_FIELDSETS[:2],
         (_("Arbetsplats"), {"fields": ["unit", "title"]}),
         (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Viktiga datum"), {"fields": ["last_login", "date_joined"]}),
@@ -208,10 +234,10 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related(Prefetch("groups"))
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         readonly = ["last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly.append("is_superuser")  # a systemadministratör assigns roles but cannot make anyone superuser
@@ -219,13 +245,16 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
             readonly += ["groups", "is_superuser", "is_staff", "is_active"]  # nobody changes their own access
         return readonly
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[User]]:
         form = super().get_form(request, obj, change=change, **kwargs)
-        actor, target = request.user, obj
+        actor, target = staff_user(request), obj
 
-        class RoleCheckedForm(form):  # the separation-of-duties rule on the form, in Swedish
-            def clean(self):
-                cleaned = super().clean()
+        # the separation-of-duties rule on the form, in Swedish (a class made per request: mypy cannot check it)
+        class RoleCheckedForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
                 if "groups" in cleaned:
                     try:
                         roles_assignment_check(
@@ -238,7 +267,7 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
         return RoleCheckedForm
 
     @transaction.atomic
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Setting someone's password lets the setter log in as them: not for accounts with personal data,
         except by a superuser; a set password is recorded in the history (never the password)."""
         target = self.get_object(request, id)
@@ -249,7 +278,7 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
         response = super().user_change_password(request, id, form_url)
         if target is not None and request.method == "POST" and response.status_code == 302:
             change_record(
-                actor=request.user,
+                actor=staff_user(request),
                 instance=target,
                 action=ChangeAction.UPDATE,
                 changes={"password": [None, str(_("nytt lösenord satt"))]},
@@ -257,17 +286,18 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin):
         return response
 
     @admin.display(description=_("roller"))
-    def roles(self, obj):
+    def roles(self, obj: User) -> str:
         return ", ".join(sorted(group.name for group in obj.groups.all()))
 
 
 class _HistoryChangeList(ChangeList):
     """Puts a page of history entries into words in one pass (core.history), not one pass per row."""
 
-    def get_results(self, request):
+    def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         rows = history_rows(self.result_list, identity_visible=False)
-        request.admin_history_words = {row["entry"].pk: row for row in rows}
+        # handed to the column functions of the same request (AdminChangeLogAdmin.get_list_display)
+        request.admin_history_words = {row["entry"].pk: row for row in rows}  # type: ignore[attr-defined]
 
 
 @admin.register(ChangeLog)
@@ -281,7 +311,7 @@ class AdminChangeLogAdmin(ReadOnlyAdmin):
     search_fields = ["actor__username", "=object_id"]
     show_full_result_count = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChangeLog]:
         return (
             super()
             .get_queryset(request)
@@ -289,22 +319,23 @@ class AdminChangeLogAdmin(ReadOnlyAdmin):
             .filter(person_id__isnull=True, case_id__isnull=True)
         )
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return _HistoryChangeList
 
-    def get_list_display(self, request):
-        def words(obj) -> dict:
-            return (
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        def words(obj: ChangeLog) -> dict[str, Any]:
+            row: dict[str, Any] = (
                 getattr(request, "admin_history_words", {}).get(obj.pk)
                 or history_rows([obj], identity_visible=False)[0]
             )
+            return row
 
         @admin.display(description=_("post"))
-        def record(obj):
+        def record(obj: ChangeLog) -> str:
             return f"{words(obj)['what']} ({obj.object_id})"
 
         @admin.display(description=_("ändringar"))
-        def changes_in_words(obj):
+        def changes_in_words(obj: ChangeLog) -> SafeString:
             return format_html_join(
                 "; ",
                 "{}: {} → {}",

@@ -25,7 +25,7 @@ class BulkTable:
         self.batch_size = batch_size
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
-        self.columns = ", ".join(quote(f.column) for f in self.fields)
+        self.columns = ", ".join(quote(str(f.column)) for f in self.fields)  # a concrete field has a column
         self.copy_statement = f"COPY {self.table} ({self.columns}) FROM STDIN"
         self._json_at = [i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
 

@@ -17,9 +17,11 @@ the saved value, in Swedish. The API turns it into 409 (`api_exception_handler` 
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -29,6 +31,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 # Identity fields of a person: a conflict message never shows their saved value unless the user may see it.
 PROTECTED_IDENTITY_FIELDS = {"first_name", "last_name", "id_number", "street_address", "postal_code", "city"}
+
+
+class Versioned(Protocol):
+    """A model with the optimistic-locking `version` field (each such model declares its own)."""
+
+    version: int
+
+    @property
+    def _meta(self) -> Options[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Change:
 class EditConflict(ValidationError):
     """Someone saved the record after this user loaded it."""
 
-    def __init__(self, *, instance: models.Model, expected_version: int, changes: list[Change]):
+    def __init__(self, *, instance: Versioned, expected_version: int, changes: list[Change]) -> None:
         self.instance_label = str(instance._meta.verbose_name)
         self.current_version = instance.version
         self.expected_version = expected_version
@@ -61,7 +72,7 @@ class EditConflict(ValidationError):
             head = f"{head} {listed}."
         return f"{head} {_('Ladda om sidan, se över uppgifterna och spara igen.')}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "detail": self.describe(),
             "code": "conflict",
@@ -70,12 +81,12 @@ class EditConflict(ValidationError):
         }
 
 
-def display_value(instance: models.Model, field_name: str) -> str:
+def display_value(instance: models.Model | Versioned, field_name: str) -> str:
     """The saved value of one field as a person reads it (choices by label, dates as 2024-03-15)."""
     if field_name in PROTECTED_IDENTITY_FIELDS and not getattr(instance, "shows_identity", True):
         return _("(skyddad uppgift)")
     field = instance._meta.get_field(field_name)
-    if field.choices:
+    if getattr(field, "choices", None):
         return str(getattr(instance, f"get_{field_name}_display")()) or "–"
     value = getattr(instance, field_name)
     if value is None or value == "":
@@ -89,12 +100,12 @@ def display_value(instance: models.Model, field_name: str) -> str:
     return str(value)
 
 
-def _comparable(value):
+def _comparable(value: object) -> object:
     return value.pk if isinstance(value, models.Model) else value
 
 
 def version_check_and_bump(
-    *, instance: models.Model, expected_version: int | str | None, submitted: Mapping[str, object] | None = None
+    *, instance: Versioned, expected_version: int | str | None, submitted: Mapping[str, object] | None = None
 ) -> None:
     """Raise EditConflict unless `instance` (locked with select_for_update) is still at `expected_version`;
     otherwise add one to its version in memory (save it with the other fields).
@@ -103,7 +114,7 @@ def version_check_and_bump(
     listed in the conflict message.
     """
     try:
-        expected = int(expected_version)
+        expected = int(expected_version if expected_version is not None else "")
     except (TypeError, ValueError):
         raise ValidationError(
             _("Formuläret saknar versionsuppgift. Ladda om sidan och försök igen."), code="conflict"
@@ -112,6 +123,7 @@ def version_check_and_bump(
         changes = []
         for name, value in (submitted or {}).items():
             field = instance._meta.get_field(name)
+            assert isinstance(field, models.Field)  # submitted names are concrete fields, never reverse relations
             saved = getattr(instance, field.attname)
             if _comparable(saved) != _comparable(value):
                 changes.append(
@@ -126,7 +138,7 @@ def conflict_response(error: EditConflict) -> Response:
     return Response(error.as_dict(), status=status.HTTP_409_CONFLICT)
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler: EditConflict -> 409; everything else as DRF does it."""
     if isinstance(exc, EditConflict):
         return conflict_response(exc)

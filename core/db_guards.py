@@ -5,7 +5,11 @@ Gallring (retention) is the one sanctioned exception: it runs `SET LOCAL ungdoms
 inside its own transaction.
 """
 
+from collections.abc import Callable
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 PURGE_SETTING = "ungdomsinsats.purge"
 
@@ -34,11 +38,14 @@ CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table}
     return forward, reverse
 
 
+_Apply = Callable[[StateApps, BaseDatabaseSchemaEditor], None]
+
+
 def postgres_only(forward: str, reverse: str) -> migrations.RunPython:
     """A RunPython that executes SQL only on PostgreSQL (SQLite relies on the service rules)."""
 
-    def run(sql):
-        def apply(apps, schema_editor):
+    def run(sql: str) -> _Apply:
+        def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
             if schema_editor.connection.vendor == "postgresql":
                 schema_editor.execute(sql)
 
@@ -52,8 +59,8 @@ def per_vendor(*, postgresql: tuple[list[str], list[str]], sqlite: tuple[list[st
     kept in each dialect); any other database gets nothing."""
     statements = {"postgresql": postgresql, "sqlite": sqlite}
 
-    def run(direction: int):
-        def apply(apps, schema_editor):
+    def run(direction: int) -> _Apply:
+        def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
             for statement in statements.get(schema_editor.connection.vendor, ([], []))[direction]:
                 schema_editor.execute(statement, params=None)
 

@@ -3,6 +3,7 @@ form, and the Swedish number fields every form with hours, costs or fees uses.""
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,8 +47,9 @@ def parse_swedish_number(text: str) -> Decimal:
         raise ValueError(text) from error
 
 
-def format_swedish_number(value) -> str:
-    """The value as an input shows it: decimal comma, no grouping ("62500,50"), so it reads back unchanged."""
+def format_swedish_number(value: object) -> object:
+    """The value as an input shows it: decimal comma, no grouping ("62500,50"), so it reads back unchanged;
+    anything but a number (the text the user typed, None) as it is."""
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return f"{Decimal(str(value)):f}".replace(".", ",")
     return value
@@ -59,7 +61,7 @@ class DecimalCommaField(forms.DecimalField):
     widget = forms.TextInput
     default_error_messages = {"invalid": _("Skriv ett tal, till exempel 1,5 eller 62 500,50.")}
 
-    def to_python(self, value):
+    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]  # the stubs say int | None, as for IntegerField
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -69,10 +71,10 @@ class DecimalCommaField(forms.DecimalField):
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: object) -> object:
         return format_swedish_number(value)
 
 
@@ -82,7 +84,7 @@ class WholeNumberField(forms.IntegerField):
     widget = forms.TextInput
     default_error_messages = {"invalid": _("Skriv ett heltal, till exempel 80 eller 62 500.")}
 
-    def to_python(self, value):
+    def to_python(self, value: object) -> int | None:
         if value in self.empty_values:
             return None
         if isinstance(value, int):
@@ -95,7 +97,7 @@ class WholeNumberField(forms.IntegerField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(number)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
 
 
@@ -105,17 +107,17 @@ class WholeNumberField(forms.IntegerField):
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         unit = f" ({obj.unit})" if obj.unit_id else ""
         return f"{obj.get_full_name() or obj.username}{unit}"
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: field errors on their fields, the rest on the form."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -16,6 +16,7 @@ gallring removes them with the rest of the person's file.
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from django.apps import apps
@@ -28,14 +29,15 @@ from core.models import ChangeAction, ChangeLog, User
 
 # Bookkeeping fields that carry no information for the reader of the history. A foreign key named like one
 # (a plan version's goals, agreements, follow-ups) is information: which version the record belongs to.
-SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at"}
+# statistics_key (cases.Case): the secret key of the statistics API's noise, never shown anywhere
+SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "recorded_at", "statistics_key"}
 
 # Key in `changes` for why a recorded row was corrected or removed: {CHANGE_REASON: [None, "Fel datum"]}.
 # Not a model field name, so it never clashes with one (the history page gives it its own label).
 CHANGE_REASON = "change_reason"
 
 
-def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> list[models.Field]:
+def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> list[models.Field[Any, Any]]:
     concrete = [
         field
         for field in instance._meta.concrete_fields
@@ -49,10 +51,10 @@ def _tracked_fields(instance: models.Model, fields: Iterable[str] | None) -> lis
     return [field for field in concrete if field.name in wanted]
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
 
@@ -72,11 +74,13 @@ def _owner_ids(instance: models.Model) -> tuple[UUID | None, UUID | None]:
     possible: the model's own history_owner_ids() (a person, a case), or its person_id / case_id (then the
     person of the case its `case` foreign key points at)."""
     if hasattr(instance, "history_owner_ids"):
-        return instance.history_owner_ids()
+        owners: tuple[UUID | None, UUID | None] = instance.history_owner_ids()
+        return owners
     person_id = getattr(instance, "person_id", None)
     case_id = getattr(instance, "case_id", None)
     if person_id is None and case_id is not None:
         case_model = instance._meta.get_field("case").related_model
+        assert isinstance(case_model, type)  # a concrete foreign key, never a lazy "app.Model" string here
         person_id = case_model._default_manager.filter(pk=case_id).values_list("person_id", flat=True).first()
     return person_id, case_id
 
@@ -88,8 +92,8 @@ def change_record(
     action: ChangeAction,
     before: dict[str, str | None] | None = None,
     fields: Iterable[str] | None = None,
-    changes: dict[str, list] | None = None,
-    extra: dict[str, list] | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    extra: dict[str, list[Any]] | None = None,
     person_id: UUID | None = None,
     case_id: UUID | None = None,
 ) -> ChangeLog | None:
@@ -149,7 +153,7 @@ def _model_for(label: str) -> type[models.Model] | None:
         return None
 
 
-def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
     if model is None:
         return None
     try:
@@ -166,7 +170,7 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
     return str(field.verbose_name) if field is not None else name
 
 
-def _items(value) -> list[str]:
+def _items(value: object) -> list[str]:
     """The ids or codes of a many-to-many value as stored: a list, or text joined with commas."""
     if isinstance(value, list | tuple):
         return [str(item) for item in value]
@@ -200,7 +204,7 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _number_text(value: str, field: models.Field) -> str:
+def _number_text(value: str, field: models.Field[Any, Any]) -> str:
     if formats.to_decimal(value) is None:
         return value
     if any(word in field.name for word in MONEY_FIELD_WORDS):
@@ -235,7 +239,7 @@ class _Texts:
     def _name(self, model: type[models.Model], key: str) -> str:
         return self.names.get((model, key), f"{key} {DELETED}")
 
-    def text(self, model: type[models.Model] | None, name: str, value) -> str | None:
+    def text(self, model: type[models.Model] | None, name: str, value: object) -> str | None:
         if value is None or value == "":
             return None
         field = _field(model, name)
@@ -248,7 +252,8 @@ class _Texts:
             return self._name(related, str(value))
         value = str(value)
         if field.choices:
-            return str({str(key): label for key, label in field.flatchoices}.get(value, value))
+            labels = {str(key): label for key, label in field.flatchoices}
+            return str(labels.get(value, value))
         if isinstance(field, models.BooleanField):
             return str(_("Ja")) if value in ("True", "true", "1") else str(_("Nej"))
         if isinstance(field, models.DateTimeField):
@@ -269,7 +274,7 @@ def _masked(model: type[models.Model] | None, name: str, *, identity_visible: bo
     return field is not None and field.is_relation and bool(identity_fields(field.related_model))
 
 
-def _occasion_field(model: type[models.Model] | None) -> models.Field | None:
+def _occasion_field(model: type[models.Model] | None) -> models.Field[Any, Any] | None:
     """The date that tells one row of a dated record from another (a night, a shift, an hour report): its
     first date field other than bookkeeping. None for a person's own records (identity) and undated ones."""
     if model is None or identity_fields(model):
@@ -313,7 +318,7 @@ def _occasion(model: type[models.Model] | None, entry: ChangeLog, dates: dict[tu
     return new or old or dates.get((entry.object_type, entry.object_id), "")
 
 
-def history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict]:
+def history_rows(entries: Iterable[ChangeLog], *, identity_visible: bool) -> list[dict[str, Any]]:
     """History entries as readers see them, newest first as given: the record in words ("polarnatt
     2026-03-04"), field labels, names instead of ids, labels instead of codes, Ja/Nej, Swedish numbers.
     A person's (and their custodians') identity stays masked unless `identity_visible`."""

@@ -16,7 +16,7 @@ class Municipality(models.Model):
         verbose_name_plural = _("kommuner")
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -36,7 +36,7 @@ class Provider(models.Model):
             models.UniqueConstraint(fields=["municipality", "name"], name="provider_unique_name_per_municipality")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -52,7 +52,7 @@ class Unit(models.Model):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["provider", "name"], name="unit_unique_name_per_provider")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -72,7 +72,7 @@ class District(models.Model):
             models.UniqueConstraint(fields=["municipality", "name"], name="district_unique_name_per_municipality")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -99,7 +99,7 @@ class User(AbstractUser):
         verbose_name_plural = _("användare")
         ordering = ["last_name", "first_name", "username"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_full_name() or self.username
 
     @property
@@ -153,7 +153,7 @@ class AccessLog(models.Model):
             models.Index(fields=["user", "at"], name="accesslog_user_at"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
 
     @property
@@ -199,7 +199,7 @@ class ChangeLog(models.Model):
             models.Index(fields=["object_type", "object_id"], name="changelog_object"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.object_type} {self.object_id} {self.action}"
 
 
@@ -244,5 +244,5 @@ class AccessGrantEvent(models.Model):
             models.Index(fields=["person_id", "at"], name="grantevent_person_at"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.action} {self.grantee_id}"

@@ -6,6 +6,8 @@ follow any URL in the HTML: an http:// address (a request from the server to any
 data: is refused; WeasyPrint logs a warning and leaves the resource out.
 """
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -15,7 +17,7 @@ ALLOWED_URL_SCHEMES = ("data",)
 
 
 def render_pdf(
-    template: str, context: dict, *, request: HttpRequest | None = None, pdf_variant: str | None = None
+    template: str, context: dict[str, Any], *, request: HttpRequest | None = None, pdf_variant: str | None = None
 ) -> bytes:
     """Render a Django template to PDF bytes, fetching nothing from the network or the file system.
 
@@ -24,7 +26,8 @@ def render_pdf(
     # A fetcher per document: WeasyPrint's URLFetcher keeps per-request state. No base_url, so a
     # relative URL cannot be resolved against the server or its working directory either.
     fetcher = URLFetcher(allowed_protocols=ALLOWED_URL_SCHEMES, allow_redirects=False)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=pdf_variant)
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=pdf_variant)  # WeasyPrint: no types
+    return pdf
 
 
 def pdf_response(document: bytes, *, filename: str) -> HttpResponse:

@@ -6,11 +6,15 @@ the app's selectors (which turn anything not visible into a 404).
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
+
+_View = TypeVar("_View", bound=Callable[..., object])
 
 # name -> what it means (README "Who sees what (deny by default)" describes the rule)
-POLICIES: dict[str, str] = {
+POLICIES: dict[str, StrPromise] = {
     "public": _("Öppen utan inloggning (inloggning, hälsokontroller)."),
     "authenticated": _("Inloggad personal; visar inga personuppgifter utöver användarens egna."),
     "case": _("Ärende som användaren får se: egen enhet eller delat ärende (annars 404)."),
@@ -22,21 +26,22 @@ POLICIES: dict[str, str] = {
 }
 
 
-def access_policy(policy: str) -> Callable:
+def access_policy(policy: str) -> Callable[[_View], _View]:
     """Mark a view function or class with its access policy (one of POLICIES)."""
     if policy not in POLICIES:
         raise ValueError(f"Unknown access policy: {policy}")
 
-    def mark(view):
-        view.access_policy = policy
+    def mark(view: _View) -> _View:
+        view.access_policy = policy  # type: ignore[attr-defined]  # a marker attribute on any callable
         return view
 
     return mark
 
 
-def policy_of(callback) -> str | None:
+def policy_of(callback: object) -> str | None:
     """The declared policy of a resolved URL callback (function view, class-based view or DRF view)."""
     for candidate in (callback, getattr(callback, "view_class", None), getattr(callback, "cls", None)):
-        if candidate is not None and getattr(candidate, "access_policy", None):
-            return candidate.access_policy
+        policy = getattr(candidate, "access_policy", None) if candidate is not None else None
+        if policy:
+            return str(policy)
     return None

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.models import Role
+from core.models import Role, User
 
 CASE_WORK = [
     "cases.view_person",
@@ -139,7 +139,7 @@ def roles_sync() -> None:
 PERSONAL_DATA_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER})
 
 
-def roles_assignment_check(*, actor, user, roles: Iterable[str]) -> None:
+def roles_assignment_check(*, actor: User, user: User | None, roles: Iterable[str]) -> None:
     """IT administration and casework are separate duties (issue 25): nobody changes their own roles (not even
     a superuser: a second person grants), and the systemadministratör role is never held together with a role
     that reaches personal data, so an administrator cannot give themselves (or a colleague administrator) the
@@ -157,7 +157,7 @@ def roles_assignment_check(*, actor, user, roles: Iterable[str]) -> None:
         )
 
 
-def is_statistics_client(user) -> bool:
+def is_statistics_client(user: User) -> bool:
     """A dedicated statistics-client account: the statistik role only, no admin access, not a superuser."""
     names = set(user.groups.values_list("name", flat=True))
     return user.is_active and not user.is_staff and not user.is_superuser and names == {Role.STATISTICS}

@@ -2,6 +2,8 @@
 beslut themselves are not in the admin (they are a person's file; decisions.selectors reads them)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from core.admin import HistoryAdmin
 from decisions.models import DelegationRule, Lagrum
@@ -14,10 +16,10 @@ class LagrumAdmin(HistoryAdmin):
     list_filter = ["law", "active"]
     search_fields = ["section", "law", "title", "code"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Lagrum | None = None) -> list[str]:
         return ["code"] if obj else []  # beslut refer to the row; the code names it in the seed
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Lagrum | None = None) -> bool:
         return False  # a lagrum used by a beslut stays; one no longer chosen is made inactive
 
 
@@ -28,7 +30,7 @@ class DelegationRuleAdmin(HistoryAdmin):
     list_filter = ["outcome", "insats_type"]
     filter_horizontal = ["roles"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DelegationRule]:
         return super().get_queryset(request).prefetch_related("roles")
 
     @admin.display(description=DelegationRule._meta.get_field("roles").verbose_name)

@@ -8,7 +8,7 @@ class DecisionsConfig(AppConfig):
     # catalogues restored on an empty table (core.reference_data)
     reference_data = [("decisions.migrations.0002_lagrum_and_delegation_seed", "decisions.Lagrum")]
 
-    def ready(self):
+    def ready(self) -> None:
         # the case page's registry is filled once the apps are loaded (cases never imports decisions)
         from cases.case_page import case_page_part
         from decisions.case_page import decisions_case_page_part

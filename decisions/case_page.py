@@ -2,11 +2,13 @@
 and in the timeline each beslut, its verkställighet and its end (from the rows the panel loaded: no more queries)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from cases.case_page import CasePagePart, TimelineEvent
-from cases.models import Basis
+from cases.models import Basis, Case, JournalEntry
+from core.models import User
 from decisions.models import Decision
 from decisions.selectors import case_decisions
 
@@ -45,7 +47,9 @@ def decision_events(decisions: list[Decision]) -> list[TimelineEvent]:
     return events
 
 
-def decisions_case_page_part(*, case, user, entries, loaded) -> CasePagePart:
+def decisions_case_page_part(
+    *, case: Case, user: User, entries: list[JournalEntry], loaded: dict[str, Any]
+) -> CasePagePart:
     """Only bistånd cases have beslut; a service case gets no panel and no query."""
     if case.basis != Basis.ASSISTANCE or not user.has_perm("decisions.view_decision"):
         return CasePagePart()

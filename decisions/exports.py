@@ -2,6 +2,7 @@
 beslut, nothing that names the person) and a PDF table of counts for the nämnd (1–4 shown as "<5")."""
 
 import csv
+import datetime
 import io
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from core.models import User
 from decisions.selectors import NamndLine, QuarterReport
 
 
-def _date(day) -> str:
+def _date(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
 
 

@@ -1,8 +1,10 @@
 """Forms for beslut: record a beslut, and the three changes of a granted beslut (each carries the version)."""
 
 import datetime
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ from core.forms import DateInput
 from decisions.models import Lagrum, Outcome
 
 
-class LagrumChoiceField(forms.ModelChoiceField):
+class LagrumChoiceField(forms.ModelChoiceField[Lagrum]):
     def label_from_instance(self, obj: Lagrum) -> str:
         return str(obj)
 
@@ -30,9 +32,9 @@ class DecisionForm(forms.Form):
     reasoning = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 5}))
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
 
-    def __init__(self, *args, lagrum, **kwargs):
+    def __init__(self, *args: Any, lagrum: QuerySet[Lagrum], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lagrum"].queryset = lagrum
+        cast(LagrumChoiceField, self.fields["lagrum"]).queryset = lagrum
         self.fields["decided_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
@@ -41,7 +43,7 @@ class VersionedDecisionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         fields = dict(self.cleaned_data)
         fields["expected_version"] = fields.pop("version")
         return fields

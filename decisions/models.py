@@ -4,6 +4,7 @@ Writes go through decisions.services; reads of beslut (they belong to a person's
 decisions.selectors, which scope them by the case's visibility (cases.selectors).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -33,10 +34,10 @@ class Lagrum(models.Model):
         verbose_name_plural = _("lagrum")
         ordering = ["sort_order", "law", "section"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.section} {self.law} – {self.title}"
 
-    def in_force_on(self, day) -> bool:
+    def in_force_on(self, day: datetime.date) -> bool:
         return (self.in_force_from is None or self.in_force_from <= day) and (
             self.in_force_to is None or day <= self.in_force_to
         )
@@ -78,8 +79,8 @@ class DelegationRule(models.Model):
             )
         ]
 
-    def __str__(self):
-        insats = self.insats_type.name if self.insats_type_id else _("alla insatser")
+    def __str__(self) -> str:
+        insats = self.insats_type.name if self.insats_type is not None else _("alla insatser")
         return f"{self.get_outcome_display()} – {insats}"
 
 
@@ -146,7 +147,7 @@ class Decision(models.Model):
             ("view_unexecuted_report", _("Får se ej verkställda beslut och ta ut rapporten till IVO och nämnden")),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.decided_on}"
 
     @property

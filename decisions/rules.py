@@ -17,7 +17,8 @@ EXECUTION_LIMIT = relativedelta(months=3)
 
 def execution_deadline(decided_on: datetime.date) -> datetime.date:
     """The last day the beslut can be verkställt without being reported (three months after the beslut)."""
-    return decided_on + EXECUTION_LIMIT
+    deadline: datetime.date = decided_on + EXECUTION_LIMIT  # dateutil's relativedelta is untyped here
+    return deadline
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from cases.models import Basis, Case
 from cases.services import CASE_CLOSED
@@ -30,8 +31,8 @@ def delegation_rule_for(*, outcome: str, case: Case) -> DelegationRule | None:
     rules = DelegationRule.objects.filter(
         Q(insats_type_id=case.insats_type_id) | Q(insats_type__isnull=True), outcome=outcome
     )
-    rules = sorted(rules.prefetch_related("roles"), key=lambda rule: rule.insats_type_id is None)
-    return rules[0] if rules else None
+    ordered = sorted(rules.prefetch_related("roles"), key=lambda rule: rule.insats_type_id is None)
+    return ordered[0] if ordered else None
 
 
 def delegation_check(*, actor: User, outcome: str, case: Case) -> None:
@@ -53,7 +54,7 @@ def delegation_check(*, actor: User, outcome: str, case: Case) -> None:
         )
 
 
-def _not_future(day: datetime.date | None, field: str, errors: dict) -> None:
+def _not_future(day: datetime.date | None, field: str, errors: dict[str, StrOrPromise]) -> None:
     if day and day > timezone.localdate():
         errors[field] = _("Datumet kan inte ligga i framtiden.")
 
@@ -83,7 +84,7 @@ def decision_record(
             code="not_assistance",
         )
     delegation_check(actor=actor, outcome=outcome, case=case)
-    errors: dict = {}
+    errors: dict[str, StrOrPromise] = {}
     _not_future(decided_on, "decided_on", errors)
     if decided_on and decided_on < locked.opened_on:
         errors["decided_on"] = _("Beslutet kan inte vara fattat före aktualiseringen.")
@@ -136,7 +137,13 @@ def decision_record(
     return decision
 
 
-def _lock_waiting(decision: Decision, expected_version, submitted: dict, *, closed_case_ok: bool = False) -> Decision:
+def _lock_waiting(
+    decision: Decision,
+    expected_version: int | str | None,
+    submitted: dict[str, object],
+    *,
+    closed_case_ok: bool = False,
+) -> Decision:
     """Lock a granted beslut still waiting; the version the user's form showed must still be the saved one.
     On a closed case only ending it is possible (a beslut never verkställt must leave the IVO report)."""
     locked = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
@@ -156,7 +163,7 @@ def decision_execute(
 ) -> Decision:
     """Verkställighet: the day the granted insats actually started (not before the beslut or its period)."""
     locked = _lock_waiting(decision, expected_version, {"executed_on": executed_on})
-    errors: dict = {}
+    errors: dict[str, StrOrPromise] = {}
     _not_future(executed_on, "executed_on", errors)
     if executed_on < locked.decided_on:
         errors["executed_on"] = _("Insatsen kan inte ha börjat före beslutet (%(date)s).") % {
@@ -184,7 +191,7 @@ def decision_end(
     locked = _lock_waiting(
         decision, expected_version, {"ended_on": ended_on, "end_reason": end_reason}, closed_case_ok=True
     )
-    errors: dict = {}
+    errors: dict[str, StrOrPromise] = {}
     _not_future(ended_on, "ended_on", errors)
     if ended_on < locked.decided_on:
         errors["ended_on"] = _("Datumet kan inte vara före beslutet.")

@@ -2,37 +2,42 @@
 the avslag letter; and for the enhetschef the beslut not verkställda in three months with the quarterly
 report to IVO (CSV) and the nämnd (PDF). Thin: a selector and/or a service per view."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
+from uuid import UUID
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from django_stubs_ext import StrOrPromise
 
+from cases.models import Case
 from cases.selectors import case_get_for_user
 from cases.services import CASE_CLOSED
 from core import pdf
 from core.access_log import Seen, access_log_record
 from core.forms import apply_service_errors
+from core.http import AuthenticatedRequest
 from core.models import AccessAction
 from core.policy import access_policy
 from decisions import exports, forms, letters, selectors, services
 from decisions.models import Outcome
 
 
-def _to_decisions(case_id):
+def _to_decisions(case_id: UUID) -> HttpResponseRedirect:
     return redirect(reverse("case_detail", kwargs={"case_id": case_id}) + "#beslut")
 
 
-def _case(request, case_id, permission: str, what: str):
+def _case(request: AuthenticatedRequest, case_id: UUID, permission: str, what: str) -> Case:
     """A visible case for a beslut page; without the permission the page does not exist (404)."""
     if not request.user.has_perm(permission):
         raise Http404
@@ -41,7 +46,7 @@ def _case(request, case_id, permission: str, what: str):
 
 @access_policy("case")
 @login_required
-def decision_create(request, case_id):
+def decision_create(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Record a beslut; the delegationsordning decides whether this user may make it (services.delegation_check)."""
     case = _case(request, case_id, "decisions.add_decision", "decision_create")
     if not case.is_open:
@@ -67,11 +72,11 @@ def decision_create(request, case_id):
 class DecisionAction:
     """One change of a granted beslut: its page, form, service and message together (STYLE rule 14)."""
 
-    title: str
-    button: str
-    form: type[django_forms.Form]
-    service: object
-    done: str
+    title: StrOrPromise
+    button: StrOrPromise
+    form: type[forms.VersionedDecisionForm]
+    service: Callable[..., object]
+    done: StrOrPromise
 
 
 ACTIONS = {
@@ -101,7 +106,7 @@ ACTIONS = {
 
 @access_policy("case")
 @login_required
-def decision_action(request, case_id, decision_id, action: str):
+def decision_action(request: AuthenticatedRequest, case_id: UUID, decision_id: UUID, action: str) -> HttpResponse:
     """Verkställighet, end or reason for delay of a granted beslut; the form carries the beslut's version."""
     spec = ACTIONS[action]
     case = _case(request, case_id, "decisions.change_decision", f"decision_{action}")
@@ -122,7 +127,7 @@ def decision_action(request, case_id, decision_id, action: str):
 @access_policy("case")
 @login_required
 @require_GET
-def decision_letter(request, case_id, decision_id):
+def decision_letter(request: AuthenticatedRequest, case_id: UUID, decision_id: UUID) -> HttpResponse:
     """The avslag letter with besvärshänvisning, rendered again from the beslut (printing is access-logged)."""
     case = _case(request, case_id, "decisions.view_decision", "decision_letter")
     decision = selectors.decision_get(case=case, decision_id=decision_id)
@@ -143,11 +148,11 @@ def decision_letter(request, case_id, decision_id):
 # ------------------------------------------------------------------- the enhetschef's list and the report
 
 
-def manager_view(view):
+def manager_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Enhetschef with the report permission; for anyone else the page does not exist (404)."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.has_perm("decisions.view_unexecuted_report"):
             raise Http404
         return view(request, *args, **kwargs)
@@ -155,7 +160,7 @@ def manager_view(view):
     return access_policy("manager")(login_required(wrapper))
 
 
-def _quarter(request) -> tuple[int, int] | None:
+def _quarter(request: AuthenticatedRequest) -> tuple[int, int] | None:
     """?kvartal=2026-3 → (2026, 3); None when missing or not one of the quarters offered."""
     value = request.GET.get("kvartal", "")
     if value not in dict(forms.quarter_choices(timezone.localdate())):
@@ -169,7 +174,7 @@ BAD_QUARTER = gettext_lazy("Välj ett av de kvartal som erbjuds (till exempel 20
 
 @manager_view
 @require_GET
-def unexecuted_list(request):
+def unexecuted_list(request: AuthenticatedRequest) -> HttpResponse:
     """Beslut of the unit not verkställda within three months, with days waiting, and the quarterly reports."""
     today = timezone.localdate()
     rows = selectors.unexecuted_list_for_manager(user=request.user, today=today, request=request)
@@ -179,7 +184,7 @@ def unexecuted_list(request):
 
 @manager_view
 @require_GET
-def unexecuted_ivo_csv(request):
+def unexecuted_ivo_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The quarter's report for IVO's e-service: one row per beslut, no name or number (the export is logged)."""
     quarter = _quarter(request)
     if quarter is None:
@@ -193,7 +198,7 @@ def unexecuted_ivo_csv(request):
 
 @manager_view
 @require_GET
-def unexecuted_namnd_pdf(request):
+def unexecuted_namnd_pdf(request: AuthenticatedRequest) -> HttpResponse:
     """The quarter's report for the nämnd: counts per insats, 1–4 shown as "<5", no personal data."""
     quarter = _quarter(request)
     if quarter is None:

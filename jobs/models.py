@@ -35,7 +35,7 @@ class OutboxMessage(models.Model):
             models.Index(fields=["key", "sent_at"], name="outbox_key"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
 
     @property

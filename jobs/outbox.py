@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import importlib
 import logging
+from typing import Any
 
 from celery import current_app
 from django.db import transaction
@@ -30,7 +31,14 @@ DRAIN_GRACE = datetime.timedelta(seconds=10)
 KEEP_SENT = datetime.timedelta(days=7)
 
 
-def enqueue(task_name: str, *, args: list | None = None, kwargs: dict | None = None, queue: str = "", key: str = ""):
+def enqueue(
+    task_name: str,
+    *,
+    args: list[object] | None = None,
+    kwargs: dict[str, object] | None = None,
+    queue: str = "",
+    key: str = "",
+) -> OutboxMessage:
     """Record a job in the caller's transaction and publish it to Celery after commit."""
     message = OutboxMessage.objects.create(
         task_name=task_name, args=list(args or []), kwargs=dict(kwargs or {}), queue=queue, key=key[:100]
@@ -39,7 +47,7 @@ def enqueue(task_name: str, *, args: list | None = None, kwargs: dict | None = N
     return message
 
 
-def _task_or_none(task_name: str):
+def _task_or_none(task_name: str) -> Any:  # a celery Task (celery ships no type hints)
     """The registered task, importing its module first where the name says which it is."""
     if task_name not in current_app.tasks:
         for module in (task_name.rpartition(".")[0], f"{task_name.partition('.')[0]}.tasks"):

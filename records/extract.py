@@ -143,7 +143,8 @@ def _masked_field(model_field: models.Field) -> bool:
 
 # Bookkeeping a reader cannot use: the version counter of optimistic locking, an aktbilaga's utlämnande by id
 # (its recipient is shown as `sent_to`, and the utlämnande itself in its own section).
-BOOKKEEPING_FIELDS = {"version", "disclosure_pk"}
+# not information about the person: counters, a link by id, and the secret key of statistical disclosure control
+BOOKKEEPING_FIELDS = {"version", "disclosure_pk", "statistics_key"}
 
 
 def _shown_in_extract(model_field: models.Field) -> bool:

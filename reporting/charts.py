@@ -76,7 +76,7 @@ def volume_chart(volumes: list[dict], *, chart_id: str = "volymer") -> str:
                 f'fill="{TARGET}" fill-opacity="0.45" stroke="{TARGET}" stroke-width="1"/>'
             )
         if row["new"] is None:
-            body.append(_text(label_width + 4, y + 16, SUPPRESSED_LABEL, fill=MUTED))
+            body.append(_text(label_width + 4, y + 16, row["displays"]["new"], fill=MUTED))  # "<5" or "×"
             continue
         body.append(
             f'<rect x="{label_width}" y="{y + 7}" width="{max(x(row["new"]) - label_width, 0):.1f}" '

@@ -1,10 +1,12 @@
 """Excel (openpyxl) and CSV exports of a follow-up: the same snapshot, the same suppression as the PDF.
 
-Both are built from `report_tables(figures)`, a list of plain tables. Suppressed cells hold the text
-"<5"; every other count is a number.
+Both are built from `report_tables(figures)`, a list of plain tables. Hidden cells hold the text shown in the
+report ("<5", "×" for a count hidden so that another cannot be worked out, "Uppgift saknas" for a comparison
+period without data); every other count, the agreed volumes and the budget are numbers, the periods dates.
 """
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 
@@ -32,8 +34,19 @@ def _cell(value, display: str | None = None):
     return value
 
 
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def _shown(row: dict, metric: str):
+    """A volume cell: its number, or the text shown instead ("<5", "×", "Uppgift saknas")."""
+    value = row.get(metric)  # .get: a snapshot stored before a column existed has no value for it
+    return value if value is not None else row["displays"].get(metric, "–")
+
+
 def report_tables(figures: dict) -> list[Table]:
     period, previous = figures["period_label"], figures["previous_period_label"]
+    agreement = figures.get("agreement") or {}
     tables = [
         Table(
             name=_("Sammanfattning"),
@@ -49,7 +62,29 @@ def report_tables(figures: dict) -> list[Table]:
                     row["change_display"],
                 ]
                 for row in figures["key_figures"]
-            ],
+            ]
+            # the periods as dates (a spreadsheet can sort and filter on them)
+            + [
+                [
+                    _("Periodens första dag"),
+                    _date(figures["period"]["start"]),
+                    _date(figures["previous_period"]["start"]),
+                    "",
+                ],
+                [
+                    _("Periodens sista dag"),
+                    _date(figures["period"]["end"]),
+                    _date(figures["previous_period"]["end"]),
+                    "",
+                ],
+            ]
+            + (
+                [
+                    [_("Överenskommelsens budget per år (kr)"), agreement["budget"], "", ""],
+                ]
+                if agreement
+                else []
+            ),
         ),
         Table(
             name=_("Volymer"),
@@ -62,7 +97,9 @@ def report_tables(figures: dict) -> list[Table]:
                 _("Avslutade"),
                 _("Oplanerade avslut"),
                 _("Pågående vid periodens slut"),
-                _("Avtal per år"),
+                _("Aktuella ungdomar under perioden"),
+                _("Avtal per år, lägst"),
+                _("Avtal per år, högst"),
                 _("Avtal för perioden, lägst"),
                 _("Avtal för perioden, högst"),
                 _("Uppfyllelse (%)"),
@@ -72,18 +109,20 @@ def report_tables(figures: dict) -> list[Table]:
             rows=[
                 [
                     row["name"],
-                    _cell(row["new"]),
-                    _cell(row["new_assistance"]),
-                    _cell(row["new_service"]),
-                    _cell(row["closed"]),
-                    _cell(row["unplanned"]),
-                    _cell(row["open_at_end"]),
-                    row["agreed_display"],
+                    _shown(row, "new"),
+                    _shown(row, "new_assistance"),
+                    _shown(row, "new_service"),
+                    _shown(row, "closed"),
+                    _shown(row, "unplanned"),
+                    _shown(row, "open_at_end"),
+                    _shown(row, "persons"),
+                    _cell(row.get("agreed_min"), "–"),
+                    _cell(row.get("agreed_max"), "–"),
                     _cell(row["target_min"], "–"),
                     _cell(row["target_max"], "–"),
-                    _cell(row["attainment_percent"], "–"),
+                    _cell(row["attainment_percent"], row["attainment_display"]),
                     row["status_display"],
-                    _cell(row["previous_new"]),
+                    _shown(row, "previous_new"),
                 ]
                 for row in figures["volumes"]
             ],
@@ -105,14 +144,22 @@ def report_tables(figures: dict) -> list[Table]:
                 rows=[
                     [
                         row["label"],
-                        _cell(row["count"]),
+                        _cell(row["count"], row["count_display"]),
                         _cell(row["percent"], "–" if row["count"] is None else 0),
-                        _cell(row["previous_count"]),
+                        _cell(row["previous_count"], row["previous_display"]),
                         _cell(row["previous_percent"], "–" if row["previous_count"] is None else 0),
                     ]
                     for row in dist["rows"]
                 ]
-                + [[_("Totalt"), _cell(dist["total"]), 100, _cell(dist["previous_total"]), 100]],
+                + [
+                    [
+                        _("Totalt"),
+                        _cell(dist["total"], dist["total_display"]),
+                        100,
+                        _cell(dist["previous_total"], dist["previous_total_display"]),
+                        100 if dist["previous_total"] is not None else "–",
+                    ]
+                ],
             )
         )
     extra_rows = []
@@ -152,6 +199,9 @@ def render_xlsx(figures: dict) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append(safe_row(row))
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
         sheet.freeze_panes = "B4"
         for index, _header in enumerate(table.headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 1 else 18
@@ -173,6 +223,8 @@ def render_csv(figures: dict) -> bytes:
 
 
 def _csv_value(value) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     return str(value).replace("\u00a0", " ")

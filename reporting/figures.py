@@ -31,7 +31,16 @@ from cases.models import Basis, Case, ClosureReason, InsatsCode, InsatsType, Ref
 from core.models import Provider, Unit
 from interventions.models import AreaEffort, FieldShift, GoalAttainment, Plan, PolareNight, PurchasedService
 from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
-from reporting.suppression import SUPPRESSED_LABEL, is_suppressed, suppress
+from reporting.dimensions import AGE_BANDS, UNKNOWN_KEY
+from reporting.suppression import (
+    SECONDARY_LABEL,
+    SUPPRESSED_LABEL,
+    AtMost,
+    Identity,
+    is_suppressed,
+    protect_table,
+    suppress,
+)
 
 NBSP = "\u00a0"
 DASH = "–"
@@ -135,16 +144,6 @@ class Scope:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Dimensions
-
-AGE_BANDS: list[tuple[int, int | None, str]] = [
-    (0, 9, "0–9"),
-    (10, 14, "10–14"),
-    (15, 17, "15–17"),
-    (18, 20, "18–20"),
-    (21, 29, "21–29"),
-    (30, None, "30–"),
-]
-UNKNOWN_KEY = "okant"
 
 
 def age_at_opening_expression():
@@ -472,8 +471,11 @@ class VolumeRow:
     closed: int | None
     unplanned: int | None
     open_at_end: int | None
+    persons: int | None  # young people with a case of the insats active in the period ("aktuella ungdomar")
     previous_new: int | None
     displays: dict[str, str]
+    agreed_min: int | None = None  # yearly
+    agreed_max: int | None = None
     agreed_display: str = DASH  # yearly, e.g. "30–40"
     target_min: float | None = None
     target_max: float | None = None
@@ -597,42 +599,121 @@ def _key_figures(current: CaseCounts, previous: CaseCounts) -> list[KeyFigure]:
     return figures
 
 
-def _volumes(current: list[CountRow], previous: list[CountRow], targets: dict[str, AgreedTarget]) -> list[VolumeRow]:
-    by_code_now = {row.keys["insats"]: row for row in current}
+VOLUME_METRICS = ("new", "new_assistance", "new_service", "closed", "unplanned", "open_at_end", "persons")
+ADDITIVE_METRICS = VOLUME_METRICS[:-1]  # their column sums are the report's exact headline totals
+TOTAL_ROW = "__total__"
+NO_DATA = gettext_lazy("Uppgift saknas")
+
+
+def _volume_identities(codes: list[str]) -> tuple[list[Identity], list[AtMost]]:
+    """What links the per-insats cells: new = bistånd + service; the young people active in the period are at
+    most the cases active in it, which are those closed in it plus those open at its end (so with the stock at
+    the start, new, closed and open at the end are linked too); every column adds up to its headline total."""
+    identities = [
+        Identity(((code, "new"), 1), ((code, "new_assistance"), -1), ((code, "new_service"), -1)) for code in codes
+    ]
+    # active cases (not shown) = open at the start + new = closed + open at the end; the stock at the start is
+    # taken as known (it is zero when the insats or the data began in the period: the attack of issue 25.2)
+    for code in codes:
+        identities.append(Identity(((code, "active"), 1), ((code, "open_at_start"), -1), ((code, "new"), -1)))
+        identities.append(Identity(((code, "active"), 1), ((code, "closed"), -1), ((code, "open_at_end"), -1)))
+        # treated as an identity (cautious): a young person usually has one case of an insats
+        identities.append(Identity(((code, "persons"), 1), ((code, "active"), -1)))
+    for metric in ADDITIVE_METRICS:
+        identities.append(Identity(((TOTAL_ROW, metric), -1), *(((code, metric), 1) for code in codes)))
+    identities.append(Identity(((TOTAL_ROW, "previous_new"), -1), *(((code, "previous_new"), 1) for code in codes)))
+    at_most = [AtMost((code, "unplanned"), ((code, "closed"),)) for code in codes]
+    at_most += [AtMost((code, "persons"), ((code, "active"),)) for code in codes]
+    return identities, at_most
+
+
+def _hidden_display(cell, primary: set, secondary: set, value: int | None) -> str:
+    if cell in primary:
+        return SUPPRESSED_LABEL
+    if cell in secondary:
+        return SECONDARY_LABEL
+    return format_number(value)
+
+
+def _volumes(
+    current: list[CountRow],
+    previous: list[CountRow],
+    targets: dict[str, AgreedTarget],
+    *,
+    totals: CaseCounts,
+    previous_totals: CaseCounts,
+    previous_has_data: bool,
+) -> list[VolumeRow]:
+    """Per insats: new (bistånd, service), closed, unplanned, open at the end, young people active in the period,
+    new the year before, against the agreed volume. The table is safe as a whole (reporting.suppression
+    .protect_table): a count of 1–4 is "<5", and further cells are hidden (×) wherever a hidden count would
+    follow from the headline totals and the other cells; Läge and Uppfyllelse are hidden with the count they
+    are computed from."""
+    by_code_now = {row.keys["insats"]: row.counts for row in current}
     by_code_before = {row.keys["insats"]: row.counts for row in previous}
-    catalogue = InsatsType.objects.filter(Q(code__in=list(by_code_now) + list(targets))).values_list("code", "name")
+    catalogue = list(
+        InsatsType.objects.filter(Q(code__in=list(by_code_now) + list(targets))).values_list("code", "name")
+    )
+    codes = [code for code, _name in catalogue]
+    values: dict = {}
+    for code in codes:  # a loop over the insats catalogue (eight rows), not over cases
+        counts = by_code_now.get(code) or CaseCounts()
+        for metric in VOLUME_METRICS:
+            values[(code, metric)] = getattr(counts, metric) or 0
+        values[(code, "previous_new")] = (by_code_before.get(code) or CaseCounts()).new or 0
+        values[(code, "active")] = counts.active or 0
+        values[(code, "open_at_start")] = (counts.active or 0) - (counts.new or 0)
+    for metric in ADDITIVE_METRICS:
+        values[(TOTAL_ROW, metric)] = getattr(totals, metric) or 0
+    values[(TOTAL_ROW, "previous_new")] = previous_totals.new or 0
+    identities, at_most = _volume_identities(codes)
+    public = {(TOTAL_ROW, metric) for metric in (*ADDITIVE_METRICS, "previous_new")}
+    public |= {(code, "open_at_start") for code in codes}
+    unpublished = {(code, "active") for code in codes}
+    primary, secondary = protect_table(values, identities, at_most, public, unpublished)
+    hidden = primary | secondary
     result = []
-    for code, name in catalogue:  # a loop over the insats catalogue (eight rows), not over cases
-        counts = by_code_now[code].counts if code in by_code_now else CaseCounts()
-        published = counts.suppressed()
-        before = (by_code_before.get(code) or CaseCounts()).suppressed()
+    for code, name in catalogue:
+
+        def shown(metric: str, code: str = code) -> int | None:
+            return None if (code, metric) in hidden else values[(code, metric)]
+
+        displays = {
+            metric: _hidden_display((code, metric), primary, secondary, values[(code, metric)])
+            for metric in (*VOLUME_METRICS, "previous_new")
+        }
+        if not previous_has_data:
+            displays["previous_new"] = str(NO_DATA)
+        previous_new = shown("previous_new") if previous_has_data else None
+        displays["change"] = format_change(shown("new"), previous_new)
         row = VolumeRow(
             code=code,
             name=name,
-            new=published.new,
-            new_assistance=published.new_assistance,
-            new_service=published.new_service,
-            closed=published.closed,
-            unplanned=published.unplanned,
-            open_at_end=published.open_at_end,
-            previous_new=before.new,
-            displays={
-                metric: format_count(getattr(published, metric))
-                for metric in ("new", "new_assistance", "new_service", "closed", "unplanned", "open_at_end")
-            }
-            | {"previous_new": format_count(before.new), "change": format_change(published.new, before.new)},
+            new=shown("new"),
+            new_assistance=shown("new_assistance"),
+            new_service=shown("new_service"),
+            closed=shown("closed"),
+            unplanned=shown("unplanned"),
+            open_at_end=shown("open_at_end"),
+            persons=shown("persons"),
+            previous_new=previous_new,
+            displays=displays,
         )
         target = targets.get(code)
         if target:
+            row.agreed_min, row.agreed_max = target.min_per_year, target.max_per_year
             row.agreed_display = format_range(target.min_per_year, target.max_per_year)
             row.target_min, row.target_max = target.target_min, target.target_max
             row.target_display = format_range(target.target_min, target.target_max)
-            row.status = attainment_status(counts.new, target.target_min, target.target_max)
-            row.status_display = str(STATUS_LABELS[row.status])
-            midpoint = (target.target_min + target.target_max) / 2
-            if published.new is not None and midpoint:
-                row.attainment_percent = round(100 * counts.new / midpoint)
-                row.attainment_display = format_percent(row.attainment_percent)
+            if row.new is not None:  # Läge and Uppfyllelse tell the count: hidden with it
+                row.status = attainment_status(row.new, target.target_min, target.target_max)
+                row.status_display = str(STATUS_LABELS[row.status])
+                midpoint = (target.target_min + target.target_max) / 2
+                if midpoint:
+                    row.attainment_percent = round(100 * row.new / midpoint)
+                    row.attainment_display = format_percent(row.attainment_percent)
+            else:
+                row.status_display = row.attainment_display = displays["new"]
         result.append(row)
     return result
 
@@ -651,13 +732,15 @@ def _distribution(
     *,
     total_now: int,
     total_before: int,
+    previous_has_data: bool = True,
     order: Iterable[str] | None = None,
 ) -> Distribution:
     """Young people per group (distinct persons with an active case) and their share of all young people.
 
-    Counts of 1–4 are shown as "<5" and their share is hidden too, so no cell can be worked out from the
-    others. Totals are the distinct persons of the scope (a person is in one district and one gender;
-    with cases opened at different ages a person can be in two age bands).
+    The totals are the report's exact headline (distinct persons of the scope), so the table is protected as a
+    whole: counts of 1–4 are "<5", and where the total minus the shown groups would give one away, more groups
+    are hidden (×); a hidden count's share is hidden too. A person is in one district and one gender; with cases
+    opened at different ages a person can be in two age bands (protected as if the bands added up).
     """
     now = {str(row.keys[key]): row.counts.persons for row in current}
     before = {str(row.keys[key]): row.counts.persons for row in previous}
@@ -666,11 +749,25 @@ def _distribution(
         keys = sorted(labels, key=lambda group: (-now.get(group, 0), -before.get(group, 0), labels[group]))
     else:
         keys = [group for group in order if group in labels]
+    values = {(group, "now"): now.get(group, 0) or 0 for group in keys}
+    values |= {(group, "before"): before.get(group, 0) or 0 for group in keys}
+    values |= {(TOTAL_ROW, "now"): total_now or 0, (TOTAL_ROW, "before"): total_before or 0}
+    identities = [
+        Identity(((TOTAL_ROW, column), -1), *(((group, column), 1) for group in keys)) for column in ("now", "before")
+    ]
+    primary, secondary = protect_table(values, identities, [], {(TOTAL_ROW, "now"), (TOTAL_ROW, "before")})
+    hidden = primary | secondary
     rows = []
     for group in keys:
-        count, previous_count = suppress(now.get(group, 0)), suppress(before.get(group, 0))
+        count = None if (group, "now") in hidden else values[(group, "now")]
+        previous_count = None if (group, "before") in hidden else values[(group, "before")]
         percent = round(100.0 * count / total_now, 1) if count and total_now else None
         previous_percent = round(100.0 * previous_count / total_before, 1) if previous_count and total_before else None
+        previous_display = _hidden_display((group, "before"), primary, secondary, values[(group, "before")])
+        previous_percent_display = DASH if previous_count is None else _share_display(previous_count, previous_percent)
+        if not previous_has_data:
+            previous_count = previous_percent = None
+            previous_display = previous_percent_display = str(NO_DATA)
         rows.append(
             DistributionRow(
                 key=UNKNOWN_KEY if group == "None" else group,
@@ -679,10 +776,10 @@ def _distribution(
                 percent=percent,
                 previous_count=previous_count,
                 previous_percent=previous_percent,
-                count_display=format_count(count) if count != 0 else "0",
-                percent_display=_share_display(count, percent),
-                previous_display=format_count(previous_count) if previous_count != 0 else "0",
-                previous_percent_display=_share_display(previous_count, previous_percent),
+                count_display=_hidden_display((group, "now"), primary, secondary, values[(group, "now")]),
+                percent_display=DASH if count is None else _share_display(count, percent),
+                previous_display=previous_display,
+                previous_percent_display=previous_percent_display,
             )
         )
     return Distribution(
@@ -690,10 +787,10 @@ def _distribution(
         title=title,
         unit_label=_("Ungdomar"),
         rows=rows,
-        total=suppress(total_now),
-        previous_total=suppress(total_before),
-        total_display=format_count(total_now) if total_now else "0",
-        previous_total_display=format_count(total_before) if total_before else "0",
+        total=total_now,
+        previous_total=total_before if previous_has_data else None,
+        total_display=format_number(total_now),
+        previous_total_display=format_number(total_before) if previous_has_data else str(NO_DATA),
     )
 
 
@@ -948,6 +1045,32 @@ def field_section(period: Period, scope: Scope, previous: Period) -> ExtraSectio
     )
 
 
+def _without_previous(figures: list[KeyFigure], previous_has_data: bool) -> list[KeyFigure]:
+    """Key figures whose comparison period had no data at all say "Uppgift saknas" there, not 0."""
+    if previous_has_data:
+        return figures
+    for figure in figures:
+        figure.previous, figure.previous_display, figure.change_display = None, str(NO_DATA), DASH
+    return figures
+
+
+def _agreed_sections(
+    sections: list[ExtraSection], targets: dict[str, AgreedTarget], previous_has_data: bool
+) -> list[ExtraSection]:
+    """The insats sections (SIG, avhopp, fältverksamhet) of the insatser the agreement includes: a section of an
+    insats the nämnd has not ordered would only print zeros. Without an agreement every section is kept."""
+    if targets:
+        sections = [section for section in sections if section.key in targets]
+    return [
+        ExtraSection(
+            section.key, section.title, section.available, _without_previous(section.figures, False), section.note
+        )
+        if not previous_has_data
+        else section
+        for section in sections
+    ]
+
+
 def extra_sections(period: Period, scope: Scope, previous: Period, agreement=None) -> list[ExtraSection]:
     return [
         sig_section(period, scope, previous),
@@ -974,11 +1097,22 @@ def follow_up(
     unit_name = Unit.objects.values_list("name", flat=True).get(pk=scope.unit_id) if scope.unit_id else ""
 
     totals_now, totals_before = case_totals(period, scope), case_totals(previous, scope)
+    # a comparison period in which the scope had no case at all says so instead of printing zeros
+    previous_has_data = bool(totals_before.active)
     targets = agreed_targets(agreement, period)
     volumes = _volumes(
-        case_counts(period, scope, group_by=["insats"]), case_counts(previous, scope, group_by=["insats"]), targets
+        case_counts(period, scope, group_by=["insats"]),
+        case_counts(previous, scope, group_by=["insats"]),
+        targets,
+        totals=totals_now,
+        previous_totals=totals_before,
+        previous_has_data=previous_has_data,
     )
-    totals = {"total_now": totals_now.persons, "total_before": totals_before.persons}
+    totals = {
+        "total_now": totals_now.persons,
+        "total_before": totals_before.persons,
+        "previous_has_data": previous_has_data,
+    }
     distributions = [
         _distribution(
             "district",
@@ -1005,7 +1139,14 @@ def follow_up(
         ),
     ]
     notes = [
-        _("Antal 1–4 visas som ”<5” i tabeller där enskilda annars kan pekas ut; andelen visas då inte."),
+        _(
+            "Antal 1–4 visas som ”<5”. ”×” är ett antal som döljs för att ett dolt antal inte ska kunna räknas fram "
+            "ur totalerna och de andra siffrorna; andel, läge och uppfyllelse döljs med det antal de bygger på."
+        ),
+        _(
+            "Totalerna i sammanfattningen (nya, avslutade, oplanerade avslut, pågående och aktuella) visas exakt, "
+            "som i nämndens tidigare uppföljningar."
+        ),
         _("Avtalade volymer är per år och räknas om till periodens längd i månader."),
         _("Ålder räknas vid aktualisering. En ungdom med flera ärenden räknas en gång per grupp."),
     ]
@@ -1020,10 +1161,10 @@ def follow_up(
         previous_period_label=previous.label,
         generated_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         agreement=_agreement_info(agreement, period, today),
-        key_figures=_key_figures(totals_now, totals_before),
+        key_figures=_without_previous(_key_figures(totals_now, totals_before), previous_has_data),
         volumes=volumes,
         distributions=distributions,
-        extras=extra_sections(period, scope, previous, agreement),
+        extras=_agreed_sections(extra_sections(period, scope, previous, agreement), targets, previous_has_data),
         notes=notes,
     )
 
@@ -1049,11 +1190,8 @@ def _person_aggregates(period: Period, suffix: str) -> dict:
     }
 
 
-def person_counts(
-    period: Period, scope: Scope, *, group_by: Sequence[str] = (), bucket: str | None = None
-) -> list[CountRow]:
-    """Distinct young people behind each count of `case_counts` (new, closed, unplanned, open at end), grouped
-    the same way. One query. The statistics API hides a cell when its cases or its people number 1–4."""
+def _per_bucket(period: Period, scope: Scope, group_by: Sequence[str], bucket: str | None, aggregates_for) -> list:
+    """One query: `aggregates_for(part, suffix)` per bucket, grouped by the dimensions; rows of CaseCounts."""
     dimensions = [DIMENSIONS[name] for name in group_by]
     queryset = cases_in_scope(period, scope)
     if any(dimension.needs_age for dimension in dimensions):
@@ -1061,7 +1199,7 @@ def person_counts(
     parts = period.split(bucket) if bucket else [period]
     aggregates: dict = {}
     for index, part in enumerate(parts):
-        aggregates.update(_person_aggregates(part, f"__{index}"))
+        aggregates.update(aggregates_for(part, f"__{index}"))
     if dimensions:
         value_fields = {f"_{dimension.name}": F(dimension.key) for dimension in dimensions}
         rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*value_fields))
@@ -1074,3 +1212,32 @@ def person_counts(
             counts = CaseCounts(**{metric: row[f"{metric}__{index}"] or 0 for metric in PERSON_METRICS})
             result.append(CountRow(keys=keys, labels={}, counts=counts, bucket=part if bucket else None))
     return result
+
+
+def person_counts(
+    period: Period, scope: Scope, *, group_by: Sequence[str] = (), bucket: str | None = None
+) -> list[CountRow]:
+    """Distinct young people behind each count of `case_counts` (new, closed, unplanned, open at end), grouped
+    the same way. One query. The statistics API hides a cell when its cases or its people number 1–4."""
+    return _per_bucket(period, scope, group_by, bucket, _person_aggregates)
+
+
+def _key_aggregates(period: Period, suffix: str) -> dict:
+    start, end = period.start, period.end
+    opened_in = Q(opened_on__gte=start, opened_on__lte=end)
+    closed_in = Q(closed_on__gte=start, closed_on__lte=end)
+    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    return {
+        f"new{suffix}": Sum("statistics_key", filter=opened_in),
+        f"closed{suffix}": Sum("statistics_key", filter=closed_in),
+        f"unplanned{suffix}": Sum("statistics_key", filter=closed_in & Q(closure_reason=ClosureReason.UNPLANNED)),
+        f"open_at_end{suffix}": Sum("statistics_key", filter=open_at_end),
+    }
+
+
+def key_sums(
+    period: Period, scope: Scope, *, group_by: Sequence[str] = (), bucket: str | None = None
+) -> list[CountRow]:
+    """The sum of the cases' statistics keys behind each count of `case_counts` (new, closed, unplanned, open at
+    end), grouped the same way: the cells' keys of the API's cell-key perturbation (api.disclosure). One query."""
+    return _per_bucket(period, scope, group_by, bucket, _key_aggregates)

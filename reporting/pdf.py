@@ -1,4 +1,5 @@
-"""The nämnd-ready PDF: the report snapshot rendered by core.pdf (A4, Swedish, embedded fonts, no fetches)."""
+"""The nämnd-ready PDF: the report snapshot rendered by core.pdf (A4, Swedish, embedded fonts, no fetches, tagged
+PDF/A-2a)."""
 
 from core import pdf
 from reporting import charts
@@ -16,5 +17,11 @@ def report_context(figures: dict, *, commentary: dict[str, str], meta: dict) -> 
     }
 
 
+# Tagged PDF/A-2a: the nämnd's report is a public document the diarium archives (DOS-lagen asks for accessible,
+# tagged documents; PDF/A embeds every font and forbids outside references).
+PDF_VARIANT = "pdf/a-2a"
+
+
 def render_pdf(figures: dict, *, commentary: dict[str, str], meta: dict) -> bytes:
-    return pdf.render_pdf("reporting/pdf/report.html", report_context(figures, commentary=commentary, meta=meta))
+    context = report_context(figures, commentary=commentary, meta=meta)
+    return pdf.render_pdf("reporting/pdf/report.html", context, pdf_variant=PDF_VARIANT)

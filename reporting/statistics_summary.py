@@ -26,8 +26,12 @@ task reporting.tasks.statistics_refresh keeps the table warm so requests rarely 
 
 On PostgreSQL a year is computed in one INSERT … SELECT: each case gets a 12-bit month mask per measure,
 the masks are OR-ed per person, scope and value (hash aggregation, no COUNT(DISTINCT)), and a person counts
-in a period node when their mask meets the node's months. Elsewhere (SQLite in the tests) the same
-computation runs in Python over the year's cases.
+in a period node when their mask meets the node's months. The summary is PostgreSQL-only: on SQLite (the
+demo) nothing is stored and the API counts live (api.selectors.year_cube_live), so the counts have two
+implementations, the live aggregate and this one, reconciled by the tests.
+
+Each row also keeps "k": per measure and month the sum of the cases' statistics keys (Case.statistics_key),
+from which the API derives each cell's key for its cell-key perturbation (api.disclosure).
 """
 
 import datetime
@@ -36,17 +40,16 @@ import logging
 import queue
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from cases.identity import age_on
 from cases.models import Case, ClosureReason
 from core.models import Provider, Unit
-from reporting.figures import AGE_BANDS, UNKNOWN_KEY, Scope
+from reporting.dimensions import AGE_BANDS, STATISTICS_DIMENSIONS, UNKNOWN_KEY
+from reporting.figures import Scope
 from reporting.models import (
     StatisticsDirty,
     StatisticsDirtyKind,
@@ -61,7 +64,7 @@ logger = logging.getLogger(__name__)
 TOTAL_VALUE = "__total__"  # api.disclosure.TOTAL
 MEASURES = ("new", "closed", "unplanned", "open")
 STOCK = "open"
-DIMENSIONS = ("insats", "unit", "district", "age_band", "gender", "basis")
+DIMENSIONS = STATISTICS_DIMENSIONS
 LEVELS = (
     StatisticsScopeKind.NATIONAL,
     StatisticsScopeKind.MUNICIPALITY,
@@ -124,108 +127,6 @@ def _municipality_sql(kind: str) -> str:
 # Computing one year's rows
 
 
-def _case_masks(opened: datetime.date, closed: datetime.date | None, reason: str, year: int) -> tuple[int, ...]:
-    """Month bit masks (bit 0 = January) of one case in `year`: new, closed, unplanned, open at month end."""
-    new = 1 << (opened.month - 1) if opened.year == year else 0
-    closed_mask = 1 << (closed.month - 1) if closed is not None and closed.year == year else 0
-    unplanned = closed_mask if reason == ClosureReason.UNPLANNED else 0
-    first = opened.month if opened.year == year else 1
-    last = 12 if closed is None or closed.year > year else closed.month - 1
-    open_mask = max((1 << last) - (1 << (first - 1)), 0)
-    return new, closed_mask, unplanned, open_mask
-
-
-def _age_band(opened: datetime.date, birth: datetime.date | None) -> str:
-    if birth is None:
-        return UNKNOWN_KEY
-    age = age_on(birth, opened)
-    for low, high, label in AGE_BANDS:
-        if age >= low and (high is None or age <= high):
-            return label
-    return UNKNOWN_KEY
-
-
-def _text_key(value) -> str:
-    return UNKNOWN_KEY if value in (None, "") else str(value)
-
-
-def _data(cases: list[list[int]], persons: list[list[int]]) -> dict:
-    return {"c": dict(zip(MEASURES, cases, strict=True)), "p": dict(zip(MEASURES, persons, strict=True))}
-
-
-def _python_rows(year: int, levels, municipality_ids) -> list[StatisticsSummary]:
-    """The year's rows computed in Python from one query over the year's active cases (the portable path)."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    cases = Case.objects.filter(opened_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
-    if municipality_ids is not None:
-        cases = cases.filter(unit__provider__municipality_id__in=municipality_ids)
-    columns = (
-        "person_id",
-        "unit_id",
-        "unit__provider_id",
-        "unit__provider__municipality_id",
-        "insats_type__code",
-        "person__district_id",
-        "person__birth_date",
-        "person__gender",
-        "basis",
-        "opened_on",
-        "closed_on",
-        "closure_reason",
-    )
-    # (kind, id, dimension, value) -> [cases per measure and month], {person: [mask per measure]}
-    case_counts: dict = defaultdict(lambda: [[0] * 12 for _ in MEASURES])
-    person_masks: dict = defaultdict(lambda: defaultdict(lambda: [0] * len(MEASURES)))
-    for row in cases.values_list(*columns).iterator(chunk_size=5000):
-        (person, unit, provider, municipality, insats, district, birth, gender, basis, opened, closed, reason) = row
-        masks = _case_masks(opened, closed, reason, year)
-        scope_ids = {
-            StatisticsScopeKind.NATIONAL: 0,
-            StatisticsScopeKind.MUNICIPALITY: municipality,
-            StatisticsScopeKind.PROVIDER: provider,
-            StatisticsScopeKind.UNIT: unit,
-        }
-        values = {
-            "": TOTAL_VALUE,
-            "insats": _text_key(insats),
-            "unit": str(unit),
-            "district": _text_key(district),
-            "age_band": _age_band(opened, birth),
-            "gender": _text_key(gender),
-            "basis": _text_key(basis),
-        }
-        for level in levels:
-            for dimension, value in values.items():
-                key = (level, scope_ids[level], dimension, value)
-                counts = case_counts[key]
-                mine = person_masks[key][person]
-                for index, mask in enumerate(masks):
-                    mine[index] |= mask
-                    if mask:
-                        for month in range(12):
-                            if mask >> month & 1:
-                                counts[index][month] += 1
-    rows = []
-    for key, counts in case_counts.items():
-        people = person_masks[key].values()
-        persons = [
-            [sum(1 for masks in people if masks[index] & node) for node in _node_masks(measure)]
-            for index, measure in enumerate(MEASURES)
-        ]
-        kind, scope_id, dimension, value = key
-        rows.append(
-            StatisticsSummary(
-                scope_kind=kind,
-                scope_id=scope_id,
-                year=year,
-                dimension=dimension,
-                value=value,
-                data=_data(counts, persons),
-            )
-        )
-    return rows
-
-
 def _age_band_sql() -> str:
     age = (
         "(EXTRACT(YEAR FROM ca.opened_on) - EXTRACT(YEAR FROM pe.birth_date) - CASE WHEN "
@@ -269,11 +170,15 @@ def _postgres_sql(levels, filtered: bool, *, travellers: str = "", insert: bool 
     mask_open = f"GREATEST((1 << ({last})) - (1 << (({first}) - 1)), 0)"
     masks = ("m_new", "m_closed", "m_unplanned", "m_open")
 
-    def sums(mask: str, nodes: list[int]) -> str:
-        return ", ".join(f"COALESCE(SUM(n) FILTER (WHERE {mask} & {node} <> 0), 0)" for node in nodes)
+    def sums(mask: str, nodes: list[int], column: str = "n") -> str:
+        return ", ".join(f"COALESCE(SUM({column}) FILTER (WHERE {mask} & {node} <> 0), 0)" for node in nodes)
 
     case_arrays = [
         f"'{measure}', to_jsonb(ARRAY[{sums(mask, MONTH_MASKS)}])"
+        for measure, mask in zip(MEASURES, masks, strict=True)
+    ]
+    key_arrays = [
+        f"'{measure}', to_jsonb(ARRAY[{sums(mask, MONTH_MASKS, 'k')}])"
         for measure, mask in zip(MEASURES, masks, strict=True)
     ]
     person_arrays = [
@@ -312,7 +217,7 @@ def _postgres_sql(levels, filtered: bool, *, travellers: str = "", insert: bool 
     return f"""
 {prefix}
 WITH {travellers_cte}c AS (
-    SELECT ca.person_id, ca.unit_id, u.provider_id, pr.municipality_id,
+    SELECT ca.person_id, ca.unit_id, u.provider_id, pr.municipality_id, ca.statistics_key,
            it.code AS insats,
            COALESCE(pe.district_id::text, '{UNKNOWN_KEY}') AS district,
            {_age_band_sql()} AS age_band,
@@ -326,11 +231,12 @@ WITH {travellers_cte}c AS (
     JOIN cases_insatstype it ON it.id = ca.insats_type_id
     WHERE {active} {case_filter}
 ), case_groups AS (
-    SELECT s.kind, s.id, v.dimension, v.value, {mask_list}, COUNT(*) AS n
+    SELECT s.kind, s.id, v.dimension, v.value, {mask_list}, COUNT(*) AS n, SUM(c.statistics_key) AS k
     {expanded}
     GROUP BY s.kind, s.id, v.dimension, v.value, {mask_list}
 ), cases AS (
-    SELECT kind, id, dimension, value, jsonb_build_object({", ".join(case_arrays)}) AS counts
+    SELECT kind, id, dimension, value, jsonb_build_object({", ".join(case_arrays)}) AS counts,
+           jsonb_build_object({", ".join(key_arrays)}) AS keys
     FROM case_groups GROUP BY kind, id, dimension, value
 ), people AS (
     SELECT s.kind, s.id, v.dimension, v.value, c.person_id,
@@ -345,7 +251,7 @@ WITH {travellers_cte}c AS (
     FROM people_groups GROUP BY kind, id, dimension, value
 )
 SELECT cases.kind, cases.id, %(year)s, cases.dimension, cases.value,
-       jsonb_build_object('c', cases.counts, 'p', persons.counts), now()
+       jsonb_build_object('c', cases.counts, 'p', persons.counts, 'k', cases.keys), now()
 FROM cases JOIN persons USING (kind, id, dimension, value)
 """
 
@@ -391,8 +297,7 @@ def compute_year(year: int, levels=LEVELS, municipality_ids: list[int] | None = 
                 cursor.execute(_postgres_sql(local, municipality_ids is not None), _params(year, municipality_ids))
                 written += cursor.rowcount
         else:
-            rows = _python_rows(year, local, municipality_ids)
-            written += len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
+            raise NotImplementedError("the statistics summary is PostgreSQL-only")
     if StatisticsScopeKind.NATIONAL in levels:
         written += national_year(year)
     return written
@@ -405,12 +310,16 @@ def _params(year: int, municipality_ids=None) -> dict:
     return params
 
 
+SUMMED_PARTS = ("c", "p", "k")
+
+
 def _add(totals: dict, key: tuple, data: dict, sign: int) -> None:
-    """totals[key] += sign × data, list by list (a row's "c" and "p" counts); a new key starts at zero."""
+    """totals[key] += sign × data, list by list (a row's "c" and "p" counts and "k" key sums); a new key starts
+    at zero."""
     if key not in totals:
-        totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in ("c", "p")}
+        totals[key] = {part: {m: [0] * len(v) for m, v in data[part].items()} for part in SUMMED_PARTS}
     into = totals[key]
-    for part in ("c", "p"):
+    for part in SUMMED_PARTS:
         for measure, values in data[part].items():
             target = into[part][measure]
             for index, value in enumerate(values):
@@ -460,9 +369,6 @@ def national_year(year: int) -> int:
     municipality counts are replaced by their national count (computed for those few people only). Elsewhere
     straight from the cases."""
     _delete_rows(range(year, year + 1), (StatisticsScopeKind.NATIONAL,), None)
-    if connection.vendor != "postgresql":
-        rows = _python_rows(year, (StatisticsScopeKind.NATIONAL,), None)
-        return len(StatisticsSummary.objects.bulk_create(rows, batch_size=2000))
     totals: dict = {}
 
     stored = StatisticsSummary.objects.filter(scope_kind=StatisticsScopeKind.MUNICIPALITY, year=year)
@@ -535,7 +441,7 @@ def _refresh_national_last_modified() -> None:
 
 def last_modified(scope: Scope) -> datetime.datetime | None:
     key = scope_key(scope)
-    if key is None:
+    if key is None or not summary_available():
         return scope.filter(Case.objects.all()).aggregate(last=Max("updated_at"))["last"]
     ensure_fresh(scope)
     return (
@@ -633,8 +539,15 @@ def _rebuild(result: RefreshResult, state: StatisticsState) -> None:
     _rebuild_finish(result, state, last)
 
 
+def summary_available() -> bool:
+    """The summary is PostgreSQL-only; elsewhere (SQLite, the demo) the API counts live and nothing is stored."""
+    return connection.vendor == "postgresql"
+
+
 def refresh_all() -> RefreshResult:
     """Rebuild the whole summary (after generate_data, or to repair it); consumes every mark."""
+    if not summary_available():
+        return RefreshResult()
     started = time.perf_counter()
     result = RefreshResult()
     with transaction.atomic():
@@ -654,7 +567,7 @@ def rebuild_after_load(workers: int = 2) -> RefreshResult:
     for a database nobody else is writing to; refresh_all is the one-transaction rebuild for any other time.
     Elsewhere than PostgreSQL, or inside a transaction (the other connections could not see its rows, and
     would wait for its locks), it is refresh_all."""
-    if connection.vendor != "postgresql" or workers < 2 or connection.in_atomic_block:
+    if not summary_available() or workers < 2 or connection.in_atomic_block:
         return refresh_all()
     started = time.perf_counter()
     result = RefreshResult()
@@ -710,6 +623,9 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
 
     With `municipality_id` (a request's synchronous refresh) only that municipality's marks are taken and the
     national rows are left to the next full pass: a national mark is written for them instead."""
+    if not summary_available():
+        # nothing is stored, so nothing is stale: the (SQLite) triggers' marks are just dropped
+        return RefreshResult(marks=StatisticsDirty.objects.all().delete()[0])
     started = time.perf_counter()
     result = RefreshResult()
     with transaction.atomic():
@@ -793,8 +709,6 @@ def ensure_fresh(scope: Scope) -> int | None:
         "SELECT (SELECT last_year FROM reporting_statisticsstate WHERE id = 1), "
         f"EXISTS (SELECT 1 FROM reporting_statisticsdirty WHERE {condition})"
     )
-    if connection.vendor != "postgresql":
-        sql = sql.replace("TRUE", "1")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         last_year, dirty = cursor.fetchone()
@@ -814,7 +728,7 @@ def cube_rows(scope: Scope, year: int, dimension: str | None) -> list[tuple[str,
     """(dimension, value, data) rows of the total and the dimension's values for the scope and year, or None
     when the summary does not cover them (the caller computes live)."""
     key = scope_key(scope)
-    if key is None:
+    if key is None or not summary_available():
         return None
     last_year = ensure_fresh(scope)
     if last_year is None or year > last_year:

@@ -32,7 +32,9 @@ def memory_ceiling(extra_mb: int):
     """Let this process grow by at most `extra_mb` while the block runs (a worker's memory bound): reading a
     hostile file beyond that fails with MemoryError instead of taking the machine's memory."""
     with open("/proc/self/status") as status:
-        size_kb = int(re.search(r"VmSize:\s+(\d+) kB", status.read())[1])
+        match = re.search(r"VmSize:\s+(\d+) kB", status.read())
+    assert match is not None
+    size_kb = int(match[1])
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, ((size_kb * 1024) + extra_mb * 1024 * 1024, hard))
     try:

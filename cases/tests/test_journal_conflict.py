@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _form_version(html: str) -> str:
-    return re.search(r'name="version" value="(\d+)"', html)[1]
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match is not None
+    return match[1]
 
 
 def test_the_second_of_two_edits_of_a_draft_is_refused_with_the_conflict_message(client, handler):

@@ -4,12 +4,13 @@ The case page gets its summary from consent.case_page instead (shared with the p
 
 from django import template
 
-from consent.selectors import consent_summary
+from cases.models import Person
+from consent.selectors import ConsentSummary, consent_summary
 
 register = template.Library()
 
 
 @register.simple_tag
-def person_consent_summary(person):
+def person_consent_summary(person: Person) -> ConsentSummary:
     """Every actor that needs consent, with whether it may receive information today, and the history."""
     return consent_summary(person=person, all_actors=True)

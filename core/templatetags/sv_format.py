@@ -14,40 +14,40 @@ register = template.Library()
 
 
 @register.filter
-def sv_date(value) -> str:
+def sv_date(value: object) -> str:
     return formats.date(value)
 
 
 @register.filter
-def sv_datetime(value) -> str:
+def sv_datetime(value: object) -> str:
     return formats.datetime_text(value)
 
 
 @register.filter
-def sv_number(value, decimals=0) -> str:
+def sv_number(value: object, decimals: int | str = 0) -> str:
     return formats.number(value, int(decimals))
 
 
 @register.filter
-def sv_money(value) -> str:
+def sv_money(value: object) -> str:
     return formats.money(value)
 
 
 @register.filter
-def sv_percent(value, decimals=0) -> str:
+def sv_percent(value: object, decimals: int | str = 0) -> str:
     return formats.percent(value, int(decimals))
 
 
 @register.filter
-def sv_share(value, decimals=0) -> str:
+def sv_share(value: object, decimals: int | str = 0) -> str:
     return formats.share(value, int(decimals))
 
 
 @register.filter
-def sv_quantity(value) -> str:
+def sv_quantity(value: object) -> str:
     return formats.quantity(value)
 
 
 @register.filter
-def sv_hours(value) -> str:
+def sv_hours(value: object) -> str:
     return formats.hours(value)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
 from consent.forms import BaseForm, date_field
 
 
@@ -13,7 +14,7 @@ class AslanGroupForm(BaseForm):
 
 
 class AslanParticipantForm(BaseForm):
-    case = forms.ModelChoiceField(label=_("Barn (ASLAN-ärende)"), queryset=None)
+    case: forms.ModelChoiceField[Case] = forms.ModelChoiceField(label=_("Barn (ASLAN-ärende)"), queryset=None)
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,7 +29,9 @@ class WorkplaceForm(CaseForm):
 
 
 class SessionForm(CaseForm, DuplicateConfirmForm):
-    workplace = forms.ModelChoiceField(label=_("Arbetsplats"), queryset=None)
+    workplace: forms.ModelChoiceField[CommunityServiceWorkplace] = forms.ModelChoiceField(
+        label=_("Arbetsplats"), queryset=None
+    )
     performed_on = date_field(_("Datum"))
     hours = DecimalCommaField(
         label=_("Timmar"), max_digits=4, decimal_places=1, min_value=0, help_text=_("Till exempel 1,5.")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consent.forms import CaseForm, date_field, unit_staff
+from core.models import User
 from interventions.models import (
     MediationOutcome,
     MeetingKind,
@@ -17,7 +18,7 @@ class MediationForm(CaseForm):
     offence_on = date_field(_("Brottsdatum"), required=False)
     police_reference = forms.CharField(label=_("Polisens diarienummer"), max_length=50, required=False)
     prosecutor = forms.CharField(label=_("Åklagare (rapport till)"), max_length=200, required=False)
-    mediator = forms.ModelChoiceField(label=_("Medlare"), queryset=None, required=False)
+    mediator: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Medlare"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from cases.models import Case
 from cases.selectors import (
+    InsatsCount,
     case_counts_mine,
     case_list_mine,
     case_queryset_for_user,
@@ -44,7 +45,7 @@ class MyCases:
 
     page: Page
     rows: list[MyCaseRow]
-    counts: list[dict]
+    counts: list[InsatsCount]
     todo: list[TodoItem]
     todo_more: bool
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Person
 from consent.models import Actor
 from consent.selectors import PersonConsentState, sharing_decisions
 from interventions.models import (
@@ -116,7 +117,7 @@ def plan_states_for_versions(
             for actor in _actors_needing_consent(version)
         }
     else:
-        pairs = []
+        pairs: list[tuple[Person, Actor]] = []
         for plan in plans:
             version = versions.get(plan.pk)
             if version:

@@ -52,7 +52,7 @@ def mediation_set(
         errors["__all__"] = _("Medlingen är avslutad och kan inte ändras.")
     fail(errors)
     created = mediation is None
-    before = None if created else history_snapshot(mediation)
+    before = None if mediation is None else history_snapshot(mediation)
     mediation = mediation or Mediation(case=locked)
     mediation.offence = offence.strip()
     mediation.offence_on = offence_on

@@ -326,7 +326,7 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> PlanVersion:
         [
             Activity(
                 version=new,
-                goal=goal_map.get(activity.goal_id),
+                goal=goal_map.get(activity.goal_id) if activity.goal_id is not None else None,
                 what=activity.what,
                 actor_id=activity.actor_id,
                 when=activity.when,

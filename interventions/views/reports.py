@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, InsatsCode
 from consent.selectors import disclosure_list_for_case
+from core.http import signed_in_user
 from core.policy import access_policy
 from documents.models import AktbilagaKind
 from interventions import forms, selectors, services
@@ -24,7 +25,7 @@ def _report_form(insats: InsatsCode, pdf: str, title) -> InsatsForm:
         form=forms.ReportForm,
         perm="consent.add_disclosure",
         run=lambda request, case, form: services.insats_report_disclose(
-            actor=request.user, case=case, kind=insats.value, **form.cleaned_data
+            actor=signed_in_user(request), case=case, kind=insats.value, **form.cleaned_data
         ),
         message=_("Utlämnandet är registrerat. Rapporten är klar att skicka."),
         anchor="utlamnanden",

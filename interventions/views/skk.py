@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import InsatsCode
+from core.http import signed_in_user
 from interventions import forms, services
 from interventions.views.declarations import InsatsForm, fields_of
 
@@ -12,7 +13,7 @@ CONTACT_PERSON = InsatsForm(
     button=_("Spara"),
     form=forms.SkkForm,
     perm="interventions.change_skkassignment",
-    run=lambda request, case, form: services.skk_set(actor=request.user, case=case, **form.cleaned_data),
+    run=lambda request, case, form: services.skk_set(actor=signed_in_user(request), case=case, **form.cleaned_data),
     message=_("Uppgifterna om kontaktpersonen är sparade."),
     anchor="skk",
     insatser=(InsatsCode.SKK,),

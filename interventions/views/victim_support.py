@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import InsatsCode
 from core.forms import apply_service_errors
+from core.http import signed_in_user
 from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.views.common import require_perm
@@ -20,7 +21,9 @@ OFFENCE = InsatsForm(
     button=gettext_lazy("Spara"),
     form=forms.VictimSupportForm,
     perm="interventions.change_victimsupport",
-    run=lambda request, case, form: services.victim_support_set(actor=request.user, case=case, **form.cleaned_data),
+    run=lambda request, case, form: services.victim_support_set(
+        actor=signed_in_user(request), case=case, **form.cleaned_data
+    ),
     message=gettext_lazy("Uppgifterna är sparade."),
     anchor="stod",
     insatser=(InsatsCode.VICTIM_SUPPORT,),

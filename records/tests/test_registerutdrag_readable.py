@@ -70,6 +70,8 @@ def test_the_json_keeps_its_keys_but_holds_no_internal_ids(client, manager, citi
     data = response.json()
     case_rows = {section["key"]: section["rows"] for section in data["sections"]}["cases.case"]
     assert case_rows[0]["ärendenummer"] == citizen_file.number and "id" not in case_rows[0]
+    # the secret key of statistical disclosure control is no information about the person (docs/design.md)
+    assert "statistiknyckel" not in case_rows[0] and str(citizen_file.statistics_key) not in body
     created = [item for item in data["change_history"] if item["record"] == "journalanteckning"][0]
     assert created["action"] == "Skapade"
     fields = {change["field"]: change["new"] for change in created["changes"]}

@@ -237,8 +237,9 @@ def test_age_and_gender_tables_suppress_small_cells(small):
         assert any(row.count is None for row in table.rows)  # the small dataset has cells of 1–4
         for row in table.rows:
             assert row.count is None or row.count == 0 or row.count >= 5
-            if row.count is None:
-                assert row.count_display == "<5" and row.percent is None
+            if row.count is None:  # "<5", or "×" where a "<5" would follow from the exact total
+                assert row.count_display in ("<5", "×") and row.percent is None
+        assert any(row.count_display == "<5" for row in table.rows)
 
 
 @pytest.mark.django_db
@@ -358,3 +359,23 @@ def test_seed_spring_2017_any_dates(unit, handler):
     totals = case_totals(Period(D(2017, 1, 1), D(2017, 5, 31)), Scope(provider_id=unit.provider_id))
     assert (totals.new, totals.closed, totals.unplanned) == (200, 136, 0)
     assert totals.unplanned_share == 0
+
+
+def test_statistics_dimensions_and_age_bands_are_defined_once():
+    """24.3: one module declares them; the API, the summary (also in its SQL) and the figures use it."""
+    from api import selectors
+    from reporting import dimensions, figures, statistics_summary
+
+    assert selectors.DIMENSIONS is dimensions.STATISTICS_DIMENSIONS is statistics_summary.DIMENSIONS
+    assert figures.AGE_BANDS is dimensions.AGE_BANDS and figures.UNKNOWN_KEY == dimensions.UNKNOWN_KEY
+    assert set(dimensions.STATISTICS_DIMENSIONS) <= set(figures.DIMENSIONS)
+    sql = statistics_summary._age_band_sql()
+    assert all(f"THEN '{label}'" in sql for _low, _high, label in dimensions.AGE_BANDS)
+    assert [dimensions.age_band_of(age) for age in (9, 10, 17, 21, 40, None)] == [
+        "0–9",
+        "10–14",
+        "15–17",
+        "21–29",
+        "30–",
+        dimensions.UNKNOWN_KEY,
+    ]

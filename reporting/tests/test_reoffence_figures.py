@@ -111,7 +111,11 @@ def test_no_reoffence_is_zero_and_no_sig_cases_is_a_dash(unit, handler):
     rows = sig(follow_up(H1_2024, Scope(provider_id=unit.provider_id)))
     assert (rows["sig_cases"].current, rows["reoffence_cases"].current) == (6, 0)
     assert rows["reoffence_cases"].current_display == "0" and rows["recidivism"].current_display == "0\u00a0%"
-    assert rows["sig_cases"].previous_display == "0" and rows["recidivism"].previous_display == "–"
+    # the comparison period (H1 2023) has no case at all: it says so instead of "0" (issue 19.4)
+    assert (
+        rows["sig_cases"].previous_display == "Uppgift saknas"
+        and rows["recidivism"].previous_display == "Uppgift saknas"
+    )
 
 
 @pytest.mark.django_db

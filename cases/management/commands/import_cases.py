@@ -1,8 +1,9 @@
 """python manage.py import_cases FIL.xlsx --user USERNAME [--dry-run]: the spreadsheet import from a terminal."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.importer import ImportFileError, cases_import
 from core.models import User
@@ -11,12 +12,12 @@ from core.models import User
 class Command(BaseCommand):
     help = "Importera personer och pågående ärenden från CSV eller Excel (.xlsx): alla rader eller ingen."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="CSV- eller xlsx-fil")
         parser.add_argument("--user", required=True, help="användarnamn; ärendena läggs på användarens enhet")
         parser.add_argument("--dry-run", action="store_true", help="kontrollera bara, spara ingenting")
 
-    def handle(self, *args, path, user, dry_run, **options):
+    def handle(self, *args: Any, path: str, user: str, dry_run: bool, **options: Any) -> None:
         actor = User.objects.select_related("unit__provider").filter(username=user, is_active=True).first()
         if actor is None:
             raise CommandError(f"Ingen aktiv användare med användarnamnet {user}.")
@@ -27,8 +28,8 @@ class Command(BaseCommand):
             result = cases_import(actor=actor, content=file.read_bytes(), filename=file.name, dry_run=dry_run)
         except ImportFileError as error:
             raise CommandError(" ".join(error.messages)) from None
-        for error in result.errors:
-            self.stderr.write(str(error))
+        for row_error in result.errors:
+            self.stderr.write(str(row_error))
         if result.errors:
             raise CommandError(f"{len(result.errors)} fel; ingenting har sparats.")
         verb = "Kontrollerat (inget sparat)" if dry_run else "Importerat"

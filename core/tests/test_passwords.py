@@ -1,0 +1,97 @@
+"""Accounts (issue 25, point 9): local passwords of at least 12 characters, checked offline against common and
+breached passwords and Swedish season/month/name + year guesses, with Swedish messages; staff change their own
+password from the header, and the change is in the history."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from core.accounts import PASSWORD_CHANGED
+from core.models import ChangeAction, ChangeLog
+
+pytestmark = pytest.mark.django_db
+
+OLD = "demo-losen-123"  # tests.factories.UserFactory's password
+STRONG = "Tallbarr-Ekorre-Kanot-Fjäril"
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Sommar2024!",  # 11 characters: too short, and a season and a year
+        "Sommar2024!!",  # 12 characters, still a season and a year
+        "Vinter2025#abc",
+        "Januari2026!!",
+        "Välkommen2024!",
+        "Lösenord123456",
+        "Linköping2024!",  # the municipality
+        "Hanna20241234",  # the user's own first name
+        "qwertyuiop123",  # keyboard walk from leaked lists
+        "iloveyou12345",
+    ],
+)
+def test_guessable_passwords_are_refused_in_swedish(handler, password):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user=handler)
+    text = " ".join(refused.value.messages)
+    assert "Lösenordet" in text, text
+
+
+def test_eleven_characters_are_too_short(handler):
+    with pytest.raises(ValidationError) as refused:
+        validate_password("Gx7-kpQ2-zW", user=handler)
+    assert any("minst 12 tecken" in message for message in refused.value.messages), refused.value.messages
+
+
+@pytest.mark.parametrize("password", [STRONG, "kaffe-Bulle-Fönster-7", "Gx7-kpQ2-zWm9"])
+def test_long_unusual_passwords_are_accepted(handler, password):
+    validate_password(password, user=handler)
+
+
+def test_staff_change_their_own_password_from_the_header_and_it_is_in_the_history(client, handler):
+    client.force_login(handler)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("password_change")}"' in home
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": OLD, "new_password1": STRONG, "new_password2": STRONG},
+    )
+
+    assert response.status_code == 302
+    handler.refresh_from_db()
+    assert handler.check_password(STRONG)
+    row = ChangeLog.objects.get(object_type="core.user", object_id=str(handler.pk))
+    assert (row.actor, row.action) == (handler, ChangeAction.UPDATE)
+    assert row.changes == {"password": [None, PASSWORD_CHANGED]}
+    assert client.get(reverse("home")).status_code == 200  # still signed in on this device
+
+
+def test_a_weak_new_password_is_refused_with_a_swedish_message_and_nothing_changes(client, handler):
+    client.force_login(handler)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": OLD, "new_password1": "Sommar2024!!", "new_password2": "Sommar2024!!"},
+    )
+    assert response.status_code == 200
+    assert "Lösenordet är ett ord som prövas först" in response.content.decode()
+    handler.refresh_from_db()
+    assert handler.check_password(OLD)
+    assert not ChangeLog.objects.filter(object_type="core.user").exists()
+
+
+def test_a_wrong_old_password_changes_nothing(client, handler):
+    client.force_login(handler)
+    response = client.post(
+        reverse("password_change"), {"old_password": "fel", "new_password1": STRONG, "new_password2": STRONG}
+    )
+    assert response.status_code == 200
+    assert "gamla lösenord" in response.content.decode()
+    handler.refresh_from_db()
+    assert handler.check_password(OLD)
+
+
+def test_signed_out_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
