@@ -18,6 +18,7 @@ from cases.importer import (
     cases_import,
     import_template_xlsx,
 )
+from core import formats
 from core.http import AuthenticatedRequest
 from core.models import Role, User
 from core.policy import access_policy
@@ -27,7 +28,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fil (CSV eller Excel .xlsx)"),
         help_text=_("Första raden är kolumnrubriker. Högst %(max)s rader och 10 MB.")
-        % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")},
+        % {"max": formats.number(MAX_ROWS)},
     )
     dry_run = forms.BooleanField(label=_("Kontrollera bara (spara ingenting)"), required=False, initial=True)
 

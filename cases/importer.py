@@ -18,7 +18,6 @@ import csv
 import datetime
 import functools
 import io
-import json
 import unicodedata
 import uuid
 import zipfile
@@ -28,7 +27,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -43,6 +42,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cases import rules, selectors
 from cases.identity import Gender, IdKind, age_on
 from cases.models import Basis, Case, CaseNumberSequence, ClosureReason, InsatsType, Person, ReferralSource
+from core import formats
+from core.bulk import bulk_write
 from core.export_cells import safe_cell, safe_row
 from core.history import history_diff, history_snapshot
 from core.models import ChangeAction, ChangeLog, District, User
@@ -169,7 +170,7 @@ TOO_MANY_ROWS = _lazy("Filen har fler än %(max)s rader. Dela upp den.")
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(TOO_MANY_ROWS % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")})
+    return ImportFileError(TOO_MANY_ROWS % {"max": formats.number(MAX_ROWS)})
 
 
 def read_rows(content: bytes, filename: str) -> list[dict[str, Any]]:
@@ -238,7 +239,7 @@ def _xlsx_parts_check(content: bytes) -> None:
                 "Excel-filen innehåller mer data än en import kan ta emot (högst %(max)s rader). "
                 "Dela upp den eller spara den som CSV."
             )
-            % {"max": f"{MAX_ROWS:,}".replace(",", "\u00a0")}
+            % {"max": formats.number(MAX_ROWS)}
         )
 
 
@@ -554,35 +555,9 @@ class _Table:
         self.rows.append(values + self.defaults())
 
     def insert(self) -> None:
-        """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion."""
-        if not self.rows:
-            return
-        quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        columns = ", ".join(quote(str(f.column)) for f in self.fields)  # a concrete field always has a column
-        if connection.vendor == "postgresql":
-            json_at = [i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
-            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in self.rows:
-                    if json_at:
-                        cells = list(row)
-                        for i in json_at:
-                            cells[i] = None if cells[i] is None else json.dumps(cells[i])
-                        row = tuple(cells)
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(self.fields))
-
-            def prepared(row: tuple[Any, ...]) -> list[Any]:
-                return [
-                    None if v is None else f.get_db_prep_save(v, connection)
-                    for f, v in zip(self.fields, row, strict=True)
-                ]
-
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", [prepared(row) for row in self.rows]
-                )
+        """One COPY on PostgreSQL; elsewhere one executemany with each field's own conversion (core.bulk)."""
+        if self.rows:
+            bulk_write(self.model, [f.attname for f in self.fields], self.rows)
 
 
 def _history_text(value: object) -> str | None:

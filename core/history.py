@@ -16,7 +16,6 @@ gallring removes them with the rest of the person's file.
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
@@ -25,8 +24,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import formats
 from core.models import ChangeAction, ChangeLog, User
-from core.templatetags.sv_format import format_datetime, format_money, format_number
 
 # Bookkeeping fields that carry no information for the reader of the history. A foreign key named like one
 # (a plan version's goals, agreements, follow-ups) is information: which version the record belongs to.
@@ -206,15 +205,11 @@ def _is_uuid(text: str) -> bool:
 
 
 def _number_text(value: str, field: models.Field[Any, Any]) -> str:
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, ValueError):
+    if formats.to_decimal(value) is None:
         return value
-    exponent = number.normalize().as_tuple().exponent
-    decimals = max(0, -exponent) if isinstance(exponent, int) else 0  # 5.0 -> "5", 3.50 -> "3,5"
     if any(word in field.name for word in MONEY_FIELD_WORDS):
-        return format_money(number)
-    return format_number(number, decimals)
+        return formats.money(value)
+    return formats.quantity(value, 2)  # 5.0 -> "5", 3.50 -> "3,5"
 
 
 def _datetime_text(value: str) -> str:
@@ -222,7 +217,7 @@ def _datetime_text(value: str) -> str:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         return value
-    return format_datetime(moment)
+    return formats.datetime_text(moment)
 
 
 class _Texts:

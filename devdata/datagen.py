@@ -46,6 +46,7 @@ from cases.models import (
 )
 from cases.rules import case_number_format
 from consent.models import Actor, Consent, ConsentRevocation, Disclosure, LegalBasis, MaturityAssessment
+from core.bulk import BulkTable
 from core.models import AccessLog, ChangeLog, District, Municipality, Provider, Role, Unit, User
 from devdata.identity import personnummer
 from interventions.models import (
@@ -358,7 +359,7 @@ def _utc(day: datetime.date, seconds: int) -> datetime.datetime:
 
 
 class RowWriter:
-    """Writes (model, attnames, rows) with COPY on PostgreSQL and bulk_create on other databases.
+    """Writes (model, attnames, rows) with core.bulk (COPY on PostgreSQL, executemany on other databases).
 
     Between start_background() and finish_background() the COPYs on PostgreSQL run on a worker thread
     (same connection and transaction), so the next chunk is generated while the server takes in the last
@@ -386,9 +387,7 @@ class RowWriter:
                         if job[0] is None:
                             job[1]()
                             continue
-                        with raw.cursor() as cursor, cursor.copy(job[0]) as copy:
-                            for row in job[1]:
-                                copy.write_row(row)
+                        job[0].copy_on(raw, job[1])
                     except BaseException as error:  # reported by finish_background
                         self._error = error
 
@@ -414,42 +413,16 @@ class RowWriter:
 
     def write(self, model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> int:
         table = model._meta.db_table
-        count = 0
-        if self.postgres:
-            fields = {f.attname: f.column for f in model._meta.concrete_fields}
-            columns = ", ".join(connection.ops.quote_name(fields[name]) for name in attnames)
-            statement = f"COPY {table} ({columns}) FROM STDIN"
-            if self._queue is not None:
-                rows = rows if isinstance(rows, list) else list(rows)
-                count = len(rows)
-                if count:
-                    if self._error is not None:
-                        self.finish_background()
-                    self._queue.put((statement, rows))
-            else:
-                with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
+        writer = BulkTable(model, attnames, batch_size=self.batch_size)
+        if self._queue is not None:
+            rows = rows if isinstance(rows, list) else list(rows)
+            count = len(rows)
+            if count:
+                if self._error is not None:
+                    self.finish_background()
+                self._queue.put((writer, rows))
         else:
-            # executemany with each field's own conversion (bulk_create would overwrite auto_now_add values)
-            fields = {f.attname: f for f in model._meta.concrete_fields}
-            columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in attnames)
-            marks = ", ".join(["%s"] * len(attnames))
-            converters = [fields[name] for name in attnames]
-            with connection.cursor() as cursor:
-                for batch in iter_chunks(rows, self.batch_size):
-                    cursor.executemany(
-                        f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES ({marks})",
-                        [
-                            [
-                                None if value is None else f.get_db_prep_save(f.to_python(value), connection)
-                                for f, value in zip(converters, row, strict=True)
-                            ]
-                            for row in batch
-                        ],
-                    )
-                    count += len(batch)
+            count = writer.write(rows)
         self.counts[table] = self.counts.get(table, 0) + count
         return count
 
@@ -1785,7 +1758,8 @@ class DataGenerator:
                     ends = None
                 d["purchase"].add(
                     id=self._id("purchase"), case_id=case.id, kind=kind, provider=provider, starts_on=starts,
-                    ends_on=ends, cost=f"{per_day * days}.00", recorded_by_id=case.handler,
+                    ends_on=ends, price_unit="period", price=f"{per_day * days}.00", cost=f"{per_day * days}.00",
+                    recorded_by_id=case.handler,
                 )  # fmt: skip
 
     def _plan(self, d, case: _CaseInfo, org, stamp) -> None:

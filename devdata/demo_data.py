@@ -727,7 +727,8 @@ def _insats_records(generator: _Generator) -> None:
         months = rng.randint(2, 6)
         PurchasedService.objects.create(
             case=case, kind=kind, provider=provider, starts_on=starts,
-            ends_on=starts + datetime.timedelta(days=30 * months), cost=monthly * months, recorded_by=case.handler,
+            ends_on=starts + datetime.timedelta(days=30 * months), price_unit="period", price=monthly * months,
+            cost=monthly * months, recorded_by=case.handler,
         )  # fmt: skip
     _field_work(generator, rng)
 

@@ -5,7 +5,7 @@ start and end — and every utlämnande. The events come from the rows the panel
 from django.utils.translation import gettext as _
 
 from cases.case_page import CasePagePart, TimelineEvent
-from core.templatetags.sv_format import format_number
+from core import formats
 from interventions.models import CommunityServiceStatus
 from interventions.selectors import CaseInsatsPanel, case_insats_panel
 
@@ -20,19 +20,19 @@ def insats_events(panel: CaseInsatsPanel) -> list[TimelineEvent]:
                 TimelineEvent(
                     on=session.performed_on,
                     text=_("Ungdomstjänst: %(hours)s timmar utförda på %(workplace)s.")
-                    % {"hours": format_number(session.hours, 1), "workplace": session.workplace.name},
+                    % {"hours": formats.quantity(session.hours), "workplace": session.workplace.name},
                 )
             )
         if order.ended_on:
             if order.status == CommunityServiceStatus.COMPLETED:
                 text = _("Ungdomstjänsten är fullgjord (%(hours)s av %(ordered)s timmar).") % {
-                    "hours": format_number(panel.performed_hours, 1),
-                    "ordered": order.ordered_hours,
+                    "hours": formats.quantity(panel.performed_hours),
+                    "ordered": formats.quantity(order.ordered_hours),
                 }
             else:
                 text = _("Ungdomstjänsten avbröts (%(hours)s av %(ordered)s timmar utförda).") % {
-                    "hours": format_number(panel.performed_hours, 1),
-                    "ordered": order.ordered_hours,
+                    "hours": formats.quantity(panel.performed_hours),
+                    "ordered": formats.quantity(order.ordered_hours),
                 }
             events.append(TimelineEvent(on=order.ended_on, text=text))
     mediation = panel.mediation

@@ -2,11 +2,14 @@
 
 - avhopp routing (docs/domain.md "Insatser"), years of age or service;
 - medling: what still stops a start under § 5 of lag 2002:445, and how long it has waited (§ 6, skyndsamt);
-- which insatser record återfall.
+- which insatser record återfall;
+- what a purchased insats costs, in all and within a year or half-year (spread over the days of its period).
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -18,6 +21,7 @@ from interventions.models import (
     MediationStatus,
     MeetingKind,
     PartyRole,
+    PriceUnit,
     ThreatLevel,
 )
 
@@ -98,3 +102,83 @@ def mediation_waiting_days(*, mediation: Mediation, opened_on: datetime.date, on
     if not held and days > settings.MEDIATION_REMINDER_DAYS:
         return days
     return None
+
+
+# ---------------------------------------------------------------- avhopp: purchased insatser
+
+
+def _days(start: datetime.date, end: datetime.date) -> int:
+    """Days from start to end, both included (0 when end is before start)."""
+    return max(0, (end - start).days + 1)
+
+
+def _month_cost(price: Decimal, start: datetime.date, end: datetime.date) -> Decimal:
+    """A monthly price over start..end: each calendar month counts by its share of days (a whole month is one
+    price whether it has 28 or 31 days)."""
+    total = Decimal(0)
+    day = start
+    while day <= end:
+        month_days = calendar.monthrange(day.year, day.month)[1]
+        month_end = min(end, day.replace(day=month_days))
+        total += price * _days(day, month_end) / month_days
+        day = month_end + datetime.timedelta(days=1)
+    return total
+
+
+def purchase_cost_between(
+    *,
+    price_unit: str,
+    price: Decimal,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    first: datetime.date,
+    last: datetime.date,
+) -> Decimal:
+    """The part of a purchased insats's cost that falls in first..last (both included), unrounded.
+
+    A price per day or month costs for the days of its period inside the window; a price for the period is
+    spread evenly over the period's days (2026-11-15..2027-02-14 is 92 days: 47/92 in 2026, 45/92 in 2027).
+    A price for the period with no end date has no days to spread over and counts on its start day."""
+    price = Decimal(price)
+    if ends_on is None:
+        if price_unit != PriceUnit.PERIOD:
+            raise ValueError("a price per month or day needs an end date")
+        return price if first <= starts_on <= last else Decimal(0)
+    start, end = max(starts_on, first), min(ends_on, last)
+    if end < start:
+        return Decimal(0)
+    if price_unit == PriceUnit.DAY:
+        return price * _days(start, end)
+    if price_unit == PriceUnit.MONTH:
+        return _month_cost(price, start, end)
+    return price * _days(start, end) / _days(starts_on, ends_on)
+
+
+def purchase_total(
+    *, price_unit: str, price: Decimal, starts_on: datetime.date, ends_on: datetime.date | None
+) -> Decimal:
+    """The whole period's cost in kronor, rounded to öre (half up)."""
+    last = ends_on or starts_on
+    total = purchase_cost_between(
+        price_unit=price_unit, price=price, starts_on=starts_on, ends_on=ends_on, first=starts_on, last=last
+    )
+    return total.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+def purchase_cost_by_year(
+    *, price_unit: str, price: Decimal, starts_on: datetime.date, ends_on: datetime.date | None
+) -> dict[int, Decimal]:
+    """The cost of a purchased insats per calendar year it falls in (only years with a cost)."""
+    years = {}
+    for year in range(starts_on.year, (ends_on or starts_on).year + 1):
+        cost = purchase_cost_between(
+            price_unit=price_unit,
+            price=price,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            first=datetime.date(year, 1, 1),
+            last=datetime.date(year, 12, 31),
+        )
+        if cost:
+            years[year] = cost
+    return years

@@ -4,13 +4,14 @@ manager's commentary) are made, read and fastställda in the app."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core import formats
 from core.admin import HistoryAdmin
 from reporting.models import AgreedVolume, Agreement
 
 
 def format_kr(amount: int) -> str:
     """3854000 -> '3 854 000 kr' (Swedish money format)."""
-    return f"{amount:,}".replace(",", " ") + " kr"
+    return formats.money(amount)
 
 
 class AgreedVolumeInline(admin.TabularInline):

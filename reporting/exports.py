@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core import formats
 from core.export_cells import safe_row
 from reporting.suppression import SUPPRESSED_LABEL
 
@@ -226,5 +227,5 @@ def _csv_value(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return str(formats.round_half_up(value, 1)).replace(".", ",")  # the one rounding rule, no grouping
     return str(value).replace("\u00a0", " ")

@@ -17,6 +17,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case as When_Case
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.identity import Gender
 from cases.models import Basis, Case, ClosureReason, InsatsCode, InsatsType, ReferralSource
+from core import formats
 from core.models import Provider, Unit
 from interventions.models import (
     AreaEffort,
@@ -39,6 +41,7 @@ from interventions.models import (
     PurchasedService,
 )
 from interventions.models import FollowUp as FollowUpMeeting  # FollowUp here is the nämnd report
+from interventions.rules import purchase_cost_between
 from interventions.selectors import field_shift_figures
 from reporting.dimensions import AGE_BANDS, UNKNOWN_KEY
 from reporting.suppression import (
@@ -410,11 +413,9 @@ STATUS_LABELS = {"under": gettext_lazy("Under"), "within": gettext_lazy("Inom"),
 # Swedish display formats
 
 
-def format_number(value: float | int | None, decimals: int = 0) -> str:
-    if value is None:
-        return DASH
-    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)
-    return text
+def format_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
+    """Through core.formats (half up, no-break thousands); a missing value is a dash in the report."""
+    return DASH if value is None else formats.number(value, decimals)
 
 
 def format_count(value: int | None) -> str:
@@ -424,16 +425,13 @@ def format_count(value: int | None) -> str:
     return format_number(value)
 
 
-def format_percent(value: float | None, decimals: int = 0) -> str:
-    if value is None:
-        return DASH
-    return f"{format_number(value, decimals)}{NBSP}%"
+def format_percent(value: float | Decimal | None, decimals: int = 0) -> str:
+    return DASH if value is None else formats.percent(value, decimals)
 
 
-def format_money(value: int | float | None) -> str:
-    if value is None:
-        return DASH
-    return f"{format_number(round(value))}{NBSP}kr"
+def format_money(value: int | float | Decimal | None) -> str:
+    """Whole kronor in the report ("3 854 000 kr"), rounded half up like every other figure."""
+    return DASH if value is None else formats.money(value, 0)
 
 
 def format_range(low: float, high: float) -> str:
@@ -959,20 +957,37 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
 
 
 def _defection_figures(period: Period, scope: Scope) -> dict:
-    aggregates = {
-        "total_cost": Sum("cost"),  # an alias must not shadow the field it sums
-        "people": Count("case__person", distinct=True),
-        "services": Count("pk"),
-    }
-    for kind in ("skyddat_boende", "behandling"):
-        aggregates[f"cost_{kind}"] = Sum("cost", filter=Q(kind=kind))
-    return PurchasedService.objects.filter(
-        scope.q("case__unit"), starts_on__gte=period.start, starts_on__lte=period.end
-    ).aggregate(**aggregates)
+    """Purchases started in the period (people, services), and the costs falling in it: each purchase's cost
+    spread over the days of its own period (interventions.rules.purchase_cost_between), so a placement over
+    new year counts partly in each year and half-year. Costs are None when nothing falls in the period. One
+    query: the purchases started in the period are among those overlapping it."""
+    overlapping = (
+        PurchasedService.objects.filter(scope.q("case__unit"), starts_on__lte=period.end)
+        .filter(Q(ends_on__gte=period.start) | Q(ends_on__isnull=True, starts_on__gte=period.start))
+        .values_list("case__person_id", "kind", "price_unit", "price", "starts_on", "ends_on")
+    )
+    costs: dict[str, Decimal | None] = {"total_cost": None, "cost_skyddat_boende": None, "cost_behandling": None}
+    people, services = set(), 0
+    for person_id, kind, price_unit, price, starts_on, ends_on in overlapping:
+        if starts_on >= period.start:
+            people.add(person_id)
+            services += 1
+        cost = purchase_cost_between(
+            price_unit=price_unit,
+            price=price,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            first=period.start,
+            last=period.end,
+        )
+        for key in ("total_cost", f"cost_{kind}"):
+            if key in costs:
+                costs[key] = (costs[key] or Decimal(0)) + cost
+    return {"people": len(people), "services": services, **costs}
 
 
 def defection_section(period: Period, scope: Scope, previous: Period, agreement=None) -> ExtraSection:
-    """Purchased insatser for avhoppare (cost counted when the service starts) against the agreement's budget."""
+    """Purchased insatser for avhoppare (costs spread over the days of each purchase) against the budget."""
     title = _("Avhopp – köpta insatser mot budget")
     now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
     figures = [

@@ -152,8 +152,8 @@ def test_agreement_list_shows_budget_in_swedish_format_and_decision_date(admin_c
 
     html = admin_client.get(changelist(Agreement)).content.decode()
 
-    assert format_kr(3_854_000) == "3 854 000 kr"
-    assert "3 854 000 kr" in html
+    assert format_kr(3_854_000) == "3\u00a0854\u00a0000\u00a0kr"
+    assert "3\u00a0854\u00a0000\u00a0kr" in html
     assert "2025-12-31" in html or "31 december 2025" in html
 
 

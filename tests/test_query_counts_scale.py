@@ -251,7 +251,7 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
                 provider=f"Behandlingshem {n}",  # distinct purchases: an exact copy would need confirming
                 starts_on=day,
                 ends_on=None,
-                cost=Decimal("1000"),
+                price=Decimal("1000"),
             )
     for n in range(rows):
         JournalEntry.objects.create(case=case, kind="samtal", occurred_on=day, text=f"Samtal {n}", author=handler)
@@ -259,12 +259,12 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
 
 
 SHOWN = {  # something of each insats's details that the case page shows (the 3-row case)
-    "ungdomstjanst": ["Arbetsplats 0; Arbetsplats 1; Arbetsplats 2", "6,0"],
+    "ungdomstjanst": ["Arbetsplats 0; Arbetsplats 1; Arbetsplats 2", "Utförda timmar</dt><dd>6<"],
     "medling": ["Part 2", "FUL", "Förmöte med brottsoffret"],
     "stod_brottsutsatta": ["Rån", "3 (se journalen)"],
     "skk": ["Kim, 070-000 00 00"],
     "aslan": ["Föräldrar som deltar: 2", "närvarande; "],
-    "avhopp": ["Behandlingshem", "3 000 kr"],
+    "avhopp": ["Behandlingshem", "3\u00a0000\u00a0kr"],
 }
 
 

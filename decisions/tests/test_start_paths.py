@@ -49,7 +49,7 @@ def _purchase(handler, case, starts_on):
         provider="Tryggt AB",
         starts_on=starts_on,
         ends_on=None,
-        cost=Decimal("400000"),
+        price=Decimal("400000"),
     )
 
 

@@ -7,6 +7,7 @@ from consent.forms import CaseForm, date_field, today
 from core.forms import DecimalCommaField
 from interventions.forms.common import CorrectionForm, DuplicateConfirmForm
 from interventions.models import (
+    PriceUnit,
     PurchaseKind,
     ReoffenceKind,
     ThreatLevel,
@@ -25,8 +26,15 @@ class PurchaseForm(CaseForm, DuplicateConfirmForm):
     provider = forms.CharField(label=_("Leverantör"), max_length=200)
     starts_on = date_field(_("Från"))
     ends_on = date_field(_("Till"), required=False)
-    cost = DecimalCommaField(
-        label=_("Kostnad (kr)"), max_digits=12, decimal_places=2, min_value=0, help_text=_("Till exempel 62 500,50.")
+    price = DecimalCommaField(
+        label=_("Pris (kr)"), max_digits=12, decimal_places=2, min_value=0, help_text=_("Till exempel 62 500,50.")
+    )
+    price_unit = forms.ChoiceField(
+        label=_("Priset gäller"),
+        choices=PriceUnit.choices,
+        initial=PriceUnit.PERIOD,
+        widget=forms.RadioSelect,
+        help_text=_("Per månad och per dygn räknas kostnaden fram över perioden; ange då slutdatum."),
     )
     note = forms.CharField(label=_("Anteckning"), max_length=200, required=False)
 

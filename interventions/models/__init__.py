@@ -17,6 +17,7 @@ from interventions.models.aslan import (
 )
 from interventions.models.avhopp import (
     DefectorAssessment,
+    PriceUnit,
     PurchasedService,
     PurchaseKind,
     ThreatLevel,
@@ -100,6 +101,7 @@ __all__ = [
     "AslanAttendance",
     "ThreatLevel",
     "DefectorAssessment",
+    "PriceUnit",
     "PurchaseKind",
     "PurchasedService",
     "ReoffenceKind",

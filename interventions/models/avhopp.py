@@ -44,8 +44,16 @@ class PurchaseKind(models.TextChoices):
     OTHER = "annat", _("Annat")
 
 
+class PriceUnit(models.TextChoices):
+    PERIOD = "period", _("för hela perioden")
+    MONTH = "manad", _("per månad")
+    DAY = "dygn", _("per dygn")
+
+
 class PurchasedService(models.Model):
-    """Köpt insats for an avhoppare; the cost counts in the year the period starts."""
+    """Köpt insats for an avhoppare, priced for the period, per month or per day. `cost` is the whole period's
+    cost (derived by the service from price and unit); the figures spread it over the days of the period
+    (interventions.rules.purchase_cost_between), so a placement over new year counts partly in each year."""
 
     RETENTION_KEEP = True  # counted by the follow-up (reporting.figures): gallring keeps it, free text emptied
 
@@ -54,7 +62,11 @@ class PurchasedService(models.Model):
     provider = models.CharField(_("leverantör"), max_length=200)
     starts_on = models.DateField(_("från"))
     ends_on = models.DateField(_("till"), null=True, blank=True)
-    cost = models.DecimalField(_("kostnad (kr)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    price_unit = models.CharField(_("prisenhet"), max_length=10, choices=PriceUnit.choices, default=PriceUnit.PERIOD)
+    price = models.DecimalField(_("pris (kr)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    cost = models.DecimalField(
+        _("kostnad för perioden (kr)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     note = models.CharField(_("anteckning"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -65,7 +77,11 @@ class PurchasedService(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="purchase_period"
-            )
+            ),
+            # a price per month or day has a cost only over a known period
+            models.CheckConstraint(
+                condition=Q(price_unit="period") | Q(ends_on__isnull=False), name="purchase_unit_price_has_end"
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,8 @@
 """Reads for avhopp: återfall of a case, purchased insatser (per year over the visible cases, one for correction)."""
 
-from django.db.models import (
-    Count,
-    Sum,
-)
-from django.db.models.functions import ExtractYear
+from collections import defaultdict
+from decimal import Decimal
+
 from django.http import Http404
 
 from cases.models import Case
@@ -16,6 +14,7 @@ from interventions.models import (
     PurchasedService,
     Reoffence,
 )
+from interventions.rules import purchase_cost_by_year
 
 
 def reoffences_for_case(*, case: Case) -> list[Reoffence]:
@@ -27,14 +26,25 @@ def reoffences_for_case(*, case: Case) -> list[Reoffence]:
 
 
 def purchased_costs_per_year(*, user: User) -> list[dict]:
-    """Avhopp: purchased insatser summed per year over the cases the user may see (aggregated in SQL)."""
-    return list(
-        PurchasedService.objects.filter(case__in=case_queryset_for_user(user))
-        .annotate(year=ExtractYear("starts_on"))
-        .values("year")
-        .annotate(total=Sum("cost"), services=Count("id"), cases=Count("case", distinct=True))
-        .order_by("-year")
+    """Avhopp: purchased insatser per year over the cases the user may see; each purchase's cost is spread over
+    the days of its period (interventions.rules), so a placement over new year counts in both years. A year's
+    row counts the purchases and cases with a cost in it."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    services: dict[int, int] = defaultdict(int)
+    cases: dict[int, set] = defaultdict(set)
+    purchases = PurchasedService.objects.filter(case__in=case_queryset_for_user(user)).values_list(
+        "case_id", "price_unit", "price", "starts_on", "ends_on"
     )
+    for case_id, price_unit, price, starts_on, ends_on in purchases.iterator():
+        per_year = purchase_cost_by_year(price_unit=price_unit, price=price, starts_on=starts_on, ends_on=ends_on)
+        for year, cost in per_year.items():
+            totals[year] += cost
+            services[year] += 1
+            cases[year].add(case_id)
+    return [
+        {"year": year, "total": totals[year], "services": services[year], "cases": len(cases[year])}
+        for year in sorted(totals, reverse=True)
+    ]
 
 
 def purchase_get(*, case: Case, purchase_id: int) -> PurchasedService:

@@ -30,7 +30,13 @@ from interventions.models import (
     SkkAssignment,
     VictimSupport,
 )
-from interventions.rules import Routing, avhopp_routing, mediation_start_problems, mediation_waiting_days
+from interventions.rules import (
+    Routing,
+    avhopp_routing,
+    mediation_start_problems,
+    mediation_waiting_days,
+    purchase_cost_by_year,
+)
 from interventions.selectors.plans import PlanState, plan_states_for_versions
 
 
@@ -162,7 +168,13 @@ def case_insats_panel(
         panel.purchases_total = sum((p.cost for p in panel.purchases), Decimal("0"))
         per_year: dict[int, Decimal] = defaultdict(Decimal)
         for purchase in panel.purchases:
-            per_year[purchase.starts_on.year] += purchase.cost
+            for year, cost in purchase_cost_by_year(
+                price_unit=purchase.price_unit,
+                price=purchase.price,
+                starts_on=purchase.starts_on,
+                ends_on=purchase.ends_on,
+            ).items():
+                per_year[year] += cost
         panel.purchases_per_year = [{"year": y, "total": t} for y, t in sorted(per_year.items())]
     panel.plans = _panel_plans(case=case, on=on, consent_state=consent_state)
     panel.disclosures = list(disclosure_list_for_case(case=case))

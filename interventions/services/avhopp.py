@@ -14,11 +14,12 @@ from core.models import User
 from decisions.rules import insats_start_problem
 from interventions.models import (
     DefectorAssessment,
+    PriceUnit,
     PurchasedService,
     Reoffence,
     ReoffenceKind,
 )
-from interventions.rules import REOFFENCE_INSATSER
+from interventions.rules import REOFFENCE_INSATSER, purchase_total
 from interventions.services.common import (
     correct_row,
     duplicate_check,
@@ -56,20 +57,32 @@ def defector_assess(
     return assessment
 
 
-def _purchase_errors(*, provider: str, starts_on, ends_on, cost) -> dict:
+def _purchase_errors(*, provider: str, starts_on, ends_on, price_unit: str, price) -> dict:
     errors: dict = {}
     if not provider.strip():
         errors["provider"] = _("Ange leverantör.")
-    if cost is None or cost < 0:
-        errors["cost"] = _("Ange kostnaden i kronor.")
+    if price is None or price < 0:
+        errors["price"] = _("Ange priset i kronor.")
+    if price_unit not in PriceUnit.values:
+        errors["price_unit"] = _("Välj om priset gäller hela perioden, per månad eller per dygn.")
+    elif price_unit != PriceUnit.PERIOD and not ends_on:
+        errors["ends_on"] = _(
+            "Ange slutdatum: ett pris per månad eller dygn ger en kostnad först när perioden är känd."
+        )
     if ends_on and starts_on and ends_on < starts_on:
         errors["ends_on"] = _("Slutdatum kan inte vara före startdatum.")
     return errors
 
 
-def _same_purchase(case, kind, provider, starts_on, ends_on, cost) -> QuerySet:
+def _same_purchase(case, kind, provider, starts_on, ends_on, price_unit, price) -> QuerySet:
     return PurchasedService.objects.filter(
-        case=case, kind=kind, provider__iexact=provider.strip(), starts_on=starts_on, ends_on=ends_on, cost=cost
+        case=case,
+        kind=kind,
+        provider__iexact=provider.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        price_unit=price_unit,
+        price=price,
     )
 
 
@@ -82,19 +95,25 @@ def purchased_service_add(
     provider: str,
     starts_on: datetime.date,
     ends_on: datetime.date | None,
-    cost: Decimal,
+    price: Decimal,
+    price_unit: str = PriceUnit.PERIOD,
     note: str = "",
     confirm_duplicate: bool = False,
 ) -> PurchasedService:
-    """Record a purchased insats (skyddat boende, behandling …) with its provider, period and cost; one exactly
-    like a purchase already recorded (same kind, provider, period and cost) needs confirming."""
+    """Record a purchased insats (skyddat boende, behandling …) with its provider, period and price (for the
+    period, per month or per day; the period's cost follows from them); one exactly like a purchase already
+    recorded (same kind, provider, period and price) needs confirming."""
     locked = lock_case(case, InsatsCode.AVHOPP)
-    errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
+    errors = _purchase_errors(
+        provider=provider, starts_on=starts_on, ends_on=ends_on, price_unit=price_unit, price=price
+    )
     if starts_on and (no_decision := insats_start_problem(case=locked, on_date=starts_on)):
         errors.setdefault("starts_on", no_decision)  # bistånd: not before its beslut (decisions.rules)
     if not errors:
         duplicate_check(
-            _same_purchase(locked, kind, provider, starts_on, ends_on, cost), confirm=confirm_duplicate, errors=errors
+            _same_purchase(locked, kind, provider, starts_on, ends_on, price_unit, price),
+            confirm=confirm_duplicate,
+            errors=errors,
         )
     fail(errors)
     service = PurchasedService(
@@ -103,7 +122,9 @@ def purchased_service_add(
         provider=provider.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
-        cost=cost,
+        price_unit=price_unit,
+        price=price,
+        cost=purchase_total(price_unit=price_unit, price=price, starts_on=starts_on, ends_on=ends_on),
         note=note.strip(),
         recorded_by=actor,
     )
@@ -122,19 +143,22 @@ def purchased_service_correct(
     provider: str,
     starts_on: datetime.date,
     ends_on: datetime.date | None,
-    cost: Decimal,
+    price: Decimal,
+    price_unit: str = PriceUnit.PERIOD,
     note: str = "",
     change_reason: str,
     confirm_duplicate: bool = False,
 ) -> PurchasedService:
-    """Correct a purchased insats (e.g. the cost on the final invoice) on an open avhopp case, with a reason."""
+    """Correct a purchased insats (e.g. the price on the final invoice) on an open avhopp case, with a reason."""
     locked = lock_case(service.case, InsatsCode.AVHOPP)
     row = PurchasedService.objects.select_for_update().get(pk=service.pk, case=locked)
-    errors = _purchase_errors(provider=provider, starts_on=starts_on, ends_on=ends_on, cost=cost)
+    errors = _purchase_errors(
+        provider=provider, starts_on=starts_on, ends_on=ends_on, price_unit=price_unit, price=price
+    )
     reason_check(change_reason, errors)
     if not errors:
         duplicate_check(
-            _same_purchase(locked, kind, provider, starts_on, ends_on, cost),
+            _same_purchase(locked, kind, provider, starts_on, ends_on, price_unit, price),
             confirm=confirm_duplicate,
             errors=errors,
             exclude_pk=row.pk,
@@ -145,7 +169,9 @@ def purchased_service_correct(
         "provider": provider.strip(),
         "starts_on": starts_on,
         "ends_on": ends_on,
-        "cost": cost,
+        "price_unit": price_unit,
+        "price": price,
+        "cost": purchase_total(price_unit=price_unit, price=price, starts_on=starts_on, ends_on=ends_on),
         "note": note.strip(),
     }
     return correct_row(row, values, actor=actor, change_reason=change_reason, case=locked, full_clean=True)

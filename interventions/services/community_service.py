@@ -10,6 +10,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from cases.models import Case, InsatsCode
+from core import formats
 from core.concurrency import version_check_and_bump
 from core.history import history_snapshot
 from core.models import User
@@ -67,7 +68,7 @@ def community_service_set(
         performed = community_service_performed_hours(order)
         if performed > ordered_hours:
             errors["ordered_hours"] = _("Det är redan utfört %(done)s timmar; ange minst så många.") % {
-                "done": performed
+                "done": formats.quantity(performed)
             }
     if order:
         version_check_and_bump(
@@ -235,7 +236,7 @@ def community_service_end(
         if performed < locked.ordered_hours:
             errors["status"] = _(
                 "Ungdomstjänsten kan inte markeras som fullgjord: %(done)s av %(hours)s timmar är utförda."
-            ) % {"done": performed, "hours": locked.ordered_hours}
+            ) % {"done": formats.quantity(performed), "hours": formats.quantity(locked.ordered_hours)}
     elif status == CommunityServiceStatus.INTERRUPTED:
         if not note.strip():
             errors["note"] = _("Skriv varför ungdomstjänsten avbröts.")

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from cases.models import Case, InsatsCode
 from consent.models import Actor, Disclosure, LegalBasis
 from consent.services import disclosure_record
+from core import formats
 from core.models import User
-from core.templatetags.sv_format import format_number
 from interventions.models import (
     CommunityServiceOrder,
     Mediation,
@@ -32,8 +32,8 @@ def _report_what_sent(case: Case, kind: str) -> str:
             "Rapport om ungdomstjänst: dom/beslut, %(done)s av %(hours)s timmar utförda, status %(status)s, "
             "arbetsplatser och utförda tillfällen."
         ) % {
-            "done": format_number(community_service_performed_hours(order), 1),
-            "hours": order.ordered_hours,
+            "done": formats.quantity(community_service_performed_hours(order)),
+            "hours": formats.quantity(order.ordered_hours),
             "status": order.get_status_display().lower(),
         }
     if kind == InsatsCode.MEDIATION:

@@ -454,14 +454,16 @@ def test_purchased_service_add(make_case, handler):
             provider="Tryggt AB",
             starts_on=datetime.date(2025, 5, 1),
             ends_on=None,
-            cost=Decimal("400000"),
+            price=Decimal("400000"),
         )
     changes = created(
         case=pk(case),
         kind="skyddat_boende",
         provider="Tryggt AB",
         starts_on="2025-05-01",
-        cost="400000",
+        price_unit="period",
+        price="400000",
+        cost="400000.00",  # derived from the price for the period
         recorded_by=pk(handler),
     )
     assert rows == [row(handler, service, CREATE, changes, case=case)]

@@ -58,7 +58,7 @@ def purchase_values(today, **overrides):
         "provider": "Boende Nord AB",
         "starts_on": today - datetime.timedelta(days=10),
         "ends_on": None,
-        "cost": Decimal("6250050.00"),
+        "price": Decimal("6250050.00"),
         "note": "",
     }
     return {**values, **overrides}
@@ -162,7 +162,8 @@ def test_purchase_corrected_on_its_page_and_removed_with_history(client, handler
         "kind": "skyddat_boende",
         "provider": "Boende Nord AB",
         "starts_on": purchase.starts_on.isoformat(),
-        "cost": "62 500,50",
+        "price": "62 500,50",
+        "price_unit": "period",
         "change_reason": "Kommat föll bort: fakturan är 62 500,50 kr",
     }
     response = client.post(url, data)
@@ -178,6 +179,7 @@ def test_purchase_corrected_on_its_page_and_removed_with_history(client, handler
         handler.pk,
     )
     assert row.changes == {
+        "price": ["6250050.00", "62500.50"],
         "cost": ["6250050.00", "62500.50"],
         "change_reason": [None, "Kommat föll bort: fakturan är 62 500,50 kr"],
     }
@@ -207,7 +209,8 @@ def test_a_purchase_registered_twice_asks_for_confirmation_on_the_page(client, h
         "kind": "skyddat_boende",
         "provider": "boende nord ab",
         "starts_on": (today - datetime.timedelta(days=10)).isoformat(),
-        "cost": "6 250 050",
+        "price": "6 250 050",
+        "price_unit": "period",
     }
     response = client.post(url, data)
     html = response.content.decode()

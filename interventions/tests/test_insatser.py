@@ -327,7 +327,7 @@ def test_avhopp_panel_shows_routing_and_costs_per_case_and_year(make_case, handl
             provider="Tryggt AB",
             starts_on=start,
             ends_on=None,
-            cost=Decimal(cost),
+            price=Decimal(cost),
         )
     panel = selectors.case_insats_panel(case=case)
     assert panel.routing.code == "fenix"

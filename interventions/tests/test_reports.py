@@ -69,7 +69,7 @@ def test_producing_the_community_service_report_records_an_utlamnande(
     assert disclosure.case == case and disclosure.person == case.person
     assert disclosure.recipient.code == "aklagare" and disclosure.legal_basis.code == "osl_10_28"
     assert disclosure.recipient_detail == "Åklagarkammaren i Linköping"
-    assert disclosure.what_sent.startswith("Rapport om ungdomstjänst: dom/beslut, 20,0 av 20 timmar utförda")
+    assert disclosure.what_sent.startswith("Rapport om ungdomstjänst: dom/beslut, 20 av 20 timmar utförda")
     assert disclosure.disclosed_on == today and disclosure.decided_by == handler == disclosure.recorded_by
     url = reverse("interventions:community_service_pdf", args=[case.pk]) + f"?utlamnande={disclosure.pk}"
     assert response.status_code == 302 and response["Location"] == url
@@ -140,12 +140,12 @@ def test_producing_the_mediation_report_records_an_utlamnande(client, handler, m
 def test_insats_events_appear_in_the_case_timeline(client, handler, community_service, make_case, today):
     client.force_login(handler)
     html = " ".join(client.get(reverse("case_detail", args=[community_service.pk])).content.decode().split())
-    assert "Ungdomstjänst: 12,0 timmar utförda på Kyrkans second hand." in html
-    assert "Ungdomstjänst: 8,0 timmar utförda på Kyrkans second hand." in html
-    assert "Ungdomstjänsten är fullgjord (20,0 av 20 timmar)." in html
+    assert "Ungdomstjänst: 12 timmar utförda på Kyrkans second hand." in html
+    assert "Ungdomstjänst: 8 timmar utförda på Kyrkans second hand." in html
+    assert "Ungdomstjänsten är fullgjord (20 av 20 timmar)." in html
     # newest first: the completion before the sessions, all after the opening of the case
-    assert html.index("fullgjord (20,0") < html.index("8,0 timmar") < html.index("12,0 timmar")
-    assert html.index("12,0 timmar") < html.index("Ärendet aktualiserades.")
+    assert html.index("fullgjord (20 av") < html.index("8 timmar") < html.index("12 timmar")
+    assert html.index("12 timmar") < html.index("Ärendet aktualiserades.")
 
     case = make_case("medling")
     mediation = services.mediation_set(actor=handler, case=case, offence="Klotter")

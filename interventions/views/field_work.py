@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import formats
 from core.policy import access_policy
 from interventions import forms, selectors, services
 from interventions.views.common import posted_to, require_perm, submit, submit_chosen
@@ -69,7 +70,7 @@ NIGHT_STATUS_SAVED = gettext_lazy("Kvällens status är sparad.")
 
 
 def _booked(night) -> str:
-    return _("Kvällen är schemalagd. Arvode: %(fee)s kr.") % {"fee": night.fee}
+    return _("Kvällen är schemalagd. Arvode: %(fee)s.") % {"fee": formats.money(night.fee)}
 
 
 @access_policy("authenticated")

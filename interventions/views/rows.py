@@ -60,7 +60,7 @@ CASE_ROWS: dict[str, RowKind] = {
         perm="interventions.change_purchasedservice",
         get=lambda case, pk: selectors.purchase_get(case=case, purchase_id=pk),
         form=lambda data, row, user: forms.PurchaseCorrectForm(data, case=row.case),
-        initial=lambda row: _values(row, ("kind", "provider", "starts_on", "ends_on", "cost", "note")),
+        initial=lambda row: _values(row, ("kind", "provider", "starts_on", "ends_on", "price", "price_unit", "note")),
         correct=lambda r, row, d: services.purchased_service_correct(actor=r.user, service=row, **d),
         remove=lambda r, row, why: services.purchased_service_remove(actor=r.user, service=row, change_reason=why),
         back=lambda row: reverse("interventions:case", args=[row.case_id]) + "#avhopp",

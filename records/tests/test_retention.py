@@ -380,6 +380,7 @@ def test_sig_and_avhopp_figures_for_past_periods_stay_right(handler, coordinator
         kind=PurchasedService._meta.get_field("kind").choices[0][0],
         provider="Skyddat boende AB",
         starts_on=datetime.date(2018, 7, 1),
+        price=125000,
         cost=125000,
         recorded_by=handler,
     )

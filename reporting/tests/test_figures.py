@@ -291,7 +291,13 @@ def interventions_data(unit, handler):
     [defector] = build_cases(unit=unit, handler=handler, specs=[CaseSpec("avhopp", D(2024, 1, 15))])
     for kind, cost in [("skyddat_boende", 400_000), ("behandling", 150_000)]:
         PurchasedService.objects.create(
-            case=defector, kind=kind, provider="Leverantör", starts_on=D(2024, 2, 1), cost=cost, recorded_by=handler
+            case=defector,
+            kind=kind,
+            provider="Leverantör",
+            starts_on=D(2024, 2, 1),
+            price=cost,
+            cost=cost,
+            recorded_by=handler,
         )
     for day in range(1, 11):
         FieldShift.objects.create(

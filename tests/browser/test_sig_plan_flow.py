@@ -131,7 +131,7 @@ def test_insats_pages_are_accessible(page, live_server, login, handler, assert_a
         provider="Vägen AB",
         starts_on=today,
         ends_on=None,
-        cost=Decimal("120000"),
+        price=Decimal("120000"),
     )
     login(handler)
     for code, case in cases.items():
