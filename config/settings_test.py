@@ -29,3 +29,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
 REPORT_RETRY_BACKOFF_SECONDS = 0  # retries at once in tests; the backoff arithmetic is tested on its own
 MFA_REQUIRED = False  # the second-factor tests switch it on (accounts/tests); other tests sign in with a password
+JOBS_EAGER_IN_BACKGROUND = False  # eager jobs run inside the call that queued them; the browser test turns it on
