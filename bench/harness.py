@@ -121,6 +121,10 @@ def measure(operation: Operation, context, *, reps: int, warmup: int, budget: fl
         result.status = MISSING if not operation.on_main else "fel"
         result.note = str(missing) if not operation.on_main else f"saknas men finns på main / missing: {missing}"
         return result
+    except Exception as error:  # a setup that breaks (e.g. a page answering 302 while it is captured) is a failure
+        result.status = "fel"
+        result.note = f"{type(error).__name__}: {str(error)[:200]}"
+        return result
     result.via, result.note = prepared.via, prepared.note
     reps = min(prepared.reps, reps) if prepared.reps else reps
     warmup = min(warmup, reps) if prepared.warmup is None else prepared.warmup
