@@ -9,9 +9,10 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from bench.harness import MISSING, Operation, broken_message, measure, render_table, write_json
-from bench.operations import OPERATIONS, _url, build_context
+from bench.operations import OPERATIONS, _get, _url, build_context
 from core.models import User
 from devdata.datagen import BENCH_HANDLER, generate
 
@@ -67,25 +68,24 @@ def test_an_operation_that_exists_on_main_and_breaks_fails_the_benchmark_loudly(
     gone = Operation("gone", "Borttagen sida", lambda ctx: _prepared_for(_url("no_such_page")), target_p95_ms=50)
     erroring = Operation("erroring", "Trasig sida", lambda ctx: _prepared_for("/finns-inte/"), target_p95_ms=50)
     later = Operation("later", "Kommer sedan", lambda ctx: _prepared_for(_url("no_such_page")), on_main=False)
+    setup_breaks = Operation("setup_breaks", "Trasig förberedelse", lambda ctx: _get(Client(), "/finns-inte/"))
 
     # when they are measured
-    results = [measure(operation, context, reps=2, warmup=0) for operation in (gone, erroring, later)]
+    operations = (gone, erroring, later, setup_breaks)
+    results = [measure(operation, context, reps=2, warmup=0) for operation in operations]
 
-    # then the two on main are failures ("FEL", not "saknas"), the one not yet written is still "saknas"
-    assert [r.status for r in results] == ["fel", "fel", MISSING]
+    # then the three on main are failures ("FEL", not "saknas"), the one not yet written is still "saknas"
+    assert [r.status for r in results] == ["fel", "fel", MISSING, "fel"]
     assert "no_such_page" in results[0].note and "GET /finns-inte/ gav" in results[1].note
     # and the table ends with a loud line naming them, which `make bench` prints before exiting non-zero
     loud = broken_message(results)
-    assert loud.startswith("BENCH MISSLYCKADES: 2 operation(er)") and "BENCH FAILED" in loud
+    assert loud.startswith("BENCH MISSLYCKADES: 3 operation(er)") and "BENCH FAILED" in loud
     assert "gone" in loud and "erroring" in loud and "later" not in loud
     assert render_table(results, title="smoke").endswith(loud)
 
 
 def _prepared_for(url: str):
-    from django.test import Client
-
     from bench.harness import Prepared
-    from bench.operations import _get
 
     client = Client()
     return Prepared(app=lambda i: _get(client, url))
