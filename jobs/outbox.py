@@ -64,11 +64,6 @@ def _publish_in_background(message_id: int) -> None:
         connections.close_all()  # this thread's connections only: Django keeps one per thread
 
 
-def wait_for_background_jobs() -> None:
-    """Block until the eager jobs submitted so far are done (tests, and the demo's management commands)."""
-    _eager_runner.submit(lambda: None).result()
-
-
 def _task_or_none(task_name: str):
     """The registered task, importing its module first where the name says which it is."""
     if task_name not in current_app.tasks:
