@@ -57,7 +57,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.harness import measure, render_table, write_json
+    from bench.harness import broken_message, measure, render_table, write_json
     from bench.operations import OPERATIONS, build_context
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -106,6 +106,10 @@ def main(argv=None) -> int:
         },
     )
     print(f"\nResultat: {out}")
+    loud = broken_message(results)
+    if loud:
+        print(loud, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,9 +2,11 @@
 
 An operation is measured through the real stack (the Django test client: URL routing, middleware,
 session, the request's transaction and the access-log write). For database-bound operations the same
-aggregate is also timed as raw SQL on one cursor, and the table shows app ÷ SQL (medians). An
-operation whose code does not exist yet is reported as "saknas" (missing) with the reason; it is
-never given a number.
+aggregate is also timed as raw SQL on one cursor, and the table shows app ÷ SQL (medians) and p95 ÷ target.
+An operation whose code does not exist yet (on_main=False) is reported as "saknas" (missing) with the
+reason; it is never given a number. An operation that exists on main and breaks (its URL or module gone,
+an error, a wrong status code) is "FEL", and `make bench` exits non-zero naming it: a silent "saknas" would
+hide a regression.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Operation:
     target_ratio: float | None = None
     db_bound: bool = False
     target_note: str = ""  # for targets that are not a p95 (rows/s, memory)
+    on_main: bool = True  # the product code exists: "saknas" is then a failure, not a state
 
 
 @dataclass
@@ -115,8 +118,12 @@ def measure(operation: Operation, context, *, reps: int, warmup: int, budget: fl
     try:
         prepared = operation.setup(context)
     except Missing as missing:
-        result.status = MISSING
-        result.note = str(missing)
+        result.status = MISSING if not operation.on_main else "fel"
+        result.note = str(missing) if not operation.on_main else f"saknas men finns på main / missing: {missing}"
+        return result
+    except Exception as error:  # a setup that breaks (e.g. a page answering 302 while it is captured) is a failure
+        result.status = "fel"
+        result.note = f"{type(error).__name__}: {str(error)[:200]}"
         return result
     result.via, result.note = prepared.via, prepared.note
     reps = min(prepared.reps, reps) if prepared.reps else reps
@@ -148,7 +155,26 @@ def measure(operation: Operation, context, *, reps: int, warmup: int, budget: fl
         result.note = f"{type(error).__name__}: {str(error)[:200]}"
         return result
     result.met = _met(operation, result)
+    if operation.target_p95_ms:
+        result.extra.setdefault("p95_of_target", result.p95_ms / operation.target_p95_ms)
     return result
+
+
+def broken(results: list[Result]) -> list[Result]:
+    """The operations that failed to measure (status "fel"): `make bench` must fail on any."""
+    return [r for r in results if r.status == "fel"]
+
+
+def broken_message(results: list[Result]) -> str:
+    """The loud last line: empty when nothing broke."""
+    failed = broken(results)
+    if not failed:
+        return ""
+    names = ", ".join(f"{r.key} ({r.note})" for r in failed)
+    return (
+        f"BENCH MISSLYCKADES: {len(failed)} operation(er) gick sönder / "
+        f"BENCH FAILED: {len(failed)} operation(s) broke: {names}"
+    )
 
 
 def _target_text(operation: Operation) -> str:
@@ -179,29 +205,31 @@ def _ms(value: float | None) -> str:
 
 
 def render_table(results: list[Result], *, title: str) -> str:
-    headings = ["Operation", "n", "p50 ms", "p95 ms", "SQL", "rå SQL p50", "app÷SQL", "Mål", "Uppfyllt"]
+    headings = ["Operation", "n", "p50 ms", "p95 ms", "p95÷mål", "SQL", "rå SQL p50", "app÷SQL", "Mål", "Uppfyllt"]
     rows = []
     for r in results:
         if r.status != "ok":
             verdict = MISSING if r.status == MISSING else "FEL"
-            rows.append([r.label, "–", verdict, verdict, "–", "–", "–", r.target, verdict])
+            rows.append([r.label, "–", verdict, verdict, "–", "–", "–", "–", r.target or "–", verdict])
             continue
         verdict = {True: "ja", False: "NEJ", None: "–"}[r.met]
+        share = r.extra.get("p95_of_target")
         rows.append(
             [
                 r.label,
                 str(r.reps),
                 _ms(r.p50_ms),
                 _ms(r.p95_ms),
+                f"{share:.2f}" if share is not None else "–",
                 "–" if r.queries is None else str(r.queries),
                 _ms(r.sql_p50_ms),
                 f"{r.ratio:.2f}" if r.ratio is not None else "–",
-                r.target,
+                r.target or "–",
                 verdict,
             ]
         )
     widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
-    right = {1, 2, 3, 4, 5, 6}
+    right = {1, 2, 3, 4, 5, 6, 7}
 
     def line(cells):
         return "  ".join(
@@ -216,6 +244,9 @@ def render_table(results: list[Result], *, title: str) -> str:
         for r in notes:
             text = "; ".join(part for part in [r.extra.get("text", ""), r.note] if part)
             out.append(f"* {r.label}: {text}")
+    loud = broken_message(results)
+    if loud:
+        out.extend(["", loud])
     return "\n".join(out)
 
 
@@ -226,6 +257,7 @@ def write_json(path: Path, *, results: list[Result], meta: dict) -> None:
         "results": [
             {key: value for key, value in asdict(r).items() if key != "extra"}
             | {"extra": {k: v for k, v in r.extra.items() if k != "met_checks"}}
+            | {"p95_of_target": r.extra.get("p95_of_target")}
             for r in results
         ],
     }

@@ -285,6 +285,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager (no broker): run the job in a background thread after the commit, so the request answers at once
+# (jobs.outbox). Unit tests switch it off to see a job's result right after the call that queued it.
+JOBS_EAGER_IN_BACKGROUND = env_bool("JOBS_EAGER_IN_BACKGROUND", True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)

@@ -31,3 +31,4 @@ REPORT_RETRY_BACKOFF_SECONDS = 0  # retries at once in tests; the backoff arithm
 MFA_REQUIRED = False  # the second-factor tests switch it on (accounts/tests); other tests sign in with a password
 if "CACHES" in globals():  # Redis (REDIS_URL set): each test process counts its throttles under its own prefix
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+JOBS_EAGER_IN_BACKGROUND = False  # eager jobs run inside the call that queued them; the browser test turns it on

@@ -14,10 +14,12 @@ import contextlib
 import datetime
 import importlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from celery import current_app
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 from django.utils import timezone
 
 from config.logging import scrub
@@ -43,8 +45,31 @@ def enqueue(
     message = OutboxMessage.objects.create(
         task_name=task_name, args=list(args or []), kwargs=dict(kwargs or {}), queue=queue, key=key[:100]
     )
-    transaction.on_commit(lambda: publish(message.pk))
+    transaction.on_commit(lambda: _publish_after_commit(message.pk))
     return message
+
+
+# Without a broker (the demo) Celery runs a task eagerly, inside publish(): called from the request's on_commit
+# that would hold the response until the job is done (seconds for a report). One background thread runs those
+# jobs instead, one at a time in the order they were committed, so the page answers at once and shows progress.
+# (The executor starts its thread on the first submit; a job still running when the process exits is waited for.)
+_eager_runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eager-jobs")
+
+
+def _publish_after_commit(message_id: int) -> None:
+    if not (current_app.conf.task_always_eager and settings.JOBS_EAGER_IN_BACKGROUND):
+        publish(message_id)
+        return
+    _eager_runner.submit(_publish_in_background, message_id)
+
+
+def _publish_in_background(message_id: int) -> None:
+    try:
+        publish(message_id)
+    except Exception:  # the task records its own failure (e.g. the report version); nothing must escape the thread
+        logger.exception("eager background job failed", extra={"outbox_id": message_id})
+    finally:
+        connections.close_all()  # this thread's connections only: Django keeps one per thread
 
 
 def _task_or_none(task_name: str) -> Any:  # a celery Task (celery ships no type hints)

@@ -9,9 +9,10 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 
-from bench.harness import MISSING, measure, render_table, write_json
-from bench.operations import OPERATIONS, build_context
+from bench.harness import MISSING, Operation, broken_message, measure, render_table, write_json
+from bench.operations import OPERATIONS, _get, _url, build_context
 from core.models import User
 from devdata.datagen import BENCH_HANDLER, generate
 
@@ -43,6 +44,11 @@ def test_benchmark_runs_every_operation_or_reports_it_missing(tmp_path):
         else:
             assert result.status == MISSING and result.note and result.p50_ms is None
     assert by_key["name_search"].sql_p50_ms is not None and by_key["name_search"].ratio > 0
+    # Mina ärenden is compared with its own statements (list, counts, to-do list) replayed as raw SQL
+    assert by_key["case_list"].ratio > 0 and "sidans egna" in by_key["case_list"].note
+    # every operation with a p95 target shows how far it is from it
+    assert by_key["case_list"].extra["p95_of_target"] == by_key["case_list"].p95_ms / 100
+    assert broken_message(results) == ""
 
     # and the table and the JSON file carry the same results
     table = render_table(results, title=f"smoke {connection.vendor}")
@@ -53,3 +59,33 @@ def test_benchmark_runs_every_operation_or_reports_it_missing(tmp_path):
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert [row["key"] for row in saved["results"]] == [operation.key for operation in OPERATIONS]
     assert saved["meta"]["scale"] == "XS"
+
+
+def test_an_operation_that_exists_on_main_and_breaks_fails_the_benchmark_loudly():
+    # given an operation on main whose page has gone (its URL name no longer exists), and one whose page errors
+    generate("XS")
+    context = build_context()
+    gone = Operation("gone", "Borttagen sida", lambda ctx: _prepared_for(_url("no_such_page")), target_p95_ms=50)
+    erroring = Operation("erroring", "Trasig sida", lambda ctx: _prepared_for("/finns-inte/"), target_p95_ms=50)
+    later = Operation("later", "Kommer sedan", lambda ctx: _prepared_for(_url("no_such_page")), on_main=False)
+    setup_breaks = Operation("setup_breaks", "Trasig förberedelse", lambda ctx: _get(Client(), "/finns-inte/"))
+
+    # when they are measured
+    operations = (gone, erroring, later, setup_breaks)
+    results = [measure(operation, context, reps=2, warmup=0) for operation in operations]
+
+    # then the three on main are failures ("FEL", not "saknas"), the one not yet written is still "saknas"
+    assert [r.status for r in results] == ["fel", "fel", MISSING, "fel"]
+    assert "no_such_page" in results[0].note and "GET /finns-inte/ gav" in results[1].note
+    # and the table ends with a loud line naming them, which `make bench` prints before exiting non-zero
+    loud = broken_message(results)
+    assert loud.startswith("BENCH MISSLYCKADES: 3 operation(er)") and "BENCH FAILED" in loud
+    assert "gone" in loud and "erroring" in loud and "later" not in loud
+    assert render_table(results, title="smoke").endswith(loud)
+
+
+def _prepared_for(url: str):
+    from bench.harness import Prepared
+
+    client = Client()
+    return Prepared(app=lambda i: _get(client, url))

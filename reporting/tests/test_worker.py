@@ -65,7 +65,8 @@ def test_the_browser_starts_generation_and_a_real_worker_makes_the_report(
     assert "Version 1 (utkast) skapades" in page.content.decode()
 
     # and finalising goes through the worker as well
-    client.post(f"/uppfoljning/rapporter/{version.report_id}/faststall/")
+    # (through the confirmation page's form: confirmed, at the draft's version)
+    client.post(f"/uppfoljning/rapporter/{version.report_id}/faststall/", {"confirm": "on", "version": version.version})
     version = _wait_for(version.pk, lambda v: v.status == VersionStatus.FINALISED or v.generation_status == "failed")
     assert version.status == VersionStatus.FINALISED
     assert ReportVersion.objects.count() == 1
