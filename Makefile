@@ -54,7 +54,14 @@ test: machine $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# Two processes (pytest-xdist), then the tests marked serial alone (they kill and restart processes and wait
+	@# with deadlines). PYTEST_ARGS runs what it names in one process instead.
+	if [ -n "$(PYTEST_ARGS)" ]; then \
+	  scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	else \
+	  scripts/test-machine.sh run $(BIN)/python -m pytest -n 2 -m "not serial" && \
+	  scripts/test-machine.sh run $(BIN)/python -m pytest -m serial; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports && $(BIN)/mypy

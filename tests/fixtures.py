@@ -28,6 +28,17 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
+# Tests that kill workers, restart servers or wait with deadlines run alone, after the parallel run (Makefile):
+# beside another test process on two cores their deadlines would measure the neighbour, not the product.
+SERIAL_FILES = ("tests/test_fault_", "tests/test_prod_", "reporting/tests/test_worker.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(SERIAL_FILES):
+            item.add_marker(pytest.mark.serial)
+
+
 def pytest_runtest_setup(item):
     """What a test needs from the machine (``requires`` marker; browser tests need Chromium): outside CI a
     missing piece skips with its reason, in CI it fails (tests/environment.py)."""

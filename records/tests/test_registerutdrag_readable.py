@@ -55,7 +55,7 @@ def test_the_pdf_is_a_document_in_words_without_internal_ids(client, manager, ha
     for heading in ("Uppgifter om dig", "Uppgifter i dina ärenden", "Vem har ändrat uppgifterna", "Vem har läst"):
         assert heading in text
     assert "Dom om ungdomstjänst" in text and "Linköpings tingsrätt" in text  # the akt's documents
-    assert "Visade ärendet" in text  # a read in words, not the code case_page
+    assert "Visade Ärendets sida" in text  # a read in words (core.access_words), not the code case_page
     assert "case_page" not in text
     assert "Hanna Handläggare" in text  # who wrote and changed things, by name
     assert not UUID.search(text), UUID.search(text)
@@ -72,14 +72,19 @@ def test_the_json_keeps_its_keys_but_holds_no_internal_ids(client, manager, citi
     assert case_rows[0]["ärendenummer"] == citizen_file.number and "id" not in case_rows[0]
     # the secret key of statistical disclosure control is no information about the person (docs/design.md)
     assert "statistiknyckel" not in case_rows[0] and str(citizen_file.statistics_key) not in body
-    created = [item for item in data["change_history"] if item["record"] == "journalanteckning"][0]
+    # a record is named in words with its date (core.history: "journalanteckning 2025-03-03")
+    created = [item for item in data["change_history"] if item["record"].startswith("journalanteckning")][0]
     assert created["action"] == "Skapade"
     fields = {change["field"]: change["new"] for change in created["changes"]}
     assert fields["skriven av"] == "Hanna Handläggare"  # was the user's id
-    document = [item for item in data["change_history"] if item["record"] == "dokument"][0]
+    document = [item for item in data["change_history"] if item["record"].startswith("dokument")][0]
     fields = {change["field"]: change["new"] for change in document["changes"]}
     assert fields["ärende"] == citizen_file.number and fields["typ"] == "Dom"  # were the case's UUID, the kind's id
-    assert "fil" not in fields and "ungdom" not in fields
+    # where the file is stored is not shown; the link to the person is their name in words, never an id
+    assert (
+        "fil" not in fields
+        and fields.get("ungdom", citizen_file.person.display_name) == citizen_file.person.display_name
+    )
 
 
 def test_every_extract_given_out_is_kept_in_the_person_s_own_series(client, manager, citizen_file):

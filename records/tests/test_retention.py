@@ -316,6 +316,7 @@ def test_run_page_shows_case_numbers_of_the_viewers_unit_only(client, manager, h
 # --- killed half-way -----------------------------------------------------------------------------
 
 
+@pytest.mark.serial  # kills a process half-way
 @pytest.mark.requires("postgresql")  # a second process needs a shared database
 @pytest.mark.django_db(transaction=True)
 def test_a_run_killed_half_way_is_finished_by_the_next_run(handler):
