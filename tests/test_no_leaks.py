@@ -204,9 +204,13 @@ def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, sec
     ids = _foreign_ids()
     assert secret_file.pk in ids["uuid"] and secret_file.person.pk in ids["uuid"]
     counts = _row_counts()
-    client.force_login(user)
+    walked_signed_in = 0
     for route in url_routes():
+        # a route may sign the client out (logga-ut): every route is walked signed in, or a 302 to the login
+        # page would pass for "nothing leaked"
+        client.force_login(user)
         baseline = {method: getattr(client, method)(route.url()).status_code for method in ("get", "post")}
+        walked_signed_in += baseline["get"] == 200
         for url, foreign_uuid in _requests(route, ids):
             for method in ("get", "post"):
                 response = getattr(client, method)(url)
@@ -217,7 +221,9 @@ def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, sec
                 if response.status_code < 400 and response.get("Content-Type", "").startswith("application/pdf"):
                     _assert_clean_pdf(response, secrets, where)
                 _assert_clean(response, secrets, where)
+    assert walked_signed_in >= 10, f"only {walked_signed_in} pages answered the signed-in persona"
     # the search pages with the secrets as queries
+    client.force_login(user)
     for query in secrets[:4]:
         _assert_clean(client.post(reverse("person_search"), {"q": query}), secrets, f"search {query}")
     assert _row_counts() == counts, "a request by someone who may not see the data changed it"

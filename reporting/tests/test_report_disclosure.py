@@ -97,17 +97,15 @@ def pinned_cells(shown: dict, small: set, equations: list) -> set:
                 c = coefficients[target]
                 low, high = (low / c, high / c) if c > 0 else (high / c, low / c)
                 bounds[target] = (max(bounds[target][0], low), min(bounds[target][1], high))
-        # unplanned ≤ closed in every row (an unplanned closure is a closure)
+        # unplanned ≤ closed in every row (an unplanned closure is a closure); a shown cell is its own range
         for code in {cell[0] for cell in shown}:
             part, whole = (code, "unplanned"), (code, "closed")
-            part_low, part_high = bounds.get(part, (shown.get(part),) * 2)
-            whole_low, whole_high = bounds.get(whole, (shown.get(whole),) * 2)
-            if part_low is None or whole_low is None:
-                continue
+            part_range = bounds.get(part) or (shown[part], shown[part])
+            whole_range = bounds.get(whole) or (shown[whole], shown[whole])
             if whole in bounds:
-                bounds[whole] = (max(whole_low, part_low), whole_high)
+                bounds[whole] = (max(whole_range[0], part_range[0]), whole_range[1])
             if part in bounds:
-                bounds[part] = (part_low, min(part_high, whole_high))
+                bounds[part] = (part_range[0], min(part_range[1], whole_range[1]))
     return fixed | {cell for cell, (low, high) in bounds.items() if low >= high}
 
 
