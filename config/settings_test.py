@@ -27,6 +27,8 @@ SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
+# test-only assets (axe-core for the accessibility scans) are served to the browser tests, never in production
+STATICFILES_DIRS = [*STATICFILES_DIRS, BASE_DIR / "tests" / "static"]  # noqa: F405
 REPORT_RETRY_BACKOFF_SECONDS = 0  # retries at once in tests; the backoff arithmetic is tested on its own
 MFA_REQUIRED = False  # the second-factor tests switch it on (accounts/tests); other tests sign in with a password
 if "CACHES" in globals():  # Redis (REDIS_URL set): each test process counts its throttles under its own prefix

@@ -172,3 +172,14 @@ def test_reports_and_interactive_jobs_use_separate_queues():
     assert router.route({}, "reporting.tasks.report_generate")["queue"].name == "reports"
     assert router.route({}, "core.tasks.retention_run_task")["queue"].name == "reports"
     assert router.route({}, "jobs.outbox_drain")["queue"].name == "interactive"
+
+
+def test_test_only_assets_are_not_served_in_production():
+    # axe-core (the accessibility scans) lives with the tests; production's static files do not find it
+    from django.conf import settings as active
+
+    import config.settings as production
+
+    assert not any("tests" in Path(folder).parts for folder in production.STATICFILES_DIRS)
+    assert not (Path(active.BASE_DIR) / "static" / "vendor" / "axe-core").exists()
+    assert (Path(active.BASE_DIR) / "tests" / "static" / "vendor" / "axe-core" / "axe.min.js").exists()

@@ -11,7 +11,7 @@ from django.conf import settings
 
 PASSWORD = "demo-losen-123"  # tests.factories.UserFactory's password
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-AXE_STATIC = "vendor/axe-core/axe.min.js"  # static/vendor/axe-core/axe.min.js
+AXE_STATIC = "vendor/axe-core/axe.min.js"  # tests/static/vendor/axe-core/axe.min.js (test settings only)
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 

@@ -1,5 +1,5 @@
-"""axe-core (vendored, static/vendor/axe-core) on the pages a handläggare uses: no serious or critical
-violation of the WCAG 2.1 A/AA rules. Each page is also screenshotted to artifacts/screenshots/."""
+"""axe-core (vendored for the tests only, tests/static/vendor/axe-core) on the pages a handläggare uses: no
+serious or critical violation of the WCAG 2.1 A/AA rules. Each page is also screenshotted to artifacts/screenshots/."""
 
 import datetime
 
