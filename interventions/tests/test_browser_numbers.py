@@ -51,7 +51,7 @@ def test_hours_and_costs_typed_with_a_decimal_comma(page, live_server, login, ha
     form.get_by_label("Typ av köpt insats").select_option(label="Skyddat boende")
     form.get_by_label("Leverantör").fill("Boende Nord AB")
     form.get_by_label("Från").fill(today.isoformat())
-    form.get_by_label("Kostnad (kr)").press_sequentially("62\u00a0500,50")
+    form.get_by_label("Pris (kr)").press_sequentially("62\u00a0500,50")
     form.get_by_role("button", name="Registrera köpt insats").click()
     expect(page.get_by_text("Den köpta insatsen är registrerad.")).to_be_visible()
     assert PurchasedService.objects.get().cost == Decimal("62500.50")
@@ -62,7 +62,7 @@ def test_hours_and_costs_typed_with_a_decimal_comma(page, live_server, login, ha
     form = page.locator("#form-kopt-insats")
     form.get_by_label("Leverantör").fill("Boende Syd AB")
     form.get_by_label("Från").fill(today.isoformat())
-    form.get_by_label("Kostnad (kr)").fill("62.500,50")
+    form.get_by_label("Pris (kr)").fill("62.500,50")
     form.get_by_role("button", name="Registrera köpt insats").click()
     expect(page.locator("#form-kopt-insats .error-summary")).to_contain_text(
         "Skriv ett tal, till exempel 1,5 eller 62 500,50."

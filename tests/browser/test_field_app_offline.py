@@ -18,7 +18,13 @@ def test_a_shift_logged_offline_is_sent_once(page, context, live_server, login, 
     DistrictFactory(name="Ryd")
     login(handler)
     page.goto(f"{live_server.url}{APP}")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # polled from here: wait_for_function evaluates a string in the page, which the CSP (no unsafe-eval) refuses
+    for _attempt in range(600):
+        if page.evaluate("() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the service worker did not take control of the page")
     assert_accessible("field-app-1-online")
 
     context.set_offline(True)
