@@ -7,7 +7,7 @@ from django.test import Client
 
 from api.models import TokenScope
 from api.services import api_token_create
-from cases.models import Case, InsatsType
+from cases.models import STATISTICS_KEY_RANGE, Case, InsatsType
 from core.models import Role
 from tests.factories import CaseFactory, DistrictFactory, PersonFactory, UnitFactory, UserFactory, personnummer_for
 
@@ -102,6 +102,8 @@ def statistics_data(unit, handler):
                 opened_on=opened,
                 closed_on=closed,
                 closure_reason=reason,
+                # The noise follows from the keys: random keys would make which cells show a test of chance.
+                statistics_key=rng.randrange(STATISTICS_KEY_RANGE),
             )
         )
     return Case.objects.filter(pk__in=[c.pk for c in cases])
