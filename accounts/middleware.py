@@ -12,6 +12,7 @@ from mozilla_django_oidc.middleware import SessionRefresh
 
 from accounts import selectors
 from accounts.oidc import SESSION_IDP_MFA, auth_request_extra_params, provider_metadata
+from core.models import User
 from core.policy import policy_of
 
 # Routes a signed-in user must reach before giving a second factor.
@@ -67,18 +68,24 @@ class OidcSessionRefresh(SessionRefresh):  # type: ignore[misc]  # mozilla-djang
         return response
 
 
-class SecondFactorRequired:
-    """With MFA_REQUIRED, a signed-in user reaches nothing but the second-factor pages until verified.
+class SignInGate:
+    """A page a signed-in user must pass before reaching anything else; subclasses say when and where to.
 
-    django-otp's OTPMiddleware (before this) marks the user verified after a code; an SSO sign-in where the
-    IdP asserted two factors counts as verified too. Public routes (health checks, sign-in) stay open.
+    Public routes (health checks, sign-in) and the routes in `exempt` stay open, so the gate's own pages,
+    sign-out and the SSO callback work.
     """
+
+    exempt: frozenset[str] = frozenset()
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
+
+    def target(self, request: HttpRequest, user: User) -> str | None:
+        """The route name the user must go to now, or None to let the request through."""
+        raise NotImplementedError
 
     def process_view(
         self,
@@ -87,13 +94,40 @@ class SecondFactorRequired:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if not settings.MFA_REQUIRED or not request.user.is_authenticated:
-            return None
-        verified = request.user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's OTPMiddleware
-        if verified or request.session.get(SESSION_IDP_MFA):
+        if not isinstance(request.user, User) or not request.user.is_authenticated:
             return None
         match = request.resolver_match
-        if (match and match.url_name in SECOND_FACTOR_EXEMPT) or policy_of(view_func) == "public":
+        if (match and match.url_name in self.exempt) or policy_of(view_func) == "public":
             return None
-        target = "mfa_verify" if selectors.user_has_second_factor(user=request.user) else "mfa_enrol"
+        target = self.target(request, request.user)
+        if target is None:
+            return None
         return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class SecondFactorRequired(SignInGate):
+    """With MFA_REQUIRED, a signed-in user reaches nothing but the second-factor pages until verified.
+
+    django-otp's OTPMiddleware (before this) marks the user verified after a code; an SSO sign-in where the
+    IdP asserted two factors counts as verified too.
+    """
+
+    exempt = frozenset(SECOND_FACTOR_EXEMPT)
+
+    def target(self, request: HttpRequest, user: User) -> str | None:
+        if not settings.MFA_REQUIRED:
+            return None
+        verified = user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's OTPMiddleware
+        if verified or request.session.get(SESSION_IDP_MFA):
+            return None
+        return "mfa_verify" if selectors.user_has_second_factor(user=user) else "mfa_enrol"
+
+
+class PasswordChangeRequired(SignInGate):
+    """A password someone else set (an administrator, for a new or locked-out colleague) is known to two people:
+    its owner changes it before reaching anything else (after the second factor, which comes first)."""
+
+    exempt = frozenset({*SECOND_FACTOR_EXEMPT, "password_change"})
+
+    def target(self, request: HttpRequest, user: User) -> str | None:
+        return "password_change" if user.password_change_required else None

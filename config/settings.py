@@ -183,6 +183,7 @@ MIDDLEWARE[_AFTER_AUTH:_AFTER_AUTH] = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() after a second factor
     "accounts.middleware.OidcSessionRefresh",  # silent re-authentication at the IdP (no-op without SSO)
     "accounts.middleware.SecondFactorRequired",  # MFA_REQUIRED: nothing but the code pages until verified
+    "accounts.middleware.PasswordChangeRequired",  # an administrator-set password is changed before anything else
 ]
 AUTHENTICATION_BACKENDS.insert(1, "accounts.oidc.SsoBackend")
 AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_exempt"  # refused SSO answers are not password guesses

@@ -24,6 +24,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts import user_password_set_in_admin
 from core.history import change_record, history_rows, history_snapshot
 from core.models import ChangeAction, ChangeLog, District, Municipality, Provider, Unit, User
 from core.roles import PERSONAL_DATA_ROLES, roles_assignment_check
@@ -206,7 +207,7 @@ class DistrictAdmin(HistoryAdmin):
 
 # A user's tracked fields: never the password hash or login bookkeeping.
 USER_HISTORY_FIELDS = ["username", "first_name", "last_name", "email", "unit", "title", "is_active", "is_staff",
-                       "is_superuser"]  # fmt: skip
+                       "is_superuser", "password_change_required"]  # fmt: skip
 
 
 # Django's own UserAdmin declares them; the stubs allow None.
@@ -226,7 +227,7 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin[User]):
     fieldsets = [
         *_DJANGO_USER_FIELDSETS[:2],
         (_("Arbetsplats"), {"fields": ["unit", "title"]}),
-        (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "password_change_required"]}),
         (_("Viktiga datum"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -239,7 +240,7 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin[User]):
         return super().get_queryset(request).prefetch_related(Prefetch("groups"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
-        readonly = ["last_login", "date_joined"]
+        readonly = ["last_login", "date_joined", "password_change_required"]  # set and cleared by the password pages
         if not request.user.is_superuser:
             readonly.append("is_superuser")  # a systemadministratör assigns roles but cannot make anyone superuser
         if obj is not None and obj.pk == request.user.pk:
@@ -278,13 +279,13 @@ class UserAdmin(HistoryAdminMixin, DjangoUserAdmin[User]):
                 raise PermissionDenied
         response = super().user_change_password(request, id, form_url)
         if target is not None and request.method == "POST" and response.status_code == 302:
-            change_record(
-                actor=staff_user(request),
-                instance=target,
-                action=ChangeAction.UPDATE,
-                changes={"password": [None, str(_("nytt lösenord satt"))]},
-            )
+            user_password_set_in_admin(actor=staff_user(request), user=target)
         return response
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change and obj.has_usable_password():
+            obj.password_change_required = True  # the administrator typed it: its owner changes it first
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("roller"))
     def roles(self, obj: User) -> str:

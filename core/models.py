@@ -93,6 +93,10 @@ class User(AbstractUser):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("enhet")
     )
     title = models.CharField(_("titel"), max_length=100, blank=True)
+    # set when an administrator sets the password (then two people know it); cleared when its owner changes it
+    password_change_required = models.BooleanField(
+        _("måste byta lösenord vid nästa inloggning"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("användare")

@@ -2,13 +2,16 @@
 breached passwords and Swedish season/month/name + year guesses, with Swedish messages; staff change their own
 password from the header, and the change is in the history."""
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core.accounts import PASSWORD_CHANGED
-from core.models import ChangeAction, ChangeLog
+from core.accounts import PASSWORD_CHANGED, PASSWORD_SET_BY_ADMINISTRATOR, PASSWORD_SET_BY_OWNER
+from core.models import ChangeAction, ChangeLog, User
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,62 @@ def test_a_wrong_old_password_changes_nothing(client, handler):
 def test_signed_out_visitors_are_sent_to_the_login_page(client):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _set_in_admin(client, actor, user, password):
+    client.force_login(actor)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    response = client.post(url, {"password1": password, "password2": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+
+
+def test_a_password_an_administrator_set_is_changed_at_the_next_sign_in_before_anything_else(client, handler):
+    root = UserFactory(username="root", unit=None, is_staff=True, is_superuser=True)
+    _set_in_admin(client, root, handler, "Satt-av-Admin-Granskog-9")
+    handler.refresh_from_db()
+    assert handler.password_change_required
+    row = ChangeLog.objects.filter(object_type="core.user", object_id=str(handler.pk)).latest("pk")
+    assert (row.actor, row.changes) == (root, {"password": [None, PASSWORD_SET_BY_ADMINISTRATOR]})
+
+    # when its owner signs in with it, then every page leads to the password change, which says why
+    signed_in = client.post(reverse("login"), {"username": handler.username, "password": "Satt-av-Admin-Granskog-9"})
+    assert signed_in.status_code == 302
+    for url in (reverse("home"), reverse("person_search")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('password_change')}?next={quote(url, safe='')}"
+    page = client.get(reverse("password_change")).content.decode()
+    assert "En administratör har satt ditt lösenord" in page
+
+    # and after the change the work opens, and nothing asks again
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "Satt-av-Admin-Granskog-9", "new_password1": STRONG, "new_password2": STRONG},
+    )
+    assert response.status_code == 302
+    handler.refresh_from_db()
+    assert not handler.password_change_required and handler.check_password(STRONG)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_user_the_administrator_creates_changes_the_typed_password_first(client):
+    root = UserFactory(username="root", unit=None, is_staff=True, is_superuser=True)
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:core_user_add"),
+        {"username": "ny.kollega", "first_name": "Ny", "last_name": "Kollega", "title": "",
+         "password1": "Satt-av-Admin-Granskog-9", "password2": "Satt-av-Admin-Granskog-9"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = User.objects.get(username="ny.kollega")
+    assert created.password_change_required
+
+
+def test_ones_own_password_set_in_the_admin_needs_no_second_change(client):
+    root = UserFactory(username="root", unit=None, is_staff=True, is_superuser=True)
+    _set_in_admin(client, root, root, "Eget-Losen-Granskog-9")
+    root.refresh_from_db()
+    assert not root.password_change_required
+    row = ChangeLog.objects.filter(object_type="core.user", object_id=str(root.pk)).latest("pk")
+    assert row.changes == {"password": [None, PASSWORD_SET_BY_OWNER]}
