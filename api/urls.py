@@ -16,5 +16,5 @@ urlpatterns = [
     path("v1/statistics/field-work/", statistics.FieldWorkStatisticsApi.as_view(), name="api_statistics_field_work"),
     path("schema/", views.ApiSchemaView.as_view(), name="api_schema"),
     path("docs/", views.ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
-    re_path(r"^.*$", api_not_found, name="api_not_found"),
+    re_path(r"^[\s\S]*$", api_not_found, name="api_not_found"),  # any character, a line break (%0A) too
 ]

@@ -117,6 +117,9 @@ def test_every_4xx_has_the_one_error_shape(client, handler, stats_token, case):
 
     unknown = Client().get("/api/v1/finns-inte/")
     assert unknown.status_code == 404 and error_of(unknown)["code"] == "not_found"
+    # a line break in the path (%0A) is still an API path: JSON, not the HTML 404 page
+    broken = Client().get("/api/v1/finns%0Ainte/")
+    assert broken.status_code == 404 and error_of(broken)["code"] == "not_found"
 
     client.force_login(handler)
     missing = client.get("/api/v1/cases/00000000-0000-0000-0000-000000000000/")
