@@ -1,5 +1,6 @@
 """What the insats page offers follows the insats's state (issue 19 point 12): a finished ungdomstjänst offers
-no more forms but its report; the avhopp routing suggestion offers the step it suggests."""
+no more forms but its report (and the report's assessment); the avhopp routing suggestion offers the step it
+suggests."""
 
 import datetime
 
@@ -30,7 +31,8 @@ def test_a_finished_community_service_offers_no_more_forms(client, handler, make
     )
     finished = _offered(client, case)
     assert not {"ungdomstjanst", "arbetsplats", "timmar", "ungdomstjanst-avslut"} & set(finished)
-    assert "rapport-ungdomstjanst" in finished and "samtycke" in finished
+    # the report, and the assessment it prints, follow the end
+    assert {"ungdomstjanst-bedomning", "rapport-ungdomstjanst", "samtycke"} <= set(finished)
 
 
 @pytest.mark.parametrize(
