@@ -183,6 +183,7 @@ def test_the_mediation_report_is_made_after_the_mediation_and_the_case_have_ende
     assert response["Location"].endswith(f"medling.pdf?utlamnande={disclosure.pk}")
     text = " ".join(pdf_text(client.get(response["Location"]).content, tmp_path).split())
     assert f"Utlämnad {today.isoformat()} till Åklagare" in text and "Avbruten" in text
+    assert "Brottsoffret avstod" in text and "Förhandsgranskning" not in text  # the outcome, in the report sent
 
 
 def test_a_link_to_a_form_opens_it(client, handler, community_service):

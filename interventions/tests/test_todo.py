@@ -80,10 +80,27 @@ def test_each_signal_appears_with_its_date_oldest_first_and_overdue_marked(handl
     assert by_kind["medling"].note == "45 dagar utan medlingsmöte"
     assert by_kind["samtycke"].note == "lämnat av ungdomen"
     plan_url = reverse("interventions:plan", args=[signals["plan"].pk])
-    assert todo_url(by_kind["planuppfoljning"]) == plan_url + "#uppfoljningar"
-    assert todo_url(by_kind["aktivitet"]) == plan_url + "#aktiviteter"
+    assert todo_url(by_kind["planuppfoljning"]) == plan_url + "?oppna=uppfoljning#form-uppfoljning"
+    assert todo_url(by_kind["aktivitet"]) == plan_url + "?oppna=aktivitet-klar#form-aktivitet-klar"
     assert todo_url(by_kind["plan_saknas"]).endswith("#form-plan")
     assert todo_url(by_kind["arendeuppfoljning"]).startswith(reverse("case_detail", args=[signals["follow_up"].pk]))
+
+
+def test_every_to_do_link_opens_the_form_of_its_next_step(client, handler, signals, today):
+    # given one item of each kind
+    client.force_login(handler)
+    items = _items(handler, today)
+    assert {item.kind for item in items} == set(todo.KINDS)
+    for item in items:
+        # when the handläggare follows the item's link
+        path, _hash, fragment = todo_url(item).partition("#")
+        html = " ".join(client.get(path).content.decode().split())
+        # then the place it names is on the page, and the form there is open, not folded away
+        assert f'id="{fragment}"' in html, item.kind
+        if item.kind == todo.CASE_FOLLOW_UP:  # the date form stands open in the case facts
+            assert f'action="{reverse("case_follow_up", args=[item.case.pk])}"' in html
+        else:
+            assert f'<details class="action-form" id="{fragment}" open>' in html, item.kind
 
 
 def test_items_beyond_the_horizon_are_not_listed(handler, make_case, today):
