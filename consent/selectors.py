@@ -71,6 +71,21 @@ def still_covers_an_actor() -> Exists:
     return Exists(open_actor_links().filter(consent_id=OuterRef("pk")))
 
 
+def revoked_for_actor(*, person: OuterRef, actor: OuterRef, on: datetime.date) -> Exists:
+    """For an annotation saying why an actor may not receive information (sharing_decisions decides whether):
+    some consent of `person` was revoked for `actor` on or before `on`."""
+    return Exists(
+        RevokedActor.objects.filter(
+            consentrevocation__consent__person_id=person, actor_id=actor, consentrevocation__revoked_on__lte=on
+        )
+    )
+
+
+def ran_out_for_actor(*, person: OuterRef, actor: OuterRef, on: datetime.date) -> Exists:
+    """For the same annotation: some consent of `person` naming `actor` had run out before `on`."""
+    return Exists(Consent.objects.filter(person_id=person, actors=actor, valid_until__lt=on))
+
+
 def consents_valid_on(*, person: Person, actor: Actor, on: datetime.date) -> QuerySet[Consent]:
     return (
         Consent.objects.filter(person=person, actors=actor, given_on__lte=on)

@@ -13,6 +13,10 @@ not depend on the number of rows):
 - consents (not revoked) running out within CONSENT_EXPIRY_NOTICE_DAYS, unless the same giver has
   already given a later consent that lasts longer.
 
+An activity whose responsible actor may no longer receive information about the young person (consent revoked,
+run out or missing) carries a consent flag (todo_consent_flags), and so do Mina ärenden's rows of its case, so
+that nobody shares information without consent.
+
 Every item has one responsible user (`owner_id`): the samordnare for a plan's follow-ups and activities,
 the case's handläggare for everything else. Which cases are read is decided by the caller's queryset,
 which comes from cases.selectors (the user's permissions); named rows are access-logged by the caller
@@ -27,6 +31,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db.models import (
+    BigIntegerField,
     CharField,
     Count,
     DateField,
@@ -49,7 +54,7 @@ from django.utils.translation import ngettext
 from cases.models import Case, InsatsCode
 from cases.selectors import case_list_log, case_queryset_for_user
 from consent.models import Consent
-from consent.selectors import still_covers_an_actor
+from consent.selectors import ran_out_for_actor, revoked_for_actor, sharing_decisions, still_covers_an_actor
 from core.models import Role, User
 from interventions.models import Activity, FollowUp, Mediation, MediationMeeting, MediationStatus, MeetingKind, Plan
 
@@ -76,6 +81,7 @@ COLUMNS = (
     "todo_owner",
     "todo_plan",
     "todo_detail",
+    "todo_activity",
     "todo_case",
     "todo_number",
     "todo_handler",
@@ -100,6 +106,8 @@ class TodoItem:
     on: datetime.date
     plan_id: UUID | None = None
     detail: str = ""
+    activity_id: int | None = None
+    consent_flag: str = ""  # "Samtycke för Polis återkallat" (todo_consent_flags)
 
     @property
     def overdue(self) -> bool:
@@ -140,7 +148,7 @@ def _none(output_field):
     return Value(None, output_field=output_field)
 
 
-def _columns(*, kind: str, due, owner, case: str = "", plan=None, detail=None) -> dict:
+def _columns(*, kind: str, due, owner, case: str = "", plan=None, detail=None, activity=None) -> dict:
     """The common columns of every branch; `case` is the path from the branch's model to the case."""
     prefix = f"{case}__" if case else ""
     return {
@@ -149,6 +157,8 @@ def _columns(*, kind: str, due, owner, case: str = "", plan=None, detail=None) -
         "todo_owner": owner,
         "todo_plan": plan if plan is not None else _none(UUIDField()),
         "todo_detail": detail if detail is not None else Value("", output_field=CharField()),
+        # typed: the first two branches have none, and PostgreSQL would take two bare NULLs for text
+        "todo_activity": activity if activity is not None else Cast(_none(BigIntegerField()), BigIntegerField()),
         "todo_case": F(f"{prefix}id") if prefix else F("pk"),
         "todo_number": F(f"{prefix}number"),
         "todo_handler": F(f"{prefix}handler_id"),
@@ -193,6 +203,7 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
             case="version__plan__case",
             plan=F("version__plan_id"),
             detail=F("what"),
+            activity=F("pk"),
         )
     )
     missing_plans = (
@@ -272,8 +283,9 @@ def todo_list(
             on=on,
             plan_id=plan_id,
             detail=detail or "",
+            activity_id=activity_id,
         )
-        for kind, due, owner_id, plan_id, detail, case_id, *_case_values in fetched
+        for kind, due, owner_id, plan_id, detail, activity_id, case_id, *_case_values in fetched
     ]
     return items
 
@@ -292,6 +304,56 @@ def todo_log(
     case_list_log(user=user, cases=shown.values(), request=request, what=what)
     for case in with_cases:  # a case listed twice on the page (two plans) takes the first one's masking
         case.person.identity_visible = shown[case.pk].person.identity_visible
+
+
+def _consent_flag_text(actor: str, *, revoked: bool, ran_out: bool) -> str:
+    if revoked:
+        return str(_("Samtycke för %(actor)s återkallat")) % {"actor": actor}
+    if ran_out:
+        return str(_("Samtycke för %(actor)s har gått ut")) % {"actor": actor}
+    return str(_("Samtycke för %(actor)s saknas")) % {"actor": actor}
+
+
+def todo_consent_flags(
+    *, items: list[TodoItem], on: datetime.date, with_cases: Iterable[Case] = ()
+) -> dict[UUID, list[str]]:
+    """Flag the activity items whose responsible actor may not receive information about the young person on
+    `on` (consent.selectors.sharing_decisions, the rule of the plan page's flag), and return the flags of the
+    not yet done activities of current plan versions per case for the items' and `with_cases`' cases (Mina
+    ärenden's rows). One query for the activities and why, at most three for the decisions, however many rows."""
+    case_ids = {item.case.pk for item in items if item.kind == ACTIVITY} | {case.pk for case in with_cases}
+    if not case_ids:
+        return {}
+    person, actor = OuterRef("version__plan__case__person_id"), OuterRef("actor_id")
+    activities = list(
+        Activity.objects.filter(
+            version__plan__case_id__in=case_ids,
+            version__superseded_at__isnull=True,
+            done_on__isnull=True,  # a done activity shares nothing more
+            actor__needs_consent=True,
+        )
+        .select_related("actor", "version__plan__case__person")
+        .annotate(
+            revoked=revoked_for_actor(person=person, actor=actor, on=on),
+            ran_out=ran_out_for_actor(person=person, actor=actor, on=on),
+        )
+        .order_by("actor__sort_order", "actor__name", "pk")
+    )
+    decisions = sharing_decisions(pairs=[(a.version.plan.case.person, a.actor) for a in activities], on=on)
+    flags: dict[UUID, list[str]] = defaultdict(list)
+    by_activity: dict[int, str] = {}
+    for activity in activities:
+        case = activity.version.plan.case
+        if decisions[(case.person_id, activity.actor_id)].allowed:
+            continue
+        text = _consent_flag_text(activity.actor.name, revoked=activity.revoked, ran_out=activity.ran_out)
+        by_activity[activity.pk] = text
+        if text not in flags[case.pk]:
+            flags[case.pk].append(text)
+    for item in items:
+        if item.activity_id is not None:
+            item.consent_flag = by_activity.get(item.activity_id, "")
+    return dict(flags)
 
 
 @dataclass

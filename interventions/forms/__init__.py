@@ -19,6 +19,7 @@ from interventions.forms.common import (
     RemoveForm,
 )
 from interventions.forms.community_service import (
+    CommunityServiceAssessmentForm,
     CommunityServiceEndForm,
     CommunityServiceForm,
     SessionCorrectForm,
@@ -82,6 +83,7 @@ __all__ = [
     "AslanMeetingForm",
     "AslanParticipantForm",
     "ChecksForm",
+    "CommunityServiceAssessmentForm",
     "CommunityServiceEndForm",
     "CommunityServiceForm",
     "ConsultationForm",

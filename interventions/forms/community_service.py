@@ -23,6 +23,18 @@ class CommunityServiceForm(CaseForm, VersionedForm):
     supervisor_phone = forms.CharField(label=_("Handledarens telefon"), max_length=30, required=False)
 
 
+class CommunityServiceAssessmentForm(CaseForm, VersionedForm):
+    assessment = forms.CharField(
+        label=_("Bedömning"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_(
+            "Skrivs i rapporten till åklagare eller domstol: hur ungdomstjänsten har fungerat, "
+            "till exempel närvaro, arbetsinsats och samarbete."
+        ),
+    )
+
+
 class WorkplaceForm(CaseForm):
     name = forms.CharField(label=_("Arbetsplats"), max_length=200)
     contact = forms.CharField(label=_("Kontaktperson på arbetsplatsen"), max_length=200, required=False)

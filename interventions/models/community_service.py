@@ -39,6 +39,9 @@ class CommunityServiceOrder(models.Model):
     )
     ended_on = models.DateField(_("avslutad"), null=True, blank=True)
     end_note = models.TextField(_("kommentar till avslut"), blank=True)
+    # what the report to åklagare/domstol says of how the ungdomstjänst went; written also after the end,
+    # when the report is usually made
+    assessment = models.TextField(_("bedömning"), blank=True)
     # optimistic locking of the details form (core.concurrency): two people editing never overwrite silently
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
 

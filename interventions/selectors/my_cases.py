@@ -14,7 +14,7 @@ from cases.selectors import (
     case_queryset_for_user,
 )
 from core.models import User
-from interventions.todo import TodoItem, todo_list, todo_log
+from interventions.todo import TodoItem, todo_consent_flags, todo_list, todo_log
 
 # ---------------------------------------------------------------- Mina ärenden
 
@@ -36,6 +36,8 @@ class MyCaseRow:
 
     case: Case
     days_open: int
+    # an activity of the case's plan whose actor may not receive information now: "Samtycke för Polis återkallat"
+    consent_flags: list[str]
 
 
 @dataclass
@@ -58,7 +60,8 @@ def my_cases_for_user(
     *, user: User, on: datetime.date, order: str, descending: bool, page_number, request: HttpRequest | None
 ) -> MyCases:
     """The user's own open cases (cases.selectors.case_list_mine, sorted by `order`) and to-do list
-    (interventions.todo, as on Planering's "mina"); the rows shown of both are access-logged in one write."""
+    (interventions.todo, as on Planering's "mina"); the rows shown of both are access-logged in one write. Both
+    carry the consent flags of plan activities (todo_consent_flags)."""
     counts = case_counts_mine(user=user)
     mine = case_list_mine(user=user, order=order, descending=descending)
     paginator = KnownCountPaginator(mine, HOME_PAGE_SIZE, count=sum(row["count"] for row in counts))
@@ -67,9 +70,13 @@ def my_cases_for_user(
     items = todo_list(cases=case_queryset_for_user(user), on=on, owner=user, limit=HOME_TODO_LIMIT + 1)
     shown = items[:HOME_TODO_LIMIT]
     todo_log(user=user, items=shown, request=request, what="home", with_cases=cases)
+    flags = todo_consent_flags(items=shown, on=on, with_cases=cases)
     return MyCases(
         page=page,
-        rows=[MyCaseRow(case=case, days_open=(on - case.opened_on).days) for case in cases],
+        rows=[
+            MyCaseRow(case=case, days_open=(on - case.opened_on).days, consent_flags=flags.get(case.pk, []))
+            for case in cases
+        ],
         counts=counts,
         todo=shown,
         todo_more=len(items) > HOME_TODO_LIMIT,

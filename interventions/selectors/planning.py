@@ -13,7 +13,7 @@ from interventions.models import (
     Plan,
 )
 from interventions.selectors.plans import PlanState, plan_states
-from interventions.todo import TodoItem, todo_list, todo_log
+from interventions.todo import TodoItem, todo_consent_flags, todo_list, todo_log
 
 
 @dataclass
@@ -38,6 +38,7 @@ def planning_for_user(
     visible = case_queryset_for_user(user)
     owner = user if only_mine else None
     items = todo_list(cases=visible, on=on, owner=owner)
+    todo_consent_flags(items=items, on=on)  # the same flags as on Mina ärenden
     plans = Plan.objects.filter(case__in=visible.filter(closed_on__isnull=True)).select_related(
         "coordinator", "case__person", "case__insats_type"
     )

@@ -22,6 +22,7 @@ from interventions.services.avhopp import (
     reoffence_record,
 )
 from interventions.services.community_service import (
+    community_service_assessment_set,
     community_service_end,
     community_service_session_add,
     community_service_session_correct,
@@ -100,6 +101,7 @@ __all__ = [
     "aslan_group_create",
     "aslan_meeting_record",
     "aslan_participant_add",
+    "community_service_assessment_set",
     "community_service_end",
     "community_service_session_add",
     "community_service_session_correct",

@@ -225,6 +225,24 @@ def community_service_session_remove(*, actor: User, session: CommunityServiceSe
 
 
 @transaction.atomic
+def community_service_assessment_set(
+    *, actor: User, order: CommunityServiceOrder, assessment: str, expected_version: int | None = None
+) -> CommunityServiceOrder:
+    """Write the assessment the report to åklagare/domstol prints, naming the version the form started from
+    (EditConflict when someone saved in between). Unlike the other writes it is allowed after the
+    ungdomstjänst and the case have ended: the report, and so its assessment, usually follows the end."""
+    case = Case.objects.select_for_update().get(pk=order.case_id)  # the case first, in the other writes' order
+    locked = CommunityServiceOrder.objects.select_for_update().get(pk=order.pk, case=case)
+    before = history_snapshot(locked)
+    text = assessment.strip()
+    version_check_and_bump(instance=locked, expected_version=expected_version, submitted={"assessment": text})
+    locked.assessment = text
+    locked.save(update_fields=["assessment", "version"])
+    history(actor=actor, instance=locked, case=case, before=before)
+    return locked
+
+
+@transaction.atomic
 def community_service_end(
     *, actor: User, order: CommunityServiceOrder, status: str, ended_on: datetime.date, note: str = ""
 ) -> CommunityServiceOrder:

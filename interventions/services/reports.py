@@ -28,10 +28,15 @@ def _report_what_sent(case: Case, kind: str) -> str:
         order = CommunityServiceOrder.objects.filter(case=case).first()
         if order is None:
             raise ValidationError(_("Registrera först domen/beslutet om ungdomstjänst."))
+        held = (
+            _("arbetsplatser, utförda tillfällen och bedömning.")
+            if order.assessment
+            else _("arbetsplatser och utförda tillfällen.")
+        )
         return _(
-            "Rapport om ungdomstjänst: dom/beslut, %(done)s av %(hours)s timmar utförda, status %(status)s, "
-            "arbetsplatser och utförda tillfällen."
+            "Rapport om ungdomstjänst: dom/beslut, %(done)s av %(hours)s timmar utförda, status %(status)s, %(held)s"
         ) % {
+            "held": held,
             "done": formats.quantity(community_service_performed_hours(order)),
             "hours": formats.quantity(order.ordered_hours),
             "status": order.get_status_display().lower(),

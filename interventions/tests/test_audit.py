@@ -146,6 +146,15 @@ def test_community_service_end(order, cs_case, handler, today):
 
 
 @pytest.mark.django_db
+def test_community_service_assessment_set(order, cs_case, handler):
+    with history_written() as rows:
+        written = services.community_service_assessment_set(
+            actor=handler, order=order, assessment=" Har skött sig väl. ", expected_version=order.version
+        )
+    assert rows == [row(handler, written, UPDATE, {"assessment": ["", "Har skött sig väl."]}, case=cs_case)]
+
+
+@pytest.mark.django_db
 def test_insats_report_disclose(order, cs_case, handler, today):
     prosecutor = Actor.objects.get(code="aklagare")
     basis = LegalBasis.objects.get(code="osl_10_28")

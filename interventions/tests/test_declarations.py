@@ -86,6 +86,7 @@ def test_the_pages_declare_every_form_once_in_page_order():
         "arbetsplats",
         "timmar",
         "ungdomstjanst-avslut",
+        "ungdomstjanst-bedomning",
         "rapport-ungdomstjanst",
         "medling",
         "part",

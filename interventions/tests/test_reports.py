@@ -11,7 +11,7 @@ from cases.services import case_close
 from consent.models import Actor, Disclosure, LegalBasis
 from core.models import AccessAction, AccessLog
 from interventions import services
-from interventions.models import CommunityServiceStatus, MeetingKind
+from interventions.models import CommunityServiceOrder, CommunityServiceStatus, MeetingKind
 from interventions.tests.test_views import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,7 @@ def test_the_mediation_report_is_made_after_the_mediation_and_the_case_have_ende
     assert response["Location"].endswith(f"medling.pdf?utlamnande={disclosure.pk}")
     text = " ".join(pdf_text(client.get(response["Location"]).content, tmp_path).split())
     assert f"Utlämnad {today.isoformat()} till Åklagare" in text and "Avbruten" in text
+    assert "Brottsoffret avstod" in text and "Förhandsgranskning" not in text  # the outcome, in the report sent
 
 
 def test_a_link_to_a_form_opens_it(client, handler, community_service):
@@ -194,3 +195,51 @@ def test_a_link_to_a_form_opens_it(client, handler, community_service):
     assert '<details class="action-form" id="form-rapport-ungdomstjanst" open>' in page
     plain = " ".join(client.get(reverse("interventions:case", args=[community_service.pk])).content.decode().split())
     assert '<details class="action-form" id="form-rapport-ungdomstjanst">' in plain
+
+
+def test_the_community_service_report_prints_the_assessment_written_after_the_end(
+    client, handler, community_service, tmp_path, today
+):
+    # given a fullgjord ungdomstjänst whose case has been closed
+    case = community_service
+    case_close(actor=handler, case=case, reason="planerat", closed_on=today)
+    client.force_login(handler)
+    assert _report_form_shown(client, case, "ungdomstjanst-bedomning")
+    version = CommunityServiceOrder.objects.get(case=case).version
+
+    # when the handläggare writes the assessment, then makes the report to the prosecutor
+    assessment = "Kim har kommit i tid till varje pass\noch fått gott omdöme av handledaren."
+    saved = client.post(
+        reverse("interventions:case_action", args=[case.pk, "ungdomstjanst-bedomning"]),
+        {"assessment": assessment, "version": version},
+    )
+    assert saved.status_code == 302
+    response = client.post(
+        reverse("interventions:case_action", args=[case.pk, "rapport-ungdomstjanst"]),
+        {"recipient": "aklagare", "recipient_detail": "Åklagarkammaren i Linköping", "legal_basis": "osl_10_28"},
+    )
+
+    # then the report sent (not a preview) prints the assessment, and the utlämnande says it was sent
+    disclosure = Disclosure.objects.get()
+    assert disclosure.what_sent.endswith("arbetsplatser, utförda tillfällen och bedömning.")
+    text = " ".join(pdf_text(client.get(response["Location"]).content, tmp_path).split())
+    assert "Bedömning Kim har kommit i tid till varje pass och fått gott omdöme av handledaren." in text
+    assert "Förhandsgranskning" not in text and f"Utlämnad {today.isoformat()} till Åklagare" in text
+    # and the case's history says in words who wrote what
+    history = client.get(reverse("case_history", kwargs={"case_id": case.pk}))
+    changes = {(c["field"].lower(), c["new"]) for r in history.context["rows"] for c in r["changes"]}
+    assert ("bedömning", assessment) in changes, changes
+
+
+def test_a_stale_assessment_form_does_not_overwrite_a_newer_assessment(client, handler, colleague, community_service):
+    order = CommunityServiceOrder.objects.get(case=community_service)
+    services.community_service_assessment_set(
+        actor=colleague, order=order, assessment="Kollegans bedömning", expected_version=order.version
+    )
+    client.force_login(handler)
+    response = client.post(
+        reverse("interventions:case_action", args=[community_service.pk, "ungdomstjanst-bedomning"]),
+        {"assessment": "Min bedömning", "version": order.version},
+    )
+    assert response.status_code == 400
+    assert CommunityServiceOrder.objects.get(pk=order.pk).assessment == "Kollegans bedömning"

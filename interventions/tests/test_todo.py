@@ -80,10 +80,27 @@ def test_each_signal_appears_with_its_date_oldest_first_and_overdue_marked(handl
     assert by_kind["medling"].note == "45 dagar utan medlingsmöte"
     assert by_kind["samtycke"].note == "lämnat av ungdomen"
     plan_url = reverse("interventions:plan", args=[signals["plan"].pk])
-    assert todo_url(by_kind["planuppfoljning"]) == plan_url + "#uppfoljningar"
-    assert todo_url(by_kind["aktivitet"]) == plan_url + "#aktiviteter"
+    assert todo_url(by_kind["planuppfoljning"]) == plan_url + "?oppna=uppfoljning#form-uppfoljning"
+    assert todo_url(by_kind["aktivitet"]) == plan_url + "?oppna=aktivitet-klar#form-aktivitet-klar"
     assert todo_url(by_kind["plan_saknas"]).endswith("#form-plan")
     assert todo_url(by_kind["arendeuppfoljning"]).startswith(reverse("case_detail", args=[signals["follow_up"].pk]))
+
+
+def test_every_to_do_link_opens_the_form_of_its_next_step(client, handler, signals, today):
+    # given one item of each kind
+    client.force_login(handler)
+    items = _items(handler, today)
+    assert {item.kind for item in items} == set(todo.KINDS)
+    for item in items:
+        # when the handläggare follows the item's link
+        path, _hash, fragment = todo_url(item).partition("#")
+        html = " ".join(client.get(path).content.decode().split())
+        # then the place it names is on the page, and the form there is open, not folded away
+        assert f'id="{fragment}"' in html, item.kind
+        if item.kind == todo.CASE_FOLLOW_UP:  # the date form stands open in the case facts
+            assert f'action="{reverse("case_follow_up", args=[item.case.pk])}"' in html
+        else:
+            assert f'<details class="action-form" id="{fragment}" open>' in html, item.kind
 
 
 def test_items_beyond_the_horizon_are_not_listed(handler, make_case, today):
@@ -160,6 +177,78 @@ def test_consent_of_a_custodian_names_the_giver_unless_the_identity_is_masked(
     todo.todo_log(user=colleague, items=items, request=None, what="planning")
     assert items[0].note == "lämnat av vårdnadshavare"
     assert items[0].case.person.display_name == "Skyddad identitet"
+
+
+# ---------------------------------------------------------------- consent flags of plan activities (issue 19.12)
+
+
+def _police_activity(handler, make_case, police, school, today, *, valid_until=None):
+    """An adult's SIG case (only their own consent counts) whose plan has a Polis activity due tomorrow, under
+    the young person's consent to Polis and Skola (valid until `valid_until`)."""
+    case = make_case("sig", birth_date=datetime.date(2000, 1, 1), custodians=0)
+    consent = consent_record(
+        actor=handler, person=case.person, custodian=None, actors=[police, school], given_on=today,
+        form="skriftligt", valid_until=valid_until,
+    )  # fmt: skip
+    plan = services.plan_create(actor=handler, case=case, coordinator=handler)
+    services.plan_activity_add(
+        actor=handler, plan=plan, goal=None, what="Träffa närpolisen", responsible=police, when="i veckan",
+        due_on=_days(today, 1),
+    )  # fmt: skip
+    return case, consent
+
+
+def _case_row(html: str, case) -> str:
+    """Mina ärenden's row of an open case (the case table, after the to-do list)."""
+    start = html.index(f'href="{reverse("case_detail", args=[case.pk])}"', html.index("Mina öppna ärenden"))
+    return html[start : html.index("</tr>", start)]
+
+
+def test_an_activity_whose_actors_consent_was_revoked_is_flagged_on_mina_arenden_and_planering(
+    client, handler, make_case, police, school, today
+):
+    # given two plans with a Polis activity, each under the young person's consent
+    revoked, consent = _police_activity(handler, make_case, police, school, today)
+    kept, _consent = _police_activity(handler, make_case, police, school, today)
+
+    # when one young person revokes the consent for Polis (keeping Skola)
+    consent_revoke(actor=handler, consent=consent, revoked_on=today, actors=[police])
+
+    # then Mina ärenden says so in words on that case's row and on its activity, Planering on the activity,
+    # and nothing on the other case
+    flag = "Samtycke för Polis återkallat"
+    client.force_login(handler)
+    home = " ".join(client.get(reverse("home")).content.decode().split())
+    assert flag in _case_row(home, revoked) and flag in _row(home, revoked.number, "aktivitet")
+    assert "Samtycke för" not in _case_row(home, kept) + _row(home, kept.number, "aktivitet")
+    planning = client.get(reverse("interventions:planning"), {"visa": "mina"}).content.decode()
+    assert _row(" ".join(planning.split()), revoked.number, "aktivitet") == _row(home, revoked.number, "aktivitet")
+
+
+def test_an_activity_whose_actors_consent_has_run_out_is_flagged(handler, make_case, police, school, today):
+    case, _consent = _police_activity(handler, make_case, police, school, today, valid_until=_days(today, 5))
+    for day, flag in [(today, ""), (_days(today, 5), ""), (_days(today, 6), "Samtycke för Polis har gått ut")]:
+        items = [i for i in _items(handler, day) if i.kind == todo.ACTIVITY]
+        flags = todo.todo_consent_flags(items=items, on=day, with_cases=[case])
+        assert [i.consent_flag for i in items] == [flag], day
+        assert flags.get(case.pk, []) == ([flag] if flag else []), day
+
+
+def test_a_done_activity_or_an_actor_without_consent_need_is_not_flagged(
+    handler, make_case, police, school, young, today
+):
+    case, consent = _police_activity(handler, make_case, police, school, today)
+    plan = case.plans.get()
+    services.plan_activity_add(
+        actor=handler, plan=plan, goal=None, what="Skriva dagbok", responsible=young, when="varje dag", due_on=today
+    )
+    consent_revoke(actor=handler, consent=consent, revoked_on=today)
+    services.plan_activity_done(
+        actor=handler, plan=plan, activity=Activity.objects.get(what="Träffa närpolisen"), done_on=today
+    )
+    items = _items(handler, today)
+    assert todo.todo_consent_flags(items=items, on=today, with_cases=[case]) == {}
+    assert [i.consent_flag for i in items] == [""]
 
 
 # ---------------------------------------------------------------- marking an activity done
@@ -248,9 +337,9 @@ def test_outsider_sees_no_items_of_the_unit(client, outsider, signals):
 def _home_queries(client, user, django_assert_max_num_queries) -> int:
     client.force_login(user)
     client.get(reverse("person_search"))  # the first request after login renews the session (one write)
-    with django_assert_max_num_queries(11 + SAVEPOINT_STATEMENTS) as captured:
+    with django_assert_max_num_queries(15 + SAVEPOINT_STATEMENTS) as captured:
         html = client.get(reverse("home")).content.decode()
-    assert _data_queries(captured) <= 11  # the to-do items' cases are one query of their own
+    assert _data_queries(captured) <= 15  # the to-do items' cases one query, the consent flags four
     assert "Att göra" in html
     return len(captured)
 
@@ -262,6 +351,16 @@ def _many_signals(handler, make_case, police, young, today, n):
         services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today)
         services.plan_activity_add(
             actor=handler, plan=plan, goal=None, what="Gör", responsible=young, when="nu", due_on=today
+        )
+        # a Polis activity the custodians never consented to (as if added before a custodian was registered): its
+        # consent flag is decided, so the count holds the flag's queries too
+        Activity.objects.create(
+            version=plan.versions.get(),
+            what="Träffa polisen",
+            actor=police,
+            when="nu",
+            due_on=today,
+            created_by=handler,
         )
         consent_record(
             actor=handler, person=sig.person, custodian=None, actors=[police], given_on=today,
@@ -281,7 +380,9 @@ def test_query_count_does_not_grow_with_items(
     user = manager if page == "caseload" else handler
     url = {"home": reverse("home"), "planning": reverse("interventions:planning"), "caseload": None}[page]
     url = url or reverse("interventions:caseload")
-    budget = {"home": 11, "planning": 21, "caseload": 10}[page]  # home, planning: the to-do items' cases
+    # home, planning: the to-do items' cases are one query; the consent flags of plan activities four (the
+    # activities and why, then consent.selectors.sharing_decisions' three), however many rows
+    budget = {"home": 15, "planning": 25, "caseload": 10}[page]
     counts = []
     for n in (1, 8):
         _many_signals(handler, make_case, police, young, today, n)
@@ -293,7 +394,9 @@ def test_query_count_does_not_grow_with_items(
         counts.append(_data_queries(captured))
     assert counts[0] == counts[1] <= budget
     if page == "home":
-        assert response.content.decode().count('data-kind="') >= 8 * 5
+        html = response.content.decode()
+        assert html.count('data-kind="') >= 8 * 5
+        assert html.count("Samtycke för Polis saknas") >= 8  # the flags were decided, and shown
 
 
 @override_settings(PLAN_DUE_DAYS=0)

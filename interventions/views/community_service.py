@@ -1,4 +1,5 @@
-"""Ungdomstjänst on the insats page: its forms (judgment and supervisor, workplaces, hours, the end)."""
+"""Ungdomstjänst on the insats page: its forms (judgment and supervisor, workplaces, hours, the end, the report's
+assessment)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ def order_ongoing(panel: CaseInsatsPanel) -> bool:
     """Not yet registered, or ongoing: a finished (fullgjord or avbruten) ungdomstjänst offers no more forms."""
     order = panel.community_service
     return order is None or order.status == CommunityServiceStatus.ONGOING
+
+
+def order_registered(panel: CaseInsatsPanel) -> bool:
+    return panel.community_service is not None
 
 
 def _order(case: Case) -> CommunityServiceOrder:
@@ -80,5 +85,22 @@ END = InsatsForm(
     insatser=(InsatsCode.COMMUNITY_SERVICE,),
     applies=order_ongoing,
 )
+# the report's assessment: also once the ungdomstjänst or the case has ended, since the report follows the end
+ASSESSMENT = InsatsForm(
+    name="ungdomstjanst-bedomning",
+    title=_("Bedömning i rapporten"),
+    button=_("Spara bedömningen"),
+    form=forms.CommunityServiceAssessmentForm,
+    perm=PERM,
+    run=lambda request, case, form: services.community_service_assessment_set(
+        actor=request.user, order=_order(case), **form.service_data()
+    ),
+    message=_("Bedömningen är sparad. Den skrivs ut i rapporten till åklagare eller domstol."),
+    anchor=ANCHOR,
+    insatser=(InsatsCode.COMMUNITY_SERVICE,),
+    applies=order_registered,
+    initial=fields_of("community_service", forms.CommunityServiceAssessmentForm),
+    after_close=True,
+)
 
-FORMS = (DETAILS, WORKPLACE, HOURS, END)
+FORMS = (DETAILS, WORKPLACE, HOURS, END, ASSESSMENT)

@@ -162,8 +162,8 @@ class PlanForm(FormDeclaration):
         return reverse("interventions:plan_action", args=[plan.pk, self.name])
 
     def place(self, plan_id) -> str:
-        """The form's section on the plan page (the link a to-do item gives)."""
-        return reverse("interventions:plan", args=[plan_id]) + f"#{self.anchor}"
+        """The form itself on the plan page, opened (the link a to-do item gives)."""
+        return reverse("interventions:plan", args=[plan_id]) + f"?{OPEN_PARAMETER}={self.name}#{self.html_id}"
 
     def done(self, plan: Plan) -> str:
         return reverse("interventions:plan", args=[plan.pk]) + f"#{self.anchor}"

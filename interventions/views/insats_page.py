@@ -89,10 +89,12 @@ def _insats_forms(
 ) -> dict[str, list[PageForm]]:
     """The forms of the insats page the user may use, per section (a closed case: only those declared
     after_close, the reports): a failed POST's bound form as it was, the others with the record's current
-    values; the one `opened` names is shown opened."""
+    values; the one `opened` names is shown opened. A refused form is shown with its errors even when the page
+    no longer offers it (posted from a page opened before the insats ended), so the user reads why."""
     sections: dict[str, list[PageForm]] = {INSATS: [], REOFFENCE: [], COMMON: []}
     for declaration in INSATS_FORMS:
-        if declaration.offered(case, panel) and user.has_perm(declaration.perm):
+        refused = declaration.name in (bound or {})
+        if (refused or declaration.offered(case, panel)) and user.has_perm(declaration.perm):
             form = (bound or {}).get(declaration.name) or declaration.make(case, user, panel=panel)
             page_form = PageForm(declaration, form, declaration.url(case), open=declaration.name == opened)
             sections[declaration.section].append(page_form)

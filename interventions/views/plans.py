@@ -21,7 +21,7 @@ from interventions.models import Plan
 from interventions.pdf import GivenOut, pdf_response
 from interventions.selectors import PlanState
 from interventions.views.common import require_perm
-from interventions.views.declarations import COMMON, PLAN_FORMS, InsatsForm, PageForm, PlanForm
+from interventions.views.declarations import COMMON, OPEN_PARAMETER, PLAN_FORMS, InsatsForm, PageForm, PlanForm
 
 # ---------------------------------------------------------------- on the insats page
 
@@ -223,11 +223,15 @@ PLAN_FORMS.register(
 )
 
 
-def _plan_forms(user, plan: Plan, state: PlanState, bound: dict | None) -> list[PageForm]:
-    """The forms of an editable plan version the user may use (a failed POST's bound form as it was)."""
+def _plan_forms(user, plan: Plan, state: PlanState, bound: dict | None, opened: str | None) -> list[PageForm]:
+    """The forms of an editable plan version the user may use (a failed POST's bound form as it was); the one
+    `opened` names is shown opened."""
     return [
         PageForm(
-            declaration, (bound or {}).get(declaration.name) or declaration.make(plan, state), declaration.url(plan)
+            declaration,
+            (bound or {}).get(declaration.name) or declaration.make(plan, state),
+            declaration.url(plan),
+            open=declaration.name == opened,
         )
         for declaration in PLAN_FORMS
         if user.has_perm(declaration.perm) and declaration.applies(state)
@@ -248,7 +252,7 @@ def _plan_page(request, plan: Plan, *, version_number=None, state=None, bound=No
             "state": state,
             "version": state.version,
             "versions": selectors.plan_versions(plan=plan),
-            "forms": _plan_forms(request.user, plan, state, bound) if editable else [],
+            "forms": _plan_forms(request.user, plan, state, bound, request.GET.get(OPEN_PARAMETER)) if editable else [],
             "editable": editable,
             "today": timezone.localdate(),
         },

@@ -15,7 +15,7 @@ TODO_LINKS: dict[str, Callable[[TodoItem], str]] = {
     todo.PLAN_FOLLOW_UP: lambda item: plans.FOLLOW_UP_RECORD.place(item.plan_id),
     todo.ACTIVITY: lambda item: plans.ACTIVITY_DONE.place(item.plan_id),
     todo.MISSING_PLAN: lambda item: plans.CREATE.place(item.case),
-    todo.MEDIATION: lambda item: mediation.MEETING.section_place(item.case),
+    todo.MEDIATION: lambda item: mediation.MEETING.place(item.case),
     todo.CONSENT: lambda item: insats_page.CONSENT_RECORD.place(item.case),
 }
 if set(TODO_LINKS) != set(todo.KINDS):

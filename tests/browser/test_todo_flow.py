@@ -1,5 +1,5 @@
 """The one to-do list in real Chromium: Mina ärenden shows an overdue activity as "Försenad", its link
-leads to the plan where it is marked done, and then it is gone from Mina ärenden and Planering; the
+opens the form on the plan where it is marked done, and then it is gone from Mina ärenden and Planering; the
 enhetschef reads the unit's caseload per handläggare."""
 
 import datetime
@@ -39,9 +39,8 @@ def test_overdue_activity_from_mina_arenden_to_done(page, live_server, login, ha
     assert_accessible("todo-1-mina-arenden")
 
     row.get_by_role("link", name="Markera aktiviteten som klar").click()
-    assert page.url.endswith(f"/insatser/plan/{plan.pk}/#aktiviteter")
-    form = page.locator("#form-aktivitet-klar")
-    form.locator("summary").click()
+    assert page.url.endswith(f"/insatser/plan/{plan.pk}/?oppna=aktivitet-klar#form-aktivitet-klar")
+    form = page.locator("#form-aktivitet-klar")  # the link opened it
     form.get_by_label("Aktivitet").select_option(label="Ringa mentorn på skolan")
     form.get_by_role("button", name="Markera som klar").click()
     expect(page.get_by_text("Aktiviteten är markerad som klar.")).to_be_visible()
