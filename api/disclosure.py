@@ -93,12 +93,15 @@ class PeriodTree:
         """node, …, leaf (leaf must lie under node)."""
         path = [leaf]
         while path[-1] != node:
-            path.append(self.parent[path[-1]])
+            parent = self.parent[path[-1]]
+            if parent is None:
+                raise ValueError(f"{leaf} does not lie under {node}")
+            path.append(parent)
         return path[::-1]
 
     def root_of(self, node: str) -> str:
-        while self.parent[node] is not None:
-            node = self.parent[node]
+        while (parent := self.parent[node]) is not None:
+            node = parent
         return node
 
     def siblings(self, node: str) -> list[str]:

@@ -11,7 +11,8 @@ from rest_framework import serializers
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("Maskinläsbar kod, t.ex. not_found, invalid, throttled."))
     message = serializers.CharField(help_text=_("Förklaring på svenska."))
-    fields = serializers.DictField(
+    # DRF's serializer metaclass moves declared fields off the class; the stubs see the `fields` property
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("Fel per parameter eller fält (bara vid valideringsfel)."),
     )

@@ -189,7 +189,7 @@ def year_cube(scope: Scope, measure: str, year: int, dimension: str | None) -> Y
                 persons[(node, column)] = people
     labels: dict[str, str] = dimension_catalogue(dimension, scope) if dimension else {}
     extras = [value for value in present if value not in labels]
-    if extras:
+    if extras and dimension:  # values outside "" come only with a dimension
         labels.update(_extra_labels(dimension, extras))
     return _published_cube(scope, measure, year, dimension, labels, counts, keys, persons)
 
@@ -200,11 +200,11 @@ def _extra_labels(dimension: str, keys: list[str]) -> dict[str, str]:
     unknown = str(figures.DIMENSIONS[dimension].label_for({}))
     ids = [int(key) for key in keys if key.isdigit()]
     if dimension == "district":
-        named = District.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")
-        found = {str(pk): name for pk, name in named}
+        districts = District.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")
+        found = {str(pk): name for pk, name in districts}
     elif dimension == "unit":
-        named = Unit.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")
-        found = {str(pk): name for pk, name in named}
+        units = Unit.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", "name")
+        found = {str(pk): name for pk, name in units}
     elif dimension == "insats":
         found = dict(
             InsatsType.objects.filter(code__in=keys).order_by("sort_order", "code").values_list("code", "name")
@@ -340,7 +340,7 @@ def statistics_agreements(*, scope: Scope, year: int, half: int | None):
                 "id": agreement.pk,
                 "name": agreement.name,
                 "provider": {"id": agreement.provider_id, "name": agreement.provider.name},
-                "unit": {"id": agreement.unit_id, "name": agreement.unit.name} if agreement.unit_id else None,
+                "unit": {"id": agreement.unit_id, "name": agreement.unit.name} if agreement.unit is not None else None,
                 "starts_on": agreement.starts_on.isoformat(),
                 "ends_on": agreement.ends_on.isoformat(),
                 "volumes": rows,

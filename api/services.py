@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import TOKEN_PREFIX, ApiToken, TokenScope, hash_key
+from api.throttling import ApiClientThrottle
 from core.history import change_record, history_snapshot
 from core.models import ChangeAction, Municipality, Provider, User
 from core.roles import is_statistics_client
@@ -26,7 +26,7 @@ def _validate_rate(rate: str) -> None:
     if not rate:
         return
     try:
-        count, period = SimpleRateThrottle.parse_rate(None, rate)
+        count, period = ApiClientThrottle().parse_rate(rate)  # as the throttle will read the token's rate
     except (ValueError, KeyError, IndexError):
         count = period = None
     if not count or count <= 0 or not period:

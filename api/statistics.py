@@ -110,7 +110,7 @@ class BucketSerializer(serializers.Serializer):
 
 class GroupSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (see api.schema), not Field.label
 
 
 class SuppressionSerializer(serializers.Serializer):
@@ -137,7 +137,7 @@ class CaseStatisticsSerializer(serializers.Serializer):
 
 class VolumeSerializer(serializers.Serializer):
     insats = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (see api.schema), not Field.label
     agreed_min_per_year = serializers.IntegerField()
     agreed_max_per_year = serializers.IntegerField()
     target_min = serializers.FloatField()

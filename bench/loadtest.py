@@ -41,6 +41,8 @@ def _prepare_inputs(path: Path) -> None:
             }
         )
     handler = User.objects.get(username=BENCH_HANDLER)
+    if handler.unit_id is None:
+        raise SystemExit(f"{BENCH_HANDLER} saknar enhet: kör `manage.py generate_data --scale S` igen.")
     fallback = Case.objects.filter(unit_id=handler.unit_id, closed_on__isnull=True).order_by("number")
     people = Person.objects.filter(unit_id=handler.unit_id, protection="").order_by("id_number")[:200]
     queries = []

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -69,6 +70,8 @@ def build_context(*, until: datetime.date = DEFAULT_UNTIL, seed: int = 8) -> Con
     except User.DoesNotExist:
         raise SystemExit("Benchmarkdata saknas: kör `manage.py generate_data --scale S` först.") from None
     unit = handler.unit
+    if unit is None:
+        raise SystemExit(f"{BENCH_HANDLER} saknar enhet: kör `manage.py generate_data --scale S` igen.")
     case_ids = list(Case.objects.filter(unit=unit).order_by("number").values_list("id", flat=True)[:20_000])
     rng.shuffle(case_ids)
     people = list(
@@ -130,7 +133,7 @@ def _get(client: Client, url: str, data: dict | None = None, *, expect: int = 20
     if response.status_code != expect:
         raise AssertionError(f"GET {url} gav {response.status_code}, väntade {expect}")
     # stream/iterate the whole body as a browser would (PDFs, exports)
-    if getattr(response, "streaming", False):
+    if isinstance(response, StreamingHttpResponse):
         b"".join(response.streaming_content)
     return response
 
@@ -352,7 +355,7 @@ def _statistics(ctx: Context, *, municipality: bool) -> Prepared:
         via = f"GET {url} med statistiknyckel för en kommun"
     year = ctx.period_end.year
     params = {"measure": "new", "period": "half_year", "year": year, "group_by": "insats"}
-    sql_params = [datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
+    sql_params: list[datetime.date | int] = [datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
     if municipality:
         sql_params.append(ctx.provider.municipality_id)
 
@@ -511,7 +514,8 @@ def register_extract(ctx: Context) -> Prepared:
 
 def _import_people(ctx: Context) -> list[tuple[str, str, str, datetime.date]]:
     """10 000 people who are not in the database: serials 990–999 are never drawn by the generator at S/M."""
-    people, day = [], datetime.date(2009, 1, 1)
+    people: list[tuple[str, str, str, datetime.date]] = []
+    day = datetime.date(2009, 1, 1)
     while len(people) < ctx.import_rows:
         for serial in range(990, 1000):
             people.append((personnummer(day, serial), f"Import{len(people)}", "Importsson", day))
@@ -626,7 +630,7 @@ def bulk_import(ctx: Context) -> Prepared:
     )
 
 
-OPERATIONS: list[Operation] = [
+OPERATIONS: list[Operation[Context]] = [
     Operation("case_list", "Ärendelista (25 rader)", case_list, target_p95_ms=100, db_bound=True),
     Operation("case_page", "Ärendesida", case_page, target_p95_ms=120),
     Operation("pnr_lookup", "Sök personnummer", personnummer_lookup, target_p95_ms=30, db_bound=True),

@@ -395,7 +395,7 @@ class RowWriter:
         self._thread.start()
 
     def finish_background(self) -> None:
-        if self._thread is None:
+        if self._thread is None or self._queue is None:
             return
         self._queue.put(None)
         self._thread.join()
@@ -671,7 +671,7 @@ class DataGenerator:
             LegalBasis.objects.filter(active=True).order_by("sort_order", "code").values_list("id", "is_consent")
         )
         self.consent_basis = next((pk for pk, is_consent in bases if is_consent), None)
-        self.osl_bases = [pk for pk, is_consent in bases if not is_consent] or [self.consent_basis]
+        self.osl_bases: list[int | None] = [pk for pk, is_consent in bases if not is_consent] or [self.consent_basis]
         self.fee_rates = list(
             PolareFeeRate.objects.order_by("-min_years_of_service").values_list(
                 "min_age", "max_age", "min_years_of_service", "fee_per_night"
@@ -824,17 +824,15 @@ class DataGenerator:
     def _field_work(self, orgs: list[_Org]) -> None:
         started = time.perf_counter()
         rng = self.rng
-        d = {
-            key: ModelRows(model, skip=skip)
-            for key, (model, skip) in {
-                "shift": (FieldShift, ()),
-                "shift_staff": (FieldShift.staff.through, ("id",)),
-                "polare": (Polare, ()),
-                "night": (PolareNight, ()),
-                "effort": (AreaEffort, ()),
-                "extension": (AreaEffortExtension, ()),
-            }.items()
+        tables: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+            "shift": (FieldShift, ()),
+            "shift_staff": (FieldShift.staff.through, ("id",)),
+            "polare": (Polare, ()),
+            "night": (PolareNight, ()),
+            "effort": (AreaEffort, ()),
+            "extension": (AreaEffortExtension, ()),
         }
+        d = {key: ModelRows(model, skip=skip) for key, (model, skip) in tables.items()}
         weeks = (self.until - self.start).days // 7
         first_monday = self.start + datetime.timedelta(days=(7 - self.start.weekday()) % 7)
         for org in orgs:
@@ -1153,8 +1151,14 @@ class DataGenerator:
                     provider_units=provider_units,
                 )
             )
-        for model, rows in [(District, districts), (Provider, providers), (Unit, units), (Agreement, agreements)]:
-            model.objects.bulk_create(rows, batch_size=2000)
+        batches: list[tuple[type[models.Model], Sequence[models.Model]]] = [
+            (District, districts),
+            (Provider, providers),
+            (Unit, units),
+            (Agreement, agreements),
+        ]
+        for model, rows in batches:
+            model._default_manager.bulk_create(rows, batch_size=2000)
             self.writer.counts[model._meta.db_table] = len(rows)
         AgreedVolume.objects.bulk_create(volumes, batch_size=2000)
         self.writer.counts[AgreedVolume._meta.db_table] = len(volumes)
@@ -1419,9 +1423,8 @@ class DataGenerator:
                     unit_index = 4
                 unit = unit_ids[unit_index]
                 handler = org.workers[unit][rng.randrange(len(org.workers[unit]))]
-                closed = opened + datetime.timedelta(days=rng.randint(min_days, max_days))
-                if closed > until:
-                    closed = None
+                closes = opened + datetime.timedelta(days=rng.randint(min_days, max_days))
+                closed = closes if closes <= until else None
                 case_rows.append((code, opened, closed, unit, handler))
             if not case_rows:
                 case_rows.append(("stod_brottsutsatta", until, None, unit_ids[0], org.workers[unit_ids[0]][0]))
@@ -1636,17 +1639,16 @@ class DataGenerator:
         rng, until = self.rng, self.until
         mediation_id = self._id("mediation")
         checks = self._until(case.opened + datetime.timedelta(days=rng.randint(3, 20)))
-        started = case.opened + datetime.timedelta(days=rng.randint(21, 40))
+        starts = case.opened + datetime.timedelta(days=rng.randint(21, 40))
         if case.closed:
             status = "avslutad"
-            started = min(started, case.closed)
-            checks = min(checks, started)
+            starts = min(starts, case.closed)
+            checks = min(checks, starts)
             outcome = self._pick(MEDIATION_OUTCOMES, self.outcome_cum)[0]
         else:
-            status = "pagar" if started <= until else "forberedelse"
+            status = "pagar" if starts <= until else "forberedelse"
             outcome = ""
-        if status == "forberedelse":
-            started = None
+        started = None if status == "forberedelse" else starts
         prosecutor = PROSECUTORS[rng.randrange(len(PROSECUTORS))]
         age = age_on(case.born, case.opened)
         d["mediation"].add(
@@ -1753,9 +1755,8 @@ class DataGenerator:
                 kind, _w, provider, per_day = self._pick(PURCHASES, self.purchase_cum)
                 starts = self._day_between(case.opened, case.last_day)
                 days = rng.randint(14, 180)
-                ends = starts + datetime.timedelta(days=days)
-                if not case.closed and ends > self.until:
-                    ends = None
+                last = starts + datetime.timedelta(days=days)
+                ends = None if not case.closed and last > self.until else last
                 d["purchase"].add(
                     id=self._id("purchase"), case_id=case.id, kind=kind, provider=provider, starts_on=starts,
                     ends_on=ends, price_unit="period", price=f"{per_day * days}.00", cost=f"{per_day * days}.00",
@@ -1776,13 +1777,13 @@ class DataGenerator:
             trainer_assigned_on=case.opened + datetime.timedelta(days=14) if sig else None, created_at=stamp,
         )  # fmt: skip
         goal_texts = rng.sample(PLAN_GOALS, rng.randint(2, 4))
-        revised = None
+        revised: datetime.date | None = None
         if rng.random() < 0.15 and (case.last_day - case.opened).days > 60:
             revised = case.opened + datetime.timedelta(days=rng.randint(30, (case.last_day - case.opened).days))
         versions = []
         for number in (1, 2) if revised else (1,):
             version_id = self._id("plan_version")
-            created = stamp if number == 1 else _utc(revised, 10 * 3600)
+            created = _utc(revised, 10 * 3600) if number == 2 and revised else stamp
             d["plan_version"].add(
                 id=version_id, plan_id=plan_id, number=number,
                 overall_goal="Ungdomen lämnar kriminaliteten och går i skolan varje dag.",
@@ -1791,7 +1792,7 @@ class DataGenerator:
                 superseded_at=_utc(revised, 10 * 3600) if number == 1 and revised else None,
                 revision_reason="Ny skola; målen ses över." if number == 2 else "",
             )  # fmt: skip
-            since = case.opened if number == 1 else revised
+            since = revised if number == 2 and revised else case.opened
             for actor_code in ("socialtjanst", "personlig_tranare") if sig else ("socialtjanst",):
                 d["plan_participant"].add(
                     id=self._id("plan_participant"), version_id=version_id, actor_id=self.actor_by_code[actor_code],
@@ -1825,9 +1826,8 @@ class DataGenerator:
         for version_id, since, ends, goals in versions:
             due = since + datetime.timedelta(days=FOLLOW_UP_DAYS)
             while due <= ends + datetime.timedelta(days=30) and due <= until + datetime.timedelta(days=60):
-                held = due + datetime.timedelta(days=rng.randint(-7, 7))
-                if held > until or (held > ends and case.closed):
-                    held = None
+                meeting = due + datetime.timedelta(days=rng.randint(-7, 7))
+                held = None if meeting > until or (meeting > ends and case.closed) else meeting
                 follow_up_id = self._id("follow_up")
                 d["follow_up"].add(
                     id=follow_up_id, version_id=version_id, due_on=due, held_on=held,
@@ -1851,11 +1851,15 @@ class DataGenerator:
                     recorded_by_id=case.handler, recorded_at=_utc(noted, 13 * 3600),
                 )  # fmt: skip
 
-    def _disclosure(self, d, case: _CaseInfo | None, consent, basis_id: int, *, person_id=None, day=None) -> None:
+    def _disclosure(
+        self, d, case: _CaseInfo | None, consent, basis_id: int | None, *, person_id=None, day=None
+    ) -> None:
         """An utlämnande: under a secrecy-breaking rule (case given) or under consent (consent given)."""
         rng = self.rng
         if consent is not None:
             person_id, recipient, handler, case_id = consent
+        elif case is None:
+            raise ValueError("an utlämnande is made under a case's secrecy-breaking rule or under a consent")
         else:
             person_id, case_id, handler = case.person_id, case.id, case.handler
             recipient = self.actor_by_code["polis" if rng.random() < 0.7 else "skola"]
@@ -1962,7 +1966,7 @@ class _Pipeline:
     def __init__(self, generator: DataGenerator, orgs: list[_Org]):
         self.generator = generator
         self.orgs = orgs
-        self.queues = {"journal": queue.SimpleQueue(), "log": queue.SimpleQueue()}
+        self.queues: dict[str, queue.SimpleQueue] = {"journal": queue.SimpleQueue(), "log": queue.SimpleQueue()}
         self.indexes: dict[str, queue.SimpleQueue] = {"log": queue.SimpleQueue(), "other": queue.SimpleQueue()}
         self.log_done = threading.Event()
         self.errors: list[BaseException] = []

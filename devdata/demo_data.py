@@ -254,7 +254,7 @@ LAST_NAMES = [
     "Hussein",
     "Osman",
 ]
-ENTRY_TEXTS = {
+ENTRY_TEXTS: dict[str, list[str]] = {  # by EntryKind, looked up with the codes as stored
     EntryKind.CONVERSATION: [
         "Samtal med ungdomen om händelsen och hur hen mår nu.",
         "Uppföljande samtal. Ungdomen berättar att skolgången fungerar bättre.",
@@ -315,7 +315,7 @@ DEMO_USERS = [
 ROLE_USERNAMES = ["socialsekreterare", "samordnare", "enhetschef", "statistik", "sysadmin", "admin"]
 
 # which unit runs each insats; avhopp by age (under 21 with threat: Fenix; 21 and over: avdelning vuxen)
-UNIT_FOR_INSATS = {
+UNIT_FOR_INSATS: dict[str, str] = {  # by InsatsCode, looked up with the codes as stored
     InsatsCode.VICTIM_SUPPORT: BFG,
     InsatsCode.COMMUNITY_SERVICE: BFG,
     InsatsCode.MEDIATION: BFG,
@@ -505,7 +505,7 @@ class _Generator:
 
     def generate_entries(self) -> None:
         rng = self.rng
-        stod = {year: [] for year in self.years}
+        stod: dict[int, list[Case]] = {year: [] for year in self.years}
         for case in self.cases:
             if case.insats_type.code == InsatsCode.VICTIM_SUPPORT:
                 stod[case.opened_on.year].append(case)
@@ -518,8 +518,8 @@ class _Generator:
                 counts[rng.randrange(len(cases))] += 1
             for case, count in zip(cases, counts, strict=True):
                 self.add_entries(case, min(count, 8))
-        corrected = [e for e in self.entries if e.case.closed_on is None and e.signed_at][:2]
-        for original in corrected:
+        corrected = [(e, e.signed_at) for e in self.entries if e.case.closed_on is None and e.signed_at][:2]
+        for original, signed_at in corrected:
             self.entries.append(
                 JournalEntry(
                     case=original.case,
@@ -527,7 +527,7 @@ class _Generator:
                     occurred_on=original.occurred_on,
                     text="Rättelse: fel datum för nästa möte angavs i anteckningen. Rätt datum är en vecka senare.",
                     author=original.author,
-                    signed_at=original.signed_at + datetime.timedelta(days=1),
+                    signed_at=signed_at + datetime.timedelta(days=1),
                     corrects=original,
                 )
             )
@@ -567,10 +567,10 @@ class _Generator:
         # corrections point at entries saved in the first batch
         originals = [e for e in self.entries if e.corrects is None]
         JournalEntry.objects.bulk_create(originals, batch_size=1000)
-        corrections = [e for e in self.entries if e.corrects is not None]
-        for correction in corrections:
-            correction.corrects_id = correction.corrects.pk
-        JournalEntry.objects.bulk_create(corrections)
+        corrections = [(e, e.corrects) for e in self.entries if e.corrects is not None]
+        for correction, original in corrections:
+            correction.corrects_id = original.pk  # saved above, so it has its id now
+        JournalEntry.objects.bulk_create([correction for correction, _original in corrections])
 
 
 def _consents(generator: _Generator, recorder_for) -> None:
@@ -778,6 +778,8 @@ def _field_work(generator: _Generator, rng: random.Random) -> None:
 def _protected_identity_grant(generator: _Generator) -> None:
     """The enhetschef names the handläggare of one protected person as allowed to see the identity."""
     manager = User.objects.filter(username="enhetschef").first()
+    if manager is None:
+        return
     for case in generator.cases:
         if case.person.is_protected and case.person.unit_id == manager.unit_id and case.handler.unit_id == case.unit_id:
             protected_identity_grant(
@@ -795,6 +797,7 @@ def _decisions(generator: _Generator) -> None:
     (with its letter), a bifall verkställt two weeks later and a delvis bifall waiting."""
     managers = {user.unit_id: user for user in User.objects.filter(groups__name=Role.MANAGER, unit__isnull=False)}
     lagrum = Lagrum.objects.get(code="sol2025-11-1")
+    in_force_from = lagrum.in_force_from or datetime.date.min  # no date: in force all along
     today = generator.today
     cases = [
         case
@@ -806,7 +809,7 @@ def _decisions(generator: _Generator) -> None:
         and (today - case.opened_on).days > 40
     ]
     for index, case in enumerate(sorted(cases, key=lambda c: c.number)[:12]):
-        decided_on = max(case.opened_on + datetime.timedelta(days=14), lagrum.in_force_from)
+        decided_on = max(case.opened_on + datetime.timedelta(days=14), in_force_from)
         if decided_on > today:
             continue
         kind = index % 4
@@ -909,7 +912,8 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
             unit__in=units.values(), groups__name__in=[Role.SOCIAL_WORKER, Role.COORDINATOR]
         ).select_related("unit")
         for user in handlers.distinct():
-            staff.setdefault(user.unit.name, []).append(user)
+            if user.unit is not None:  # always: filtered on their unit
+                staff.setdefault(user.unit.name, []).append(user)
         for people in staff.values():
             people.sort(key=lambda user: user.username)
         generator = _Generator(today=today, units=units, districts=districts, staff=staff)

@@ -5,8 +5,10 @@ File names hold a date only, never a name or a personnummer.
 """
 
 import csv
+import datetime
 import json
 from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from core.export_cells import safe_row
 from core.models import AccessLog, User
 from records.extract import RegisterExtract, person_identity
-from records.selectors import AccessLogExport
+from records.selectors import AccessLogExport, FlaggedAccessLog
 
 
 class _Line:
@@ -27,7 +29,10 @@ class _Line:
         return value
 
 
-def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str):
+ResponseT = TypeVar("ResponseT", HttpResponse, StreamingHttpResponse)
+
+
+def _attachment(response: ResponseT, filename: str) -> ResponseT:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -56,7 +61,7 @@ def csv_streaming_response(filename: str, header: list[str], lines: Iterable[lis
     return _attachment(response, filename)
 
 
-def _at(moment) -> str:
+def _at(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i:s")
 
 
@@ -64,7 +69,7 @@ def _reader(row: AccessLog) -> str:
     return row.user.get_full_name() or row.user.username
 
 
-def _flags_text(row: AccessLog) -> str:
+def _flags_text(row: FlaggedAccessLog) -> str:
     flags = []
     if row.outside_caseload:
         flags.append(_("utanför ärendemängd"))

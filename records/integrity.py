@@ -26,7 +26,7 @@ class Problem:
     check: str
     detail: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.check}: {self.detail}"
 
 
@@ -79,7 +79,8 @@ def journal_chain_problems() -> list[Problem]:
             problems.append(Problem("journal", f"rättelse {entry['id']} är inte signerad"))
         if target["signed_at"] is None:
             problems.append(Problem("journal", f"anteckning {target_id} är rättad men inte signerad"))
-        seen, current = {entry["id"]}, target
+        seen = {entry["id"]}
+        current = entries.get(target_id)  # the walk may reach an entry that is missing, so typed optional
         while current is not None and current["corrects_id"] is not None:
             if current["id"] in seen:
                 problems.append(Problem("journal", f"rättelsekedjan från {entry['id']} går i cirkel"))
@@ -100,6 +101,8 @@ def sequence_problems() -> list[Problem]:
             if not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
                 continue
             table, column = model._meta.db_table, pk.column
+            if column is None:  # only a non-concrete field has no column; a primary key always has one
+                continue
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(table), column])
             sequence = cursor.fetchone()[0]
             if sequence is None:

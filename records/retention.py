@@ -34,6 +34,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 from uuid import UUID
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -43,6 +44,7 @@ from django.db.models import DateField, Exists, F, Max, OuterRef, Subquery, Valu
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from cases.models import Case, JournalEntry, Person
 from consent.models import Consent, ConsentRevocation, MaturityAssessment
@@ -105,7 +107,12 @@ def _as_date(field_name: str):
     return Cast(field_name, output_field=DateField())
 
 
-def people_with_last_entry() -> models.QuerySet[Person]:
+class LastEntry(TypedDict):
+    last_entry_on: datetime.date
+
+
+# (quoted: at run time Python 3.11's Annotated does not take WithAnnotations' second argument)
+def people_with_last_entry() -> "models.QuerySet[WithAnnotations[Person, LastEntry]]":
     """People annotated with `last_entry_on` from the known dated records (one SQL statement)."""
     parts = [
         _as_date("created_at"),
@@ -305,7 +312,7 @@ def _remove_one(*, run: RetentionRun, rule: RetentionRule, due: Due) -> Retentio
         person_id=due.person_id, record_type=RecordType.PERSON_FILE, run__dry_run=False
     ).exists():
         return None  # another run finished it meanwhile
-    removed = person_file_remove(person_id=due.person_id, action=rule.action)
+    removed = person_file_remove(person_id=due.person_id, action=RetentionAction(rule.action))
     return RetentionItem.objects.create(
         run=run,
         record_type=RecordType.PERSON_FILE,
@@ -422,9 +429,9 @@ def retention_run(
 
 def retention_run_people(run: RetentionRun) -> list[UUID]:
     """Person ids a run handled (or would handle), in order."""
-    return list(
-        run.items.filter(record_type=RecordType.PERSON_FILE).order_by("person_id").values_list("person_id", flat=True)
-    )
+    items = run.items.filter(record_type=RecordType.PERSON_FILE).order_by("person_id")
+    # person_id is nullable for other record types; a person-file item always has one
+    return [person_id for person_id in items.values_list("person_id", flat=True) if person_id is not None]
 
 
 def retention_run_has_unfinished() -> bool:

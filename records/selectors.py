@@ -9,6 +9,7 @@ cases.selectors (masking skyddad identitet) and are themselves access-logged.
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeAlias, TypedDict, TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from cases.models import Case, CaseUserObjectPermission, Person, PersonUserObjectPermission, SearchName
 from cases.selectors import (
@@ -109,7 +111,23 @@ def _opening() -> Q:
     return Q(action__in=OPENING_ACTIONS) & ~review
 
 
-def accesslog_with_flags(rows: QuerySet[AccessLog], *, limit: int | None = None) -> QuerySet[AccessLog]:
+class AccessFlags(TypedDict):
+    """The columns accesslog_with_flags adds to each row."""
+
+    outside_caseload: bool
+    outside_unit: bool
+    protected_flag: bool
+    people_in_hour: int
+    burst: bool
+
+
+# A string: at run time Python 3.11's Annotated does not take WithAnnotations' second argument.
+FlaggedAccessLog: TypeAlias = "WithAnnotations[AccessLog, AccessFlags]"
+# A log row, flagged or not: the filters and the display work on both.
+RowT = TypeVar("RowT", bound=AccessLog)
+
+
+def accesslog_with_flags(rows: QuerySet[AccessLog], *, limit: int | None = None) -> QuerySet[FlaggedAccessLog]:
     """Annotate the rules that flag unusual access (computed in the database), on rows that open a record
     (see OPENING_ACTIONS):
 
@@ -148,14 +166,14 @@ def accesslog_with_flags(rows: QuerySet[AccessLog], *, limit: int | None = None)
 
 
 def accesslog_filter(
-    rows: QuerySet[AccessLog],
+    rows: QuerySet[RowT],
     *,
     user_id: int | None = None,
     person_id: UUID | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     flagged_only: bool = False,
-) -> QuerySet[AccessLog]:
+) -> QuerySet[RowT]:
     """Narrow an (annotated) access-log queryset by reader, person, period and flags."""
     if user_id:
         rows = rows.filter(user_id=user_id)
@@ -180,10 +198,10 @@ def accesslog_sample(rows: QuerySet[AccessLog], *, size: int) -> list[AccessLog]
 
 
 @dataclass
-class ShownRow:
+class ShownRow(Generic[RowT]):
     """One access-log row prepared for display: the person's name only where the viewer may see it."""
 
-    row: AccessLog
+    row: RowT
     person: Person | None  # None when the viewer may not see the person (or the person is gallrad)
 
     @property
@@ -207,8 +225,8 @@ def _people_shown(*, viewer: User, person_ids) -> dict[UUID, Person]:
 
 
 def accesslog_rows_show(
-    *, viewer: User, rows: list[AccessLog], request: HttpRequest | None, action: AccessAction, what: str
-) -> list[ShownRow]:
+    *, viewer: User, rows: list[RowT], request: HttpRequest | None, action: AccessAction, what: str
+) -> list[ShownRow[RowT]]:
     """Attach people (visible to the viewer, masked as needed) to log rows and access-log the names shown."""
     people = _people_shown(viewer=viewer, person_ids={row.person_id for row in rows})
     access_log_record(
@@ -293,10 +311,15 @@ def grant_candidates(
 ) -> QuerySet[User]:
     """Active case-work staff in the manager's municipality who can be given access (less `exclude`: those
     who already have it)."""
-    staff = User.objects.filter(
-        is_active=True,
-        unit__provider__municipality_id=manager.unit.provider.municipality_id if manager.unit_id else None,
-    ).filter(Q(groups__permissions__codename="view_case", groups__permissions__content_type__app_label="cases"))
+    # a manager without a unit matches only staff without one (Django's reading of `=None`), as before
+    municipality = (
+        Q(unit__provider__municipality_id=manager.unit.provider.municipality_id)
+        if manager.unit is not None
+        else Q(unit__provider__municipality_id__isnull=True)
+    )
+    staff = User.objects.filter(municipality, is_active=True).filter(
+        Q(groups__permissions__codename="view_case", groups__permissions__content_type__app_label="cases")
+    )
     if exclude_unit_id is not None:
         staff = staff.exclude(unit_id=exclude_unit_id)
     staff = staff.exclude(pk__in=[user.pk for user in exclude])
@@ -306,7 +329,7 @@ def grant_candidates(
 # --- loggkontroll pages ------------------------------------------------------------------------------
 
 
-def accesslog_review_rows(*, user: User, filters: dict) -> QuerySet[AccessLog]:
+def accesslog_review_rows(*, user: User, filters: dict) -> QuerySet[FlaggedAccessLog]:
     """The scoped, flagged and filtered log (see the module docstring for the scope).
 
     `filters` are the cleaned AccessLogFilterForm fields; without a person or a period the last DEFAULT_DAYS days.
@@ -323,7 +346,7 @@ def accesslog_review_rows(*, user: User, filters: dict) -> QuerySet[AccessLog]:
     )
 
 
-def accesslog_page(rows: QuerySet[AccessLog], *, number: int) -> tuple[list[AccessLog], dict]:
+def accesslog_page(rows: QuerySet[RowT], *, number: int) -> tuple[list[RowT], dict]:
     """One page of log rows, newest first, and whether there are pages before and after it.
 
     No COUNT over a log of many millions of rows: one row more than a page tells whether there is a next.
@@ -345,7 +368,7 @@ class AccessLogExport:
     The rows themselves are read while the response is written, with one query however many there are.
     """
 
-    def __init__(self, *, viewer: User, rows: QuerySet[AccessLog], request: HttpRequest | None):
+    def __init__(self, *, viewer: User, rows: QuerySet[FlaggedAccessLog], request: HttpRequest | None):
         # the rows as they are now: not the rows this export itself writes below
         newest = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
         ordered = rows.filter(id__lte=newest).order_by("-at", "-id")
@@ -363,12 +386,12 @@ class AccessLogExport:
             ],
         )
 
-    def shown(self) -> Iterator[ShownRow]:
+    def shown(self) -> Iterator[ShownRow[FlaggedAccessLog]]:
         for row in self.rows.iterator(chunk_size=EXPORT_CHUNK_ROWS):
             yield ShownRow(row=row, person=self.people.get(row.person_id))
 
 
-def accesslog_person_label(*, shown: list[ShownRow], person_id: UUID | None) -> str | None:
+def accesslog_person_label(*, shown: list[ShownRow[RowT]], person_id: UUID | None) -> str | None:
     """The name of the person filtered on, as shown in the rows (masked or not), or a short id."""
     if not person_id:
         return None

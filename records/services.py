@@ -6,6 +6,8 @@ decided by the enhetschef of the record's unit, carries a reason, and writes an 
 AccessGrantEvent in the same transaction.
 """
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,14 +45,29 @@ def _validate(*, actor: User, unit_id: int, grantee: User, reason: str) -> str:
     return reason
 
 
-def _event(*, kind, action, person_id, case_id, grantee, actor, reason) -> AccessGrantEvent:
+def _event(
+    *,
+    kind: GrantKind,
+    action: GrantAction,
+    person_id: UUID,
+    case_id: UUID | None,
+    grantee: User,
+    actor: User,
+    reason: str,
+) -> AccessGrantEvent:
     return AccessGrantEvent.objects.create(
         kind=kind, action=action, person_id=person_id, case_id=case_id, grantee=grantee, actor=actor, reason=reason
     )
 
 
-def _has_grant(*, table, codename: str, grantee: User, obj) -> bool:
-    return table.objects.filter(user=grantee, content_object=obj, permission__codename=codename).exists()
+def _has_grant(*, codename: str, grantee: User, obj: Case | Person) -> bool:
+    # guardian's direct permission table of the record's type
+    rows = (
+        CaseUserObjectPermission.objects.filter(content_object=obj)
+        if isinstance(obj, Case)
+        else PersonUserObjectPermission.objects.filter(content_object=obj)
+    )
+    return rows.filter(user=grantee, permission__codename=codename).exists()
 
 
 def _grant_set(
@@ -59,13 +76,13 @@ def _grant_set(
     """Give (GRANT) or take back (REVOKE) the grant of `obj` (a case: sharing; a person: skyddad identitet),
     refused with `refusal` when the grantee has it already (or has not), and record the event."""
     if isinstance(obj, Case):
-        table, codename, kind = CaseUserObjectPermission, CASE_SHARE_PERMISSION, GrantKind.CASE_VIEW
+        codename, kind = CASE_SHARE_PERMISSION, GrantKind.CASE_VIEW
         person_id, case_id = obj.person_id, obj.pk
     else:
-        table, codename, kind = PersonUserObjectPermission, PROTECTED_IDENTITY_PERMISSION, GrantKind.PROTECTED_IDENTITY
+        codename, kind = PROTECTED_IDENTITY_PERMISSION, GrantKind.PROTECTED_IDENTITY
         person_id, case_id = obj.pk, None
     granting = action == GrantAction.GRANT
-    if _has_grant(table=table, codename=codename, grantee=grantee, obj=obj) == granting:
+    if _has_grant(codename=codename, grantee=grantee, obj=obj) == granting:
         raise ValidationError({"grantee": refusal})
     (assign_perm if granting else remove_perm)(codename, grantee, obj)
     return _event(

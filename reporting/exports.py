@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -19,6 +20,9 @@ from core import formats
 from core.export_cells import safe_row
 from reporting.suppression import SUPPRESSED_LABEL
 
+# a published figure in a cell: a count, a share or an amount (the figures are JSON, amounts may be Decimal)
+Number = int | float | Decimal
+
 
 @dataclass
 class Table:
@@ -28,7 +32,7 @@ class Table:
     rows: list[list]
 
 
-def _cell(value, display: str | None = None):
+def _cell(value: Number | None, display: str | int | None = None) -> Number | str:
     """A published number, or the text shown instead of it ("<5", "–")."""
     if value is None:
         return display if display is not None else SUPPRESSED_LABEL
@@ -189,7 +193,7 @@ def report_tables(figures: dict) -> list[Table]:
 
 def render_xlsx(figures: dict) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for table in report_tables(figures):
         sheet = workbook.create_sheet(table.name[:31])
         sheet.append(safe_row([table.title]))

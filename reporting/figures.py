@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Case as When_Case
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, When
@@ -327,6 +327,7 @@ def case_counts(
     for index, part in enumerate(parts):
         aggregates.update(_metric_aggregates(part, f"__{index}"))
 
+    rows: list[dict[str, Any]]  # values() over fields named at run time
     if dimensions:
         value_fields: dict[str, Any] = {}
         for dimension in dimensions:
@@ -339,7 +340,8 @@ def case_counts(
                 value_fields[f"_{dimension.name}_order"] = F(dimension.order)
                 order.append(f"_{dimension.name}_order")
             order.append(f"_{dimension.name}")
-        rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*order))
+        # django-stubs types values() over names known only at run time as an empty TypedDict
+        rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*order))  # type: ignore[arg-type]
     else:
         rows = [queryset.aggregate(**aggregates)]
 
@@ -731,14 +733,22 @@ def _share_display(count: int | None, percent: float | None) -> str:
     return format_percent(percent)
 
 
+class _DistributionTotals(TypedDict):
+    """What every distribution of a follow-up shares (keyword arguments of _distribution)."""
+
+    total_now: int | None
+    total_before: int | None
+    previous_has_data: bool
+
+
 def _distribution(
     key: str,
     title: str,
     current: list[CountRow],
     previous: list[CountRow],
     *,
-    total_now: int,
-    total_before: int,
+    total_now: int | None,
+    total_before: int | None,
     previous_has_data: bool = True,
     order: Iterable[str] | None = None,
 ) -> Distribution:
@@ -753,7 +763,7 @@ def _distribution(
     before = {str(row.keys[key]): row.counts.persons for row in previous}
     labels = {str(row.keys[key]): row.labels[key] for row in [*previous, *current]}
     if order is None:  # largest first, as the nämnd papers list districts ("Skäggetorp, åtföljt av Berga …")
-        keys = sorted(labels, key=lambda group: (-now.get(group, 0), -before.get(group, 0), labels[group]))
+        keys = sorted(labels, key=lambda group: (-(now.get(group) or 0), -(before.get(group) or 0), labels[group]))
     else:
         keys = [group for group in order if group in labels]
     values = {(group, "now"): now.get(group, 0) or 0 for group in keys}
@@ -1117,6 +1127,8 @@ def follow_up(
     """The whole follow-up for the nämnd: about a dozen aggregate queries, independent of the case count."""
     today = today or timezone.localdate()
     previous = period.previous_year()
+    if scope.provider_id is None:
+        raise ValueError("a follow-up is for one provider")  # scope-wide figures go through the API instead
     provider = Provider.objects.select_related("municipality").get(pk=scope.provider_id)
     unit_name = Unit.objects.values_list("name", flat=True).get(pk=scope.unit_id) if scope.unit_id else ""
 
@@ -1132,7 +1144,7 @@ def follow_up(
         previous_totals=totals_before,
         previous_has_data=previous_has_data,
     )
-    totals = {
+    totals: _DistributionTotals = {
         "total_now": totals_now.persons,
         "total_before": totals_before.persons,
         "previous_has_data": previous_has_data,
@@ -1224,9 +1236,11 @@ def _per_bucket(period: Period, scope: Scope, group_by: Sequence[str], bucket: s
     aggregates: dict = {}
     for index, part in enumerate(parts):
         aggregates.update(aggregates_for(part, f"__{index}"))
+    rows: list[dict[str, Any]]  # values() over fields named at run time
     if dimensions:
         value_fields = {f"_{dimension.name}": F(dimension.key) for dimension in dimensions}
-        rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*value_fields))
+        # django-stubs types values() over names known only at run time as an empty TypedDict
+        rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*value_fields))  # type: ignore[arg-type]
     else:
         rows = [queryset.aggregate(**aggregates)]
     result = []

@@ -1,6 +1,7 @@
 """Forms for agreements, the period of a follow-up and the manager's commentary (Swedish labels)."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,7 +46,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args, scope_choices: list[tuple[str, str]], editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scope_choices
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scope_choices
         if editing:
             self.fields["scope"].disabled = True
             self.fields["scope"].required = False
@@ -108,7 +109,7 @@ class AgreementForm(forms.Form):
         return [(insats, self[low], self[high]) for insats, low, high in self.volume_rows]
 
 
-def _year_choices() -> list[tuple[int, int]]:
+def _year_choices() -> list[tuple[int, str]]:
     this_year = timezone.localdate().year
     return [(year, str(year)) for year in range(this_year, this_year - 11, -1)]
 
@@ -128,8 +129,8 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, scope_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scope_choices
-        self.fields["year"].choices = _year_choices()
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scope_choices
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = _year_choices()
         self.fields["year"].initial = timezone.localdate().year
 
     def clean(self):

@@ -21,7 +21,7 @@ def _scope_filter(user: User) -> Q | None:
     """The Q restricting provider/unit rows to the user's scope; None means no restriction (superuser)."""
     if user.is_superuser:
         return None
-    if user.unit_id is None:
+    if user.unit is None:
         return Q(pk__in=[])
     return Q(provider_id=user.unit.provider_id) & (Q(unit__isnull=True) | Q(unit_id=user.unit_id))
 
@@ -50,6 +50,8 @@ def scope_choices_for_user(user: User) -> list[tuple[str, str, Scope]]:
 
 def scope_models(scope: Scope) -> tuple[Provider, Unit | None]:
     """The provider and unit rows of a scope the caller took from scope_choices_for_user."""
+    if scope.provider_id is None:
+        raise ValueError("scope_choices_for_user gives only scopes with a provider")
     provider = Provider.objects.get(pk=scope.provider_id)
     unit = Unit.objects.get(pk=scope.unit_id) if scope.unit_id else None
     return provider, unit
@@ -93,6 +95,8 @@ def agreement_reminders_for_user(*, user: User, today: datetime.date | None = No
 
 def agreement_for_period(*, scope: Scope, period: Period) -> Agreement | None:
     """The agreement that governs a scope in a period: the unit's own, else the provider-wide one."""
+    if scope.provider_id is None:
+        return None  # agreements are made with a provider
     overlapping = Agreement.objects.filter(
         provider_id=scope.provider_id, starts_on__lte=period.end, ends_on__gte=period.start
     ).prefetch_related("volumes")

@@ -303,7 +303,7 @@ def report_generation_queue(*, actor: User | None, version: ReportVersion, refre
     finalising)."""
     if actor is not None:
         _check_scope(actor, version.report.provider, version.report.unit)
-    refresh = {"figures": {}} if refresh_figures else {}
+    refresh: dict[str, dict[str, object]] = {"figures": {}} if refresh_figures else {}
     queued = (
         ReportVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT)
         .exclude(generation_status__in=[GenerationStatus.QUEUED, GenerationStatus.RUNNING])
@@ -468,7 +468,7 @@ def generation_progress(*, version_id: int, progress: int, step: str, **fields) 
 def generation_complete(*, version: ReportVersion, files: dict[str, str]) -> bool:
     """Store the file names and finish; finalises the version if that was requested. One conditional update;
     a finalisation is recorded in the change history as done by the manager who asked for it."""
-    changes = {
+    changes: dict[str, object] = {
         "generation_status": GenerationStatus.DONE,
         "progress": 100,
         "progress_step": _("Klar"),
@@ -476,10 +476,11 @@ def generation_complete(*, version: ReportVersion, files: dict[str, str]) -> boo
         "failure_reason": "",
         **files,
     }
+    finalised_at = timezone.now()
     if version.finalise_requested_by_id:
         changes |= {
             "status": VersionStatus.FINALISED,
-            "finalised_at": timezone.now(),
+            "finalised_at": finalised_at,
             "finalised_by_id": version.finalise_requested_by_id,
         }
     done = bool(
@@ -487,12 +488,12 @@ def generation_complete(*, version: ReportVersion, files: dict[str, str]) -> boo
             pk=version.pk, status=VersionStatus.DRAFT, generation_status=GenerationStatus.RUNNING
         ).update(**changes)
     )
-    if done and version.finalise_requested_by_id:
+    if done and (requester := version.finalise_requested_by) is not None:
         before = history_snapshot(version, FINALISED_TRACKED)
-        version.status, version.finalised_at = changes["status"], changes["finalised_at"]
-        version.finalised_by_id = changes["finalised_by_id"]
+        version.status, version.finalised_at = VersionStatus.FINALISED, finalised_at
+        version.finalised_by_id = requester.pk
         change_record(
-            actor=version.finalise_requested_by,
+            actor=requester,
             instance=version,
             action=ChangeAction.UPDATE,
             before=before,

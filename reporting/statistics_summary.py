@@ -416,12 +416,15 @@ def _refresh_last_modified(municipality_ids: list[int] | None) -> None:
     latest: dict[tuple[str, int], datetime.datetime] = {}
     for unit, last in cases.values("unit_id").annotate(last=Max("updated_at")).values_list("unit_id", "last"):
         provider, municipality = owners.get(unit, (None, None))
-        for key in (
+        for kind, scope_id in (
             (StatisticsScopeKind.UNIT, unit),
             (StatisticsScopeKind.PROVIDER, provider),
             (StatisticsScopeKind.MUNICIPALITY, municipality),
         ):
-            if key[1] is not None and last is not None and (key not in latest or last > latest[key]):
+            if scope_id is None or last is None:
+                continue
+            key = (kind, scope_id)
+            if key not in latest or last > latest[key]:
                 latest[key] = last
     states.delete()
     StatisticsScopeState.objects.bulk_create(
@@ -443,7 +446,7 @@ def last_modified(scope: Scope) -> datetime.datetime | None:
     key = scope_key(scope)
     if key is None or not summary_available():
         return scope.filter(Case.objects.all()).aggregate(last=Max("updated_at"))["last"]
-    ensure_fresh(scope)
+    ensure_fresh(key)
     return (
         StatisticsScopeState.objects.filter(scope_kind=key[0], scope_id=key[1])
         .values_list("last_modified", flat=True)
@@ -618,6 +621,10 @@ def rebuild_after_load(workers: int = 2) -> RefreshResult:
     return result
 
 
+# a StatisticsDirty row as read: pk, kind, municipality_id, from_year, to_year
+Mark = tuple[int, str, int | None, int, int]
+
+
 def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
     """Recompute what the marks name, in one transaction, and delete exactly the marks read.
 
@@ -630,13 +637,13 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
     result = RefreshResult()
     with transaction.atomic():
         _lock()
-        marks = StatisticsDirty.objects.all()
+        taken = StatisticsDirty.objects.all()
         if municipality_id is not None:
-            marks = marks.filter(
+            taken = taken.filter(
                 Q(kind=StatisticsDirtyKind.ALL)
                 | Q(kind=StatisticsDirtyKind.MUNICIPALITY, municipality_id=municipality_id)
             )
-        marks = list(marks.values_list("pk", "kind", "municipality_id", "from_year", "to_year"))
+        marks = list(taken.values_list("pk", "kind", "municipality_id", "from_year", "to_year"))
         if not marks:
             _unlock_settings()
             return result
@@ -645,7 +652,7 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
             marks = list(StatisticsDirty.objects.values_list("pk", "kind", "municipality_id", "from_year", "to_year"))
             _rebuild(result, state)
         else:
-            _refresh_marks(marks, state, result, national=municipality_id is None)
+            _refresh_marks(marks, state, result, old_last=state.last_year, national=municipality_id is None)
         _close_refresh(result, state, [mark[0] for mark in marks])
     result.seconds = time.perf_counter() - started
     logger.info(
@@ -660,8 +667,9 @@ def refresh_dirty(*, municipality_id: int | None = None) -> RefreshResult:
     return result
 
 
-def _refresh_marks(marks, state: StatisticsState, result: RefreshResult, *, national: bool) -> None:
-    old_last = state.last_year
+def _refresh_marks(
+    marks: list[Mark], state: StatisticsState, result: RefreshResult, *, old_last: int, national: bool
+) -> None:
     new_last = max([old_last, timezone.localdate().year] + [mark[4] for mark in marks])
     for year in range(old_last + 1, new_last + 1):  # a new year (or a case dated later): every scope
         result.rows += compute_year(year)
@@ -672,7 +680,7 @@ def _refresh_marks(marks, state: StatisticsState, result: RefreshResult, *, nati
     national_from = NO_YEAR
     for _pk, kind, municipality, from_year, _to_year in marks:
         national_from = min(national_from, from_year)
-        if kind == StatisticsDirtyKind.MUNICIPALITY:
+        if kind == StatisticsDirtyKind.MUNICIPALITY and municipality is not None:  # such a mark names one
             first_year[municipality] = min(first_year.get(municipality, NO_YEAR), from_year)
     result.municipalities = sorted(first_year)
     if first_year:
@@ -697,9 +705,10 @@ def _refresh_marks(marks, state: StatisticsState, result: RefreshResult, *, nati
 # Reading
 
 
-def ensure_fresh(scope: Scope) -> int | None:
-    """Refresh first when marks concern the scope; returns the last year the summary covers (None: empty)."""
-    kind, scope_id = scope_key(scope)
+def ensure_fresh(key: tuple[str, int]) -> int | None:
+    """Refresh first when marks concern the scope (its scope_key); returns the last year the summary covers
+    (None: empty)."""
+    kind, scope_id = key
     if kind == StatisticsScopeKind.NATIONAL:
         condition, params = "TRUE", []
     else:
@@ -730,7 +739,7 @@ def cube_rows(scope: Scope, year: int, dimension: str | None) -> list[tuple[str,
     key = scope_key(scope)
     if key is None or not summary_available():
         return None
-    last_year = ensure_fresh(scope)
+    last_year = ensure_fresh(key)
     if last_year is None or year > last_year:
         return None
     return list(

@@ -158,7 +158,7 @@ class CeleryWorker:
         self.log = log
         self.media = media
         self.queues = queues
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @staticmethod
     def database_url() -> str:
@@ -176,6 +176,8 @@ class CeleryWorker:
             )  # fmt: skip
 
     def pool_children(self) -> list[int]:
+        if self.process is None:  # not started: no pool
+            return []
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in path.read_text().split()] if path.exists() else []
 

@@ -55,7 +55,9 @@ class Browser:
     def login(self, username: str, password: str):
         status, html = self.request("/logga-in/")
         assert status == 200
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert match is not None, "the sign-in page carries a CSRF token"
+        token = match[1]
         status, html = self.request(
             "/logga-in/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
         )

@@ -54,6 +54,8 @@ def _client(user: User) -> Client:
 
 def _open_cases_for(user: User, count: int, *, serial: int, protected_first: bool = True) -> list[Case]:
     """More open cases for the user (the first for a protected person), outside the generated numbers."""
+    unit_id = user.unit_id
+    assert unit_id is not None, "the generated handlers have a unit"
     cases = []
     for n in range(count):
         person = Person.objects.create(
@@ -62,15 +64,17 @@ def _open_cases_for(user: User, count: int, *, serial: int, protected_first: boo
             first_name="Extra",
             last_name=f"Ungdom{n}",
             birth_date=datetime.date(2010, 1, 1) + datetime.timedelta(days=n),
-            unit_id=user.unit_id,
+            unit_id=unit_id,
             protection="sekretessmarkering" if n == 0 and protected_first else "",
         )
+        sample = Case.objects.filter(unit_id=unit_id).first()
+        assert sample is not None, "the generated unit has cases"
         cases.append(
             Case.objects.create(
                 number=f"9{serial:03d}-{n:04d}",
                 person=person,
-                insats_type=Case.objects.filter(unit_id=user.unit_id).first().insats_type,
-                unit_id=user.unit_id,
+                insats_type=sample.insats_type,
+                unit_id=unit_id,
                 handler=user,
                 referral_source="polis",
                 basis="service",
@@ -158,6 +162,8 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
     from interventions import services
     from interventions.models import MeetingKind, PartyRole, PurchaseKind, SkkOrderedBy, ThreatLevel
 
+    unit_id = handler.unit_id
+    assert unit_id is not None, "the generated handlers have a unit"
     today = datetime.date.today()
     age = 12 if code == "aslan" else 16  # ASLAN is for children 10-14
     birth = datetime.date(today.year - age - 1, 1, 1) + datetime.timedelta(days=serial % 300)
@@ -167,14 +173,14 @@ def _rich_case(handler: User, code: str, rows: int, serial: int) -> Case:
         first_name="Rik",
         last_name=f"Ungdom{serial}",
         birth_date=birth,
-        unit_id=handler.unit_id,
+        unit_id=unit_id,
     )
     custodians = [person.custodians.create(name=f"Vårdnadshavare {n}", relation="mor") for n in range(2)]
     case = Case.objects.create(
         number=f"8{serial:03d}-0001",
         person=person,
         insats_type=InsatsType.objects.get(code=code),
-        unit_id=handler.unit_id,
+        unit_id=unit_id,
         handler=handler,
         referral_source="polis",
         basis="service",

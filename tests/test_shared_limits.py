@@ -32,11 +32,11 @@ print(len(history))
 
 
 def other_process_counts_a_request(key: str) -> int:
-    env = {
+    env: dict[str, str] = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "CACHE_KEY_PREFIX": str(settings.CACHES["default"]["KEY_PREFIX"]),
     }
     result = subprocess.run(
         [sys.executable, "-c", OTHER_PROCESS, key],

@@ -39,7 +39,7 @@ def _body_lines(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     body = function.body[1:] if ast.get_docstring(function, clean=False) is not None else function.body
     if not body:
         return 0
-    return body[-1].end_lineno - body[0].lineno + 1
+    return (body[-1].end_lineno or body[-1].lineno) - body[0].lineno + 1  # end_lineno: always set by ast.parse
 
 
 def _takes_request(function, *, method: bool) -> bool:

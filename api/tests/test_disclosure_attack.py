@@ -68,7 +68,7 @@ def cube(records: list[Rec], measure: str, columns: list[str], only_own: bool = 
         if only_own and not rec.own:
             continue
         for m in hits(rec, measure):
-            node = month(m)
+            node: str | None = month(m)
             while node is not None:
                 for column in (TOTAL, rec.value):
                     counts[(node, column)] = counts.get((node, column), 0) + 1

@@ -9,6 +9,7 @@ relation whose total is shown the hidden cells must not sum to 1–4.
 
 import random
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -66,7 +67,7 @@ def determined_cells(unknowns: list, equations: list[tuple[dict, int]]) -> set:
 
 def true_cube(measure: str, dimension: str | None, cases) -> dict:
     """Exact counts computed straight from the rows (independent of reporting.figures)."""
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[str, str], int] = defaultdict(int)
     tree = PeriodTree.for_year(YEAR, additive=measure != "open")
     for case in cases:
         key = TOTAL
@@ -150,9 +151,9 @@ def audit(
     truth: dict,
     shown: dict,
     columns_by_dimension: dict,
-    known_elsewhere: set = frozenset(),
-    public: set = frozenset(),
-) -> None:
+    known_elsewhere: AbstractSet = frozenset(),
+    public: AbstractSet = frozenset(),
+) -> list:
     """`public`: the headline cells, published exactly whatever their size (the nämnd report prints them)."""
     cells = {(node, TOTAL) for node in tree.nodes}
     for columns in columns_by_dimension.values():

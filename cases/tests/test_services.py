@@ -37,7 +37,7 @@ def insats(code: str) -> InsatsType:
 def open_case(handler, *, person=None, code="ungdomstjanst", opened_on=OPENED) -> Case:
     return case_open(
         actor=handler,
-        person=person or PersonFactory(unit=handler.unit),  # born 2009-04-12: 15 on 2025-03-01
+        person=person or PersonFactory.create(unit=handler.unit),  # born 2009-04-12: 15 on 2025-03-01
         insats_type=insats(code),
         unit=handler.unit,
         handler=handler,

@@ -530,9 +530,9 @@ def test_case_page_shows_facts_consent_timeline_and_allowed_actions(client, hand
 
 
 def _case_page_queries(client, user, django_assert_max_num_queries, entries: int) -> int:
-    person = PersonFactory(unit=user.unit)
+    person = PersonFactory.create(unit=user.unit)
     CustodianFactory(person=person)
-    case = CaseFactory(handler=user, person=person)
+    case = CaseFactory.create(handler=user, person=person)
     consent_record(
         actor=user,
         person=person,
@@ -779,7 +779,7 @@ def test_statistics_user_gets_no_case_work_links_or_pages(client, stats_client):
 
 
 def _person_page_queries(client, user, django_assert_max_num_queries, cases: int) -> int:
-    person = PersonFactory(unit=user.unit)
+    person = PersonFactory.create(unit=user.unit)
     CustodianFactory.create_batch(2, person=person)
     CaseFactory.create_batch(cases, handler=user, person=person)
     client.force_login(user)

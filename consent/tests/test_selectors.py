@@ -39,7 +39,7 @@ def skola(db):
 
 
 def young(age: int, *, custodians: int = 2):
-    person = PersonFactory(birth_date=BORN_FOR_AGE[age])
+    person = PersonFactory.create(birth_date=BORN_FOR_AGE[age])
     assert person.age_on(D) == age
     parents = [CustodianFactory(person=person, name=name) for name in ["Anna Förälder", "Bo Förälder"][:custodians]]
     return person, parents

@@ -46,7 +46,7 @@ def _counts() -> dict[str, int]:
         ConsentRevocation, MaturityAssessment, Agreement, AgreedVolume, PersonUserObjectPermission, AccessGrantEvent,
         Plan, FollowUp, GoalAttainment, Reoffence, PurchasedService, FieldShift, PolareNight, AreaEffort,
     ]  # fmt: skip
-    return {model.__name__: model.objects.count() for model in models}
+    return {model.__name__: model._default_manager.count() for model in models}
 
 
 @pytest.fixture(scope="module")

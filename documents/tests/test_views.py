@@ -251,7 +251,7 @@ def test_the_report_with_the_outcome_is_made_after_the_medling_and_the_case_have
 
 
 def _case_page_queries(client, user, n: int, django_assert_max_num_queries) -> int:
-    case = CaseFactory(handler=user, person=PersonFactory(unit=user.unit))
+    case = CaseFactory.create(handler=user, person=PersonFactory.create(unit=user.unit))
     for index in range(n):
         Document.objects.create(
             person=case.person,

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.forms import BaseForm, date_field, today
 from core.forms import DecimalCommaField
-from core.models import District
+from core.models import District, User
 from interventions.forms.common import CorrectionForm, DuplicateConfirmForm
-from interventions.models import PolareNightStatus
+from interventions.models import AreaEffort, Polare, PolareNight, PolareNightStatus
 
 # ---------------------------------------------------------------- Field work and ASLAN
 
@@ -26,7 +26,9 @@ class FieldShiftForm(DuplicateConfirmForm):
     )
     district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all(), required=False)
     area = forms.CharField(label=_("Plats"), max_length=200)
-    staff = forms.ModelMultipleChoiceField(label=_("Personal"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    staff: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
+        label=_("Personal"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
     youths_met = forms.IntegerField(label=_("Antal ungdomar mötta"), min_value=0)
     youths_talked = forms.IntegerField(label=_("Antal ungdomar samtal med"), min_value=0)
     notes = forms.CharField(label=_("Iakttagelser"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -48,7 +50,7 @@ class PolareForm(BaseForm):
 
 
 class PolareNightForm(BaseForm):
-    polare = forms.ModelChoiceField(label=_("Polare"), queryset=None)
+    polare: forms.ModelChoiceField[Polare] = forms.ModelChoiceField(label=_("Polare"), queryset=None)
     worked_on = date_field(_("Kväll"))
 
     def __init__(self, *args, polare_queryset, **kwargs):
@@ -57,7 +59,9 @@ class PolareNightForm(BaseForm):
 
 
 class PolareNightStatusForm(BaseForm):
-    night = forms.ModelChoiceField(label=_("Kväll"), queryset=None, widget=forms.HiddenInput)
+    night: forms.ModelChoiceField[PolareNight] = forms.ModelChoiceField(
+        label=_("Kväll"), queryset=None, widget=forms.HiddenInput
+    )
     status = forms.ChoiceField(label=_("Status"), choices=PolareNightStatus.choices)
 
     def __init__(self, *args, nights, **kwargs):
@@ -91,7 +95,7 @@ class AreaEffortCorrectForm(AreaEffortForm, CorrectionForm):
 
 
 class AreaEffortExtendForm(BaseForm):
-    effort = forms.ModelChoiceField(label=_("Områdesinsats"), queryset=None)
+    effort: forms.ModelChoiceField[AreaEffort] = forms.ModelChoiceField(label=_("Områdesinsats"), queryset=None)
     weeks = forms.IntegerField(label=_("Förläng med antal veckor"), min_value=0)
     reason = forms.CharField(label=_("Anledning"), widget=forms.Textarea(attrs={"rows": 2}))
 

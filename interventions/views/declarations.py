@@ -16,11 +16,11 @@ from typing import Any, Generic, TypeVar
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 
 from cases.models import Case, InsatsCode
+from core.http import AuthenticatedRequest
 from interventions.models import Plan
 from interventions.selectors import CaseInsatsPanel, PlanState
 
@@ -92,7 +92,7 @@ class InsatsForm(FormDeclaration):
     `applies(panel)` decides whether the page offers it now (a started medling offers no start);
     `initial(panel)` gives the record's current values."""
 
-    run: Callable[[HttpRequest, Case, Any], Any]
+    run: Callable[[AuthenticatedRequest, Case, Any], Any]  # the pages' views are behind sign-in
     section: str = INSATS
     insatser: tuple[str, ...] = ()  # InsatsCode values; empty: every case
     applies: Callable[[CaseInsatsPanel], bool] = _always
@@ -143,7 +143,7 @@ class PlanForm(FormDeclaration):
     `applies(state)` decides whether the page offers it; `initial(plan, state)` gives current values;
     `with_version`: the form also takes the current version (its activities, follow-ups)."""
 
-    run: Callable[[HttpRequest, Plan, Any], Any]
+    run: Callable[[AuthenticatedRequest, Plan, Any], Any]
     applies: Callable[[PlanState], bool] = _always
     initial: Callable[[Plan, PlanState], dict] = lambda plan, state: {}
     with_version: bool = False

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from cases.models import Case, InsatsCode
 from core.policy import access_policy
@@ -26,7 +27,7 @@ class RowKind:
     `get(owner, row_id)` fetches it within the case or the user's unit (404 otherwise); `form(data, row, user)`
     is the correction form; `initial(row)` its current values; `back(row)` where to return."""
 
-    title: str
+    title: StrOrPromise
     perm: str
     get: Callable
     form: Callable

@@ -79,7 +79,9 @@ _serial = iter(range(100, 999))
 
 def make_file(handler, *, last_entry: datetime.date, birth=datetime.date(2001, 4, 12), insats="ungdomstjanst", **kw):
     """A closed person file whose last entry was made on `last_entry`."""
-    person = PersonFactory(unit=handler.unit, birth_date=birth, id_number=personnummer_for(birth, next(_serial)), **kw)
+    person = PersonFactory.create(
+        unit=handler.unit, birth_date=birth, id_number=personnummer_for(birth, next(_serial)), **kw
+    )
     opened = last_entry - datetime.timedelta(days=60)
     case = CaseFactory(
         handler=handler,
@@ -96,7 +98,7 @@ def make_file(handler, *, last_entry: datetime.date, birth=datetime.date(2001, 4
         actor=handler,
         person=person,
         custodian=None,
-        actors=[Actor.objects.filter(needs_consent=True).first()],
+        actors=list(Actor.objects.filter(needs_consent=True).order_by("pk")[:1]),
         given_on=opened,
         form="skriftligt",
     )

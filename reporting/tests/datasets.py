@@ -42,7 +42,7 @@ def build_cases(*, unit: Unit, handler: User, specs: list[CaseSpec], prefix: str
                 last_name=f"Person{serial}",
                 birth_date=spec.birth_date,
                 gender=spec.gender,
-                district=districts.get(spec.district),
+                district=districts.get(spec.district) if spec.district is not None else None,
                 unit=unit,
             )
         )

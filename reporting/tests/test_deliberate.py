@@ -41,7 +41,9 @@ def second_manager(unit):
 def _page_version(html: str) -> str:
     """The version the page's commentary form carries (a hidden field, as the browser posts it)."""
     form = html[html.index('id="commentary-heading"') :]
-    return re.search(r'name="version" value="(\d+)"', form)[1]
+    match = re.search(r'name="version" value="(\d+)"', form)
+    assert match is not None, "the commentary form carries its version"
+    return match[1]
 
 
 def _commentary(version: str, summary: str, reference: str = "") -> dict:
