@@ -115,11 +115,11 @@ class TodoItem:
 
     @property
     def label(self) -> str:
-        return KINDS[self.kind][0]
+        return str(KINDS[self.kind][0])
 
     @property
     def action(self) -> str:
-        return KINDS[self.kind][1]
+        return str(KINDS[self.kind][1])
 
     @property
     def note(self) -> str:
@@ -223,10 +223,10 @@ def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -
     # renewed: the same giver (the young person, or one custodian) has a later consent that lasts longer
     giver = Coalesce(Cast("custodian_id", IntegerField()), Value(0))
     renewed = (
-        Consent.objects.annotate(giver=giver)
+        Consent.objects.annotate(giver_key=giver)  # not "giver": a Consent property of that name exists
         .filter(
             person_id=OuterRef("person_id"),
-            giver=Coalesce(Cast(OuterRef("custodian_id"), IntegerField()), Value(0)),
+            giver_key=Coalesce(Cast(OuterRef("custodian_id"), IntegerField()), Value(0)),
             given_on__gte=OuterRef("given_on"),
         )
         .filter(still_covers_an_actor())
@@ -413,8 +413,8 @@ def caseload_for_manager(*, user: User, on: datetime.date) -> list[CaseloadRow]:
         return []
     cases = case_queryset_for_user(user).filter(unit_id=user.unit_id)
     todo = todo_counts_per_owner(cases=cases, on=on)
-    open_counts = {
-        row["handler_id"]: row
+    open_counts: dict[int | None, dict[str, int]] = {
+        row["handler_id"]: {"n": row["n"], "without": row["without"]}
         for row in cases.filter(closed_on__isnull=True)
         .values("handler_id")
         .annotate(n=Count("pk"), without=Count("pk", filter=Q(next_follow_up_on__isnull=True)))

@@ -1,10 +1,13 @@
 """Forms for genomförandeplaner."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consent.forms import CaseForm, custodian_for_giver, date_field, giver_choices, today, unit_staff
 from consent.models import Actor
+from core.models import User
 from interventions.forms.common import VersionedForm
 from interventions.models import (
     Attainment,
@@ -16,7 +19,7 @@ from interventions.models import (
 
 
 class PlanCreateForm(CaseForm):
-    coordinator = forms.ModelChoiceField(label=_("Samordnare"), queryset=None)
+    coordinator: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Samordnare"), queryset=None)
     overall_goal = forms.CharField(
         label=_("Övergripande mål"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -45,7 +48,7 @@ class GoalForm(CaseForm):
 
 
 class ActivityForm(CaseForm):
-    goal = forms.ModelChoiceField(label=_("Hör till mål"), queryset=None, required=False)
+    goal: forms.ModelChoiceField[Goal] = forms.ModelChoiceField(label=_("Hör till mål"), queryset=None, required=False)
     what = forms.CharField(label=_("Vad ska göras"), widget=forms.Textarea(attrs={"rows": 2}))
     responsible = forms.ModelChoiceField(label=_("Vem ansvarar"), queryset=Actor.objects.all())
     when = forms.CharField(label=_("När"), max_length=200, help_text=_("Till exempel: varje tisdag, i mars."))
@@ -98,7 +101,7 @@ class FollowUpScheduleForm(CaseForm):
 class FollowUpRecordForm(CaseForm):
     """A held follow-up with one attainment field (and comment) per goal of the current version."""
 
-    follow_up = forms.ModelChoiceField(label=_("Uppföljning"), queryset=None)
+    follow_up: forms.ModelChoiceField[FollowUp] = forms.ModelChoiceField(label=_("Uppföljning"), queryset=None)
     held_on = date_field(_("Hölls"))
     note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -155,7 +158,10 @@ class ActivityRowForm(forms.Form):
         # the actor catalogue is read once for all rows (PlanBuildForm), not once per row's select
         super().__init__(*args, **kwargs)
         self.actors = actors
-        self.fields["responsible"].choices = [("", "---------"), *((pk, a.name) for pk, a in actors.items())]
+        cast(forms.ChoiceField, self.fields["responsible"]).choices = [
+            ("", "---------"),
+            *((pk, a.name) for pk, a in actors.items()),
+        ]
 
     def clean_responsible(self) -> Actor | None:
         return self.actors.get(self.cleaned_data["responsible"])

@@ -25,7 +25,7 @@ from interventions.models import (
 
 def aslan_groups_for_user(*, user: User) -> QuerySet[AslanGroup]:
     """ASLAN groups of the user's unit, with participant counts."""
-    if not user.has_perm("cases.view_case"):
+    if user.unit_id is None or not user.has_perm("cases.view_case"):
         return AslanGroup.objects.none()
     return AslanGroup.objects.filter(unit_id=user.unit_id).annotate(
         participant_count=Count("participants", distinct=True), meeting_count=Count("meetings", distinct=True)

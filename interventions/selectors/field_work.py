@@ -50,7 +50,7 @@ def polare_fee_for(*, polare: Polare, on: datetime.date) -> Decimal | None:
 
 def field_shifts_for_user(*, user: User, since: datetime.date | None = None) -> QuerySet[FieldShift]:
     """Field shifts of the user's unit (no personal data about youths)."""
-    if not user.has_perm("interventions.view_fieldshift"):
+    if user.unit_id is None or not user.has_perm("interventions.view_fieldshift"):
         return FieldShift.objects.none()
     rows = FieldShift.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("staff")
     if since:
@@ -69,7 +69,7 @@ def field_totals(*, user: User, year: int) -> dict:
 def polare_roster_for_user(*, user: User) -> QuerySet[Polare]:
     """Polare of the user's unit with worked nights and their fees summed (in SQL); planned and cancelled
     nights are paid nothing."""
-    if not user.has_perm("interventions.view_polare"):
+    if user.unit_id is None or not user.has_perm("interventions.view_polare"):
         return Polare.objects.none()
     worked = Q(nights__status=PolareNightStatus.WORKED)
     return (
@@ -86,7 +86,7 @@ def polare_nights_for_user(*, user: User, since: datetime.date):
 
 
 def area_efforts_for_user(*, user: User) -> QuerySet[AreaEffort]:
-    if not user.has_perm("interventions.view_areaeffort"):
+    if user.unit_id is None or not user.has_perm("interventions.view_areaeffort"):
         return AreaEffort.objects.none()
     return AreaEffort.objects.filter(unit_id=user.unit_id).select_related("district").prefetch_related("extensions")
 
@@ -101,7 +101,7 @@ def field_shift_get_for_user(*, user: User, shift_id: int) -> FieldShift:
 
 def polare_night_get_for_user(*, user: User, night_id: int) -> PolareNight:
     """A night on the roster of a polare of the user's unit (else 404)."""
-    if not user.has_perm("interventions.view_polare"):
+    if user.unit_id is None or not user.has_perm("interventions.view_polare"):
         raise Http404
     night = PolareNight.objects.select_related("polare").filter(polare__unit_id=user.unit_id, pk=night_id).first()
     if night is None:
@@ -129,7 +129,7 @@ def field_app_data(*, user: User) -> dict:
     """What the phone's field log needs to work offline: districts (with a centre point where one is known,
     only for suggesting the nearest on the phone), the unit's active polare, running områdesinsatser and the
     kinds of event. Empty lists for a user without the field log."""
-    if not user.has_perm("interventions.add_fieldshift"):
+    if user.unit_id is None or not user.has_perm("interventions.add_fieldshift"):
         return {"districts": [], "polare": [], "efforts": [], "kinds": []}
     centres = _district_centres()
     today = timezone.localdate()
@@ -187,7 +187,7 @@ def field_month_for_user(*, user: User, month: datetime.date) -> dict:
     start = month.replace(day=1)
     end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     shifts = field_shifts_for_user(user=user).filter(worked_on__gte=start, worked_on__lte=end)
-    per_district = list(
+    rows = (
         shifts.order_by()
         .values("district__name")
         .annotate(
@@ -195,9 +195,16 @@ def field_month_for_user(*, user: User, month: datetime.date) -> dict:
         )
         .order_by("district__name")
     )
-    for row in per_district:
-        duration = row.pop("duration")
-        row["hours"] = _hours(duration)
+    per_district = [
+        {
+            "district__name": row["district__name"],
+            "shifts": row["shifts"],
+            "met": row["met"],
+            "talked": row["talked"],
+            "hours": _hours(row["duration"]),
+        }
+        for row in rows
+    ]
     events = (
         FieldEvent.objects.filter(shift__in=shifts.values("pk"))
         .select_related("shift__district")

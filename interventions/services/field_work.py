@@ -89,6 +89,13 @@ def _lock_unit_row(model, row, actor: User):
     return locked
 
 
+def _unit_id(actor: User) -> int:
+    """The actor's unit: field work always belongs to one (a user without a unit gets a Swedish refusal)."""
+    if actor.unit_id is None:
+        raise ValidationError({"__all__": _("Du måste tillhöra en enhet.")})
+    return actor.unit_id
+
+
 @transaction.atomic
 def field_shift_record(
     *,
@@ -124,7 +131,7 @@ def field_shift_record(
         )
     fail(errors)
     shift = FieldShift.objects.create(
-        unit_id=actor.unit_id,
+        unit_id=_unit_id(actor),
         worked_on=worked_on,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -219,7 +226,7 @@ def polare_add(*, actor: User, name: str, birth_date: datetime.date, service_sta
         errors["service_started_on"] = _("Datumet kan inte vara före födelsedatumet.")
     fail(errors)
     polare = Polare.objects.create(
-        unit_id=actor.unit_id, name=name.strip(), birth_date=birth_date, service_started_on=service_started_on
+        unit_id=_unit_id(actor), name=name.strip(), birth_date=birth_date, service_started_on=service_started_on
     )
     history(actor=actor, instance=polare, case=None)
     return polare
@@ -243,6 +250,7 @@ def polare_night_book(*, actor: User, polare: Polare, worked_on: datetime.date) 
     fail(errors)
     # A night booked after the fact is recorded as worked; tonight and later are planned until marked.
     status = PolareNightStatus.WORKED if worked_on < today() else PolareNightStatus.PLANNED
+    assert fee is not None  # a missing fee table level is refused above (fail raises); narrows the type
     night = PolareNight.objects.create(polare=polare, worked_on=worked_on, fee=fee, status=status)
     history(actor=actor, instance=night, case=None)
     return night
@@ -317,13 +325,13 @@ def area_effort_start(
     errors = _area_effort_errors(weeks=weeks, reason=reason)
     if not errors:
         duplicate_check(
-            AreaEffort.objects.filter(unit_id=actor.unit_id, district=district, starts_on=starts_on, weeks=weeks),
+            AreaEffort.objects.filter(unit_id=_unit_id(actor), district=district, starts_on=starts_on, weeks=weeks),
             confirm=confirm_duplicate,
             errors=errors,
         )
     fail(errors)
     effort = AreaEffort.objects.create(
-        unit_id=actor.unit_id,
+        unit_id=_unit_id(actor),
         district=district,
         reason=reason.strip(),
         starts_on=starts_on,
@@ -493,12 +501,12 @@ def _clean_log(actor: User, payload) -> dict:
             }
         )
     polare_ids = payload.get("polare") or []
-    polare = list(Polare.objects.filter(unit_id=actor.unit_id, active=True, pk__in=polare_ids))
+    polare = list(Polare.objects.filter(unit_id=_unit_id(actor), active=True, pk__in=polare_ids))
     if len(polare) != len(set(polare_ids)):
         errors["polare"] = _("Okänd polare.")
     effort = None
     if payload.get("area_effort") is not None:
-        effort = AreaEffort.objects.filter(unit_id=actor.unit_id, pk=payload.get("area_effort")).first()
+        effort = AreaEffort.objects.filter(unit_id=_unit_id(actor), pk=payload.get("area_effort")).first()
         if effort is None:
             errors["area_effort"] = _("Okänd områdesinsats.")
     fail(errors)
@@ -533,8 +541,7 @@ def field_log_sync(*, actor: User, payload) -> tuple[dict, bool]:
     from its arrival to the next one, or to the end of the shift, is one logged shift row with its counters),
     its events and polare. The key the phone made is stored with a unique constraint: a resend returns the
     first result and `False` (nothing written). Returns (result, created)."""
-    if actor.unit_id is None:
-        raise ValidationError({"__all__": _("Du måste tillhöra en enhet.")})
+    _unit_id(actor)  # refused before anything is read or written
     if isinstance(payload, dict) and payload.get("key"):
         done = _log_entry_done(payload.get("key"))
         if done is not None:
@@ -559,7 +566,7 @@ def _log_entry_done(key) -> tuple[dict, bool] | None:
 @transaction.atomic
 def _field_log_write(*, actor: User, payload) -> dict:
     clean = _clean_log(actor, payload)
-    entry = FieldLogEntry.objects.create(key=clean["key"], unit_id=actor.unit_id, recorded_by=actor)
+    entry = FieldLogEntry.objects.create(key=clean["key"], unit_id=_unit_id(actor), recorded_by=actor)
     areas = clean["areas"]
     shifts = []
     for index, area in enumerate(areas):

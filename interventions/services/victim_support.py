@@ -77,6 +77,9 @@ def victim_support_short_case(
     """A whole short support case in one go: register or pick the person, open the case (as service),
     record 1–2 contacts as signed journal entries and close it as planned. All or nothing."""
     errors: dict = {}
+    unit = actor.unit
+    if unit is None:
+        errors["__all__"] = _("Du måste tillhöra en enhet.")
     if (person is None) == (new_person is None):
         errors["person"] = _("Välj en registrerad person eller registrera en ny.")
     if not 1 <= len(contacts) <= 2:
@@ -84,7 +87,7 @@ def victim_support_short_case(
     if contacts and closed_on < max(c.occurred_on for c in contacts):
         errors["closed_on"] = _("Avslutsdatum kan inte vara före den sista kontakten.")
     fail(errors)
-    if person is None:
+    if new_person is not None:
         person = person_register(
             actor=actor,
             id_kind=new_person.id_kind,
@@ -94,12 +97,13 @@ def victim_support_short_case(
             birth_date=new_person.birth_date,
             custodians=list(new_person.custodians),
         )
+    assert person is not None and unit is not None  # both checked above (fail raises); narrows the types
     first = min(c.occurred_on for c in contacts)
     case = case_open(
         actor=actor,
         person=person,
         insats_type=InsatsType.objects.get(code=InsatsCode.VICTIM_SUPPORT),
-        unit=actor.unit,
+        unit=unit,
         handler=actor,
         referral_source=referral_source,
         basis="service",

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from interventions import selectors, services
-from interventions.models import FieldShift, PolareNight
+from interventions.models import FieldShift, Polare, PolareNight
 
 
 @pytest.fixture
@@ -116,3 +116,20 @@ def test_marking_a_night_on_the_polare_page(client, handler, outsider, polare, t
     response = client.post(reverse("interventions:polare"), {"form": "status", "night": night.pk, "status": "installd"})
     assert response.status_code in (400, 403, 404)
     assert PolareNight.objects.get().status == "arbetad"
+
+
+@pytest.mark.django_db
+def test_field_work_of_a_user_without_a_unit_is_refused_in_swedish_and_nothing_is_saved(handler, today):
+    handler.unit = None
+    handler.save(update_fields=["unit"])
+
+    with pytest.raises(ValidationError) as refused:
+        services.polare_add(
+            actor=handler,
+            name="Polle",
+            birth_date=today.replace(year=today.year - 16),
+            service_started_on=today.replace(year=today.year - 1),
+        )
+
+    assert "Du måste tillhöra en enhet." in refused.value.messages
+    assert not Polare.objects.exists()

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from cases.models import Case, InsatsCode
+from consent.forms import CaseForm
 from core.http import AuthenticatedRequest
 from interventions.models import Plan
 from interventions.selectors import CaseInsatsPanel, PlanState
@@ -59,7 +60,7 @@ class FormDeclaration:
     name: str
     title: str | Promise
     button: str | Promise
-    form: type[forms.BaseForm]
+    form: type[CaseForm]  # every declared form is bound to its case (and, on the plan page, its plan)
     perm: str
     message: str | Promise
     anchor: str  # where the page returns to after saving
@@ -218,7 +219,7 @@ class PageForm:
         return str(self.declaration.button)
 
 
-def fields_of(record_name: str, form: type[forms.BaseForm], **renamed: str) -> Callable[[CaseInsatsPanel], dict]:
+def fields_of(record_name: str, form: type[forms.Form], **renamed: str) -> Callable[[CaseInsatsPanel], dict]:
     """initial(panel) for a form that edits a one-to-one record of the panel (its attribute `record_name`):
     each form field from the record's attribute of the same name, or of the name `renamed` gives."""
     names = list(form.base_fields)
