@@ -108,6 +108,8 @@ class World:
     signed_entry: Any
     draft_entry: Any
     decision: Any
+    document: Any
+    aktbilaga: Any
     protected_person: Any
     insats_cases: dict[str, Case]
     session: Any
@@ -385,6 +387,37 @@ def test_every_route_is_scanned_or_excused():
     assert all(reason.strip() for reason in NOT_PAGES.values())
 
 
+@pytest.mark.django_db
+def test_excused_routes_answer_no_html_page(client, world):
+    """What NOT_PAGES says holds: with real ids, signed in as the enhetschef (who may reach most), none of them
+    answers a page of its own."""
+    client.force_login(world.users[MANAGER])
+    values = {
+        "person_id": world.person.pk,
+        "case_id": world.case.pk,
+        "entry_id": world.draft_entry.pk,
+        "decision_id": world.decision.pk,
+        "plan_id": world.plan.pk,
+        "report_id": world.report.pk,
+        "number": 1,
+        "kind": "pdf",
+        "document_id": world.document.pk,
+        "aktbilaga_id": world.aktbilaga.pk,
+    }
+    insats_pdfs = {"community_service_pdf": InsatsCode.COMMUNITY_SERVICE, "mediation_pdf": InsatsCode.MEDIATION}
+    answered = []
+    for route in url_routes():
+        if route.name not in NOT_PAGES:
+            continue
+        own = {"case_id": world.insats_cases[insats_pdfs[route.name]].pk} if route.name in insats_pdfs else {}
+        response = client.get(route.url({**values, **own}))
+        answered.append(response.status_code)
+        html = response.get("Content-Type", "").startswith("text/html") and not response.streaming
+        if response.status_code == 200 and html:  # (an unknown id gets the 404 page, scanned by the walk)
+            assert b"<html" not in response.content.lower(), f"{route.name} answers a page: scan it"
+    assert answered.count(200) >= 15, "the excused routes were reached with real ids"
+
+
 def _insats_type(code: str) -> InsatsType:
     return InsatsType.objects.get(code=code)
 
@@ -410,7 +443,7 @@ def world(handler, colleague, coordinator, manager, other_unit):
     signed = JournalEntryFactory(case=case, signed_at=timezone.now())
     JournalEntryFactory(case=case, corrects=signed, text="Rättelse av datumet.", signed_at=timezone.now())
     draft = JournalEntryFactory(case=case, text="Ett utkast.")
-    for on_case in (case, None):
+    documents = [
         document_add(
             actor=handler,
             person=person,
@@ -421,7 +454,9 @@ def world(handler, colleague, coordinator, manager, other_unit):
             description="Dom",
             upload=SimpleUploadedFile("dom.txt", b"Dom"),
         )
-    aktbilaga_record(actor=handler, case=case, kind="brev", filename="brev.pdf", content=b"%PDF-1.4")
+        for on_case in (case, None)
+    ]
+    aktbilaga = aktbilaga_record(actor=handler, case=case, kind="brev", filename="brev.pdf", content=b"%PDF-1.4")
     decision = decision_record(
         actor=manager,
         case=case,
@@ -590,6 +625,8 @@ def world(handler, colleague, coordinator, manager, other_unit):
         signed_entry=signed,
         draft_entry=draft,
         decision=decision,
+        document=documents[0],
+        aktbilaga=aktbilaga,
         protected_person=protected,
         insats_cases=cases,
         session=session,
@@ -671,4 +708,9 @@ def test_every_page_has_no_serious_accessibility_violations(page, live_server, w
         violations = axe_violations(page, visit.within)
         if violations:
             failures[name] = violations
+    # the page an unknown address, or a record the user may not see, answers (templates/404.html)
+    response = page.goto(f"{base}/arenden/{uuid.uuid4()}/")
+    assert response is not None and response.status == 404
+    if violations := axe_violations(page):
+        failures["404"] = violations
     assert not failures, json.dumps(failures, ensure_ascii=False, indent=2)
