@@ -645,7 +645,7 @@ def world(handler, colleague, coordinator, manager, other_unit):
 
 
 def _sign_in(page, base: str, user) -> None:
-    page.context.clear_cookies()
+    """Through the login page, as a person would (the user with an app lands on the code page)."""
     page.goto(f"{base}/logga-in/")
     page.get_by_label("Användarnamn").fill(user.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
@@ -674,6 +674,8 @@ POST_FORM = """([url, fields]) => {
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_has_no_serious_accessibility_violations(page, live_server, world):
+    """Each visit in turn (signing in once per role): the page answers as expected, then axe finds no serious or
+    critical violation; every failure is collected, so one run names them all."""
     base = live_server.url
     failures: dict[str, Any] = {}
     signed_in_as = None
