@@ -416,7 +416,7 @@ def test_excused_routes_answer_no_html_page(client, world):
         html = response.get("Content-Type", "").startswith("text/html") and not response.streaming
         if response.status_code == 200 and html:  # (an unknown id gets the 404 page, scanned by the walk)
             assert b"<html" not in response.content.lower(), f"{route.name} answers a page: scan it"
-    assert answered.count(200) >= 15, "the excused routes were reached with real ids"
+    assert answered.count(200) >= 20, "the excused routes were reached with real ids"
 
 
 def _insats_type(code: str) -> InsatsType:
