@@ -43,14 +43,17 @@ def screenshot(page):
     return take
 
 
-def axe_violations(page) -> list[dict]:
-    """Run the vendored axe-core on the current page (WCAG 2.0/2.1 A and AA rules); serious and critical only."""
+def axe_violations(page, within: str = "") -> list[dict]:
+    """Run the vendored axe-core on the current page, or only the part the selector `within` names (WCAG 2.0/2.1 A
+    and AA rules); serious and critical only."""
     # as a file from our own origin: the Content-Security-Policy refuses an inline script (add_script_tag(path=))
     page.add_script_tag(url=page.evaluate("location.origin") + settings.STATIC_URL + AXE_STATIC)
     result = page.evaluate(
-        """async () => await axe.run(document, {
+        """async (within) => await axe.run(within ? {include: [within]} : document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
-        })"""
+            resultTypes: ['violations'],  // passes and incomplete are not read: axe collects them briefly
+        })""",
+        within,
     )
     return [
         {
