@@ -4,8 +4,10 @@ Chromium set-up for browser tests (RECIPES.md)."""
 import os
 
 import pytest
+from django.db import connections
 
 from core.models import Role
+from tests import database
 from tests.environment import chromium_path, require
 from tests.factories import ProviderFactory, UnitFactory, UserFactory
 
@@ -21,6 +23,28 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """On PostgreSQL the test database is a copy of the migrated template (tests/database.py), made here and
+    dropped after the session; pytest-django then finds it (keepdb below) and only runs the post_migrate
+    handlers."""
+    if connections["default"].vendor != "postgresql":
+        yield
+        return
+    settings_dict = connections["default"].settings_dict
+    original = dict(settings_dict)
+    name = database.copy_from_template(settings_dict, rebuild=request.config.getvalue("create_db"))
+    yield
+    connections.close_all()
+    database.copy_drop(original, name)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    # the copy is dropped by django_db_modify_db_settings above; pytest-django must not create it afresh
+    return connections["default"].vendor == "postgresql" or request.config.getvalue("reuse_db")
 
 
 @pytest.fixture(scope="session")
