@@ -54,12 +54,13 @@ test: machine $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	@# Two processes (pytest-xdist), then the tests marked serial alone (they kill and restart processes and wait
-	@# with deadlines). PYTEST_ARGS runs what it names in one process instead.
+	@# Two processes (pytest-xdist; worksteal, with the slowest files first: tests/fixtures.py SLOW_FIRST), then
+	@# the few tests marked serial alone (they kill and restart servers and workers, or hold a deadline).
+	@# PYTEST_ARGS runs what it names in one process instead.
 	if [ -n "$(PYTEST_ARGS)" ]; then \
 	  scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	else \
-	  scripts/test-machine.sh run $(BIN)/python -m pytest -n 2 -m "not serial" && \
+	  scripts/test-machine.sh run $(BIN)/python -m pytest -n 2 --dist worksteal -m "not serial" && \
 	  scripts/test-machine.sh run $(BIN)/python -m pytest -m serial; \
 	fi
 

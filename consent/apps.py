@@ -8,6 +8,7 @@ class ConsentConfig(AppConfig):
     # catalogues restored on an empty table (core.reference_data)
     reference_data = [
         ("consent.migrations.0003_actor_catalogue_and_guards", "consent.Actor"),
+        ("consent.migrations.0007_prosecutor_and_court_recipients", "consent.Actor"),
         ("consent.migrations.0005_legal_basis_catalogue_and_guard", "consent.LegalBasis"),
     ]
 

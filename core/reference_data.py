@@ -5,8 +5,9 @@ that only data migrations create. Each app lists its own in its AppConfig (core 
 
     reference_data = [("cases.migrations.0003_insats_catalogue_and_guards", "cases.InsatsType")]
 
-naming the data migration whose `load(apps, schema_editor)` fills the model; it runs only on an empty
-table, so edits made in the admin are never overwritten.
+naming the data migration whose `load(apps, schema_editor)` fills the model (a catalogue that later migrations
+extend lists each of them, in order); they run only on an empty table, so edits made in the admin are never
+overwritten.
 """
 
 import importlib
@@ -16,6 +17,9 @@ from django.apps import apps
 
 def reference_data_restore() -> None:
     for app_config in apps.get_app_configs():
-        for module_name, model_label in getattr(app_config, "reference_data", ()):
-            if not apps.get_model(model_label).objects.exists():
+        listed = getattr(app_config, "reference_data", ())
+        # emptiness is checked before loading: a catalogue filled by two migrations gets both loads
+        empty = {model_label for _, model_label in listed if not apps.get_model(model_label).objects.exists()}
+        for module_name, model_label in listed:
+            if model_label in empty:
                 importlib.import_module(module_name).load(apps, None)

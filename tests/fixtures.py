@@ -4,8 +4,10 @@ Chromium set-up for browser tests (RECIPES.md)."""
 import os
 
 import pytest
+from django.db import connections
 
 from core.models import Role
+from tests import database
 from tests.environment import chromium_path, require
 from tests.factories import ProviderFactory, UnitFactory, UserFactory
 
@@ -24,19 +26,69 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """On PostgreSQL the test database is a copy of the migrated template (tests/database.py), made here and
+    dropped after the session; pytest-django then finds it (keepdb below) and only runs the post_migrate
+    handlers."""
+    if connections["default"].vendor != "postgresql":
+        yield
+        return
+    settings_dict = connections["default"].settings_dict
+    original = dict(settings_dict)
+    name = database.copy_from_template(settings_dict, rebuild=request.config.getvalue("create_db"))
+    yield
+    connections.close_all()
+    database.copy_drop(original, name)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    # the copy is dropped by django_db_modify_db_settings above; pytest-django must not create it afresh
+    return connections["default"].vendor == "postgresql" or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-# Tests that kill workers, restart servers or wait with deadlines run alone, after the parallel run (Makefile):
-# beside another test process on two cores their deadlines would measure the neighbour, not the product.
-SERIAL_FILES = ("tests/test_fault_", "tests/test_prod_", "reporting/tests/test_worker.py")
+# Tests that kill workers or restart servers, or hold a product deadline measured beside a busy queue, run
+# alone, after the parallel run (Makefile): beside another test process on two cores their deadlines would
+# measure the neighbour, not the product. Everything else runs in parallel.
+SERIAL_FILES = ("tests/test_fault_", "tests/test_prod_queues.py")
+
+# The slowest files of the parallel run (--durations, longest first). They are scheduled first, so that with
+# --dist worksteal (Makefile) the two workers end together on short tests instead of one idling while the other
+# works through a long test it started last.
+SLOW_FIRST = (
+    "records/tests/test_retention_figures.py",
+    "tests/test_bench_smoke.py",
+    "reporting/tests/test_statistics_summary.py",
+    "tests/test_no_leaks.py",
+    "reporting/tests/test_statistics_connections.py",
+    "devdata/tests/test_datagen_details.py",
+    "interventions/tests/test_mediation.py",
+    "tests/test_query_counts_scale.py",
+    "tests/test_admin.py",
+    "cases/tests/test_importer_usable.py",
+    "tests/test_demo_server.py",
+    "reporting/tests/test_browser.py",
+    "tests/browser/",
+    "api/tests/test_schemathesis.py",
+    "reporting/tests/test_tasks.py",
+    "reporting/tests/test_services.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith(SERIAL_FILES):
             item.add_marker(pytest.mark.serial)
+    items.sort(key=_slow_rank)  # stable: within a file and among the rest, collection order
+
+
+def _slow_rank(item) -> int:
+    return next((rank for rank, path in enumerate(SLOW_FIRST) if item.nodeid.startswith(path)), len(SLOW_FIRST))
 
 
 def pytest_runtest_setup(item):

@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,9 +34,19 @@ MORE = 30
 ALL_INSATS = ["ungdomstjanst", "medling", "stod_brottsutsatta", "skk", "aslan", "sig", "avhopp", "faltverksamhet"]
 
 
+@pytest.fixture(scope="module")
+def generated_once(django_db_setup, django_db_blocker):
+    """XS data generated once for the module's eleven tests, in a transaction rolled back after the last one (as
+    devdata's seeded demo): each test's own rows live in a savepoint inside it and are rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        generate("XS")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def generated():
-    generate("XS")
+def generated(generated_once, db):
+    """The generated XS data, read (and added to) by one test."""
 
 
 def _statements(call) -> list[str]:

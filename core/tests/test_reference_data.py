@@ -16,6 +16,7 @@ def test_flush_restores_catalogues_and_roles():
     # then the catalogues and role groups are back, as after migrate
     assert InsatsType.objects.count() == 8
     assert Actor.objects.filter(code="polis", needs_consent=True).exists()
+    assert Actor.objects.filter(code__in=["aklagare", "domstol"]).count() == 2  # added by a later migration
     assert LegalBasis.objects.filter(code="osl_10_18a").exists()
     assert PolareFeeRate.objects.exists()
     assert RetentionRule.objects.exists()

@@ -13,6 +13,7 @@ from core.models import ChangeAction, ChangeLog
 from interventions import selectors, services
 from interventions.models import Activity, GoalAttainment, PlanParticipant, PlanVersion
 from interventions.tasks import plans_flag_consent_lapses
+from interventions.tests.factories import PlanParticipantFactory
 
 
 def consent_all(*, handler, case, actors, on, valid_until=None):
@@ -123,9 +124,7 @@ def test_expired_consent_flags_plan(plan, handler, police, today):
         valid_until=today - datetime.timedelta(days=1),
     )
     # consent was valid when the actor joined (recorded directly to simulate the earlier day)
-    PlanParticipant.objects.create(
-        version=plan.versions.get(), actor=police, added_on=today - datetime.timedelta(days=20)
-    )
+    PlanParticipantFactory(version=plan.versions.get(), actor=police, added_on=today - datetime.timedelta(days=20))
     state = selectors.plan_detail(plan=plan)
     assert state.flagged
 

@@ -14,7 +14,8 @@ from consent.models import Actor
 from consent.services import consent_record, consent_revoke
 from core.models import AccessLog, ChangeLog
 from interventions import services, todo
-from interventions.models import Activity, MediationMeeting, MeetingKind
+from interventions.models import Activity
+from interventions.tests.factories import ActivityFactory, FollowUpFactory, MediationMeetingFactory, PlanVersionFactory
 from interventions.views.todo_links import todo_url
 from tests.factories import CaseFactory, UserFactory
 
@@ -127,7 +128,7 @@ def test_done_held_and_renewed_items_leave_the_list(handler, signals, police, to
     services.plan_create(actor=handler, case=signals["missing_plan"], coordinator=handler)
     mediation = services.mediation_set(actor=handler, case=signals["mediation"], offence="Stöld", mediator=handler)
     # a held mediation meeting (set up directly: starting a medling needs the § 5 checks, tested elsewhere)
-    MediationMeeting.objects.create(mediation=mediation, kind=MeetingKind.MEDIATION, held_on=today)
+    MediationMeetingFactory(mediation=mediation, held_on=today)
 
     assert [i.kind for i in _items(handler, today)] == ["arendeuppfoljning"]
 
@@ -347,21 +348,12 @@ def _home_queries(client, user, django_assert_max_num_queries) -> int:
 def _many_signals(handler, make_case, police, young, today, n):
     for _ in range(n):
         sig = make_case("sig", next_follow_up_on=today)
-        plan = services.plan_create(actor=handler, case=sig, coordinator=handler)
-        services.plan_follow_up_schedule(actor=handler, plan=plan, due_on=today)
-        services.plan_activity_add(
-            actor=handler, plan=plan, goal=None, what="Gör", responsible=young, when="nu", due_on=today
-        )
+        version = PlanVersionFactory(plan__case=sig, plan__coordinator=handler)
+        FollowUpFactory(version=version, due_on=today)
+        ActivityFactory(version=version, what="Gör", actor=young, when="nu", due_on=today)
         # a Polis activity the custodians never consented to (as if added before a custodian was registered): its
         # consent flag is decided, so the count holds the flag's queries too
-        Activity.objects.create(
-            version=plan.versions.get(),
-            what="Träffa polisen",
-            actor=police,
-            when="nu",
-            due_on=today,
-            created_by=handler,
-        )
+        ActivityFactory(version=version, what="Träffa polisen", actor=police, when="nu", due_on=today)
         consent_record(
             actor=handler, person=sig.person, custodian=None, actors=[police], given_on=today,
             form="skriftligt", valid_until=_days(today, 3),
