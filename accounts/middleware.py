@@ -11,7 +11,7 @@ from django.utils.deprecation import MiddlewareMixin
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from accounts import selectors
-from accounts.oidc import SESSION_IDP_MFA, auth_request_extra_params, provider_metadata
+from accounts.oidc import SESSION_IDP_MFA, auth_request_extra_params, provider_metadata, signed_in_with_sso
 from core.models import User
 from core.policy import policy_of
 
@@ -130,4 +130,8 @@ class PasswordChangeRequired(SignInGate):
     exempt = frozenset({*SECOND_FACTOR_EXEMPT, "password_change"})
 
     def target(self, request: HttpRequest, user: User) -> str | None:
-        return "password_change" if user.password_change_required else None
+        # only a sign-in with that password: someone who came through the IdP never typed it, and could not
+        # give it as the old password on "Byt lösenord"
+        if not user.password_change_required or signed_in_with_sso(request):
+            return None
+        return "password_change"

@@ -157,3 +157,12 @@ def test_ones_own_password_set_in_the_admin_needs_no_second_change(client):
     assert not root.password_change_required
     row = ChangeLog.objects.filter(object_type="core.user", object_id=str(root.pk)).latest("pk")
     assert row.changes == {"password": [None, PASSWORD_SET_BY_OWNER]}
+
+
+def test_a_colleague_signed_in_through_the_idp_is_not_asked_for_a_password_she_never_typed(client, handler):
+    handler.password_change_required = True  # an administrator set a break-glass password for her account
+    handler.save(update_fields=["password_change_required"])
+
+    client.force_login(handler, backend="accounts.oidc.SsoBackend")
+
+    assert client.get(reverse("home")).status_code == 200
