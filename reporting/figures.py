@@ -252,13 +252,17 @@ class CaseCounts:
 METRICS = [f.name for f in fields(CaseCounts)]
 
 
+def _active_in(period: Period) -> Q:
+    """A case open at some time in the period ("aktuellt ärende"): the base of every count."""
+    return Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+
+
 def _metric_aggregates(period: Period, suffix: str = "") -> dict:
     start, end = period.start, period.end
     opened_in = Q(opened_on__gte=start, opened_on__lte=end)
     closed_in = Q(closed_on__gte=start, closed_on__lte=end)
-    started = Q(opened_on__lte=end)
-    active = started & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
-    open_at_end = started & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    active = _active_in(period)
+    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     return {
         f"new{suffix}": Count("pk", filter=opened_in),
         f"new_assistance{suffix}": Count("pk", filter=opened_in & Q(basis=Basis.ASSISTANCE)),
@@ -291,9 +295,7 @@ class CountRow:
 
 def cases_in_scope(period: Period, scope: Scope, filters: Q | None = None) -> QuerySet[Case]:
     """Cases of the scope that were open at some time in the period (the base of every count)."""
-    queryset = scope.filter(Case.objects.all()).filter(
-        Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-    )
+    queryset = scope.filter(Case.objects.all()).filter(_active_in(period))
     if filters is not None:
         queryset = queryset.filter(filters)
     return queryset
@@ -312,17 +314,48 @@ def case_counts(
     Without group_by and bucket the result is a single row with empty keys. Rows are exact counts;
     callers that publish them apply `CaseCounts.suppressed()` (or the API's own suppression).
     """
+    dimensions = _dimensions(group_by)
+    if bucket is not None and bucket not in BUCKETS:
+        raise ValueError(f"unknown bucket: {bucket}")
+    parts = period.split(bucket) if bucket else [period]
+    rows = _grouped_counts(cases_in_scope(period, scope, filters), parts, dimensions)
+    return [
+        CountRow(keys=keys, labels=labels, counts=counts, bucket=part if bucket else None)
+        for keys, labels, part, counts in rows
+    ]
+
+
+def case_counts_with_previous(
+    period: Period, scope: Scope, *, group_by: Sequence[str] = ()
+) -> tuple[list[CountRow], list[CountRow]]:
+    """`case_counts` of the period and of the same period a year earlier, from one query (the follow-up compares
+    the two in every table): the same rows as two calls, a group listed for a period only if it had a case
+    active in it, as `case_counts` lists it."""
+    previous = period.previous_year()
+    dimensions = _dimensions(group_by)
+    queryset = scope.filter(Case.objects.all()).filter(_active_in(period) | _active_in(previous))
+    rows = _grouped_counts(queryset, [period, previous], dimensions)
+    now: list[CountRow] = []
+    before: list[CountRow] = []
+    for keys, labels, part, counts in rows:
+        if counts.active or not dimensions:
+            (now if part is period else before).append(CountRow(keys=keys, labels=labels, counts=counts))
+    return now, before
+
+
+def _dimensions(group_by: Sequence[str]) -> list[Dimension]:
     unknown = [name for name in group_by if name not in DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimension(s): {unknown}")
-    if bucket is not None and bucket not in BUCKETS:
-        raise ValueError(f"unknown bucket: {bucket}")
-    dimensions = [DIMENSIONS[name] for name in group_by]
-    queryset = cases_in_scope(period, scope, filters)
+    return [DIMENSIONS[name] for name in group_by]
+
+
+def _grouped_counts(
+    queryset: QuerySet[Case], parts: list[Period], dimensions: list[Dimension]
+) -> list[tuple[dict[str, Any], dict[str, str], Period, CaseCounts]]:
+    """(keys, labels, part, counts) of each group and part: one query, the parts' counts side by side."""
     if any(dimension.needs_age for dimension in dimensions):
         queryset = _with_age(queryset).annotate(_age_band_key=_age_band_expression())
-
-    parts = period.split(bucket) if bucket else [period]
     aggregates: dict = {}
     for index, part in enumerate(parts):
         aggregates.update(_metric_aggregates(part, f"__{index}"))
@@ -351,7 +384,7 @@ def case_counts(
         labels = {dimension.name: dimension.label_for(row) for dimension in dimensions}
         for index, part in enumerate(parts):
             counts = CaseCounts(**{metric: row[f"{metric}__{index}"] or 0 for metric in METRICS})
-            result.append(CountRow(keys=keys, labels=labels, counts=counts, bucket=part if bucket else None))
+            result.append((keys, labels, part, counts))
     return result
 
 
@@ -1132,13 +1165,14 @@ def follow_up(
     provider = Provider.objects.select_related("municipality").get(pk=scope.provider_id)
     unit_name = Unit.objects.values_list("name", flat=True).get(pk=scope.unit_id) if scope.unit_id else ""
 
-    totals_now, totals_before = case_totals(period, scope), case_totals(previous, scope)
+    # each table compares the period with the year before: both come from one query per grouping
+    totals_rows_now, totals_rows_before = case_counts_with_previous(period, scope)
+    totals_now, totals_before = totals_rows_now[0].counts, totals_rows_before[0].counts
     # a comparison period in which the scope had no case at all says so instead of printing zeros
     previous_has_data = bool(totals_before.active)
     targets = agreed_targets(agreement, period)
     volumes = _volumes(
-        case_counts(period, scope, group_by=["insats"]),
-        case_counts(previous, scope, group_by=["insats"]),
+        *case_counts_with_previous(period, scope, group_by=["insats"]),
         targets,
         totals=totals_now,
         previous_totals=totals_before,
@@ -1153,23 +1187,20 @@ def follow_up(
         _distribution(
             "district",
             _("Aktuella ungdomar per område"),
-            case_counts(period, scope, group_by=["district"]),
-            case_counts(previous, scope, group_by=["district"]),
+            *case_counts_with_previous(period, scope, group_by=["district"]),
             **totals,
         ),
         _distribution(
             "age_band",
             _("Aktuella ungdomar per ålder vid aktualisering"),
-            case_counts(period, scope, group_by=["age_band"]),
-            case_counts(previous, scope, group_by=["age_band"]),
+            *case_counts_with_previous(period, scope, group_by=["age_band"]),
             order=[band[2] for band in AGE_BANDS] + [UNKNOWN_KEY],
             **totals,
         ),
         _distribution(
             "gender",
             _("Aktuella ungdomar per kön"),
-            case_counts(period, scope, group_by=["gender"]),
-            case_counts(previous, scope, group_by=["gender"]),
+            *case_counts_with_previous(period, scope, group_by=["gender"]),
             order=list(Gender.values),
             **totals,
         ),

@@ -11,7 +11,6 @@ import math
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from fractions import Fraction
 
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED_LABEL = f"<{SUPPRESSION_THRESHOLD}"
@@ -56,38 +55,73 @@ class AtMost:
     wholes: tuple[Cell, ...]
 
 
+def _combine(row: dict[int, int], scale: int, other: dict[int, int], factor: int) -> dict[int, int]:
+    """scale × row − factor × other, divided by the gcd of its entries, zeros dropped: exact integer elimination
+    (fraction-free), whose rows are multiples of the rational ones and so have the same nonzero columns."""
+    combined = {key: scale * value for key, value in row.items()}
+    for key, value in other.items():
+        combined[key] = combined.get(key, 0) - factor * value
+    combined = {key: value for key, value in combined.items() if value}
+    divisor = math.gcd(*combined.values()) if combined else 1
+    return {key: value // divisor for key, value in combined.items()}
+
+
 def _determined_by_elimination(hidden: list[Cell], values: dict[Cell, int], identities) -> set[Cell]:
     """Hidden cells fixed by the identities alone (their unit vector lies in the span of the identities
-    restricted to the hidden cells)."""
+    restricted to the hidden cells): Gauss-Jordan elimination, a cell fixed when its pivot row has no other cell."""
     index = {cell: position for position, cell in enumerate(hidden)}
-    pivots: dict[int, dict[int, Fraction]] = {}
+    pivots: dict[int, dict[int, int]] = {}
     for identity in identities:
-        row = {index[cell]: Fraction(coefficient) for cell, coefficient in identity.terms if cell in index}
+        row = {index[cell]: int(coefficient) for cell, coefficient in identity.terms if cell in index}
         row = {key: value for key, value in row.items() if value}
         for column in sorted(pivots):
             if column in row:
-                factor = row[column]
-                for key, value in pivots[column].items():
-                    row[key] = row.get(key, Fraction(0)) - factor * value
-                row = {key: value for key, value in row.items() if value}
+                row = _combine(row, pivots[column][column], pivots[column], row[column])
         if not row:
             continue
         column = min(row)
-        scale = row[column]
-        row = {key: value / scale for key, value in row.items()}
-        for other in pivots.values():
+        for key, other in pivots.items():
             if column in other:
-                factor = other[column]
-                for key, value in row.items():
-                    other[key] = other.get(key, Fraction(0)) - factor * value
-                for key in [key for key, value in other.items() if not value]:
-                    del other[key]
+                pivots[key] = _combine(other, row[column], row, other[column])
         pivots[column] = row
     return {hidden[column] for column, row in pivots.items() if len(row) == 1}
 
 
-def table_bounds(values, hidden, primary, identities, at_most) -> dict[Cell, tuple[int, float]]:
-    """What an attacker can bound each hidden cell to, from the shown cells and the identities."""
+def _linked_groups(hidden: AbstractSet[Cell], identities, at_most) -> list[tuple[list, list, set[Cell]]]:
+    """The identities and at-most rules in groups that share no hidden cell, each with its hidden cells. A bound
+    moves only through hidden cells (a shown cell is fixed), so each group narrows on its own."""
+    parent = {cell: cell for cell in hidden}
+
+    def root(cell: Cell) -> Cell:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    identity_cells = [[cell for cell, _coefficient in identity.terms if cell in hidden] for identity in identities]
+    rule_cells = [[cell for cell in (rule.part, *rule.wholes) if cell in hidden] for rule in at_most]
+    for cells in identity_cells + rule_cells:
+        for cell in cells[1:]:
+            parent[root(cell)] = root(cells[0])
+    groups: dict[Cell, tuple[list, list, set[Cell]]] = {}
+    for identity, cells in zip(identities, identity_cells, strict=True):
+        if cells:
+            group = groups.setdefault(root(cells[0]), ([], [], set()))
+            group[0].append(identity)
+            group[2].update(cells)
+    for rule, cells in zip(at_most, rule_cells, strict=True):
+        if cells:
+            group = groups.setdefault(root(cells[0]), ([], [], set()))
+            group[1].append(rule)
+            group[2].update(cells)
+    return list(groups.values())
+
+
+def pinned_by_bounds(values, hidden, primary, identities, at_most) -> set[Cell]:
+    """The "<5" cells an attacker can bound to one number (or to nothing), from the shown cells and the
+    identities: each hidden cell is bounded by the other terms of its identities, each narrowed bound used at once
+    by the next, for at most 50 rounds. A bound only ever narrows, so a cell once pinned stays pinned, and a group
+    of linked cells stops as soon as nothing moves or all its "<5" cells are pinned."""
     infinity = float("inf")
     bounds = {
         cell: ((1, SUPPRESSION_THRESHOLD - 1) if cell in primary else (0, infinity))
@@ -95,41 +129,50 @@ def table_bounds(values, hidden, primary, identities, at_most) -> dict[Cell, tup
         else (values.get(cell, 0), values.get(cell, 0))
         for cell in values
     }
-    for _round in range(50):
-        moved = False
-        for identity in identities:
-            for target, coefficient in identity.terms:
-                if target not in hidden:
-                    continue
-                low = high = 0.0
-                for cell, other in identity.terms:
-                    if cell == target:
-                        continue
-                    cell_low, cell_high = bounds.get(cell, (0, infinity))
-                    low -= other * (cell_high if other > 0 else cell_low)
-                    high -= other * (cell_low if other > 0 else cell_high)
-                if coefficient < 0:
-                    low, high = -high, -low
-                low, high = low / abs(coefficient), high / abs(coefficient)
-                old = bounds[target]
-                new = (max(old[0], math.ceil(low) if low != -infinity else old[0]), min(old[1], high))
-                if new != old:
-                    bounds[target] = new
+    unknown = (0, infinity)
+    for group_identities, group_rules, cells in _linked_groups(hidden, identities, at_most):
+        small = [cell for cell in cells if cell in primary]
+        linked = [
+            (identity.terms, [(cell, coefficient) for cell, coefficient in identity.terms if cell in hidden])
+            for identity in group_identities
+        ]
+        for _round in range(50):
+            moved = False
+            for terms, targets in linked:
+                for target, coefficient in targets:
+                    low = high = 0.0
+                    for cell, other in terms:
+                        if cell == target:
+                            continue
+                        cell_low, cell_high = bounds.get(cell, unknown)
+                        if other > 0:
+                            low -= other * cell_high
+                            high -= other * cell_low
+                        else:
+                            low -= other * cell_low
+                            high -= other * cell_high
+                    if coefficient < 0:
+                        low, high = -high, -low
+                    low, high = low / abs(coefficient), high / abs(coefficient)
+                    old = bounds[target]
+                    new = (max(old[0], math.ceil(low) if low != -infinity else old[0]), min(old[1], high))
+                    if new != old:
+                        bounds[target] = new
+                        moved = True
+            for rule in group_rules:
+                whole_high = sum(bounds.get(cell, unknown)[1] for cell in rule.wholes)
+                part = bounds.get(rule.part, unknown)
+                if rule.part in hidden and whole_high < part[1]:
+                    bounds[rule.part] = (part[0], whole_high)
                     moved = True
-        for rule in at_most:
-            whole_high = sum(bounds.get(cell, (0, infinity))[1] for cell in rule.wholes)
-            part = bounds.get(rule.part, (0, infinity))
-            if rule.part in hidden and whole_high < part[1]:
-                bounds[rule.part] = (part[0], whole_high)
-                moved = True
-            if len(rule.wholes) == 1 and rule.wholes[0] in hidden:
-                whole = bounds[rule.wholes[0]]
-                if part[0] > whole[0]:
-                    bounds[rule.wholes[0]] = (part[0], whole[1])
-                    moved = True
-        if not moved:
-            break
-    return bounds
+                if len(rule.wholes) == 1 and rule.wholes[0] in hidden:
+                    whole = bounds[rule.wholes[0]]
+                    if part[0] > whole[0]:
+                        bounds[rule.wholes[0]] = (part[0], whole[1])
+                        moved = True
+            if not moved or all(bounds[cell][0] >= bounds[cell][1] for cell in small):
+                break
+    return {cell for cell in primary if bounds[cell][0] >= bounds[cell][1]}
 
 
 def protect_table(
@@ -151,13 +194,17 @@ def protect_table(
     hidden = primary | set(unpublished)
     hopeless: set[Cell] = set()  # hidden cells that only public cells determine (the public number itself)
 
+    # what can be worked out depends only on which cells are hidden, and the search below asks again for the same
+    # hiding (after a hopeless target, and when trying candidates), so each answer is kept for this table
+    known: dict[frozenset[Cell], set[Cell]] = {}
+
     def pinned_in(hidden_now: set[Cell]) -> list[Cell]:
-        fixed = _determined_by_elimination(sorted(hidden_now), values, identities)
-        bounds = table_bounds(values, hidden_now, primary, identities, at_most)
-        # a secondary cell may be worked out (it is not small); a "<5" may not
-        return sorted(
-            (cell for cell in primary - hopeless if cell in fixed or bounds[cell][0] >= bounds[cell][1]), key=str
-        )
+        key = frozenset(hidden_now)
+        if key not in known:
+            # a secondary cell may be worked out (it is not small); a "<5" may not
+            known[key] = _determined_by_elimination(sorted(hidden_now), values, identities) & primary
+            known[key] |= pinned_by_bounds(values, hidden_now, primary, identities, at_most)
+        return sorted(known[key] - hopeless, key=str)
 
     links = [tuple(cell for cell, _coefficient in identity.terms) for identity in identities]
     links += [(rule.part, *rule.wholes) for rule in at_most]

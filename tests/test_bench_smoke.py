@@ -19,7 +19,15 @@ from devdata.datagen import BENCH_HANDLER, generate
 pytestmark = pytest.mark.django_db
 
 # Operations whose code exists on main: they must measure, never be "saknas".
-MUST_MEASURE = {"case_list", "case_page", "pnr_lookup", "name_search", "follow_up"}
+MUST_MEASURE = {
+    "case_list",
+    "case_page",
+    "pnr_lookup",
+    "name_search",
+    "follow_up",
+    "follow_up_year",
+    "follow_up_national",
+}
 
 
 def test_benchmark_runs_every_operation_or_reports_it_missing(tmp_path):
@@ -46,6 +54,10 @@ def test_benchmark_runs_every_operation_or_reports_it_missing(tmp_path):
     assert by_key["name_search"].sql_p50_ms is not None and by_key["name_search"].ratio > 0
     # Mina ärenden is compared with its own statements (list, counts, to-do list) replayed as raw SQL
     assert by_key["case_list"].ratio > 0 and "sidans egna" in by_key["case_list"].note
+    # the follow-up figures likewise with the report's own aggregates, for a half-year, a year and the country
+    assert by_key["follow_up"].ratio > 0 and "rapportens egna" in by_key["follow_up"].note
+    assert by_key["follow_up_year"].ratio > 0 and by_key["follow_up_national"].ratio > 0
+    assert by_key["follow_up"].target == "app÷SQL ≤ 1.5"
     # every operation with a p95 target shows how far it is from it
     assert by_key["case_list"].extra["p95_of_target"] == by_key["case_list"].p95_ms / 100
     assert broken_message(results) == ""
