@@ -143,7 +143,16 @@ class PostgresCluster:
 class CeleryWorker:
     """A celery worker subprocess on the test database (tests.fault_settings), killable like a container."""
 
-    def __init__(self, *, redis_url: str, media: Path, log: Path, queues: str = "reports,interactive", hard_limit=12):
+    def __init__(
+        self,
+        *,
+        redis_url: str,
+        media: Path,
+        log: Path,
+        queues: str = "reports,interactive",
+        hard_limit: int = 12,
+        visibility_timeout: int | None = None,
+    ):
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
@@ -152,7 +161,8 @@ class CeleryWorker:
             "DATABASE_URL": self.database_url(),
             "CELERY_TASK_TIME_LIMIT": str(hard_limit),
             "CELERY_TASK_SOFT_TIME_LIMIT": str(hard_limit - 3),
-            "CELERY_VISIBILITY_TIMEOUT": str(2 * hard_limit),
+            # above the hard limit (as in production), so a running task is never delivered a second time
+            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout or 2 * hard_limit),
             "LOG_FORMAT": "plain",
         }
         self.log = log

@@ -3,6 +3,8 @@ only from our own files (no unsafe-inline, no unsafe-eval), and walking the main
 Chromium raises no violation: no inline script or style anywhere, htmx injects no style, and the API docs page
 starts Swagger UI from a file."""
 
+import time
+
 import pytest
 from playwright.sync_api import Page
 
@@ -10,6 +12,8 @@ from core.models import Role
 from tests.factories import CaseFactory, JournalEntryFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+QUIET_SECONDS = 0.15  # no page of the walk starts a request on a timer: what a page fetches starts as it loads
 
 LISTEN = """
 window.__cspViolations = [];
@@ -34,7 +38,12 @@ class Walk:
         self.page, self.base = page, base
         self.violations: list[str] = []
         self.visited: list[str] = []
+        self.in_flight: set = set()
+        self.last_activity = time.monotonic()
         page.add_init_script(LISTEN)
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
         page.on(
             "console",
             lambda message: (
@@ -49,9 +58,26 @@ class Walk:
         response = self.page.goto(url)
         assert response is not None and response.status < 500, (url, response and response.status)
         assert_strict_policy(response.headers.get("content-security-policy"), url)
-        self.page.wait_for_load_state("networkidle")
+        self.wait_for_quiet_network()
         self.visited.append(url)
         self.violations += [f"{url}: {text}" for text in self.page.evaluate("window.__cspViolations")]
+
+    def _started(self, request) -> None:
+        self.in_flight.add(request)
+        self.last_activity = time.monotonic()
+
+    def _ended(self, request) -> None:
+        self.in_flight.discard(request)
+        self.last_activity = time.monotonic()
+
+    def wait_for_quiet_network(self) -> None:
+        """After the load event, until no request of the page has been open for QUIET_SECONDS (what the page
+        fetches late, such as htmx content or Swagger UI's schema, has arrived and run). Playwright's
+        "networkidle" does the same with a fixed half second, most of this walk's time."""
+        deadline = time.monotonic() + 30
+        while self.in_flight or time.monotonic() - self.last_activity < QUIET_SECONDS:
+            assert time.monotonic() < deadline, f"{self.page.url}: requests still open: {self.in_flight}"
+            self.page.wait_for_timeout(20)  # lets Playwright deliver the request events meanwhile
 
     def nav_links(self) -> list[str]:
         return self.page.eval_on_selector_all(".site-nav a", "links => links.map(link => link.href)")
