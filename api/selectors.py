@@ -7,6 +7,7 @@ Nothing here returns personal data: only counts per period and group, with the A
 import datetime
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -215,37 +216,54 @@ def _extra_labels(dimension: str, keys: list[str]) -> dict[str, str]:
     return found | {key: unknown for key in keys if key not in found}
 
 
+# the period levels of a flow measure's cube (a stock is counted by month only)
+LEVELS = ["month", "quarter", "half", "year"]
+
+
 def year_cube_live(scope: Scope, measure: str, year: int, dimension: str | None) -> YearCube:
     """The live computation, and the reference the summary is reconciled against: all counts of one measure
     and year for the scope, by every period level (and the dimension), with the suppression pattern decided
     on the whole cube. 2 queries for the cases (by month) and 2 per period level
     for the distinct people (half as many without a dimension)."""
+    return year_cubes_live(scope, [measure], year, dimension)[measure]
+
+
+def year_cubes_live(scope: Scope, measures: Sequence[str], year: int, dimension: str | None) -> dict[str, YearCube]:
+    """`year_cube_live` of several measures from one read: the rows of reporting.figures hold every measure, so
+    each cube is built from the same rows (the reconciliation compares all seven at once)."""
     period = Period.year(year)
-    stock = measure in STOCK_MEASURES
-    metric = MEASURES[measure]
-    levels = ["month"] if stock else ["month", "quarter", "half", "year"]
-    counts: dict = {}
-    persons: dict = {}
+    levels = ["month"] if all(measure in STOCK_MEASURES for measure in measures) else LEVELS
     labels: dict[str, str] = dimension_catalogue(dimension, scope) if dimension else {}
-    # case counts add up: count months in the database and sum them into quarters, halves and the year
-    _collect(counts, case_counts(period, scope, bucket="month"), "month", metric, None)
+    case_rows = case_counts(period, scope, bucket="month")
+    key_rows = key_sums(period, scope, bucket="month")
+    person_rows = {level: person_counts(period, scope, bucket=level) for level in levels}
+    grouped_cases: list = []
+    grouped_keys: list = []
+    grouped_persons: dict[str, list] = {}
     if dimension:
-        rows = case_counts(period, scope, group_by=[dimension], bucket="month")
-        for row in rows:
+        grouped_cases = case_counts(period, scope, group_by=[dimension], bucket="month")
+        for row in grouped_cases:
             labels.setdefault(_key(row.keys[dimension]), row.labels[dimension])
-        _collect(counts, rows, "month", metric, dimension)
-    keys: dict = {}
-    _collect(keys, key_sums(period, scope, bucket="month"), "month", metric, None)
-    if dimension:
-        _collect(keys, key_sums(period, scope, group_by=[dimension], bucket="month"), "month", metric, dimension)
-    # distinct people do not add up: one query per period level
-    for level in levels:
-        _collect(persons, person_counts(period, scope, bucket=level), level, metric, None)
-        if dimension:
-            _collect(
-                persons, person_counts(period, scope, group_by=[dimension], bucket=level), level, metric, dimension
-            )
-    return _published_cube(scope, measure, year, dimension, labels, counts, keys, persons)
+        grouped_keys = key_sums(period, scope, group_by=[dimension], bucket="month")
+        grouped_persons = {level: person_counts(period, scope, group_by=[dimension], bucket=level) for level in levels}
+    cubes = {}
+    for measure in measures:
+        metric = MEASURES[measure]
+        counts: dict = {}
+        keys: dict = {}
+        persons: dict = {}
+        # case counts add up: count months in the database and sum them into quarters, halves and the year
+        _collect(counts, case_rows, "month", metric, None)
+        _collect(counts, grouped_cases, "month", metric, dimension)
+        _collect(keys, key_rows, "month", metric, None)
+        _collect(keys, grouped_keys, "month", metric, dimension)
+        # distinct people do not add up: one query per period level (a stock only by month)
+        for level in ["month"] if measure in STOCK_MEASURES else LEVELS:
+            _collect(persons, person_rows[level], level, metric, None)
+            if dimension:
+                _collect(persons, grouped_persons[level], level, metric, dimension)
+        cubes[measure] = _published_cube(scope, measure, year, dimension, dict(labels), counts, keys, persons)
+    return cubes
 
 
 def statistics_case_counts(*, scope: Scope, measure: str, period: str, year: int, years: int, group_by: str | None):

@@ -74,7 +74,7 @@ def test_the_page_warns_before_the_end_and_fortsatt_arbeta_keeps_the_session(
 def test_a_new_entry_typed_when_the_session_ends_is_back_after_signing_in_again(
     page, live_server, login, handler, case, settings
 ):
-    settings.SESSION_COOKIE_AGE = 6  # seconds to open the case and type before the notice covers the page
+    settings.SESSION_COOKIE_AGE = 12  # time to open the case and type before the notice covers it, on a busy machine
     settings.SESSION_WARNING_SECONDS = 1
     settings.SESSION_RENEW_SECONDS = 0
     login(handler)
@@ -107,7 +107,7 @@ def test_an_edited_draft_sent_after_the_session_ended_is_restored_and_logout_for
     page, live_server, login, handler, case, settings
 ):
     entry = JournalEntryFactory(case=case, author=handler, text="Ett utkast.")
-    settings.SESSION_COOKIE_AGE = 6
+    settings.SESSION_COOKIE_AGE = 8
     settings.SESSION_WARNING_SECONDS = 1
     settings.SESSION_RENEW_SECONDS = 0
     login(handler)
