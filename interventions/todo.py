@@ -84,15 +84,9 @@ COLUMNS = (
     "todo_activity",
     "todo_case",
     "todo_number",
-    "todo_handler",
-    "todo_opened",
-    "todo_insats",
-    "todo_person",
-    "todo_first",
-    "todo_last",
-    "todo_protection",
 )
-# what the to-do lists read of each case and its person
+# what the to-do lists read of each case and its person, in todo_list's second query: the union carries only the
+# case's id and number (the tie-break of its order), so no branch joins the person
 CASE_FIELDS = ["id", "number", "person_id", "insats_type_id", "handler_id", "opened_on"]
 PERSON_FIELDS = ["id", "first_name", "last_name", "protection"]
 
@@ -161,13 +155,6 @@ def _columns(*, kind: str, due, owner, case: str = "", plan=None, detail=None, a
         "todo_activity": activity if activity is not None else Cast(_none(BigIntegerField()), BigIntegerField()),
         "todo_case": F(f"{prefix}id") if prefix else F("pk"),
         "todo_number": F(f"{prefix}number"),
-        "todo_handler": F(f"{prefix}handler_id"),
-        "todo_opened": F(f"{prefix}opened_on"),
-        "todo_insats": F(f"{prefix}insats_type_id"),
-        "todo_person": F(f"{prefix}person_id"),
-        "todo_first": F(f"{prefix}person__first_name"),
-        "todo_last": F(f"{prefix}person__last_name"),
-        "todo_protection": F(f"{prefix}person__protection"),
     }
 
 
@@ -285,7 +272,7 @@ def todo_list(
             detail=detail or "",
             activity_id=activity_id,
         )
-        for kind, due, owner_id, plan_id, detail, activity_id, case_id, *_case_values in fetched
+        for kind, due, owner_id, plan_id, detail, activity_id, case_id, _number in fetched
     ]
     return items
 
