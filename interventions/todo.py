@@ -160,8 +160,8 @@ def _columns(*, kind: str, due, owner, case: str = "", plan=None, detail=None, a
 
 
 # The subqueries of the branches that depend on nothing of the request (no user, no date) are built once per
-# process: building them was about a fifth of the Python time of Mina ärenden (issue 23.1). A query using one copies
-# it (Expression.resolve_expression), so sharing them is safe.
+# process: building them was about a third of building the union (≈ 3.5 of ≈ 10 ms at scale M, issue 23.1). A query
+# using one copies it (Expression.resolve_expression), so sharing them is safe.
 
 
 @cache
