@@ -1,5 +1,6 @@
 """Gunicorn settings for the web container; every value can be overridden by environment variables."""
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -22,3 +23,14 @@ access_log_format = (
     '{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}'
 )
+
+
+def post_worker_init(worker):
+    """Move everything loaded so far (Django, the apps, the URLconf) out of the garbage collector's reach.
+
+    A worker holds some 200 000 tracked objects after start-up, nearly all of them alive for its whole life.
+    Without this every full collection walks them all: about 100 ms in the middle of some request (Mina ärenden
+    at scale M, measured 2026-12-07), which is the page's tail rather than its own work. Objects created by
+    requests are still collected as before (gc.freeze, Python 3.7+)."""
+    gc.collect()
+    gc.freeze()

@@ -125,6 +125,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast while PostgreSQL is away (restart, failover) instead of hanging a worker process.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+    # No JIT compilation of queries (PostgreSQL's default turns it on above a planner cost of 100 000): the to-do
+    # union of Planering at scale M is estimated above that and spent ~3 s of CPU per request compiling, for a
+    # query that runs in ~0.2 s without (docs/performance.md, 2026-12-07). Short queries on many connections
+    # gain nothing from it; DB_JIT=1 gives the server's setting back.
+    if not env_bool("DB_JIT", False):
+        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 # Every request is one transaction: the access-log row and the read it records commit together,
 # and a failed log write means the page is not shown (fail closed).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
