@@ -9,14 +9,16 @@ PORT ?= 8000
 .PHONY: install demo test machine lint messages clean
 
 # Installs exactly the locked versions (with hashes), so every machine, CI and the image get the same Django,
-# Celery and WeasyPrint; `make lock` writes the lock files again after a change to pyproject.toml.
+# Celery and WeasyPrint; `make lock` writes the lock files again after a change to pyproject.toml. uv (the tool
+# that writes the lock) installs it too: the same hashes, in about a third of pip's time on a clean machine.
 LOCK := requirements/test.txt
+UV := uv==0.13.10
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet $(UV)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,7 +29,7 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal 
 .PHONY: lock
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet uv
+	$(BIN)/pip install --quiet $(UV)
 	$(UV_COMPILE) -o requirements/production.txt
 	$(UV_COMPILE) --extra test --constraint requirements/production.txt -o requirements/test.txt
 
