@@ -57,7 +57,7 @@ test: machine $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	@# Two processes (pytest-xdist; worksteal, with the slowest files first: tests/fixtures.py SLOW_FIRST), then
-	@# the few tests marked serial alone (they kill and restart servers and workers, or hold a deadline).
+	@# the tests marked serial alone (they hold a deadline beside a busy queue).
 	@# PYTEST_ARGS runs what it names in one process instead.
 	if [ -n "$(PYTEST_ARGS)" ]; then \
 	  scripts/test-machine.sh run $(BIN)/python -m pytest $(PYTEST_ARGS); \

@@ -153,8 +153,11 @@ class CeleryWorker:
         hard_limit: int = 12,
         visibility_timeout: int | None = None,
     ):
+        # not PYTEST_XDIST_WORKER: with it config.settings_test would move the worker to another Redis database
+        # (as it does for an xdist process on the shared Redis), away from the one this test's own Redis serves
+        inherited = {key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"}
         self.env = {
-            **os.environ,
+            **inherited,
             "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
             "FAULT_MEDIA_ROOT": str(media),
             "REDIS_URL": redis_url,

@@ -52,15 +52,19 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-# Tests that kill workers or restart servers, or hold a product deadline measured beside a busy queue, run
-# alone, after the parallel run (Makefile): beside another test process on two cores their deadlines would
-# measure the neighbour, not the product. Everything else runs in parallel.
-SERIAL_FILES = ("tests/test_fault_", "tests/test_prod_queues.py")
+# A test that holds a product deadline measured beside a busy queue runs alone, after the parallel run (Makefile):
+# beside another test process on two cores its deadline would measure the neighbour, not the product. The fault
+# tests kill and restart servers and workers of their own (tests/faultkit.py) with deadlines far above what they
+# measure, so they run in parallel, first: most of their time is waiting, which the other process fills.
+SERIAL_FILES = ("tests/test_prod_queues.py",)
 
 # The slowest files of the parallel run (--durations, longest first). They are scheduled first, so that with
 # --dist worksteal (Makefile) the two workers end together on short tests instead of one idling while the other
 # works through a long test it started last.
 SLOW_FIRST = (
+    "tests/test_fault_worker.py",
+    "tests/test_fault_postgres.py",
+    "tests/test_fault_redis.py",
     "records/tests/test_retention_figures.py",
     "tests/test_bench_smoke.py",
     "reporting/tests/test_statistics_summary.py",
