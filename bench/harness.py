@@ -110,11 +110,18 @@ def _time(call: Callable[[int], object], reps: int, warmup: int, budget: float |
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
-def count_queries(call: Callable[[int], object], i: int = 0) -> int:
-    """SQL statements one call issues, not counting transaction control (BEGIN/COMMIT/SAVEPOINT)."""
+def statements_of(call: Callable[[], object]) -> list[str]:
+    """The SQL one call issues, as sent (parameters bound), without transaction control (BEGIN/COMMIT/SAVEPOINT)."""
     with CaptureQueriesContext(connection) as captured:
-        call(i)
-    return sum(1 for query in captured.captured_queries if not query["sql"].upper().startswith(TRANSACTION_CONTROL))
+        call()
+    return [
+        query["sql"] for query in captured.captured_queries if not query["sql"].upper().startswith(TRANSACTION_CONTROL)
+    ]
+
+
+def count_queries(call: Callable[[int], object], i: int = 0) -> int:
+    """SQL statements one call issues, not counting transaction control."""
+    return len(statements_of(lambda: call(i)))
 
 
 def measure(

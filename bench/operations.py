@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from bench.harness import TRANSACTION_CONTROL, Missing, Operation, Prepared
+from bench.harness import Missing, Operation, Prepared, statements_of
 from cases.models import Case, InsatsCode, InsatsType, Person
 from cases.search_names import fold
 from cases.selectors import TRIGRAM_MIN_LENGTH
@@ -180,7 +179,7 @@ PERSON_VISIBLE = (
 
 def _page_statements(client: Client, url: str, data: dict) -> list[str]:
     """The SQL one GET of the page issues, as sent (parameters bound), without transaction control."""
-    return _statements_of(lambda: _get(client, url, data))
+    return statements_of(lambda: _get(client, url, data))
 
 
 def _replay(statements: list[str]):
@@ -376,15 +375,6 @@ def statistics_national(ctx: Context) -> Prepared:
     return _statistics(ctx, municipality=False)
 
 
-def _statements_of(call) -> list[str]:
-    """The SQL one call issues, as sent (parameters bound), without transaction control."""
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return [
-        query["sql"] for query in captured.captured_queries if not query["sql"].upper().startswith(TRANSACTION_CONTROL)
-    ]
-
-
 def _follow_up(ctx: Context, period_for, via: str) -> Prepared:
     """The follow-up figures of one provider, compared with raw SQL that runs the same aggregates: the report's own
     statements (its totals, volumes, groups and sections, this period and the year before) captured once and
@@ -397,7 +387,7 @@ def _follow_up(ctx: Context, period_for, via: str) -> Prepared:
     def app(i):
         return follow_up(period, scope, today=today)
 
-    statements = _statements_of(lambda: app(0))
+    statements = statements_of(lambda: app(0))
     return Prepared(
         app=app,
         sql=lambda i: _replay(statements),
@@ -436,7 +426,7 @@ def follow_up_national(ctx: Context) -> Prepared:
         periods = (period, period.previous_year())
         return [case_counts(when, scope, group_by=group) for when in periods for group in groups]
 
-    statements = _statements_of(lambda: app(0))
+    statements = statements_of(lambda: app(0))
     return Prepared(
         app=app,
         sql=lambda i: _replay(statements),

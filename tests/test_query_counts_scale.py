@@ -10,12 +10,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.harness import TRANSACTION_CONTROL
+from bench.harness import statements_of
 from cases.models import Case, InsatsType, JournalEntry, Person
 from consent.models import Actor, Consent
 from core.models import User
@@ -47,13 +46,6 @@ def generated_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def generated(generated_once, db):
     """The generated XS data, read (and added to) by one test."""
-
-
-def _statements(call) -> list[str]:
-    """The SQL one call issues, as `make bench` counts it (transaction control left out)."""
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(TRANSACTION_CONTROL)]
 
 
 def _client(user: User) -> Client:
@@ -99,7 +91,7 @@ def _home_queries(user: User) -> list[str]:
     client = _client(user)
     url = reverse("home")
     client.get(url)  # warm caches that every request has warm in production (content types, permissions)
-    return _statements(lambda: client.get(url))
+    return statements_of(lambda: client.get(url))
 
 
 def test_case_list_query_count_is_small_and_constant(generated):
@@ -124,7 +116,7 @@ def _case_page_queries(user: User, case: Case) -> list[str]:
     client = _client(user)
     url = reverse("case_detail", kwargs={"case_id": case.pk})
     client.get(url)
-    return _statements(lambda: client.get(url))
+    return statements_of(lambda: client.get(url))
 
 
 @pytest.fixture
