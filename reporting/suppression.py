@@ -66,7 +66,7 @@ def _combine(row: dict[int, int], scale: int, other: dict[int, int], factor: int
     return {key: value // divisor for key, value in combined.items()}
 
 
-def _determined_by_elimination(hidden: list[Cell], values: dict[Cell, int], identities) -> set[Cell]:
+def _determined_by_elimination(hidden: list[Cell], identities) -> set[Cell]:
     """Hidden cells fixed by the identities alone (their unit vector lies in the span of the identities
     restricted to the hidden cells): Gauss-Jordan elimination, a cell fixed when its pivot row has no other cell."""
     index = {cell: position for position, cell in enumerate(hidden)}
@@ -202,7 +202,7 @@ def protect_table(
         key = frozenset(hidden_now)
         if key not in known:
             # a secondary cell may be worked out (it is not small); a "<5" may not
-            known[key] = _determined_by_elimination(sorted(hidden_now), values, identities) & primary
+            known[key] = _determined_by_elimination(sorted(hidden_now), identities) & primary
             known[key] |= pinned_by_bounds(values, hidden_now, primary, identities, at_most)
         return sorted(known[key] - hopeless, key=str)
 
