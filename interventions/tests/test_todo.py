@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from guardian.shortcuts import assign_perm
 
 from cases.models import Case
 from cases.selectors import case_queryset_for_user
@@ -432,3 +433,14 @@ def test_caseload_is_only_for_the_enhetschef_of_the_unit(client, handler, manage
     assert all(case.person.last_name not in html for case in signals.values() if isinstance(case, Case))
     home = client.get(reverse("home")).content.decode()
     assert reverse("interventions:caseload") in home
+
+
+def test_the_list_follows_a_changed_unit_and_a_new_grant_the_same_day(handler, outsider, signals, today):
+    # the union's SQL is kept per process; what the user may see must still be decided at each call
+
+    assert len(_items(outsider, today, owner=None)) == 0
+    assign_perm("cases.view_case", outsider, signals["follow_up"])  # a per-case grant
+    assert [i.kind for i in _items(outsider, today, owner=None)] == ["arendeuppfoljning"]
+    outsider.unit = handler.unit  # moved to the handler's unit
+    outsider.save()
+    assert len(_items(outsider, today, owner=None)) == 6
