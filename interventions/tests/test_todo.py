@@ -437,7 +437,6 @@ def test_caseload_is_only_for_the_enhetschef_of_the_unit(client, handler, manage
 
 def test_the_list_follows_a_changed_unit_and_a_new_grant_the_same_day(handler, outsider, signals, today):
     # the union's SQL is kept per process; what the user may see must still be decided at each call
-
     assert len(_items(outsider, today, owner=None)) == 0
     assign_perm("cases.view_case", outsider, signals["follow_up"])  # a per-case grant
     assert [i.kind for i in _items(outsider, today, owner=None)] == ["arendeuppfoljning"]
