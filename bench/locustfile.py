@@ -313,14 +313,13 @@ _slots: dict[str, Iterator[int]] = {role: itertools.count() for role in ROLE_SHA
 
 class Person(HttpUser):
     """One signed-in person of `role`. `first_page` is the page they open first (it also sets the CSRF cookie); then
-    each click is one of the role's request types, drawn by weight. With LOADTEST_TOUR the first clicks go through
-    every type of the role once, without waiting, so a short run checks them all."""
+    each click is one of the role's request types, drawn by weight. With LOADTEST_TOUR they first open every type of
+    the role once, back to back, before the mix: a stop lets a user finish its start, so even a short run checks
+    every type."""
 
     abstract = True
     role = ""
-
-    def wait_time(self) -> float:
-        return 0.0 if self.tour else WAIT(self)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         role = INPUTS["roles"][self.role]
@@ -329,20 +328,19 @@ class Person(HttpUser):
         self.account = role["accounts"][slot["account"]]
         self.rng = random.Random(f"{self.role}-{n}")  # each user its own, repeatable choices
         self.types = [t for t in ACTIVE if t.role == self.role]
-        self.tour = list(self.types) if TOUR else []
         if slot["session"]:
             self.client.cookies.set(INPUTS["session_cookie"], slot["session"])
             self.first_page()
+        for request_type in self.types if TOUR else []:
+            self.current = request_type
+            request_type.run(self)
 
     def first_page(self) -> None:
         pass
 
     @task
     def click(self) -> None:
-        if self.tour:
-            request_type = self.tour.pop(0)
-        else:
-            request_type = self.rng.choices(self.types, [t.weight for t in self.types])[0]
+        request_type = self.rng.choices(self.types, [t.weight for t in self.types])[0]
         self.current = request_type
         request_type.run(self)
 
