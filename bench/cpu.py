@@ -124,6 +124,11 @@ class CpuSampler:
                 self.backend_start.setdefault(pid, boot + stat[3])
                 self.postgres_visible = True
 
+    def wait_past(self, moment: float) -> None:
+        """Until the machine has been sampled after `moment` (or the sampler has stopped)."""
+        while not self._stop.is_set() and not any(t > moment for t, _v in self.series["machine"][-1:]):
+            time.sleep(self.interval / 10)
+
     def used(self, name: str, start: float, end: float) -> float | None:
         """CPU seconds a series used between two times (linear between samples)."""
         points = self.series.get(name) or []

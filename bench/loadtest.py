@@ -35,7 +35,7 @@ import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bench.__main__ import BASE_DIR, _ensure_database
 from bench.cpu import CpuSampler
@@ -43,6 +43,8 @@ from bench.cpu import CpuSampler
 TARGET_P95_MS = 300
 TARGET_RATE = 40  # requests/s at the saturation point (issue 23.4, at L on 2 cores)
 DEFAULT_STEPS = "10,20,30,40,50,60,80"
+CLICK_WAIT = (0.5, 1.5)  # seconds between a user's clicks in the saturation steps
+THINK_WAIT = (10.0, 30.0)  # and in the think-time run
 ROLES = ("socialsekreterare", "faltarbetare", "samordnare", "enhetschef", "statistik")
 
 
@@ -109,10 +111,10 @@ def run_locust(run: Run, *, host: str, env: dict, out_dir: Path, sampler: CpuSam
             locust.wait(timeout=run.warmup + run.seconds + 120)
         finally:
             _stop(locust)
-    time.sleep(sampler.interval * 1.5)  # one more sample after the end for the interpolation
     if not samples_path.exists():
         raise SystemExit(f"locust skrev inga mätvärden för {run.label}: se {out_dir / f'locust-{run.label}.log'}")
     recorded = json.loads(samples_path.read_text(encoding="utf-8"))
+    sampler.wait_past(recorded["window_end"])  # one sample after the window, for the interpolation
     return summarise(run, recorded, sampler, locust_series=f"locust-{locust.pid}")
 
 
@@ -298,7 +300,7 @@ def _user_counts(text: str) -> list[int]:
     return counts
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__)
     parser.add_argument("--scale", default=os.environ.get("SCALE", "M"), choices=["XS", "S", "M", "L"])
     parser.add_argument("--steps", type=_user_counts, default=DEFAULT_STEPS, help="användare per steg")
@@ -319,14 +321,61 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-generate", action="store_true")
     parser.add_argument("--out-dir", default=str(BASE_DIR / "artifacts" / "loadtest"), help="katalog för resultaten")
     args = parser.parse_args(argv)
-    steps = args.steps if isinstance(args.steps, list) else _user_counts(args.steps)
-    saturation = args.only != "think"
-    think = args.only != "saturation"
+    if isinstance(args.steps, str):  # the default is parsed as given
+        args.steps = _user_counts(args.steps)
+    return args
 
+
+def _start_server(args: argparse.Namespace, env: dict, log: IO[str]) -> subprocess.Popen:
+    """gunicorn with production's settings (gunicorn.conf.py), without the control socket: the run does not use it
+    and every gunicorn of the machine would otherwise open it at the same path."""
+    command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--config", "gunicorn.conf.py"]
+    return subprocess.Popen(
+        [*command, "--no-control-socket"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def _summary(args: argparse.Namespace, results: list[dict], think_result: dict | None) -> dict:
+    """The saturation figure (the fastest passing step), the think-time verdict and what dominated; printed too."""
+    passing = [step for step in results if step["passed"]]
+    best = max(passing, key=lambda step: step["rate_per_s"]) if passing else None
+    summary: dict[str, Any] = {
+        "saturation_rate_per_s": best["rate_per_s"] if best else (0.0 if results else None),
+        "saturation_step": best["label"] if best else None,
+        "saturation_met": bool(best and best["rate_per_s"] >= TARGET_RATE),
+        "think_time_met": think_result["passed"] if think_result else None,
+    }
+    print("\nSammanfattning")
+    if results:
+        figure = (
+            f"{best['rate_per_s']:.1f} anrop/s ({best['users']} användare)"
+            if best
+            else f"inget steg klarade p95 ≤ {TARGET_P95_MS} ms och 0 fel"
+        )
+        verdict = "uppfyllt" if summary["saturation_met"] else "EJ uppfyllt"
+        print(f"Mättnadsgenomströmning: {figure} — mål ≥ {TARGET_RATE} anrop/s: {verdict}")
+    if think_result is not None:
+        verdict = "uppfyllt" if think_result["passed"] else "EJ uppfyllt: " + "; ".join(think_result["reasons"])
+        print(
+            f"Betänketid {THINK_WAIT[0]:g}–{THINK_WAIT[1]:g} s, {think_result['users']} användare: "
+            f"{think_result['rate_per_s']:.1f} anrop/s, p95 ≤ {TARGET_P95_MS} ms och 0 fel för alla anropstyper: "
+            f"{verdict}"
+        )
+    heaviest = best or (results[-1] if results else think_result)
+    if heaviest is not None:
+        summary["dominating"] = dominating(heaviest)
+        print(f"Vad dominerar ({heaviest['label']}): {summary['dominating']}")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    saturation, think = args.only != "think", args.only != "saturation"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import bench.settings  # noqa: F401  (environment defaults)
 
-    _ensure_database(os.environ.get("DATABASE_URL", ""))
+    database_url = os.environ.get("DATABASE_URL", "")
+    _ensure_database(database_url)
     import django
 
     django.setup()
@@ -343,11 +392,6 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     inputs = out_dir / "inputs.json"
-    sessions = max([*(steps if saturation else []), args.think_users if think else 0])
-    prepare_inputs(inputs, sessions=sessions)
-    connections.close_all()
-    database_url = os.environ.get("DATABASE_URL", "")
-
     env = {
         **os.environ,
         "LOADTEST_INPUTS": str(inputs),
@@ -361,92 +405,42 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.datetime.now(datetime.UTC)
     results: list[dict] = []
     think_result: dict | None = None
-    server = None
     sampler = None
-    server_log = open(out_dir / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115
+    worker_class = "sync" if args.threads == 1 else "gthread"
     print(
         f"\nmake loadtest  skala {args.scale}  gunicorn.conf.py: {args.workers} arbetare × {args.threads} tråd(ar) "
-        f"(sync)  {os.cpu_count()} kärnor  steg {','.join(map(str, steps)) if saturation else '–'}",
+        f"({worker_class})  {os.cpu_count()} kärnor  steg {','.join(map(str, args.steps)) if saturation else '–'}",
         flush=True,
     )
-    try:
-        server = subprocess.Popen(
-            # production's settings (gunicorn.conf.py); without the control socket, which the run does not use and
-            # which every gunicorn of the machine would otherwise open at the same path
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--config",
-                "gunicorn.conf.py",
-                "--no-control-socket",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_for(f"{host}/logga-in/", 60, server)
-        sampler = CpuSampler(database_url=database_url, gunicorn_pid=server.pid)
-        sampler.start()
-        failures_in_row = 0
-        for n, users in enumerate(steps if saturation else [], start=1):
-            step = run_locust(
-                Run(f"steg{n}-{users}", users, (0.5, 1.5), args.warmup, args.step_seconds),
-                host=host,
-                env=env,
-                out_dir=out_dir,
-                sampler=sampler,
-                options=options,
-            )
-            results.append(step)
-            print(render_step(step, f"Steg {n}"), flush=True)
-            failures_in_row = 0 if step["passed"] else failures_in_row + 1
-            if args.stop_after and failures_in_row >= args.stop_after and n < len(steps):
-                print(f"(stegen slutar efter {failures_in_row} underkända i rad)", flush=True)
-                break
-        if think:
-            think_result = run_locust(
-                Run(f"betanketid-{args.think_users}", args.think_users, (10, 30), args.think_ramp, args.think_seconds),
-                host=host,
-                env=env,
-                out_dir=out_dir,
-                sampler=sampler,
-                options=options,
-            )
-            print(render_step(think_result, "Betänketid"), flush=True)
-    finally:
-        if sampler is not None:
-            sampler.stop()
-        _stop(server)
-        server_log.close()
-
-    passing = [step for step in results if step["passed"]]
-    best = max(passing, key=lambda step: step["rate_per_s"]) if passing else None
-    summary = {
-        "saturation_rate_per_s": best["rate_per_s"] if best else (0.0 if saturation else None),
-        "saturation_step": best["label"] if best else None,
-        "saturation_met": bool(best and best["rate_per_s"] >= TARGET_RATE),
-        "think_time_met": think_result["passed"] if think_result else None,
-    }
-    print("\nSammanfattning")
-    if saturation:
-        figure = (
-            f"{best['rate_per_s']:.1f} anrop/s ({best['users']} användare)"
-            if best
-            else "inget steg klarade p95 ≤ 300 ms och 0 fel"
-        )
-        verdict = "uppfyllt" if summary["saturation_met"] else "EJ uppfyllt"
-        print(f"Mättnadsgenomströmning: {figure} — mål ≥ {TARGET_RATE} anrop/s: {verdict}")
-    if think_result is not None:
-        verdict = "uppfyllt" if think_result["passed"] else "EJ uppfyllt: " + "; ".join(think_result["reasons"])
-        print(
-            f"Betänketid 10–30 s, {think_result['users']} användare: {think_result['rate_per_s']:.1f} anrop/s, "
-            f"p95 ≤ {TARGET_P95_MS} ms och 0 fel för alla anropstyper: {verdict}"
-        )
-    heaviest = best or (results[-1] if results else think_result)
-    if heaviest is not None:
-        summary["dominating"] = dominating(heaviest)
-        print(f"Vad dominerar ({heaviest['label']}): {summary['dominating']}")
+    with open(out_dir / "gunicorn.log", "w", encoding="utf-8") as server_log:
+        # the workers load the application while the inputs are prepared
+        server = _start_server(args, env, server_log)
+        try:
+            sessions = max([*(args.steps if saturation else []), args.think_users if think else 0])
+            prepare_inputs(inputs, sessions=sessions)
+            connections.close_all()
+            _wait_for(f"{host}/logga-in/", 120, server)
+            sampler = CpuSampler(database_url=database_url, gunicorn_pid=server.pid)
+            sampler.start()
+            failures_in_row = 0
+            for n, users in enumerate(args.steps if saturation else [], start=1):
+                run = Run(f"steg{n}-{users}", users, CLICK_WAIT, args.warmup, args.step_seconds)
+                step = run_locust(run, host=host, env=env, out_dir=out_dir, sampler=sampler, options=options)
+                results.append(step)
+                print(render_step(step, f"Steg {n}"), flush=True)
+                failures_in_row = 0 if step["passed"] else failures_in_row + 1
+                if args.stop_after and failures_in_row >= args.stop_after and n < len(args.steps):
+                    print(f"(stegen slutar efter {failures_in_row} underkända i rad)", flush=True)
+                    break
+            if think:
+                users = args.think_users
+                run = Run(f"betanketid-{users}", users, THINK_WAIT, args.think_ramp, args.think_seconds)
+                think_result = run_locust(run, host=host, env=env, out_dir=out_dir, sampler=sampler, options=options)
+                print(render_step(think_result, "Betänketid"), flush=True)
+        finally:
+            if sampler is not None:
+                sampler.stop()
+            _stop(server)
 
     result = {
         "scale": args.scale,
@@ -454,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         "server": {"config": "gunicorn.conf.py", "workers": args.workers, "threads": args.threads},
         "target_p95_ms": TARGET_P95_MS,
         "target_rate_per_s": TARGET_RATE,
-        "summary": summary,
+        "summary": _summary(args, results, think_result),
         "steps": results,
         "think_time": think_result,
     }
