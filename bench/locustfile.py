@@ -31,8 +31,8 @@ import gevent
 from locust import HttpUser, between, events, task
 
 INPUTS: dict[str, Any] = json.loads(open(os.environ["LOADTEST_INPUTS"], encoding="utf-8").read())  # noqa: SIM115
-_low, _high = (float(part) for part in os.environ.get("LOADTEST_WAIT", "0.5,1.5").split(","))
-WAIT = between(_low, _high)
+WAIT_LOW, WAIT_HIGH = (float(part) for part in os.environ.get("LOADTEST_WAIT", "0.5,1.5").split(","))
+WAIT = between(WAIT_LOW, WAIT_HIGH)
 WARMUP_SECONDS = float(os.environ.get("LOADTEST_WARMUP", "10"))
 MEASURE_SECONDS = float(os.environ.get("LOADTEST_MEASURE", "45"))
 SKIP = {key.strip() for key in os.environ.get("LOADTEST_SKIP", "").split(",") if key.strip()}
@@ -328,6 +328,9 @@ class Person(HttpUser):
         self.account = role["accounts"][slot["account"]]
         self.rng = random.Random(f"{self.role}-{n}")  # each user its own, repeatable choices
         self.types = [t for t in ACTIVE if t.role == self.role]
+        # people arrive spread over one wait, not all in the instant locust starts them (a burst that the warm-up
+        # would still be queueing behind in the think-time run)
+        gevent.sleep(self.rng.uniform(0, WAIT_HIGH))
         if slot["session"]:
             self.client.cookies.set(INPUTS["session_cookie"], slot["session"])
             self.first_page()
