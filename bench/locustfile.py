@@ -329,8 +329,8 @@ class Person(HttpUser):
         self.rng = random.Random(f"{self.role}-{n}")  # each user its own, repeatable choices
         self.types = [t for t in ACTIVE if t.role == self.role]
         # people arrive spread over one wait, not all in the instant locust starts them (a burst that the warm-up
-        # would still be queueing behind in the think-time run)
-        gevent.sleep(self.rng.uniform(0, WAIT_HIGH))
+        # would still be queueing behind in the think-time run); a tour checks at once
+        gevent.sleep(0 if TOUR else self.rng.uniform(0, WAIT_HIGH))
         if slot["session"]:
             self.client.cookies.set(INPUTS["session_cookie"], slot["session"])
             self.first_page()
