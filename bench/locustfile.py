@@ -141,14 +141,16 @@ def search(user: Any) -> None:
 
 def insats_page(user: Any) -> None:
     case = user.rng.choice(user.account["insats_cases"])
-    _page(user, f"/insatser/arende/{case['id']}/", "Insatssida (ungdomstjänst)", [f"ärende {case['number']} –"])
+    markers = [f"ärende {case['number']} –", "Registrera utförda timmar"]  # the page of the case, with the form
+    _page(user, f"/insatser/arende/{case['id']}/", "Insatssida (ungdomstjänst)", markers)
 
 
 def journal_draft(user: Any) -> None:
     case = user.rng.choice(user.account["cases"])
     today = datetime.date.today().isoformat()
     data = {"kind": "samtal", "occurred_on": today, "text": "Samtal med ungdomen (lasttest)."}
-    _post(user, f"/arenden/{case['id']}/anteckningar/", "Journalanteckning: spara utkast", data, redirect_to=case["id"])
+    path, shown = f"/arenden/{case['id']}/anteckningar/", f"/arenden/{case['id']}/#anteckning-"
+    _post(user, path, "Journalanteckning: spara utkast", data, redirect_to=shown)
 
 
 def community_service_hours(user: Any) -> None:
@@ -161,7 +163,8 @@ def community_service_hours(user: Any) -> None:
         "confirm_duplicate": "on",  # the same occasion again is on purpose here
     }
     path = f"/insatser/arende/{case['id']}/timmar/"
-    _post(user, path, "Ungdomstjänst: registrera timmar", data, redirect_to="#ungdomstjanst")
+    shown = f"/insatser/arende/{case['id']}/#ungdomstjanst"
+    _post(user, path, "Ungdomstjänst: registrera timmar", data, redirect_to=shown)
 
 
 # -- fältverksamhet --------------------------------------------------------------------------------------------
@@ -201,7 +204,7 @@ def field_month(user: Any) -> None:
 
 
 def planning(user: Any) -> None:
-    _page(user, "/insatser/planering/", "Planering", ["<h1>Planering</h1>"])
+    _page(user, "/insatser/planering/", "Planering", ["<h1>Planering</h1>", "Att göra för "])
 
 
 def plan_page(user: Any) -> None:
