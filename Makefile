@@ -74,7 +74,9 @@ clean:
 
 # Speed at scale (README "Speed at scale", docs/performance.md): `make bench` times every operation on
 # generated data in its own database (SCALE=XS|S|M|L, M by default; the data is generated once per scale and kept);
-# `make loadtest` runs 20 concurrent users against gunicorn for 60 s.
+# `make loadtest` runs every role's daily work against gunicorn (gunicorn.conf.py) in steps of more and more users
+# clicking every 0.5–1.5 s, for the saturation throughput, then 100 users with 10–30 s think times
+# (LOADTEST_ARGS, e.g. "--steps 10,20,40 --step-seconds 30"; `python -m bench.loadtest --help`).
 SCALE ?= M
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ungdomsinsats_bench
 .PHONY: bench loadtest

@@ -20,6 +20,10 @@ os.environ.setdefault("API_THROTTLE_RATE", "1000000/min")
 
 from config.settings import *  # noqa: E402,F403
 
+# What each request cost the server (CPU, time in SQL) as a Server-Timing header, which `make loadtest` attributes
+# per request type; first, so all other middleware and the request's transaction are counted. Not in production.
+MIDDLEWARE = ["bench.middleware.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
+
 # No collectstatic needed for a benchmark: templates resolve {% static %} without the manifest.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 warnings.filterwarnings("ignore", message="No directory at")

@@ -67,6 +67,7 @@ SLOW_FIRST = (
     "tests/test_fault_redis.py",
     "records/tests/test_retention_figures.py",
     "tests/test_bench_smoke.py",
+    "tests/test_loadtest_smoke.py",
     "reporting/tests/test_statistics_summary.py",
     "tests/test_no_leaks.py",
     "reporting/tests/test_statistics_connections.py",
