@@ -278,7 +278,8 @@ def _rows(branches: list[QuerySet]) -> QuerySet:
 
 
 class _CompiledUnions:
-    """The to-do union's SQL, compiled once per process for each (cases' SQL and parameters, day, owner, limit).
+    """The to-do union's SQL, compiled once per process for each (cases' SQL and parameters, day, owner, offset,
+    limit).
 
     Building and compiling the six-branch union costs ≈ 25 ms of CPU on every Mina ärenden (issue 23.1), yet its
     text is a function of those inputs alone: the signals' rules are constant, and what the caller's permissions
@@ -292,22 +293,21 @@ class _CompiledUnions:
         self._lock = threading.Lock()
 
     def get(
-        self, *, cases: QuerySet[Case], on: datetime.date, owner: User | None, limit: int | None
+        self, *, cases: QuerySet[Case], on: datetime.date, owner: User | None, offset: int, limit: int | None
     ) -> tuple[str, tuple] | None:
         """The SQL and parameters, or None when `cases` can match nothing (Case.objects.none())."""
         try:
             cases_sql, cases_params = cases.query.sql_with_params()
         except EmptyResultSet:
             return None
-        key = (connection.vendor, cases_sql, tuple(cases_params), on, owner.pk if owner else None, limit)
+        key = (connection.vendor, cases_sql, tuple(cases_params), on, owner.pk if owner else None, offset, limit)
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        rows = _rows(_branches(cases=cases, on=on, owner=owner)).order_by("todo_due", "todo_kind", "todo_number")
-        if limit is not None:
-            rows = rows[:limit]
+        rows = _rows(_branches(cases=cases, on=on, owner=owner)).order_by(*ORDER)
+        rows = rows[offset : offset + limit] if limit is not None else rows[offset:]
         sql, params = rows.query.sql_with_params()
         compiled = (sql, tuple(params))
         with self._lock:
@@ -317,18 +317,26 @@ class _CompiledUnions:
         return compiled
 
 
+# oldest first; the last three only break ties (two activities of one case on one day), so that the pages of a
+# paginated list (Planering) neither repeat nor skip an item
+ORDER = ("todo_due", "todo_kind", "todo_number", "todo_owner", "todo_activity", "todo_detail")
 _compiled_unions = _CompiledUnions()
 # the columns whose database value is not yet the Python one on every backend (SQLite: text dates and hex UUIDs)
 _DUE, _PLAN, _CASE = DateField(), UUIDField(), UUIDField()
 
 
 def todo_list(
-    *, cases: QuerySet[Case], on: datetime.date, owner: User | None = None, limit: int | None = None
+    *,
+    cases: QuerySet[Case],
+    on: datetime.date,
+    owner: User | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[TodoItem]:
     """Due and overdue items on the open cases among `cases` (a queryset from cases.selectors, so
-    permissions are already applied), oldest date first: one query for the items, one for their cases.
-    Unlogged: callers log what they show."""
-    compiled = _compiled_unions.get(cases=cases, on=on, owner=owner, limit=limit)
+    permissions are already applied), oldest date first, from the `offset`th on: one query for the items, one
+    for their cases. Unlogged: callers log what they show."""
+    compiled = _compiled_unions.get(cases=cases, on=on, owner=owner, offset=offset, limit=limit)
     if compiled is None:
         return []
     with connection.cursor() as cursor:
@@ -435,6 +443,10 @@ class TodoCounts:
     def kind(self, kind: str) -> int:
         return self.by_kind.get(kind, 0)
 
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
 
 def week_end(on: datetime.date) -> datetime.date:
     """The Sunday of the week `on` is in ("denna vecka")."""
@@ -465,6 +477,11 @@ def todo_counts_per_owner(*, cases: QuerySet[Case], on: datetime.date) -> dict[i
     return counts
 
 
+def unit_staff(unit_id: int) -> Q:
+    """The users listed per person for a unit even with nothing to do: its active handläggare and samordnare."""
+    return Q(unit_id=unit_id, is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.COORDINATOR])
+
+
 @dataclass
 class CaseloadRow:
     """One handläggare or samordnare of the unit on the caseload page."""
@@ -490,8 +507,11 @@ def caseload_for_manager(*, user: User, on: datetime.date) -> list[CaseloadRow]:
         .annotate(n=Count("pk"), without=Count("pk", filter=Q(next_follow_up_on__isnull=True)))
         .order_by()
     }
-    staff = Q(unit_id=user.unit_id, is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.COORDINATOR])
-    people = User.objects.filter(staff | Q(pk__in=[*open_counts, *todo])).distinct().order_by("last_name", "first_name")
+    people = (
+        User.objects.filter(unit_staff(user.unit_id) | Q(pk__in=[*open_counts, *todo]))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
     rows = []
     for person in people:
         counts = open_counts.get(person.pk, {})

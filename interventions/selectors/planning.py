@@ -1,9 +1,12 @@
-"""Planering: the to-do list per responsible user and the plans lacking consent per samordnare."""
+"""Planering: counts of the to-do list per responsible user, one page of the list itself, and the plans of that
+page lacking consent."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest
+from django.core.paginator import Page
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 
 from cases.selectors import (
     case_queryset_for_user,
@@ -12,46 +15,102 @@ from core.models import User
 from interventions.models import (
     Plan,
 )
+from interventions.selectors.my_cases import KnownCountPaginator
 from interventions.selectors.plans import PlanState, plan_states
-from interventions.todo import TodoItem, todo_consent_flags, todo_list, todo_log
+from interventions.todo import (
+    TodoCounts,
+    TodoItem,
+    todo_consent_flags,
+    todo_counts_per_owner,
+    todo_list,
+    todo_log,
+    unit_staff,
+)
+
+PLANNING_PAGE_SIZE = 50
 
 
 @dataclass
 class OwnerPlanning:
-    """Planering for one responsible user: their to-do items and the plans they coordinate lacking consent."""
+    """Planering for one responsible user on the page: their to-do items and the plans they coordinate lacking
+    consent."""
 
     owner: User
     items: list[TodoItem] = field(default_factory=list)
     lacking_consent: list[PlanState] = field(default_factory=list)
 
-    @property
-    def overdue(self) -> int:
-        return sum(1 for item in self.items if item.overdue)
+
+@dataclass(frozen=True)
+class OwnerOverview:
+    """One responsible user in Planering's overview: counts only, no young people."""
+
+    owner: User
+    counts: TodoCounts
+
+
+@dataclass
+class Planning:
+    """Planering: the overview of every responsible user, and one page of the list (all users', or `owner`'s)
+    grouped per responsible user."""
+
+    overview: list[OwnerOverview]
+    page: Page
+    groups: list[OwnerPlanning]
+    owner: User | None
+
+
+def _by_name(user: User, first: User):
+    return (user.pk != first.pk, user.last_name, user.first_name, user.pk)
 
 
 def planning_for_user(
-    *, user: User, on: datetime.date, request: HttpRequest | None = None, only_mine: bool = False
-) -> list[OwnerPlanning]:
-    """Planering: the to-do list (interventions.todo) of every responsible user on the open cases the user
-    may see, or only the user's own (the list Mina ärenden shows), plus plans lacking needed consent per
-    samordnare. Rows shown are access-logged as one list."""
+    *,
+    user: User,
+    on: datetime.date,
+    request: HttpRequest | None = None,
+    owner_id: int | None = None,
+    page_number=1,
+) -> Planning:
+    """Planering over the open cases the user may see: the to-do list (interventions.todo) counted per
+    responsible user, and one page of it, of everyone or only of `owner_id` (404 unless that user has items
+    here or is staff of the user's unit). The plans lacking needed consent are those of the page's cases (of
+    `owner_id`'s when given): deciding it for every open plan of a large unit costs seconds. Only the page's rows
+    are access-logged, as one list."""
     visible = case_queryset_for_user(user)
-    owner = user if only_mine else None
-    items = todo_list(cases=visible, on=on, owner=owner)
+    counts = todo_counts_per_owner(cases=visible, on=on)
+    listed = Q(pk__in=list(counts)) | (unit_staff(user.unit_id) if user.unit_id else Q(pk=user.pk))
+    listed_people = sorted(User.objects.filter(listed).distinct(), key=lambda person: _by_name(person, user))
+    overview = [OwnerOverview(owner=person, counts=counts.get(person.pk, TodoCounts())) for person in listed_people]
+    people = {user.pk: user} | {person.pk: person for person in listed_people}
+    owner = people.get(owner_id) if owner_id is not None else None
+    if owner_id is not None and owner is None:
+        raise Http404
+
+    total = counts.get(owner.pk, TodoCounts()).total if owner else sum(row.total for row in counts.values())
+    paginator = KnownCountPaginator(range(total), PLANNING_PAGE_SIZE, count=total)
+    number = paginator.get_page(page_number).number
+    offset = (number - 1) * PLANNING_PAGE_SIZE
+    items = todo_list(cases=visible, on=on, owner=owner, offset=offset, limit=PLANNING_PAGE_SIZE)
     todo_consent_flags(items=items, on=on)  # the same flags as on Mina ärenden
-    plans = Plan.objects.filter(case__in=visible.filter(closed_on__isnull=True)).select_related(
-        "coordinator", "case__person", "case__insats_type"
-    )
-    if only_mine:
-        plans = plans.filter(coordinator=user)
-    flagged = [state for state in plan_states(plans=list(plans.order_by("case__number")), on=on) if state.flagged]
-    owner_ids = {item.owner_id for item in items} - {state.plan.coordinator_id for state in flagged}
-    owners = {state.plan.coordinator_id: state.plan.coordinator for state in flagged}
-    owners.update({u.pk: u for u in User.objects.filter(pk__in=owner_ids)} if owner_ids else {})
-    groups = {pk: OwnerPlanning(owner=owner) for pk, owner in owners.items()}
+    plans = Plan.objects.filter(case__in={item.case.pk for item in items}, case__closed_on__isnull=True)
+    if owner:
+        plans = plans.filter(coordinator=owner)
+    plans = plans.select_related("coordinator", "case__person", "case__insats_type").order_by("case__number")
+    flagged = [state for state in plan_states(plans=list(plans), on=on) if state.flagged]
+
+    people.update({state.plan.coordinator_id: state.plan.coordinator for state in flagged})
+    missing = {item.owner_id for item in items} - people.keys()  # given a case since the counts were read
+    people.update({person.pk: person for person in User.objects.filter(pk__in=missing)} if missing else {})
+    groups: dict[int, OwnerPlanning] = {}
     for item in items:
-        groups[item.owner_id].items.append(item)
+        groups.setdefault(item.owner_id, OwnerPlanning(owner=people[item.owner_id])).items.append(item)
     for state in flagged:
-        groups[state.plan.coordinator_id].lacking_consent.append(state)
+        coordinator = state.plan.coordinator
+        groups.setdefault(coordinator.pk, OwnerPlanning(owner=coordinator)).lacking_consent.append(state)
     todo_log(user=user, items=items, request=request, what="planning", with_cases=[s.plan.case for s in flagged])
-    return sorted(groups.values(), key=lambda g: (g.owner.pk != user.pk, g.owner.last_name, g.owner.first_name))
+    return Planning(
+        overview=overview,
+        page=Page(items, number, paginator),
+        groups=sorted(groups.values(), key=lambda group: _by_name(group.owner, user)),
+        owner=owner,
+    )

@@ -226,20 +226,21 @@ def test_planning_lists_due_overdue_and_lacking_consent(plan, handler, coordinat
     consents = consent_all(handler=handler, case=plan.case, actors=[police], on=today)
     services.plan_participant_add(actor=handler, plan=plan, actor_obj=police)
     consent_revoke(actor=handler, consent=consents[0], revoked_on=today)
-    groups = selectors.planning_for_user(user=coordinator, on=today)
+    groups = selectors.planning_for_user(user=coordinator, on=today).groups
     by_owner = {g.owner.pk: g for g in groups}
     mine = by_owner[coordinator.pk]
     assert [(i.kind, i.due_on) for i in mine.items] == [("planuppfoljning", today + datetime.timedelta(days=5))]
     assert [s.plan for s in mine.lacking_consent] == [plan]
     overdue = [i for i in by_owner[handler.pk].items if i.kind == "planuppfoljning"]
     assert [(i.plan_id, i.overdue) for i in overdue] == [(overdue_plan.pk, True)]
-    only_mine = selectors.planning_for_user(user=coordinator, on=today, only_mine=True)
-    assert [g.owner for g in only_mine] == [coordinator]
+    only_mine = selectors.planning_for_user(user=coordinator, on=today, owner_id=coordinator.pk)
+    assert [g.owner for g in only_mine.groups] == [coordinator]
 
 
 @pytest.mark.django_db
 def test_planning_hides_plans_of_other_units(plan, outsider, today):
-    assert selectors.planning_for_user(user=outsider, on=today) == []
+    planning = selectors.planning_for_user(user=outsider, on=today)
+    assert planning.groups == [] and all(row.counts.total == 0 for row in planning.overview)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 that show it (Mina ärenden, Planering, the enhetschef's caseload) with pinned query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from cases.selectors import case_queryset_for_user
 from consent.models import Actor
 from consent.services import consent_record, consent_revoke
 from core.models import AccessLog, ChangeLog
-from interventions import services, todo
+from interventions import selectors, services, todo
 from interventions.models import Activity
 from interventions.tests.factories import ActivityFactory, FollowUpFactory, MediationMeetingFactory, PlanVersionFactory
 from interventions.views.todo_links import todo_url
@@ -22,6 +23,9 @@ from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# Planering: the counts, the people, the page's items and their cases, the plans of the page lacking consent, the
+# access log, and the session and user
+PLANNING_QUERIES = 11
 SAVEPOINT_STATEMENTS = 2  # the test client's request runs in a savepoint (as in cases/tests/test_views.py)
 
 
@@ -323,7 +327,8 @@ def test_mina_arenden_logs_the_to_do_rows_it_shows(client, handler, colleague, s
 def test_planering_groups_everyones_items_per_responsible_user(client, colleague, handler, signals):
     client.force_login(colleague)
     html = client.get(reverse("interventions:planning")).content.decode()
-    assert f'id="ansvarig-{handler.pk}"' in html and "4 försenade" in html
+    assert f'id="ansvarig-{handler.pk}"' in html
+    assert f'<a href="?ansvarig={handler.pk}">{handler}</a>' in html  # the overview links to their list
     assert signals["consent"].number in html
     only_mine = client.get(reverse("interventions:planning"), {"visa": "mina"}).content.decode()
     assert signals["consent"].number not in only_mine
@@ -374,8 +379,9 @@ def test_query_count_does_not_grow_with_items(
     url = {"home": reverse("home"), "planning": reverse("interventions:planning"), "caseload": None}[page]
     url = url or reverse("interventions:caseload")
     # home, planning: the to-do items' cases are one query; the consent flags of plan activities four (the
-    # activities and why, then consent.selectors.sharing_decisions' three), however many rows
-    budget = {"home": 15, "planning": 25, "caseload": 10}[page]
+    # activities and why, then consent.selectors.sharing_decisions' three), however many rows; planning also
+    # counts the items per responsible user for its overview (one)
+    budget = {"home": 15, "planning": 26, "caseload": 10}[page]
     counts = []
     for n in (1, 8):
         _many_signals(handler, make_case, police, young, today, n)
@@ -443,3 +449,99 @@ def test_the_list_follows_a_changed_unit_and_a_new_grant_the_same_day(handler, o
     outsider.unit = handler.unit  # moved to the handler's unit
     outsider.save()
     assert len(_items(outsider, today, owner=None)) == 6
+
+
+# ---------------------------------------------------------------- Planering of a large unit (issue 23.4)
+
+
+def _follow_ups(user, today, n, *, first=-100):
+    """n cases of `user` whose follow-ups fall on n successive days from `first` days from today, oldest first."""
+    return [CaseFactory(handler=user, next_follow_up_on=_days(today, first + i)) for i in range(n)]
+
+
+def _numbers(html: str) -> list[str]:
+    return re.findall(r'<td class="nowrap">([^<]+)</td>', html)
+
+
+def test_planering_overview_counts_each_responsible_users_items(colleague, handler, signals, today):
+    # given the handler's items of every kind and one of the colleague
+    CaseFactory(handler=colleague, next_follow_up_on=today)
+    # when the colleague opens Planering
+    planning = selectors.planning_for_user(user=colleague, on=today)
+    # then the colleague's row comes first, and each row counts that person's items
+    assert planning.overview[0].owner == colleague
+    counts = {row.owner.pk: row.counts for row in planning.overview}
+    items = _items(handler, today)
+    assert counts[handler.pk].total == len(items) == 6
+    assert counts[handler.pk].overdue == sum(1 for i in items if i.overdue) == 4
+    assert counts[handler.pk].this_week == sum(1 for i in items if today <= i.due_on <= todo.week_end(today))
+    assert (counts[colleague.pk].total, counts[colleague.pk].overdue, counts[colleague.pk].this_week) == (1, 0, 1)
+
+
+def test_planering_shows_fifty_items_a_page_oldest_first(client, colleague, handler, today):
+    mine = _follow_ups(colleague, today, 5, first=-200)
+    theirs = _follow_ups(handler, today, 55)
+    client.force_login(colleague)
+    first = client.get(reverse("interventions:planning")).content.decode()
+    second = client.get(reverse("interventions:planning"), {"sida": 2}).content.decode()
+    # every item once, in date order, grouped per responsible user within the page
+    assert _numbers(first) == [case.number for case in mine + theirs[:45]]
+    assert _numbers(second) == [case.number for case in theirs[45:]]
+    assert 'href="?sida=2"' in first and "Sida 1 av 2" in first
+    assert f'id="ansvarig-{colleague.pk}"' not in second  # the colleague's items were all on page 1
+
+
+def test_planering_of_one_responsible_user_keeps_the_filter_on_every_page(client, colleague, handler, today):
+    _follow_ups(colleague, today, 5, first=-200)
+    theirs = _follow_ups(handler, today, 55)
+    client.force_login(colleague)
+    url = reverse("interventions:planning")
+    first = client.get(url, {"ansvarig": handler.pk}).content.decode()
+    assert _numbers(first) == [case.number for case in theirs[:50]]
+    assert f'href="?ansvarig={handler.pk}&amp;sida=2"' in first
+    second = client.get(url, {"ansvarig": handler.pk, "sida": 2}).content.decode()
+    assert _numbers(second) == [case.number for case in theirs[50:]]
+    only_mine = client.get(url, {"visa": "mina"}).content.decode()
+    assert len(_numbers(only_mine)) == 5 and "sida=" not in only_mine
+
+
+def test_planering_of_someone_outside_what_the_user_sees_is_not_found(client, colleague, handler, outsider, today):
+    _follow_ups(outsider, today, 1)
+    client.force_login(colleague)
+    url = reverse("interventions:planning")
+    assert client.get(url, {"ansvarig": handler.pk}).status_code == 200  # staff of the unit, even with nothing
+    assert client.get(url, {"ansvarig": outsider.pk}).status_code == 404
+    assert client.get(url, {"ansvarig": "abc"}).status_code == 404
+
+
+def test_planering_logs_only_the_rows_it_shows(client, colleague, handler, today):
+    cases = _follow_ups(handler, today, 55)
+    client.force_login(colleague)
+    client.get(reverse("interventions:planning"))
+    logged = set(AccessLog.objects.filter(user=colleague, what="planning").values_list("case_id", flat=True))
+    assert logged == {case.pk for case in cases[:50]}
+
+
+def test_planering_masks_skyddad_identitet(client, colleague, handler, today):
+    case = CaseFactory(handler=handler, next_follow_up_on=today)
+    case.person.protection = "skyddad_folkbokforing"
+    case.person.save()
+    client.force_login(colleague)
+    html = client.get(reverse("interventions:planning")).content.decode()
+    assert case.number in html and "Skyddad identitet" in html
+    assert case.person.first_name not in html and case.person.last_name not in html
+
+
+def test_planering_query_count_does_not_grow_past_a_page(
+    client, colleague, handler, today, django_assert_max_num_queries
+):
+    counts = []
+    for n in (3, 120):
+        _follow_ups(handler, today, n)
+        client.force_login(colleague)
+        client.get(reverse("interventions:planning"))  # warm the session and permission caches
+        with django_assert_max_num_queries(PLANNING_QUERIES + SAVEPOINT_STATEMENTS) as captured:
+            response = client.get(reverse("interventions:planning"), {"sida": 2 if n > 50 else 1})
+        assert response.status_code == 200
+        counts.append(_data_queries(captured))
+    assert counts == [PLANNING_QUERIES, PLANNING_QUERIES]

@@ -279,7 +279,8 @@ def test_planning_view_query_count_is_constant(
     _many_plans(handler, coordinator, make_case, police, today, n)
     client.force_login(coordinator)
     client.get(reverse("interventions:planning"))  # warm session and permission caches
-    with django_assert_max_num_queries(21):
+    # the overview's counts and people are two of them (issue 23.4)
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("interventions:planning"))
     assert response.content.decode().count("Mål") >= 0
     assert Plan.objects.count() == n

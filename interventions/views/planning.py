@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core.policy import access_policy
 from interventions import selectors, todo
@@ -16,16 +17,32 @@ from interventions.views.common import require_perm
 @access_policy("case")
 @login_required
 def planning(request):
-    """Planering: the to-do list of every responsible user on the open cases the user may see (or only the
-    user's own, as on Mina ärenden), and plans lacking consent per samordnare."""
+    """Planering: the to-do counts of every responsible user on the open cases the user may see, and one page of
+    their list: everyone's, only the user's own (`visa=mina`, as on Mina ärenden) or one person's (`ansvarig`)."""
     require_perm(request.user, "interventions.view_plan")
     only_mine = request.GET.get("visa") == "mina"
+    try:
+        owner_id = request.user.pk if only_mine else int(request.GET["ansvarig"])
+    except KeyError:
+        owner_id = None
+    except ValueError:
+        raise Http404 from None
     today = timezone.localdate()
-    groups = selectors.planning_for_user(user=request.user, on=today, request=request, only_mine=only_mine)
+    planning = selectors.planning_for_user(
+        user=request.user, on=today, request=request, owner_id=owner_id, page_number=request.GET.get("sida")
+    )
+    shown = {"visa": "mina"} if only_mine else {"ansvarig": owner_id} if owner_id is not None else {}
     return render(
         request,
         "interventions/planning.html",
-        {"groups": groups, "only_mine": only_mine, "today": today, "horizon": settings.PLAN_FOLLOW_UP_HORIZON_DAYS},
+        {
+            "planning": planning,
+            "only_mine": only_mine,
+            "today": today,
+            "week_end": todo.week_end(today),
+            "horizon": settings.PLAN_FOLLOW_UP_HORIZON_DAYS,
+            "pagination_query": urlencode(shown) + "&" if shown else "",
+        },
     )
 
 
