@@ -47,8 +47,8 @@ from core import formats
 from core.models import Provider, Unit
 from interventions.models import (
     AreaEffort,
+    Attainment,
     FieldShift,
-    GoalAttainment,
     Plan,
     PolareNight,
     PolareNightStatus,
@@ -297,9 +297,12 @@ class CaseCounts:
 METRICS = [f.name for f in fields(CaseCounts)]
 
 
-def _active_in(period: Period) -> Q:
-    """A case open at some time in the period ("aktuellt ärende"): the base of every count."""
-    return Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+def _active_in(period: Period, case: str = "") -> Q:
+    """A case open at some time in the period ("aktuellt ärende"): the base of every count. `case` is the path to
+    the case from another model ("case__")."""
+    return Q(**{f"{case}opened_on__lte": period.end}) & (
+        Q(**{f"{case}closed_on__isnull": True}) | Q(**{f"{case}closed_on__gte": period.start})
+    )
 
 
 def _metric_conditions(period: Period) -> dict[str, Q]:
@@ -1069,35 +1072,64 @@ def _missing_figure(key: str, label: str) -> KeyFigure:
     return KeyFigure(key, label, None, None, str(MISSING), str(MISSING))
 
 
-def _sig_figures(period: Period, scope: Scope) -> dict:
-    case_active = Q(case__opened_on__lte=period.end) & (
-        Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=period.start)
-    )
-    plans = Plan.objects.filter(scope.q("case__unit"), case_active).aggregate(
-        plans=Count("pk", distinct=True),
-        people=Count("case__person", distinct=True),
-        trainers=Count("case__person", filter=Q(trainer_assigned_on__lte=period.end), distinct=True),
-    )
-    held = Q(follow_up__held_on__gte=period.start, follow_up__held_on__lte=period.end)
-    goals = GoalAttainment.objects.filter(scope.q("follow_up__version__plan__case__unit"), held).aggregate(
-        reached=Count("pk", filter=Q(level="uppnatt")),
-        partly=Count("pk", filter=Q(level="delvis")),
-        not_reached=Count("pk", filter=Q(level="ej_uppnatt")),
-    )
-    meetings = FollowUpMeeting.objects.filter(
-        scope.q("version__plan__case__unit"), held_on__gte=period.start, held_on__lte=period.end
-    ).count()
-    return plans | goals | {"meetings": meetings}
+def _any(conditions: Iterable[Q]) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
-def _reoffence_figures(period: Period, scope: Scope) -> dict:
-    """SIG cases active in the period and, of those, the cases with återfall noted within the period (one query)."""
-    active = Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-    noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
-    return Case.objects.filter(scope.q("unit"), active, insats_type__code=InsatsCode.SIG).aggregate(
-        sig_cases=Count("pk", distinct=True),
-        reoffence_cases=Count("pk", filter=noted, distinct=True),
+def _of_periods(row: dict, periods: Sequence[Period]) -> list[dict]:
+    """An aggregate of `<figure>__<index>` columns as one dict of figures per period."""
+    return [
+        {key.removesuffix(f"__{index}"): value for key, value in row.items() if key.endswith(f"__{index}")}
+        for index in range(len(periods))
+    ]
+
+
+def _sig_figures(scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Plans with an active case, and follow-ups held with their goals attained, of each period: two queries."""
+    plans: dict = {}
+    meetings: dict = {}
+    for index, period in enumerate(periods):
+        active = _active_in(period, "case__")
+        plans[f"plans__{index}"] = Count("pk", filter=active, distinct=True)
+        plans[f"people__{index}"] = Count("case__person", filter=active, distinct=True)
+        trainer = active & Q(trainer_assigned_on__lte=period.end)
+        plans[f"trainers__{index}"] = Count("case__person", filter=trainer, distinct=True)
+        held = Q(held_on__gte=period.start, held_on__lte=period.end)
+        meetings[f"meetings__{index}"] = Count("pk", filter=held, distinct=True)  # once, whatever its goals
+        for key, level in (
+            ("reached", Attainment.REACHED),
+            ("partly", Attainment.PARTLY),
+            ("not_reached", Attainment.NOT_REACHED),
+        ):
+            meetings[f"{key}__{index}"] = Count("attainments", filter=held & Q(attainments__level=level))
+    plan_rows = Plan.objects.filter(scope.q("case__unit"), _any(_active_in(period, "case__") for period in periods))
+    held_in_any = _any(Q(held_on__gte=period.start, held_on__lte=period.end) for period in periods)
+    meeting_rows = FollowUpMeeting.objects.filter(scope.q("version__plan__case__unit"), held_in_any)
+    return [
+        plan_figures | meeting_figures
+        for plan_figures, meeting_figures in zip(
+            _of_periods(plan_rows.aggregate(**plans), periods),
+            _of_periods(meeting_rows.aggregate(**meetings), periods),
+            strict=True,
+        )
+    ]
+
+
+def _reoffence_figures(scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """SIG cases active in each period and, of those, the cases with återfall noted within it (one query)."""
+    aggregates: dict = {}
+    for index, period in enumerate(periods):
+        active = _active_in(period)
+        noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
+        aggregates[f"sig_cases__{index}"] = Count("pk", filter=active, distinct=True)
+        aggregates[f"reoffence_cases__{index}"] = Count("pk", filter=active & noted, distinct=True)
+    cases = Case.objects.filter(
+        scope.q("unit"), _any(_active_in(period) for period in periods), insats_type__code=InsatsCode.SIG
     )
+    return _of_periods(cases.aggregate(**aggregates), periods)
 
 
 def _reoffence_share_figure(now: dict, before: dict) -> KeyFigure:
@@ -1126,7 +1158,7 @@ def _reoffence_share_figure(now: dict, before: dict) -> KeyFigure:
 def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     """SIG special follow-up: active plans, PT, follow-ups held and goals attained; återfall where recorded."""
     title = _("Sociala insatsgrupper (SIG) – särskild uppföljning")
-    now, before = _sig_figures(period, scope), _sig_figures(previous, scope)
+    now, before = _sig_figures(scope, [period, previous])
     rows = [
         ("plans", _("Aktiva genomförandeplaner")),
         ("people", _("Ungdomar med genomförandeplan")),
@@ -1137,7 +1169,7 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
         ("not_reached", _("Mål inte uppnådda")),
     ]
     figures = [_count_figure(key, label, now[key], before[key]) for key, label in rows]
-    reoffences_now, reoffences_before = _reoffence_figures(period, scope), _reoffence_figures(previous, scope)
+    reoffences_now, reoffences_before = _reoffence_figures(scope, [period, previous])
     figures += [
         _count_figure(
             "sig_cases",
@@ -1161,40 +1193,57 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     return ExtraSection(key="sig", title=title, available=True, figures=figures, note=note)
 
 
-def _defection_figures(period: Period, scope: Scope) -> dict:
-    """Purchases started in the period (people, services), and the costs falling in it: each purchase's cost
+def _purchase_counted_in(period: Period) -> Q:
+    """A purchase whose cost falls in the period (it overlaps it), or one without an end started in it."""
+    return Q(starts_on__lte=period.end) & (
+        Q(ends_on__gte=period.start) | Q(ends_on__isnull=True, starts_on__gte=period.start)
+    )
+
+
+def _defection_figures(scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Purchases started in each period (people, services), and the costs falling in it: each purchase's cost
     spread over the days of its own period (interventions.rules.purchase_cost_between), so a placement over
     new year counts partly in each year and half-year. Costs are None when nothing falls in the period. One
-    query: the purchases started in the period are among those overlapping it."""
-    overlapping = (
-        PurchasedService.objects.filter(scope.q("case__unit"), starts_on__lte=period.end)
-        .filter(Q(ends_on__gte=period.start) | Q(ends_on__isnull=True, starts_on__gte=period.start))
-        .values_list("case__person_id", "kind", "price_unit", "price", "starts_on", "ends_on")
+    query: the purchases started in a period are among those counted in it."""
+    flags = {
+        f"_in_{index}": ExpressionWrapper(_purchase_counted_in(period), output_field=BooleanField())
+        for index, period in enumerate(periods)
+    }
+    purchases = (
+        PurchasedService.objects.filter(scope.q("case__unit"), _any(map(_purchase_counted_in, periods)))
+        .annotate(**flags)
+        .values_list("case__person_id", "kind", "price_unit", "price", "starts_on", "ends_on", *flags)
     )
-    costs: dict[str, Decimal | None] = {"total_cost": None, "cost_skyddat_boende": None, "cost_behandling": None}
-    people, services = set(), 0
-    for person_id, kind, price_unit, price, starts_on, ends_on in overlapping:
-        if starts_on >= period.start:
-            people.add(person_id)
-            services += 1
-        cost = purchase_cost_between(
-            price_unit=price_unit,
-            price=price,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            first=period.start,
-            last=period.end,
-        )
-        for key in ("total_cost", f"cost_{kind}"):
-            if key in costs:
-                costs[key] = (costs[key] or Decimal(0)) + cost
-    return {"people": len(people), "services": services, **costs}
+    figures = []
+    rows = list(purchases)
+    for index, period in enumerate(periods):
+        costs: dict[str, Decimal | None] = {"total_cost": None, "cost_skyddat_boende": None, "cost_behandling": None}
+        people, services = set(), 0
+        for person_id, kind, price_unit, price, starts_on, ends_on, *counted_in in rows:
+            if not counted_in[index]:
+                continue
+            if starts_on >= period.start:
+                people.add(person_id)
+                services += 1
+            cost = purchase_cost_between(
+                price_unit=price_unit,
+                price=price,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                first=period.start,
+                last=period.end,
+            )
+            for key in ("total_cost", f"cost_{kind}"):
+                if key in costs:
+                    costs[key] = (costs[key] or Decimal(0)) + cost
+        figures.append({"people": len(people), "services": services, **costs})
+    return figures
 
 
 def defection_section(period: Period, scope: Scope, previous: Period, agreement=None) -> ExtraSection:
     """Purchased insatser for avhoppare (costs spread over the days of each purchase) against the budget."""
     title = _("Avhopp – köpta insatser mot budget")
-    now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
+    now, before = _defection_figures(scope, [period, previous])
     figures = [
         _count_figure("people", _("Ungdomar med köpta insatser"), now["people"], before["people"]),
         _count_figure("services", _("Köpta insatser som startat"), now["services"], before["services"]),
