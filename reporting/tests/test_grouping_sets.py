@@ -113,6 +113,10 @@ def test_case_counts_grouped_is_one_statement_on_postgresql(django_assert_num_qu
         counts = case_counts_grouped(Period.half_year(2025, 1), Scope(provider_id=provider.pk), GROUPINGS)
     assert list(counts) == GROUPINGS
     assert counts[()][0][0].counts.active
+    # the totals alone (GROUPING SETS (()), no GROUPING() to tell sets apart) and nothing at all
+    totals = case_counts_grouped(Period.half_year(2025, 1), Scope(provider_id=provider.pk), [[]])
+    assert _as_dicts(totals) == {(): _as_dicts(counts)[()]}
+    assert case_counts_grouped(Period.half_year(2025, 1), Scope(), []) == {}
 
 
 def test_groupings_naming_shared_dimensions_in_different_orders_are_refused():
