@@ -5,7 +5,8 @@ The on-screen report, the PDF, the Excel/CSV export and the statistics API all r
 Low level (general, for anyone):
 - `case_counts(period, scope, group_by=(...), bucket=...)` counts new / closed / unplanned / open /
   active cases and distinct persons, grouped by any of DIMENSIONS and optionally by period bucket,
-  in one query.
+  in one query; `case_counts_grouped(period, scope, groupings)` counts several groupings for the period and
+  the year before (on PostgreSQL in one GROUPING SETS statement).
 - `Period`, `Scope`, `prorate_fraction`, `agreed_targets`.
 
 High level: `follow_up(period, scope, agreement=...)` builds the nämnd report (`FollowUp`) with the same
@@ -20,8 +21,22 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models import Case as When_Case
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,8 +48,8 @@ from core import formats
 from core.models import Provider, Unit
 from interventions.models import (
     AreaEffort,
+    Attainment,
     FieldShift,
-    GoalAttainment,
     Plan,
     PolareNight,
     PolareNightStatus,
@@ -182,6 +197,37 @@ def _age_band_expression():
     return When_Case(*whens, default=Value(UNKNOWN_KEY), output_field=CharField())
 
 
+def _had_turned(years: int) -> Q:
+    """On PostgreSQL: the person was at least `years` old (cases.identity.age_on) the day the case was opened.
+
+    Born on or before the opening day moved back `years` years: that keeps the day's month and day, so it is
+    age_on's comparison of (month, day), except that a 29 February moves to the 28th of a common year, in which
+    nobody is born on the 29th."""
+    years_back = Func(Value(years), function="MAKE_INTERVAL", output_field=DurationField())
+    return Q(person__birth_date__lte=F("opened_on") - years_back)
+
+
+def _age_band_by_dates() -> When_Case:
+    """The age band of `_age_band_expression` from date comparisons (PostgreSQL only)."""
+    whens = []
+    for low, high, label in AGE_BANDS:
+        condition = _had_turned(low)
+        if high is not None:
+            years_back = Func(Value(high + 1), function="MAKE_INTERVAL", output_field=DurationField())
+            condition &= Q(person__birth_date__gt=F("opened_on") - years_back)
+        whens.append(When(condition, then=Value(label)))
+    return When_Case(*whens, default=Value(UNKNOWN_KEY), output_field=CharField())
+
+
+def _with_age_band(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with `_age_band_key`, the AGE_BANDS key of the person's age the day the case was opened."""
+    if connection.vendor == "postgresql":
+        # EXTRACT gives numerics, and the band's CASE computes the age up to eleven times a row: at M a provider's
+        # 25 000 rows took about 600 ms with it, 130 ms with two date comparisons per band (issue 23.2)
+        return queryset.annotate(_age_band_key=_age_band_by_dates())
+    return _with_age(queryset).annotate(_age_band_key=_age_band_expression())
+
+
 @dataclass(frozen=True)
 class Dimension:
     """How to group by one attribute: the key expression, its label and its sort order."""
@@ -252,26 +298,44 @@ class CaseCounts:
 METRICS = [f.name for f in fields(CaseCounts)]
 
 
-def _active_in(period: Period) -> Q:
-    """A case open at some time in the period ("aktuellt ärende"): the base of every count."""
-    return Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+def _active_in(period: Period, case: str = "") -> Q:
+    """A case open at some time in the period ("aktuellt ärende"): the base of every count. `case` is the path to
+    the case from another model ("case__")."""
+    return Q(**{f"{case}opened_on__lte": period.end}) & (
+        Q(**{f"{case}closed_on__isnull": True}) | Q(**{f"{case}closed_on__gte": period.start})
+    )
 
 
-def _metric_aggregates(period: Period, suffix: str = "") -> dict:
+def _metric_conditions(period: Period) -> dict[str, Q]:
+    """Which cases each metric of CaseCounts counts in the period: the one home of these rules (the ORM's
+    aggregates, the grouping-sets statement and the API's distinct people and key sums are built from it)."""
     start, end = period.start, period.end
     opened_in = Q(opened_on__gte=start, opened_on__lte=end)
     closed_in = Q(closed_on__gte=start, closed_on__lte=end)
     active = _active_in(period)
-    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     return {
-        f"new{suffix}": Count("pk", filter=opened_in),
-        f"new_assistance{suffix}": Count("pk", filter=opened_in & Q(basis=Basis.ASSISTANCE)),
-        f"new_service{suffix}": Count("pk", filter=opened_in & Q(basis=Basis.SERVICE)),
-        f"closed{suffix}": Count("pk", filter=closed_in),
-        f"unplanned{suffix}": Count("pk", filter=closed_in & Q(closure_reason=ClosureReason.UNPLANNED)),
-        f"open_at_end{suffix}": Count("pk", filter=open_at_end),
-        f"active{suffix}": Count("pk", filter=active),
-        f"persons{suffix}": Count("person_id", filter=active, distinct=True),
+        "new": opened_in,
+        "new_assistance": opened_in & Q(basis=Basis.ASSISTANCE),
+        "new_service": opened_in & Q(basis=Basis.SERVICE),
+        "closed": closed_in,
+        "unplanned": closed_in & Q(closure_reason=ClosureReason.UNPLANNED),
+        "open_at_end": Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end)),
+        "active": active,
+        "persons": active,
+    }
+
+
+PERSON_COUNTED = frozenset({"persons"})  # metrics counting distinct young people; the others count cases
+
+
+def _metric_aggregates(period: Period, suffix: str = "") -> dict:
+    return {
+        f"{metric}{suffix}": (
+            Count("person_id", filter=condition, distinct=True)
+            if metric in PERSON_COUNTED
+            else Count("pk", filter=condition)
+        )
+        for metric, condition in _metric_conditions(period).items()
     }
 
 
@@ -334,13 +398,25 @@ def case_counts_with_previous(
     previous = period.previous_year()
     dimensions = _dimensions(group_by)
     queryset = scope.filter(Case.objects.all()).filter(_active_in(period) | _active_in(previous))
-    rows = _grouped_counts(queryset, [period, previous], dimensions)
-    now: list[CountRow] = []
-    before: list[CountRow] = []
-    for keys, labels, part, counts in rows:
-        if counts.active or not dimensions:
-            (now if part is period else before).append(CountRow(keys=keys, labels=labels, counts=counts))
-    return now, before
+    return _now_and_before(_grouped_counts(queryset, [period, previous], dimensions), period, dimensions)
+
+
+Grouping = tuple[str, ...]
+
+
+def case_counts_grouped(
+    period: Period, scope: Scope, groupings: Sequence[Sequence[str]]
+) -> dict[Grouping, tuple[list[CountRow], list[CountRow]]]:
+    """`case_counts_with_previous` of several groupings (the follow-up's totals, insatser, districts, ...), keyed by
+    the grouping as a tuple. On PostgreSQL one statement for them all (GROUP BY GROUPING SETS reads the cases
+    once instead of once per table); elsewhere (SQLite, the demo) one statement per grouping. The rows are the
+    same either way (reporting/tests/test_grouping_sets.py runs both on the same cases)."""
+    wanted = list(dict.fromkeys(tuple(grouping) for grouping in groupings))
+    if not wanted:
+        return {}
+    if connection.vendor == "postgresql":
+        return _grouping_sets_counts(period, scope, wanted)
+    return {grouping: case_counts_with_previous(period, scope, group_by=grouping) for grouping in wanted}
 
 
 def _dimensions(group_by: Sequence[str]) -> list[Dimension]:
@@ -350,34 +426,51 @@ def _dimensions(group_by: Sequence[str]) -> list[Dimension]:
     return [DIMENSIONS[name] for name in group_by]
 
 
+def _dimension_columns(dimensions: list[Dimension]) -> tuple[dict[str, F], list[str]]:
+    """The values() columns of the dimensions (key, label, sort column of each) and the ORDER BY of their rows."""
+    columns: dict[str, F] = {}
+    order = []
+    for dimension in dimensions:
+        columns[f"_{dimension.name}"] = F(dimension.key)
+        if dimension.label:
+            columns[f"_{dimension.name}_label"] = F(dimension.label)
+        if dimension.order:
+            columns[f"_{dimension.name}_order"] = F(dimension.order)
+            order.append(f"_{dimension.name}_order")
+        order.append(f"_{dimension.name}")
+    return columns, order
+
+
+def _counted_cases(queryset: QuerySet[Case], dimensions: list[Dimension]) -> QuerySet[Case]:
+    if any(dimension.needs_age for dimension in dimensions):
+        return _with_age_band(queryset)
+    return queryset
+
+
 def _grouped_counts(
     queryset: QuerySet[Case], parts: list[Period], dimensions: list[Dimension]
 ) -> list[tuple[dict[str, Any], dict[str, str], Period, CaseCounts]]:
     """(keys, labels, part, counts) of each group and part: one query, the parts' counts side by side."""
-    if any(dimension.needs_age for dimension in dimensions):
-        queryset = _with_age(queryset).annotate(_age_band_key=_age_band_expression())
+    queryset = _counted_cases(queryset, dimensions)
     aggregates: dict = {}
     for index, part in enumerate(parts):
         aggregates.update(_metric_aggregates(part, f"__{index}"))
 
     rows: list[dict[str, Any]]  # values() over fields named at run time
     if dimensions:
-        value_fields: dict[str, Any] = {}
-        for dimension in dimensions:
-            value_fields[f"_{dimension.name}"] = F(dimension.key)
-            if dimension.label:
-                value_fields[f"_{dimension.name}_label"] = F(dimension.label)
-        order = []
-        for dimension in dimensions:
-            if dimension.order:
-                value_fields[f"_{dimension.name}_order"] = F(dimension.order)
-                order.append(f"_{dimension.name}_order")
-            order.append(f"_{dimension.name}")
+        value_fields, order = _dimension_columns(dimensions)
         # django-stubs types values() over names known only at run time as an empty TypedDict
         rows = list(queryset.values(**value_fields).annotate(**aggregates).order_by(*order))  # type: ignore[arg-type]
     else:
         rows = [queryset.aggregate(**aggregates)]
+    return _count_rows(rows, parts, dimensions)
 
+
+def _count_rows(
+    rows: list[dict[str, Any]], parts: list[Period], dimensions: list[Dimension]
+) -> list[tuple[dict[str, Any], dict[str, str], Period, CaseCounts]]:
+    """Rows named as `_grouped_counts` selects them (`_<dimension>`, `_<dimension>_label`, `<metric>__<part>`) as
+    (keys, labels, part, counts)."""
     result = []
     for row in rows:
         keys = {dimension.name: row[f"_{dimension.name}"] for dimension in dimensions}
@@ -386,6 +479,81 @@ def _grouped_counts(
             counts = CaseCounts(**{metric: row[f"{metric}__{index}"] or 0 for metric in METRICS})
             result.append((keys, labels, part, counts))
     return result
+
+
+def _now_and_before(
+    rows: list[tuple[dict[str, Any], dict[str, str], Period, CaseCounts]], period: Period, dimensions: list[Dimension]
+) -> tuple[list[CountRow], list[CountRow]]:
+    """Rows of the period and of the year before apart, a group kept for a period only if it had an active case
+    there (as `case_counts` lists it); the totals row (no dimension) is always kept."""
+    now: list[CountRow] = []
+    before: list[CountRow] = []
+    for keys, labels, part, counts in rows:
+        if counts.active or not dimensions:
+            (now if part is period else before).append(CountRow(keys=keys, labels=labels, counts=counts))
+    return now, before
+
+
+def _grouping_sets_counts(
+    period: Period, scope: Scope, groupings: list[Grouping]
+) -> dict[Grouping, tuple[list[CountRow], list[CountRow]]]:
+    """`case_counts_grouped` on PostgreSQL: one statement, GROUP BY GROUPING SETS over the ORM's own rows.
+
+    The inner query is the ORM's (the scope, the cases active in either period, the dimension columns of
+    `_grouped_counts`, and one boolean per metric and period from `_metric_conditions`), compiled with its
+    parameters bound; the outer one only counts: COUNT(*) or COUNT(DISTINCT person_id) FILTER (WHERE flag),
+    per grouping set. GROUPING() tells a set's rows apart, so a missing district (NULL key) is not mistaken for
+    a row of another set."""
+    previous = period.previous_year()
+    parts = [period, previous]
+    names = list(dict.fromkeys(name for grouping in groupings for name in grouping))
+    for grouping in groupings:  # one ORDER BY serves every set only if they list shared dimensions alike
+        if list(grouping) != [name for name in names if name in grouping]:
+            raise ValueError(f"groupings list their dimensions in different orders: {groupings}")
+    dimensions = _dimensions(names)
+    queryset = scope.filter(Case.objects.all()).filter(_active_in(period) | _active_in(previous))
+    columns, order = _dimension_columns(dimensions)
+    flags: dict[str, ExpressionWrapper] = {}
+    quote = connection.ops.quote_name
+    counts = []
+    for index, part in enumerate(parts):
+        for metric, condition in _metric_conditions(part).items():
+            flag = f"_if_{metric}_{index}"
+            flags[flag] = ExpressionWrapper(condition, output_field=BooleanField())
+            counted = f"DISTINCT {quote('person_id')}" if metric in PERSON_COUNTED else "*"
+            counts.append(f"COUNT({counted}) FILTER (WHERE {quote(flag)}) AS {quote(f'{metric}__{index}')}")
+    base = _counted_cases(queryset, dimensions).order_by().values("person_id", **columns, **flags)
+    base_sql, params = base.query.sql_with_params()
+
+    def set_columns(grouping: Grouping) -> str:
+        aliases = [alias for name in grouping for alias in _dimension_columns([DIMENSIONS[name]])[0]]
+        return "(" + ", ".join(quote(alias) for alias in aliases) + ")"
+
+    # GROUPING(a, b, ...) has bit (n-1-i) set in a row of a set without the i-th dimension
+    keys = [f"_{dimension.name}" for dimension in dimensions]
+    set_of = {
+        sum(1 << (len(names) - 1 - i) for i, name in enumerate(names) if name not in grouping): grouping
+        for grouping in groupings
+    }
+    grouping_id = f"GROUPING({', '.join(quote(key) for key in keys)})" if keys else "0"
+    statement = (
+        f"SELECT {grouping_id} AS {quote('_set')}, "
+        + ", ".join([*(quote(alias) for alias in columns), *counts])
+        + f" FROM ({base_sql}) AS {quote('cases')}"
+        + f" GROUP BY GROUPING SETS ({', '.join(set_columns(grouping) for grouping in groupings)})"
+        + f" ORDER BY {', '.join(quote(alias) for alias in ['_set', *order])}"
+    )
+    rows_of: dict[Grouping, list[dict[str, Any]]] = {grouping: [] for grouping in groupings}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        names_of_columns = [column.name for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names_of_columns, values, strict=True))
+            rows_of[set_of[row["_set"]]].append(row)
+    return {
+        grouping: _now_and_before(_count_rows(rows, parts, _dimensions(grouping)), period, _dimensions(grouping))
+        for grouping, rows in rows_of.items()
+    }
 
 
 def case_totals(period: Period, scope: Scope, *, filters: Q | None = None) -> CaseCounts:
@@ -907,35 +1075,64 @@ def _missing_figure(key: str, label: str) -> KeyFigure:
     return KeyFigure(key, label, None, None, str(MISSING), str(MISSING))
 
 
-def _sig_figures(period: Period, scope: Scope) -> dict:
-    case_active = Q(case__opened_on__lte=period.end) & (
-        Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=period.start)
-    )
-    plans = Plan.objects.filter(scope.q("case__unit"), case_active).aggregate(
-        plans=Count("pk", distinct=True),
-        people=Count("case__person", distinct=True),
-        trainers=Count("case__person", filter=Q(trainer_assigned_on__lte=period.end), distinct=True),
-    )
-    held = Q(follow_up__held_on__gte=period.start, follow_up__held_on__lte=period.end)
-    goals = GoalAttainment.objects.filter(scope.q("follow_up__version__plan__case__unit"), held).aggregate(
-        reached=Count("pk", filter=Q(level="uppnatt")),
-        partly=Count("pk", filter=Q(level="delvis")),
-        not_reached=Count("pk", filter=Q(level="ej_uppnatt")),
-    )
-    meetings = FollowUpMeeting.objects.filter(
-        scope.q("version__plan__case__unit"), held_on__gte=period.start, held_on__lte=period.end
-    ).count()
-    return plans | goals | {"meetings": meetings}
+def _any(conditions: Iterable[Q]) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
-def _reoffence_figures(period: Period, scope: Scope) -> dict:
-    """SIG cases active in the period and, of those, the cases with återfall noted within the period (one query)."""
-    active = Q(opened_on__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-    noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
-    return Case.objects.filter(scope.q("unit"), active, insats_type__code=InsatsCode.SIG).aggregate(
-        sig_cases=Count("pk", distinct=True),
-        reoffence_cases=Count("pk", filter=noted, distinct=True),
+def _of_periods(row: dict, periods: Sequence[Period]) -> list[dict]:
+    """An aggregate of `<figure>__<index>` columns as one dict of figures per period."""
+    return [
+        {key.removesuffix(f"__{index}"): value for key, value in row.items() if key.endswith(f"__{index}")}
+        for index in range(len(periods))
+    ]
+
+
+def _sig_figures(scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Plans with an active case, and follow-ups held with their goals attained, of each period: two queries."""
+    plans: dict = {}
+    meetings: dict = {}
+    for index, period in enumerate(periods):
+        active = _active_in(period, "case__")
+        plans[f"plans__{index}"] = Count("pk", filter=active, distinct=True)
+        plans[f"people__{index}"] = Count("case__person", filter=active, distinct=True)
+        trainer = active & Q(trainer_assigned_on__lte=period.end)
+        plans[f"trainers__{index}"] = Count("case__person", filter=trainer, distinct=True)
+        held = Q(held_on__gte=period.start, held_on__lte=period.end)
+        meetings[f"meetings__{index}"] = Count("pk", filter=held, distinct=True)  # once, whatever its goals
+        for key, level in (
+            ("reached", Attainment.REACHED),
+            ("partly", Attainment.PARTLY),
+            ("not_reached", Attainment.NOT_REACHED),
+        ):
+            meetings[f"{key}__{index}"] = Count("attainments", filter=held & Q(attainments__level=level))
+    plan_rows = Plan.objects.filter(scope.q("case__unit"), _any(_active_in(period, "case__") for period in periods))
+    held_in_any = _any(Q(held_on__gte=period.start, held_on__lte=period.end) for period in periods)
+    meeting_rows = FollowUpMeeting.objects.filter(scope.q("version__plan__case__unit"), held_in_any)
+    return [
+        plan_figures | meeting_figures
+        for plan_figures, meeting_figures in zip(
+            _of_periods(plan_rows.aggregate(**plans), periods),
+            _of_periods(meeting_rows.aggregate(**meetings), periods),
+            strict=True,
+        )
+    ]
+
+
+def _reoffence_figures(scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """SIG cases active in each period and, of those, the cases with återfall noted within it (one query)."""
+    aggregates: dict = {}
+    for index, period in enumerate(periods):
+        active = _active_in(period)
+        noted = Q(reoffences__noted_on__gte=period.start, reoffences__noted_on__lte=period.end)
+        aggregates[f"sig_cases__{index}"] = Count("pk", filter=active, distinct=True)
+        aggregates[f"reoffence_cases__{index}"] = Count("pk", filter=active & noted, distinct=True)
+    cases = Case.objects.filter(
+        scope.q("unit"), _any(_active_in(period) for period in periods), insats_type__code=InsatsCode.SIG
     )
+    return _of_periods(cases.aggregate(**aggregates), periods)
 
 
 def _reoffence_share_figure(now: dict, before: dict) -> KeyFigure:
@@ -964,7 +1161,7 @@ def _reoffence_share_figure(now: dict, before: dict) -> KeyFigure:
 def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     """SIG special follow-up: active plans, PT, follow-ups held and goals attained; återfall where recorded."""
     title = _("Sociala insatsgrupper (SIG) – särskild uppföljning")
-    now, before = _sig_figures(period, scope), _sig_figures(previous, scope)
+    now, before = _sig_figures(scope, [period, previous])
     rows = [
         ("plans", _("Aktiva genomförandeplaner")),
         ("people", _("Ungdomar med genomförandeplan")),
@@ -975,7 +1172,7 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
         ("not_reached", _("Mål inte uppnådda")),
     ]
     figures = [_count_figure(key, label, now[key], before[key]) for key, label in rows]
-    reoffences_now, reoffences_before = _reoffence_figures(period, scope), _reoffence_figures(previous, scope)
+    reoffences_now, reoffences_before = _reoffence_figures(scope, [period, previous])
     figures += [
         _count_figure(
             "sig_cases",
@@ -999,40 +1196,57 @@ def sig_section(period: Period, scope: Scope, previous: Period) -> ExtraSection:
     return ExtraSection(key="sig", title=title, available=True, figures=figures, note=note)
 
 
-def _defection_figures(period: Period, scope: Scope) -> dict:
-    """Purchases started in the period (people, services), and the costs falling in it: each purchase's cost
+def _purchase_counted_in(period: Period) -> Q:
+    """A purchase whose cost falls in the period (it overlaps it), or one without an end started in it."""
+    return Q(starts_on__lte=period.end) & (
+        Q(ends_on__gte=period.start) | Q(ends_on__isnull=True, starts_on__gte=period.start)
+    )
+
+
+def _defection_figures(scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Purchases started in each period (people, services), and the costs falling in it: each purchase's cost
     spread over the days of its own period (interventions.rules.purchase_cost_between), so a placement over
     new year counts partly in each year and half-year. Costs are None when nothing falls in the period. One
-    query: the purchases started in the period are among those overlapping it."""
-    overlapping = (
-        PurchasedService.objects.filter(scope.q("case__unit"), starts_on__lte=period.end)
-        .filter(Q(ends_on__gte=period.start) | Q(ends_on__isnull=True, starts_on__gte=period.start))
-        .values_list("case__person_id", "kind", "price_unit", "price", "starts_on", "ends_on")
+    query: the purchases started in a period are among those counted in it."""
+    flags = {
+        f"_in_{index}": ExpressionWrapper(_purchase_counted_in(period), output_field=BooleanField())
+        for index, period in enumerate(periods)
+    }
+    purchases = (
+        PurchasedService.objects.filter(scope.q("case__unit"), _any(map(_purchase_counted_in, periods)))
+        .annotate(**flags)
+        .values_list("case__person_id", "kind", "price_unit", "price", "starts_on", "ends_on", *flags)
     )
-    costs: dict[str, Decimal | None] = {"total_cost": None, "cost_skyddat_boende": None, "cost_behandling": None}
-    people, services = set(), 0
-    for person_id, kind, price_unit, price, starts_on, ends_on in overlapping:
-        if starts_on >= period.start:
-            people.add(person_id)
-            services += 1
-        cost = purchase_cost_between(
-            price_unit=price_unit,
-            price=price,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            first=period.start,
-            last=period.end,
-        )
-        for key in ("total_cost", f"cost_{kind}"):
-            if key in costs:
-                costs[key] = (costs[key] or Decimal(0)) + cost
-    return {"people": len(people), "services": services, **costs}
+    figures = []
+    rows = list(purchases)
+    for index, period in enumerate(periods):
+        costs: dict[str, Decimal | None] = {"total_cost": None, "cost_skyddat_boende": None, "cost_behandling": None}
+        people, services = set(), 0
+        for person_id, kind, price_unit, price, starts_on, ends_on, *counted_in in rows:
+            if not counted_in[index]:
+                continue
+            if starts_on >= period.start:
+                people.add(person_id)
+                services += 1
+            cost = purchase_cost_between(
+                price_unit=price_unit,
+                price=price,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                first=period.start,
+                last=period.end,
+            )
+            for key in ("total_cost", f"cost_{kind}"):
+                if key in costs:
+                    costs[key] = (costs[key] or Decimal(0)) + cost
+        figures.append({"people": len(people), "services": services, **costs})
+    return figures
 
 
 def defection_section(period: Period, scope: Scope, previous: Period, agreement=None) -> ExtraSection:
     """Purchased insatser for avhoppare (costs spread over the days of each purchase) against the budget."""
     title = _("Avhopp – köpta insatser mot budget")
-    now, before = _defection_figures(period, scope), _defection_figures(previous, scope)
+    now, before = _defection_figures(scope, [period, previous])
     figures = [
         _count_figure("people", _("Ungdomar med köpta insatser"), now["people"], before["people"]),
         _count_figure("services", _("Köpta insatser som startat"), now["services"], before["services"]),
@@ -1149,6 +1363,10 @@ def extra_sections(period: Period, scope: Scope, previous: Period, agreement=Non
 # ---------------------------------------------------------------------------------------------------------------
 
 
+# the follow-up's tables: the headline totals, volumes per insats, young people per district, age band and gender
+FOLLOW_UP_GROUPINGS: list[Grouping] = [(), ("insats",), ("district",), ("age_band",), ("gender",)]
+
+
 def follow_up(
     period: Period,
     scope: Scope,
@@ -1157,7 +1375,8 @@ def follow_up(
     today: datetime.date | None = None,
     title: str = "",
 ) -> FollowUp:
-    """The whole follow-up for the nämnd: about a dozen aggregate queries, independent of the case count."""
+    """The whole follow-up for the nämnd: 13 queries on PostgreSQL (one more with an agreement, one more for a
+    unit), independent of the case count."""
     today = today or timezone.localdate()
     previous = period.previous_year()
     if scope.provider_id is None:
@@ -1165,14 +1384,15 @@ def follow_up(
     provider = Provider.objects.select_related("municipality").get(pk=scope.provider_id)
     unit_name = Unit.objects.values_list("name", flat=True).get(pk=scope.unit_id) if scope.unit_id else ""
 
-    # each table compares the period with the year before: both come from one query per grouping
-    totals_rows_now, totals_rows_before = case_counts_with_previous(period, scope)
+    # each table compares the period with the year before; every table's counts come from one statement
+    counts = case_counts_grouped(period, scope, FOLLOW_UP_GROUPINGS)
+    totals_rows_now, totals_rows_before = counts[()]
     totals_now, totals_before = totals_rows_now[0].counts, totals_rows_before[0].counts
     # a comparison period in which the scope had no case at all says so instead of printing zeros
     previous_has_data = bool(totals_before.active)
     targets = agreed_targets(agreement, period)
     volumes = _volumes(
-        *case_counts_with_previous(period, scope, group_by=["insats"]),
+        *counts[("insats",)],
         targets,
         totals=totals_now,
         previous_totals=totals_before,
@@ -1187,20 +1407,20 @@ def follow_up(
         _distribution(
             "district",
             _("Aktuella ungdomar per område"),
-            *case_counts_with_previous(period, scope, group_by=["district"]),
+            *counts[("district",)],
             **totals,
         ),
         _distribution(
             "age_band",
             _("Aktuella ungdomar per ålder vid aktualisering"),
-            *case_counts_with_previous(period, scope, group_by=["age_band"]),
+            *counts[("age_band",)],
             order=[band[2] for band in AGE_BANDS] + [UNKNOWN_KEY],
             **totals,
         ),
         _distribution(
             "gender",
             _("Aktuella ungdomar per kön"),
-            *case_counts_with_previous(period, scope, group_by=["gender"]),
+            *counts[("gender",)],
             order=list(Gender.values),
             **totals,
         ),
@@ -1243,17 +1463,9 @@ PERSON_METRICS = ("new", "closed", "unplanned", "open_at_end")
 
 
 def _person_aggregates(period: Period, suffix: str) -> dict:
-    start, end = period.start, period.end
-    opened_in = Q(opened_on__gte=start, opened_on__lte=end)
-    closed_in = Q(closed_on__gte=start, closed_on__lte=end)
-    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    conditions = _metric_conditions(period)
     return {
-        f"new{suffix}": Count("person_id", distinct=True, filter=opened_in),
-        f"closed{suffix}": Count("person_id", distinct=True, filter=closed_in),
-        f"unplanned{suffix}": Count(
-            "person_id", distinct=True, filter=closed_in & Q(closure_reason=ClosureReason.UNPLANNED)
-        ),
-        f"open_at_end{suffix}": Count("person_id", distinct=True, filter=open_at_end),
+        f"{metric}{suffix}": Count("person_id", distinct=True, filter=conditions[metric]) for metric in PERSON_METRICS
     }
 
 
@@ -1262,7 +1474,7 @@ def _per_bucket(period: Period, scope: Scope, group_by: Sequence[str], bucket: s
     dimensions = [DIMENSIONS[name] for name in group_by]
     queryset = cases_in_scope(period, scope)
     if any(dimension.needs_age for dimension in dimensions):
-        queryset = _with_age(queryset).annotate(_age_band_key=_age_band_expression())
+        queryset = _with_age_band(queryset)
     parts = period.split(bucket) if bucket else [period]
     aggregates: dict = {}
     for index, part in enumerate(parts):
@@ -1292,16 +1504,8 @@ def person_counts(
 
 
 def _key_aggregates(period: Period, suffix: str) -> dict:
-    start, end = period.start, period.end
-    opened_in = Q(opened_on__gte=start, opened_on__lte=end)
-    closed_in = Q(closed_on__gte=start, closed_on__lte=end)
-    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-    return {
-        f"new{suffix}": Sum("statistics_key", filter=opened_in),
-        f"closed{suffix}": Sum("statistics_key", filter=closed_in),
-        f"unplanned{suffix}": Sum("statistics_key", filter=closed_in & Q(closure_reason=ClosureReason.UNPLANNED)),
-        f"open_at_end{suffix}": Sum("statistics_key", filter=open_at_end),
-    }
+    conditions = _metric_conditions(period)
+    return {f"{metric}{suffix}": Sum("statistics_key", filter=conditions[metric]) for metric in PERSON_METRICS}
 
 
 def key_sums(

@@ -75,11 +75,11 @@ def test_active_sig_cases_with_reoffence_in_the_period_and_the_share(sig_dataset
     keys = [row["key"] for row in snapshot["figures"]]
     assert keys[:7] == ["plans", "people", "trainers", "meetings", "reached", "partly", "not_reached"]
     assert keys[7:] == ["sig_cases", "reoffence_cases", "recidivism"]
-    # one aggregation per period, whatever the number of cases
+    # one aggregation for the period and the year before, whatever the number of cases
     from reporting.figures import _reoffence_figures
 
     with django_assert_max_num_queries(1):
-        _reoffence_figures(H1_2024, Scope(provider_id=unit.provider_id))
+        _reoffence_figures(Scope(provider_id=unit.provider_id), [H1_2024, H1_2024.previous_year()])
 
 
 @pytest.mark.django_db
