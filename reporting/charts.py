@@ -4,7 +4,9 @@ Each chart carries a <title> and <desc>, and the same figures are always in a ta
 information is given by the picture (or by colour) alone. Input is the report snapshot (dicts).
 """
 
-from django.utils.html import escape
+import base64
+
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from reporting.suppression import SUPPRESSED_LABEL
@@ -18,8 +20,10 @@ TARGET = "#e8b04a"
 GRID = "#c9d1d9"
 
 
-def _svg(width: int, height: int, title: str, description: str, body: list[str], chart_id: str) -> str:
-    return (
+def _svg(
+    width: int, height: int, title: str, description: str, body: list[str], chart_id: str, *, as_image: bool
+) -> str:
+    markup = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="{FONT}" font-size="11">'
@@ -27,6 +31,13 @@ def _svg(width: int, height: int, title: str, description: str, body: list[str],
         + "".join(body)
         + "</svg>"
     )
+    if not as_image:
+        return markup
+    # For the PDF: WeasyPrint reads an image with its own SVG reader, whereas an inline chart's every bar and label
+    # went through the HTML parser and the CSS cascade (six pseudo-elements each) first. The same drawing; the alt
+    # text is the title, as the inline chart's <title> was in the tagged PDF.
+    source = "data:image/svg+xml;base64," + base64.b64encode(markup.encode()).decode("ascii")
+    return format_html('<img class="chart" src="{}" alt="{}">', source, title)
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = INK, size: int = 11, bold=False) -> str:
@@ -46,8 +57,10 @@ def _nice_max(value: float) -> float:
     return float(value * 1.1)
 
 
-def volume_chart(volumes: list[dict], *, chart_id: str = "volymer") -> str:
-    """New cases per insats as bars, with the agreed (pro-rated) range as a band behind each bar."""
+def volume_chart(volumes: list[dict], *, chart_id: str = "volymer", as_image: bool = False) -> str:
+    """New cases per insats as bars, with the agreed (pro-rated) range as a band behind each bar.
+
+    as_image: an <img> of a data: URL instead of inline SVG (the PDF)."""
     rows = volumes or []
     label_width, bar_width, row_height, top = 230, 320, 30, 30
     width = label_width + bar_width + 90
@@ -94,10 +107,12 @@ def volume_chart(volumes: list[dict], *, chart_id: str = "volymer") -> str:
     description = "; ".join(
         f"{row['name']}: {row['displays']['new']} {_('nya')}, {_('avtalat')} {row['target_display']}" for row in rows
     )
-    return _svg(width, height, _("Volymer mot överenskommelsen"), description, body, chart_id)
+    return _svg(width, height, _("Volymer mot överenskommelsen"), description, body, chart_id, as_image=as_image)
 
 
-def distribution_chart(distribution: dict, *, chart_id: str = "omraden", limit: int = 12) -> str:
+def distribution_chart(
+    distribution: dict, *, chart_id: str = "omraden", limit: int = 12, as_image: bool = False
+) -> str:
     """Share of young people per group (e.g. district), this period and the same period a year earlier."""
     rows = (distribution.get("rows") or [])[:limit]
     label_width, bar_width, row_height, top = 150, 360, 26, 30
@@ -139,4 +154,4 @@ def distribution_chart(distribution: dict, *, chart_id: str = "omraden", limit: 
     body.append(f'<rect x="{label_width + 90}" y="{legend_y - 7}" width="12" height="6" fill="{BAR_PREVIOUS}"/>')
     body.append(_text(label_width + 106, legend_y, _("Samma period året innan"), size=9))
     description = "; ".join(f"{row['label']}: {row['percent_display']}" for row in rows)
-    return _svg(width, height, distribution.get("title", ""), description, body, chart_id)
+    return _svg(width, height, distribution.get("title", ""), description, body, chart_id, as_image=as_image)

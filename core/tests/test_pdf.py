@@ -1,6 +1,7 @@
 """core.pdf: every PDF is rendered by one function whose fetch policy refuses the network and the disk."""
 
 import ast
+import gc
 import subprocess
 import threading
 import urllib.parse
@@ -98,6 +99,29 @@ def test_the_trap_catches_weasyprints_default_fetcher(hostile_template, trap, tm
     assert sorted(trap.paths) == ["/logo.png", "/style.css"]
     assert "FILE-READ" in _text(document)
     assert "passwd" in _attachments(document, tmp_path)
+
+
+@pytest.fixture
+def plain_template(tmp_path, settings):
+    (tmp_path / "plain.html").write_text("<!doctype html><html><body><p>Hej {{ name }}</p></body></html>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+def test_a_render_leaves_the_garbage_collector_as_it_found_it(plain_template):
+    # render_pdf pauses the cyclic collector while WeasyPrint works; a failed render must not leave it off
+    assert gc.isenabled()
+    assert "Hej Elsa" in _text(render_pdf("plain.html", {"name": "Elsa"}))
+    assert gc.isenabled()
+    with pytest.raises(KeyError):
+        render_pdf("plain.html", {"name": "Elsa"}, pdf_variant="no-such-variant")
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        render_pdf("plain.html", {"name": "Elsa"})
+        assert not gc.isenabled()  # off before, so off after
+    finally:
+        gc.enable()
 
 
 def test_only_core_pdf_calls_weasyprint():
