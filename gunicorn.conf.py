@@ -13,6 +13,12 @@ keepalive = 5
 # Recycle workers now and then so slow leaks cannot accumulate.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100
+# Load Django (and, config/wsgi.py, its URLconf and views) once in the master and fork the workers from it: a worker
+# started again after max_requests then serves at once, instead of spending ≈ 3 s of CPU loading the application and
+# ≈ 3 s more in its first request (measured at scale S, 2026-12-07). Nothing opens a database or broker connection
+# while loading (checked: no connection exists after import), so the workers share none. A code change needs a
+# restart of the service, not a HUP.
+preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
