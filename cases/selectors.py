@@ -54,6 +54,17 @@ def case_queryset_for_user(user: User) -> QuerySet[Case]:
     return Case.objects.filter(Q(unit_id=user.unit_id) | Exists(_case_grants(user)))
 
 
+def case_queryset_parts_for_user(user: User) -> list[QuerySet[Case]]:
+    """The cases of case_queryset_for_user as disjoint parts that an index finds: the unit's own, and those granted
+    outside it. For reads over every visible case rather than one handläggare's (Planering's counts and list):
+    for "own unit OR granted" PostgreSQL reads all cases of the municipality, ≈ 1 s a scan at scale L."""
+    visible = case_queryset_for_user(user)
+    if not (user.is_authenticated and user.is_active and user.unit_id) or user.is_superuser:
+        return [visible]
+    granted_elsewhere = visible.filter(Exists(_case_grants(user))).exclude(unit_id=user.unit_id)
+    return [visible.filter(unit_id=user.unit_id), granted_elsewhere]
+
+
 def person_queryset_for_user(user: User) -> QuerySet[Person]:
     """People the user may see: registered by their unit, or with a case they may see."""
     if not user.is_authenticated or not user.is_active:

@@ -26,7 +26,7 @@ with cases.selectors.case_list_log when shown.
 import datetime
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from uuid import UUID
@@ -204,9 +204,22 @@ def _renewed() -> Exists:
     )
 
 
-def _branches(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -> list[QuerySet]:
-    """One queryset per signal over the open cases among `cases`, each annotated with COLUMNS;
+# The cases whose items are read: one queryset from cases.selectors, or its disjoint parts
+# (cases.selectors.case_queryset_parts_for_user), each part then with branches of its own.
+Cases = QuerySet[Case] | Sequence[QuerySet[Case]]
+
+
+def _parts(cases: Cases) -> list[QuerySet[Case]]:
+    return [cases] if isinstance(cases, QuerySet) else list(cases)
+
+
+def _branches(*, cases: Cases, on: datetime.date, owner: User | None) -> list[QuerySet]:
+    """One queryset per signal over the open cases among `cases` (per part), each annotated with COLUMNS;
     with `owner`, only the items that user is responsible for."""
+    return [branch for part in _parts(cases) for branch in _branches_of(cases=part, on=on, owner=owner)]
+
+
+def _branches_of(*, cases: QuerySet[Case], on: datetime.date, owner: User | None) -> list[QuerySet]:
     horizon = on + datetime.timedelta(days=settings.PLAN_FOLLOW_UP_HORIZON_DAYS)
     open_cases = cases.filter(closed_on__isnull=True)
     handled = open_cases.filter(handler=owner) if owner else open_cases
@@ -293,20 +306,26 @@ class _CompiledUnions:
         self._lock = threading.Lock()
 
     def get(
-        self, *, cases: QuerySet[Case], on: datetime.date, owner: User | None, offset: int, limit: int | None
+        self, *, cases: Cases, on: datetime.date, owner: User | None, offset: int, limit: int | None
     ) -> tuple[str, tuple] | None:
         """The SQL and parameters, or None when `cases` can match nothing (Case.objects.none())."""
-        try:
-            cases_sql, cases_params = cases.query.sql_with_params()
-        except EmptyResultSet:
+        parts, compiled_parts = [], []
+        for part in _parts(cases):
+            try:
+                part_sql, part_params = part.query.sql_with_params()
+            except EmptyResultSet:
+                continue
+            parts.append(part)
+            compiled_parts.append((part_sql, tuple(part_params)))
+        if not parts:
             return None
-        key = (connection.vendor, cases_sql, tuple(cases_params), on, owner.pk if owner else None, offset, limit)
+        key = (connection.vendor, tuple(compiled_parts), on, owner.pk if owner else None, offset, limit)
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        rows = _rows(_branches(cases=cases, on=on, owner=owner)).order_by(*ORDER)
+        rows = _rows(_branches(cases=parts, on=on, owner=owner)).order_by(*ORDER)
         rows = rows[offset : offset + limit] if limit is not None else rows[offset:]
         sql, params = rows.query.sql_with_params()
         compiled = (sql, tuple(params))
@@ -327,7 +346,7 @@ _DUE, _PLAN, _CASE = DateField(), UUIDField(), UUIDField()
 
 def todo_list(
     *,
-    cases: QuerySet[Case],
+    cases: Cases,
     on: datetime.date,
     owner: User | None = None,
     offset: int = 0,
@@ -453,7 +472,7 @@ def week_end(on: datetime.date) -> datetime.date:
     return on + datetime.timedelta(days=6 - on.weekday())
 
 
-def todo_counts_per_owner(*, cases: QuerySet[Case], on: datetime.date) -> dict[int, TodoCounts]:
+def todo_counts_per_owner(*, cases: Cases, on: datetime.date) -> dict[int, TodoCounts]:
     """The same items as todo_list, counted per responsible user in the database (one query): overdue,
     due from today to Sunday, and the number per kind."""
     sunday = week_end(on)

@@ -13,6 +13,7 @@ from cases.selectors import (
     case_is_visible,
     case_list_log,
     case_queryset_for_user,
+    case_queryset_parts_for_user,
     mark_identity_visibility,
     person_find,
     person_get_for_user,
@@ -67,6 +68,20 @@ def test_a_per_case_grant_opens_that_case_and_its_person_only(case, handler, out
     assert case_get_for_user(user=outsider, case_id=case.pk) == case
     with pytest.raises(Http404):
         case_get_for_user(user=outsider, case_id=other.pk)
+
+
+def test_the_parts_of_the_visible_cases_are_disjoint_and_together_the_same_cases(case, handler, outsider, stats_client):
+    elsewhere, own = CaseFactory(), CaseFactory(handler=outsider)
+    assign_perm("cases.view_case", outsider, case)
+    assign_perm("cases.view_case", outsider, own)  # a grant on a case of one's own unit is counted once
+    superuser = UserFactory(is_superuser=True)
+
+    for user in (handler, outsider, stats_client, superuser):
+        parts = [set(part) for part in case_queryset_parts_for_user(user)]
+        assert set().union(*parts) == set(case_queryset_for_user(user))
+        assert sum(map(len, parts)) == len(set().union(*parts))
+    assert [set(part) for part in case_queryset_parts_for_user(outsider)] == [{own}, {case}]
+    assert elsewhere in set().union(*map(set, case_queryset_parts_for_user(superuser)))
 
 
 def test_a_person_registered_by_the_unit_is_visible_without_a_case(handler, outsider):

@@ -8,9 +8,7 @@ from django.core.paginator import Page
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
-from cases.selectors import (
-    case_queryset_for_user,
-)
+from cases.selectors import case_queryset_parts_for_user
 from core.models import User
 from interventions.models import (
     Plan,
@@ -76,7 +74,7 @@ def planning_for_user(
     here or is staff of the user's unit). The plans lacking needed consent are those of the page's cases (of
     `owner_id`'s when given): deciding it for every open plan of a large unit costs seconds. Only the page's rows
     are access-logged, as one list."""
-    visible = case_queryset_for_user(user)
+    visible = case_queryset_parts_for_user(user)
     counts = todo_counts_per_owner(cases=visible, on=on)
     listed = Q(pk__in=list(counts)) | (unit_staff(user.unit_id) if user.unit_id else Q(pk=user.pk))
     listed_people = sorted(User.objects.filter(listed).distinct(), key=lambda person: _by_name(person, user))
