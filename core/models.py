@@ -56,6 +56,13 @@ class Unit(models.Model):
         return self.name
 
 
+class DistrictQuerySet(models.QuerySet["District"]):
+    def of_unit(self, unit_id: int | None) -> "DistrictQuerySet":
+        """The districts of the unit's municipality, the ones its staff choose among (every district of the country
+        is ≈ 3 000 options at national scale, most of them another municipality's "Centrum"); all without a unit."""
+        return self if unit_id is None else self.filter(municipality__providers__units=unit_id)
+
+
 class District(models.Model):
     """Område/stadsdel where a young person lives; follow-ups report the share per district."""
 
@@ -63,6 +70,8 @@ class District(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="districts", verbose_name=_("kommun")
     )
     name = models.CharField(_("namn"), max_length=100)
+
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("område")

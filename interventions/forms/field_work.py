@@ -24,7 +24,7 @@ class FieldShiftForm(DuplicateConfirmForm):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Ett pass som slutar efter midnatt slutar före starttiden."),
     )
-    district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all(), required=False)
+    district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.none(), required=False)
     area = forms.CharField(label=_("Plats"), max_length=200)
     staff: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label=_("Personal"), queryset=None, widget=forms.CheckboxSelectMultiple
@@ -36,6 +36,7 @@ class FieldShiftForm(DuplicateConfirmForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = get_user_model().objects.filter(unit_id=user.unit_id, is_active=True)
+        self.fields["district"].queryset = District.objects.of_unit(user.unit_id)
         self.fields["worked_on"].initial = today()
 
 
@@ -70,10 +71,14 @@ class PolareNightStatusForm(BaseForm):
 
 
 class AreaEffortForm(DuplicateConfirmForm):
-    district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.all())
+    district = forms.ModelChoiceField(label=_("Område"), queryset=District.objects.none())
     starts_on = date_field(_("Startar"))
     weeks = forms.IntegerField(label=_("Antal veckor (1–12)"), min_value=0)
     reason = forms.CharField(label=_("Anledning"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.of_unit(user.unit_id)
 
 
 class PolareNightCorrectForm(CorrectionForm):

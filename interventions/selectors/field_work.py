@@ -136,7 +136,7 @@ def field_app_data(*, user: User) -> dict:
     return {
         "districts": [
             {"id": district.pk, "name": district.name, "centre": centres.get(district.name)}
-            for district in District.objects.order_by("name")
+            for district in District.objects.of_unit(user.unit_id).order_by("name")
         ],
         "polare": [
             {"id": polare.pk, "name": polare.name}

@@ -440,10 +440,11 @@ def _count(value, field: str, errors: dict) -> int:
     return value
 
 
-def _district(value, field: str, errors: dict) -> District | None:
+def _district(value, field: str, errors: dict, *, unit_id: int | None) -> District | None:
     if value is None:
         return None
-    district = District.objects.filter(pk=value).first() if isinstance(value, int) else None
+    known = District.objects.of_unit(unit_id)  # the phone offers the unit's municipality's districts only
+    district = known.filter(pk=value).first() if isinstance(value, int) else None
     if district is None:
         errors[field] = _("Okänt område.")
     return district
@@ -467,7 +468,7 @@ def _clean_log(actor: User, payload) -> dict:
     areas = []
     for index, area in enumerate(payload.get("areas") or []):
         _unknown_keys(area, AREA_KEYS, f"areas.{index}")
-        district = _district(area.get("district"), f"areas.{index}.district", errors)
+        district = _district(area.get("district"), f"areas.{index}.district", errors, unit_id=actor.unit_id)
         if district is None:
             errors.setdefault(f"areas.{index}.district", _("Välj område."))
         met = _count(area.get("met"), f"areas.{index}.met", errors)
@@ -494,7 +495,7 @@ def _clean_log(actor: User, payload) -> dict:
         events.append(
             {
                 "kind": event.get("kind"),
-                "district": _district(event.get("district"), f"events.{index}.district", errors),
+                "district": _district(event.get("district"), f"events.{index}.district", errors, unit_id=actor.unit_id),
                 "place": place.strip(),
                 "note": note.strip(),
                 "occurred_at": _parse(datetime.time.fromisoformat, event.get("at"), f"events.{index}.at", errors),

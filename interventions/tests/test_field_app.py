@@ -13,7 +13,8 @@ from django.urls import reverse
 from core.models import ChangeLog
 from interventions import services
 from interventions.models import FieldEvent, FieldLogEntry, FieldShift, PolareNight
-from tests.factories import DistrictFactory
+from interventions.selectors import field_app_data
+from tests.factories import DistrictFactory, MunicipalityFactory
 
 SYNC = "interventions:field_app_sync"
 
@@ -119,6 +120,20 @@ def test_signed_out_gets_401_and_other_units_efforts_are_unknown(client, handler
     effort = services.area_effort_start(actor=outsider, district=districts[0], starts_on=today, weeks=2, reason="Oro")
     client.force_login(handler)
     assert post(client, entry(districts, today, area_effort=effort.pk)).status_code == 400
+    assert not FieldShift.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_phone_knows_only_the_districts_of_the_units_municipality(client, handler, districts, today):
+    elsewhere = DistrictFactory(name="Centrum", municipality=MunicipalityFactory(name="Motala kommun", code="0583"))
+    client.force_login(handler)
+
+    offered = [district["name"] for district in field_app_data(user=handler)["districts"]]
+    refused = post(client, entry(districts, today, areas=[area(elsewhere, met=3)]))
+
+    assert offered == ["Ryd", "Skäggetorp"]
+    assert refused.status_code == 400
+    assert "Okänt område." in json.dumps(refused.json(), ensure_ascii=False)
     assert not FieldShift.objects.exists()
 
 

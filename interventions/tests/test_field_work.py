@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from interventions import selectors, services
 from interventions.models import FieldShift, Polare, PolareNight
+from tests.factories import DistrictFactory, MunicipalityFactory
 
 
 @pytest.fixture
@@ -71,6 +72,23 @@ def test_shift_times_through_the_page(client, handler, today):
     shift = FieldShift.objects.get()
     assert (shift.starts_at, shift.ends_at) == (datetime.time(19, 30), datetime.time(23, 45))
     assert "19:30–23:45" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_shift_form_offers_the_districts_of_the_units_municipality_only(client, handler, today):
+    own = DistrictFactory(name="Skäggetorp")
+    elsewhere = DistrictFactory(name="Centrum", municipality=MunicipalityFactory(name="Motala kommun", code="0583"))
+    client.force_login(handler)
+
+    page = client.get(reverse("interventions:field_shifts")).content.decode()
+    data = {"worked_on": today, "area": "Torget", "staff": [handler.pk], "youths_met": 3, "youths_talked": 1}
+    refused = client.post(reverse("interventions:field_shifts"), {**data, "district": elsewhere.pk})
+
+    assert f'<option value="{own.pk}">Skäggetorp</option>' in page
+    assert f'value="{elsewhere.pk}"' not in page
+    assert refused.status_code == 400
+    assert "Välj ett giltigt alternativ" in refused.content.decode()
+    assert not FieldShift.objects.exists()
 
 
 @pytest.mark.django_db

@@ -109,7 +109,7 @@ AREA_EFFORT_SAVED = gettext_lazy("Områdesinsatsen är sparad.")
 def area_efforts(request):
     """Områdesinsatser of the unit: start one (1–12 weeks) or extend a running one."""
     require_perm(request.user, "interventions.view_areaeffort")
-    start_form = forms.AreaEffortForm(posted_to(request, "ny"))
+    start_form = forms.AreaEffortForm(posted_to(request, "ny"), user=request.user)
     efforts = selectors.area_efforts_for_user(user=request.user)
     extend_form = forms.area_effort_extend_form(posted_to(request, "forlang"), efforts=efforts)
     if request.method == "POST":
