@@ -76,9 +76,11 @@ class PersonRegisterForm(forms.Form):
         label=_("Jag bekräftar att personen ska registreras trots åldern."), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit_id: int | None, **kwargs: Any) -> None:
+        """unit_id: the registering unit, whose municipality's districts are offered."""
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = District.objects.order_by("name")
+        districts = District.objects.of_unit(unit_id).order_by("name")
+        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = districts
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned fields as person_register takes them ("Hämta ur personnumret" is no gender given)."""
@@ -103,10 +105,12 @@ class PersonEditForm(forms.Form):
         label=_("Område"), required=False, queryset=District.objects.none(), empty_label=_("Inget valt")
     )
 
-    def __init__(self, *args: Any, identity: bool, **kwargs: Any) -> None:
-        """identity False: the person's identity is protected from this user; only the rest is offered."""
+    def __init__(self, *args: Any, identity: bool, unit_id: int | None, **kwargs: Any) -> None:
+        """identity False: the person's identity is protected from this user; only the rest is offered. unit_id: the
+        unit that registered the person, whose municipality's districts are offered."""
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = District.objects.order_by("name")
+        districts = District.objects.of_unit(unit_id).order_by("name")
+        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = districts
         if not identity:
             for name in list(self.fields):
                 if name not in ("version", "gender"):

@@ -76,7 +76,7 @@ def person_register(request: AuthenticatedRequest) -> HttpResponse:
     when the user may see them; otherwise the message gives no hint that the person exists."""
     if not request.user.has_perm("cases.add_person"):
         raise Http404
-    form = forms.PersonRegisterForm(request.POST or None)
+    form = forms.PersonRegisterForm(request.POST or None, unit_id=request.user.unit_id)
     custodians = forms.CustodianFormSet(request.POST or None, prefix="vh")
     existing = None
     if form.is_valid() & custodians.is_valid():
@@ -158,6 +158,7 @@ def person_edit(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     form = forms.PersonEditForm(
         request.POST if request.method == "POST" else None,
         identity=person.shows_identity,
+        unit_id=person.unit_id,
         initial=forms.PersonEditForm.initial_from(person),
     )
     if form.is_valid() and _save(

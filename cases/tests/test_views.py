@@ -16,7 +16,9 @@ from core.models import AccessLog
 from tests.factories import (
     CaseFactory,
     CustodianFactory,
+    DistrictFactory,
     JournalEntryFactory,
+    MunicipalityFactory,
     PersonFactory,
     UnitFactory,
     UserFactory,
@@ -328,6 +330,24 @@ def test_register_person_with_custodian(client, handler):
     assert response.status_code == 302 and response["Location"] == reverse("person_detail", args=[person.pk])
     assert person.unit_id == handler.unit_id
     assert list(person.custodians.values_list("name", flat=True)) == ["Mona Ny"]
+
+
+@pytest.mark.django_db
+def test_register_and_edit_offer_the_districts_of_the_units_municipality(client, handler):
+    own = DistrictFactory(name="Ryd")
+    elsewhere = DistrictFactory(name="Centrum", municipality=MunicipalityFactory(name="Motala kommun", code="0583"))
+    client.force_login(handler)
+
+    page = client.get(reverse("person_register")).content.decode()
+    refused = client.post(reverse("person_register"), _register_data(district=elsewhere.pk))
+    client.post(reverse("person_register"), _register_data(district=own.pk))
+
+    assert f'<option value="{own.pk}">Ryd</option>' in page and "Centrum</option>" not in page
+    assert refused.status_code == 400 and "Välj ett giltigt alternativ" in refused.content.decode()
+    person = Person.objects.get()
+    assert person.district == own
+    edit = client.get(reverse("person_edit", args=[person.pk])).content.decode()
+    assert f'<option value="{own.pk}" selected>Ryd</option>' in edit and "Centrum</option>" not in edit
 
 
 @pytest.mark.django_db
