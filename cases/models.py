@@ -341,6 +341,11 @@ class Case(models.Model):
             # unit-scoped lists and follow-up figures by period
             models.Index(fields=["unit", "opened_on"], name="case_unit_opened"),
             models.Index(fields=["unit", "closed_on"], name="case_unit_closed"),
+            # Planering's to-do signals per insats (plan missing, mediation waiting): without it PostgreSQL ANDs the
+            # unit's open cases with every case of the insats, ≈ 0.5 M index entries at scale L
+            models.Index(
+                fields=["unit", "insats_type"], condition=Q(closed_on__isnull=True), name="case_unit_open_type"
+            ),
         ]
 
     def __str__(self) -> str:
