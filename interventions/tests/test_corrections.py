@@ -361,6 +361,40 @@ def test_area_effort_corrected_keeps_its_extensions_and_removal_records_both(han
 
 
 @pytest.mark.django_db
+def test_area_effort_started_and_corrected_through_the_pages(client, handler, today):
+    skaggetorp, ryd = DistrictFactory(name="Skäggetorp"), DistrictFactory(name="Ryd")
+    client.force_login(handler)
+    started = client.post(
+        reverse("interventions:area_efforts"),
+        {"form": "ny", "district": skaggetorp.pk, "starts_on": today.isoformat(), "weeks": "2", "reason": "Oro"},
+    )
+    assert started.status_code == 302
+    effort = AreaEffort.objects.get()
+    url = reverse("interventions:unit_row", args=["omradesinsats", effort.pk])
+
+    page = client.get(url)
+    corrected = client.post(
+        url,
+        {
+            "form": "ratta",
+            "district": ryd.pk,
+            "starts_on": today.isoformat(),
+            "weeks": "3",
+            "reason": "Oro",
+            "change_reason": "Fel område",
+        },
+    )
+
+    assert (
+        page.status_code == 200
+        and f'<option value="{skaggetorp.pk}" selected>Skäggetorp</option>' in page.content.decode()
+    )
+    assert corrected.status_code == 302
+    effort.refresh_from_db()
+    assert (effort.district, effort.weeks) == (ryd, 3)
+
+
+@pytest.mark.django_db
 def test_field_shift_staff_is_written_alike_on_record_correction_and_removal(handler, today):
     # ids of 8 and 9 digits sort differently as text and as numbers: the history holds one form
     nine, ten = (UserFactory(pk=pk, unit=handler.unit) for pk in (99999999, 100000000))

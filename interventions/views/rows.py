@@ -100,7 +100,7 @@ UNIT_ROWS: dict[str, RowKind] = {
         title=gettext_lazy("Rätta eller ta bort områdesinsats"),
         perm="interventions.change_areaeffort",
         get=lambda user, pk: selectors.area_effort_get_for_user(user=user, effort_id=pk),
-        form=lambda data, row, user: forms.AreaEffortCorrectForm(data),
+        form=lambda data, row, user: forms.AreaEffortCorrectForm(data, user=user),
         initial=lambda row: {**_values(row, ("starts_on", "weeks", "reason")), "district": row.district_id},
         correct=lambda r, row, d: services.area_effort_correct(actor=r.user, effort=row, **d),
         remove=lambda r, row, why: services.area_effort_remove(actor=r.user, effort=row, change_reason=why),
