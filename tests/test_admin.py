@@ -210,32 +210,45 @@ def _staff(user):
     return user
 
 
-@pytest.mark.django_db
-def test_every_admin_page_as_every_role_shows_no_personal_data(
-    client, handler, manager, coordinator, stats_client, personal_data
-):
-    # given staff access for every role, a system administrator and a superuser
+@pytest.fixture
+def staff_of_every_role(handler, manager, coordinator, stats_client):
+    """Staff access for every role, a system administrator and a superuser."""
     sysadmin = UserFactory(username="sysadmin", unit=None, role=Role.ADMINISTRATOR, is_staff=True)
     superuser = UserFactory(username="root", unit=None, role=None, is_staff=True, is_superuser=True)
-    for user in [_staff(handler), _staff(manager), _staff(coordinator), _staff(stats_client), sysadmin, superuser]:
-        client.force_login(user)
-        # when they walk every list (sorted by every column, each filter), add page and first row of the admin
-        urls = [reverse("admin:index")]
-        for model in admin.site._registry:
-            urls += [changelist(model), changelist(model) + "?o=1", changelist(model) + "?o=-2&q=Ungdomsson"]
-            first = model._default_manager.order_by("pk").first()
-            if first is not None:
-                urls.append(change(first))
-        for url in urls:
-            response = client.get(url)
-            # then nothing fails, and no person, custodian, number, journal text or case is shown
-            assert response.status_code in (200, 302, 403), (user.username, url, response.status_code)
-            html = response.content.decode()
-            for secret in personal_data:
-                assert secret not in html, (user.username, url, secret)
-        # and the old personal-data pages are gone for everyone
-        for old in OLD_PERSONAL_DATA_PAGES:
-            assert client.get(old).status_code == 404, (user.username, old)
+    return {
+        "handler": _staff(handler),
+        "manager": _staff(manager),
+        "coordinator": _staff(coordinator),
+        "stats_client": _staff(stats_client),
+        "sysadmin": sysadmin,
+        "superuser": superuser,
+    }
+
+
+# one test per role, so that pytest-xdist spreads the walks; every role's test has all of them as staff
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["handler", "manager", "coordinator", "stats_client", "sysadmin", "superuser"])
+def test_every_admin_page_as_every_role_shows_no_personal_data(client, staff_of_every_role, personal_data, role):
+    # given staff access for every role, a system administrator and a superuser
+    user = staff_of_every_role[role]
+    client.force_login(user)
+    # when they walk every list (sorted by every column, each filter), add page and first row of the admin
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        urls += [changelist(model), changelist(model) + "?o=1", changelist(model) + "?o=-2&q=Ungdomsson"]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(change(first))
+    for url in urls:
+        response = client.get(url)
+        # then nothing fails, and no person, custodian, number, journal text or case is shown
+        assert response.status_code in (200, 302, 403), (user.username, url, response.status_code)
+        html = response.content.decode()
+        for secret in personal_data:
+            assert secret not in html, (user.username, url, secret)
+    # and the old personal-data pages are gone for everyone
+    for old in OLD_PERSONAL_DATA_PAGES:
+        assert client.get(old).status_code == 404, (user.username, old)
 
 
 OLD_PERSONAL_DATA_PAGES = [

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -181,11 +182,16 @@ def _assert_clean(response, secrets, where):
     assert not leaked, f"{where}: {leaked}"
 
 
+def _has_ids(route) -> bool:
+    return not route.is_regex and any(conv in ("uuid", "int") for conv in route.converters.values())
+
+
 def _requests(route, ids):
-    """(url, is_foreign_uuid) pairs: every parameter filled with foreign ids, one parameter at a time."""
+    """(url, is_foreign_uuid) pairs: every id parameter filled with foreign ids, one parameter at a time. A route
+    without id parameters has none: its baseline requests are its whole walk."""
+    if not _has_ids(route):
+        return []
     converters = route.converters
-    if not converters or route.is_regex:
-        return [(route.url(), False)]
     urls = []
     uuid_params = [name for name, conv in converters.items() if conv == "uuid"]
     int_params = [name for name, conv in converters.items() if conv == "int"]
@@ -199,23 +205,63 @@ def _requests(route, ids):
             for parent in uuid_params:
                 fill[parent] = ids["uuid"][0]
             urls.append((route.url(fill), bool(uuid_params)))
-    return urls or [(route.url(), False)]
+    return urls
+
+
+# The walk in parts that pytest-xdist runs side by side, each with every check of its own (rows unchanged, nothing
+# access-logged): the routes without ids (the pages a persona may open, and the search), and the routes taking ids
+# (about 1 000 requests a persona) dealt round in ID_PARTS.
+ID_PARTS = 3
+WALK_PARTS = ["pages", *(f"ids{part + 1}of{ID_PARTS}" for part in range(ID_PARTS))]
+
+
+def _walk_routes(part: str) -> list:
+    routes = url_routes()
+    if part == "pages":
+        return [route for route in routes if not _has_ids(route)]
+    with_ids = [route for route in routes if _has_ids(route)]
+    return with_ids[WALK_PARTS.index(part) - 1 :: ID_PARTS]
+
+
+def test_the_walk_parts_take_every_route_once():
+    walked = [route.route for part in WALK_PARTS for route in _walk_routes(part)]
+    assert sorted(walked) == sorted(route.route for route in url_routes())
+
+
+def _sign_in_again_if_signed_out(client, user) -> None:
+    """A route may sign the client out (logga-ut): every route is walked signed in, or a 302 to the login page
+    would pass for "nothing leaked". The session as the server holds it decides (one query), rather than a
+    fresh sign-in before every route."""
+    if client.session.get(SESSION_KEY) != str(user.pk):
+        client.force_login(user)
+
+
+def _check(response, secrets, where) -> None:
+    if response.status_code < 400 and response.get("Content-Type", "").startswith("application/pdf"):
+        _assert_clean_pdf(response, secrets, where)
+    _assert_clean(response, secrets, where)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("part", WALK_PARTS)
 @pytest.mark.parametrize("persona", ["outsider", "stats_client"])
-def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, secret_file, persona):
+def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, secret_file, persona, part):
     user = request.getfixturevalue(persona)
     secrets = _secrets(secret_file)
     ids = _foreign_ids()
     assert secret_file.pk in ids["uuid"] and secret_file.person.pk in ids["uuid"]
     counts = _row_counts()
+    routes = _walk_routes(part)
+    assert routes, part
     walked_signed_in = 0
-    for route in url_routes():
-        # a route may sign the client out (logga-ut): every route is walked signed in, or a 302 to the login
-        # page would pass for "nothing leaked"
-        client.force_login(user)
-        baseline = {method: getattr(client, method)(route.url()).status_code for method in ("get", "post")}
+    for route in routes:
+        _sign_in_again_if_signed_out(client, user)
+        baseline = {}
+        for method in ("get", "post"):
+            url = route.url()
+            response = getattr(client, method)(url)
+            baseline[method] = response.status_code
+            _check(response, secrets, f"{persona} {method.upper()} {url} ({route.name})")
         walked_signed_in += baseline["get"] == 200
         for url, foreign_uuid in _requests(route, ids):
             for method in ("get", "post"):
@@ -224,16 +270,16 @@ def test_walk_every_route_with_foreign_ids_and_find_nothing(client, request, sec
                 assert response.status_code != 403 or baseline[method] == 403, f"403 confirms existence: {where}"
                 if foreign_uuid:
                     assert response.status_code == baseline[method], f"{where}: {response.status_code}"
-                if response.status_code < 400 and response.get("Content-Type", "").startswith("application/pdf"):
-                    _assert_clean_pdf(response, secrets, where)
-                _assert_clean(response, secrets, where)
-    assert walked_signed_in >= 10, f"only {walked_signed_in} pages answered the signed-in persona"
-    # the search pages with the secrets as queries
-    client.force_login(user)
-    for query in secrets[:4]:
-        # the search box shows back what was typed; nothing else of the person may appear
-        others = [secret for secret in secrets if secret not in query and query not in secret]
-        _assert_clean(client.post(reverse("person_search"), {"q": query}), others, f"search {query}")
+                _check(response, secrets, where)
+    if part == "pages":
+        # every page a persona may open is among the routes without ids
+        assert walked_signed_in >= 10, f"only {walked_signed_in} pages answered the signed-in persona"
+        # the search pages with the secrets as queries
+        _sign_in_again_if_signed_out(client, user)
+        for query in secrets[:4]:
+            # the search box shows back what was typed; nothing else of the person may appear
+            others = [secret for secret in secrets if secret not in query and query not in secret]
+            _assert_clean(client.post(reverse("person_search"), {"q": query}), others, f"search {query}")
     assert _row_counts() == counts, "a request by someone who may not see the data changed it"
     assert not AccessLog.objects.filter(user=user).exists(), "an access-log row means a person was shown"
 
