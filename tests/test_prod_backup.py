@@ -19,10 +19,7 @@ from tests.factories import CaseFactory
 
 ROOT = Path(settings.BASE_DIR)
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.requires("postgresql", "pg_dump", "pg_restore", "make"),  # backup is pg_dump of the PostgreSQL database
-]
+pytestmark = pytest.mark.requires("postgresql", "pg_dump", "pg_restore", "make")  # pg_dump of PostgreSQL
 
 
 def url_for(name: str) -> str:
@@ -70,6 +67,8 @@ def data(handler, colleague):
     return case
 
 
+# pg_dump is another process: the data must be committed (flushed after the test)
+@pytest.mark.django_db(transaction=True)
 def test_backup_restores_into_a_fresh_database_and_passes_check_integrity(data, fresh_database, tmp_path):
     source = url_for(connection.settings_dict["NAME"])
 
@@ -101,16 +100,18 @@ def test_backup_restores_into_a_fresh_database_and_passes_check_integrity(data, 
     assert "åtkomstlogg" in check.stderr
 
 
-def test_restore_refuses_without_a_file(tmp_path):
+def test_restore_refuses_without_a_file(tmp_path):  # make stops before any database is touched
     result = make("restore", DATABASE_URL=url_for("postgres"))
     assert result.returncode != 0 and "Ange FILE" in result.stdout
 
 
+@pytest.mark.django_db  # the check reads this connection's rows: rolled back, no flush
 def test_check_integrity_finds_a_broken_correction_chain(data):
     assert integrity_problems() == []
     entry = data.entries.get(corrects__isnull=True)
     # a correction pointing at an unsigned entry cannot be made through the services; simulate damage
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the entries' deferred checks run now, as at a commit
         cursor.execute("ALTER TABLE cases_journalentry DISABLE TRIGGER USER")
         cursor.execute("UPDATE cases_journalentry SET signed_at = NULL WHERE id = %s", [entry.pk])
         cursor.execute("ALTER TABLE cases_journalentry ENABLE TRIGGER USER")
