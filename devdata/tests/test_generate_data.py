@@ -4,6 +4,7 @@ deterministic and consistent, and the command refuses to overwrite data without 
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from cases.identity import parse_id_number
 from cases.models import Case, CaseNumberSequence, JournalEntry, Person
@@ -13,6 +14,7 @@ from consent.models import Consent
 from core.models import AccessLog
 from devdata.datagen import SCALES, generate, reset_database
 from interventions.models import Plan, VictimSupport
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +66,15 @@ def test_generator_is_deterministic_and_consistent():
 
 
 def test_generate_data_command_refuses_to_overwrite_without_reset(capsys):
-    call_command("generate_data", scale="XS")
+    # given a database holding one person: the refusal asks only whether any person exists
+    # (datagen.database_holds_people), so one is as much "data" as a whole generation, in a fraction of its time
+    PersonFactory()
+    if connection.vendor == "postgresql":  # its deferred checks run now, as they would have at its commit
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (--reset truncates; pending events would stop it)
     with pytest.raises(Exception, match="--reset"):
         call_command("generate_data", scale="XS")
+    assert Person.objects.count() == 1
+    # with --reset the person is gone and the scale's people are there, no more
     call_command("generate_data", scale="XS", reset=True)
     assert Person.objects.count() == SCALES["XS"].people
