@@ -57,7 +57,7 @@ def case_queryset_for_user(user: User) -> QuerySet[Case]:
 def case_queryset_parts_for_user(user: User) -> list[QuerySet[Case]]:
     """The cases of case_queryset_for_user as disjoint parts that an index finds: the unit's own, and those granted
     outside it. For reads over every visible case rather than one handläggare's (Planering's counts and list):
-    for "own unit OR granted" PostgreSQL reads all cases of the municipality, ≈ 1 s a scan at scale L."""
+    for "own unit OR granted" PostgreSQL reads every case in the database, ≈ 1 s a scan at scale L."""
     visible = case_queryset_for_user(user)
     if not (user.is_authenticated and user.is_active and user.unit_id) or user.is_superuser:
         return [visible]

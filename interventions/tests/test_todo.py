@@ -451,6 +451,19 @@ def test_the_list_follows_a_changed_unit_and_a_new_grant_the_same_day(handler, o
     assert len(_items(outsider, today, owner=None)) == 6
 
 
+def test_planering_counts_and_lists_a_case_granted_outside_the_unit_once(handler, outsider, signals, today):
+    # Planering reads the unit's cases and the granted ones as two parts; a grant inside the unit is not a second part
+    assign_perm("cases.view_case", outsider, signals["follow_up"])
+    own = CaseFactory(handler=outsider, next_follow_up_on=today)
+    assign_perm("cases.view_case", outsider, own)
+
+    planning = selectors.planning_for_user(user=outsider, on=today)
+
+    counts = {row.owner.pk: row.counts.total for row in planning.overview}
+    assert counts == {outsider.pk: 1, handler.pk: 1}
+    assert sorted(item.case.pk for item in planning.page.object_list) == sorted([signals["follow_up"].pk, own.pk])
+
+
 # ---------------------------------------------------------------- Planering of a large unit (issue 23.4)
 
 
