@@ -19,9 +19,8 @@ from interventions.todo import (
     TodoCounts,
     TodoItem,
     todo_consent_flags,
-    todo_counts_per_owner,
-    todo_list,
     todo_log,
+    todo_overview,
     unit_staff,
 )
 
@@ -75,7 +74,8 @@ def planning_for_user(
     `owner_id`'s when given): deciding it for every open plan of a large unit costs seconds. Only the page's rows
     are access-logged, as one list."""
     visible = case_queryset_parts_for_user(user)
-    counts = todo_counts_per_owner(cases=visible, on=on)
+    todo = todo_overview(cases=visible, on=on)  # every responsible user's counts and items, in one query
+    counts = todo.counts
     listed = Q(pk__in=list(counts)) | (unit_staff(user.unit_id) if user.unit_id else Q(pk=user.pk))
     listed_people = sorted(User.objects.filter(listed).distinct(), key=lambda person: _by_name(person, user))
     overview = [OwnerOverview(owner=person, counts=counts.get(person.pk, TodoCounts())) for person in listed_people]
@@ -88,7 +88,7 @@ def planning_for_user(
     paginator = KnownCountPaginator(range(total), PLANNING_PAGE_SIZE, count=total)
     number = paginator.get_page(page_number).number
     offset = (number - 1) * PLANNING_PAGE_SIZE
-    items = todo_list(cases=visible, on=on, owner=owner, offset=offset, limit=PLANNING_PAGE_SIZE)
+    items = todo.items(owner_id=owner.pk if owner else None, offset=offset, limit=PLANNING_PAGE_SIZE)
     todo_consent_flags(items=items, on=on)  # the same flags as on Mina ärenden
     plans = Plan.objects.filter(case__in={item.case.pk for item in items}, case__closed_on__isnull=True)
     if owner:

@@ -23,9 +23,9 @@ from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Planering: the counts, the people, the page's items and their cases, the plans of the page lacking consent, the
-# access log, and the session and user
-PLANNING_QUERIES = 11
+# Planering: the to-do rows (counted and paged from one read), the people, the page's cases, the plans of the page
+# lacking consent, the access log, and the session and user
+PLANNING_QUERIES = 10
 SAVEPOINT_STATEMENTS = 2  # the test client's request runs in a savepoint (as in cases/tests/test_views.py)
 
 
