@@ -291,8 +291,8 @@ def _rows(branches: list[QuerySet]) -> QuerySet:
 
 
 class _CompiledUnions:
-    """The to-do union's SQL, compiled once per process for each (cases' SQL and parameters, day, owner, offset,
-    limit).
+    """The to-do union's SQL, compiled once per process for each (the SQL and parameters of `cases` or of each of its
+    parts, day, owner, offset, limit).
 
     Building and compiling the six-branch union costs ≈ 25 ms of CPU on every Mina ärenden (issue 23.1), yet its
     text is a function of those inputs alone: the signals' rules are constant, and what the caller's permissions
@@ -496,12 +496,6 @@ def _counted(rows: list[tuple], on: datetime.date) -> dict[int, TodoCounts]:
     return dict(counts)
 
 
-def todo_counts_per_owner(*, cases: Cases, on: datetime.date) -> dict[int, TodoCounts]:
-    """The items of todo_list counted per responsible user (one query; the rows are counted here, a unit's few
-    thousand at most)."""
-    return _counted(_fetched(cases=cases, on=on, owner=None), on)
-
-
 @dataclass
 class TodoOverview:
     """Planering from one read of the union: every responsible user's counts, and the rows whose slices (everyone's,
@@ -520,7 +514,8 @@ class TodoOverview:
 
 
 def todo_overview(*, cases: Cases, on: datetime.date) -> TodoOverview:
-    """The counts of todo_counts_per_owner and the rows of todo_list from one query."""
+    """The items of todo_list counted per responsible user, and their rows, from one query (the rows are counted
+    here: a unit's few thousand, 7 500 in the largest at scale L)."""
     rows = _fetched(cases=cases, on=on, owner=None)
     return TodoOverview(counts=_counted(rows, on), rows=rows, on=on)
 
@@ -547,7 +542,7 @@ def caseload_for_manager(*, user: User, on: datetime.date) -> list[CaseloadRow]:
     if not (user.unit_id and user.has_perm("cases.reassign_case")):
         return []
     cases = case_queryset_for_user(user).filter(unit_id=user.unit_id)
-    todo = todo_counts_per_owner(cases=cases, on=on)
+    todo = todo_overview(cases=cases, on=on).counts
     open_counts: dict[int | None, dict[str, int]] = {
         row["handler_id"]: {"n": row["n"], "without": row["without"]}
         for row in cases.filter(closed_on__isnull=True)

@@ -96,9 +96,8 @@ def planning_for_user(
     plans = plans.select_related("coordinator", "case__person", "case__insats_type").order_by("case__number")
     flagged = [state for state in plan_states(plans=list(plans), on=on) if state.flagged]
 
+    # every item's owner is among the counted, so listed above (counts and items are one read)
     people.update({state.plan.coordinator_id: state.plan.coordinator for state in flagged})
-    missing = {item.owner_id for item in items} - people.keys()  # given a case since the counts were read
-    people.update({person.pk: person for person in User.objects.filter(pk__in=missing)} if missing else {})
     groups: dict[int, OwnerPlanning] = {}
     for item in items:
         groups.setdefault(item.owner_id, OwnerPlanning(owner=people[item.owner_id])).items.append(item)
