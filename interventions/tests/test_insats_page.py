@@ -105,3 +105,37 @@ def test_a_finished_community_service_refuses_more_hours(client, handler, make_c
     assert response.status_code == 400
     assert "Ungdomstjänsten är avslutad och kan inte ändras." in response.content.decode()
     assert not order.sessions.exists()
+
+
+def test_a_closed_form_is_loaded_from_its_place_when_opened(client, handler, make_case, today):
+    """The page carries each closed form's title and a link to its place (the page with it opened, which htmx
+    loads into the closed form when opened): the form itself, its fields and its choices are not on the page until
+    then, and the place shows it opened, as the direct child htmx picks out, posting to its own action."""
+    case = make_case("ungdomstjanst", opened_on=today - datetime.timedelta(days=30))
+    services.community_service_set(
+        actor=handler, case=case, ordered_hours=20, judgment_on=today, issued_by="TR", report_to="Åkl"
+    )
+    client.force_login(handler)
+    page_url = reverse("interventions:case", args=[case.pk])
+    page = client.get(page_url)
+    html = " ".join(page.content.decode().split())
+    names = [f.name for section in ("insats_forms", "common_forms") for f in page.context[section]]
+    assert {"ungdomstjanst", "timmar", "samtycke", "utlamnande"} <= set(names)
+    assert 'method="post" action="/insatser/arende/' not in html and 'name="legal_basis"' not in html
+    for name in names:
+        place = f"{page_url}?oppna={name}"
+        closed = (
+            f'<details class="action-form" id="form-{name}" hx-get="{place}" hx-trigger="toggle once" '
+            f'hx-select="#form-{name} > form" hx-target="find .action-form__wait" hx-swap="outerHTML">'
+        )
+        assert closed in html
+        assert f'<a href="{place}#form-{name}">Öppna formuläret</a>' in html
+        opened = " ".join(client.get(place).content.decode().split())
+        action = reverse("interventions:case_action", args=[case.pk, name])
+        shown = re.search(
+            rf'<details class="action-form" id="form-{name}" open> <summary>[^<]+</summary> '
+            rf'<form method="post" action="{action}"',
+            opened,
+        )
+        assert shown, name
+        assert opened.count('method="post" action="/insatser/arende/') == 1  # only that one

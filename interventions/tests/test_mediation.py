@@ -11,6 +11,7 @@ from django.urls import reverse
 from interventions import services
 from interventions.models import Mediation, MediationParty
 from interventions.tests.test_views import pdf_text
+from interventions.views.declarations import OPEN_PARAMETER
 
 
 @pytest.fixture
@@ -31,8 +32,10 @@ def checks(**overrides):
     return {**values, **overrides}
 
 
-def insats_page(client, case) -> str:
-    return client.get(reverse("interventions:case", args=[case.pk])).content.decode()
+def insats_page(client, case, opened: str = "") -> str:
+    """The insats page; with `opened`, as the link to that form shows it (a closed form is loaded when opened)."""
+    query = f"?{OPEN_PARAMETER}={opened}" if opened else ""
+    return client.get(reverse("interventions:case", args=[case.pk]) + query).content.decode()
 
 
 # ---------------------------------------------------------------- parties
@@ -79,7 +82,7 @@ def test_the_date_entered_for_the_checks_is_kept(mediation, handler, client, tod
     assert Mediation.objects.get().checks_recorded_on == entered
 
     # the form shows the date again, so saving it once more (the victim now agrees) keeps it
-    html = insats_page(client, mediation.case)
+    html = insats_page(client, mediation.case, opened="kontroller")
     assert re.search(rf'name="recorded_on" value="{entered.isoformat()}"', html)
     services.mediation_checks_record(actor=handler, mediation=mediation, **checks(), recorded_on=None)
     assert Mediation.objects.get().checks_recorded_on == entered
@@ -88,7 +91,7 @@ def test_the_date_entered_for_the_checks_is_kept(mediation, handler, client, tod
 @pytest.mark.django_db
 def test_checkbox_labels_do_not_repeat_frivilligt(mediation, handler, client):
     client.force_login(handler)
-    html = insats_page(client, mediation.case)
+    html = insats_page(client, mediation.case, opened="kontroller")
     assert "deltar frivilligt" in html
     assert "frivilligt <span" not in html  # "Gärningspersonen deltar frivilligt (frivilligt)"
     checkbox = r'<label for="id_checks_[a-z_]+(?:volunteers|police|admitted|assessed)">(.*?)</label>'

@@ -83,7 +83,9 @@ def test_handler_records_reoffence_on_the_insats_page(client, handler, make_case
     html = client.get(page).content.decode()
     assert 'id="aterfall-heading">Återfall</h2>' in html
     assert "Inget återfall är registrerat i ärendet." in html
-    assert reverse("interventions:case_action", args=[case.pk, "aterfall"]) in html
+    assert f'href="{page}?oppna=aterfall#form-aterfall"' in html  # the form, closed: opening it loads it
+    opened = client.get(f"{page}?oppna=aterfall").content.decode()
+    assert f'action="{reverse("interventions:case_action", args=[case.pk, "aterfall"])}"' in opened
 
     url = reverse("interventions:case_action", args=[case.pk, "aterfall"])
     response = client.post(

@@ -194,7 +194,8 @@ def test_a_link_to_a_form_opens_it(client, handler, community_service):
     page = " ".join(client.get(link).content.decode().split())
     assert '<details class="action-form" id="form-rapport-ungdomstjanst" open>' in page
     plain = " ".join(client.get(reverse("interventions:case", args=[community_service.pk])).content.decode().split())
-    assert '<details class="action-form" id="form-rapport-ungdomstjanst">' in plain
+    closed = f'<details class="action-form" id="form-rapport-ungdomstjanst" hx-get="{link}"'
+    assert closed in plain and 'name="recipient"' not in plain  # loaded when opened
 
 
 def test_the_community_service_report_prints_the_assessment_written_after_the_end(

@@ -11,6 +11,7 @@ permission, an insats code or a slug, or a name registered twice, stops the impo
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django import forms
@@ -197,14 +198,35 @@ INSATS_FORMS: Registry[InsatsForm] = Registry(page="insats page")
 PLAN_FORMS: Registry[PlanForm] = Registry(page="plan page")
 
 
-@dataclass(frozen=True)
+@dataclass
 class PageForm:
-    """One form as a page shows it (partials/action_form.html)."""
+    """One form as a page shows it (partials/action_form.html).
+
+    A form the page shows closed is neither built nor rendered: the page carries only its title and `place`, the
+    page with that form opened, which htmx loads into it when it is opened (and which is a plain link without
+    JavaScript). Building and rendering the closed forms was about two thirds of the insats and plan pages' CPU
+    (13 forms, 41 to 109 widgets and a query per select), on every visit, for forms that are seldom opened (issue
+    23.4). A form shown opened (`open`, the link named it) or refused with its errors (`refused`) is rendered."""
 
     declaration: FormDeclaration
-    form: forms.BaseForm
-    url: str
+    build: Callable[[], forms.BaseForm]  # the unbound form with the record's current values
+    url: str  # where it posts
+    place: str  # the page with this form opened, at the form
     open: bool = False  # shown opened: the link that led here named it
+    refused: forms.BaseForm | None = None  # a failed POST's bound form, shown as it was
+
+    @cached_property
+    def form(self) -> forms.BaseForm:
+        return self.refused if self.refused is not None else self.build()
+
+    @property
+    def shown(self) -> bool:
+        return self.open or self.refused is not None
+
+    @property
+    def load(self) -> str:
+        """What htmx fetches when the closed form is opened: its place, without the anchor."""
+        return self.place.partition("#")[0]
 
     @property
     def name(self) -> str:

@@ -2,6 +2,8 @@
 and disclosures, with the forms that change them. Every form is a declaration (views/declarations.py) of its
 insats module; this page registers them in page order and reads only the registry."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -89,14 +91,21 @@ def _insats_forms(
 ) -> dict[str, list[PageForm]]:
     """The forms of the insats page the user may use, per section (a closed case: only those declared
     after_close, the reports): a failed POST's bound form as it was, the others with the record's current
-    values; the one `opened` names is shown opened. A refused form is shown with its errors even when the page
-    no longer offers it (posted from a page opened before the insats ended), so the user reads why."""
+    values, built only when shown; the one `opened` names is shown opened. A refused form is shown with its
+    errors even when the page no longer offers it (posted from a page opened before the insats ended), so the
+    user reads why."""
     sections: dict[str, list[PageForm]] = {INSATS: [], REOFFENCE: [], COMMON: []}
     for declaration in INSATS_FORMS:
-        refused = declaration.name in (bound or {})
-        if (refused or declaration.offered(case, panel)) and user.has_perm(declaration.perm):
-            form = (bound or {}).get(declaration.name) or declaration.make(case, user, panel=panel)
-            page_form = PageForm(declaration, form, declaration.url(case), open=declaration.name == opened)
+        refused = (bound or {}).get(declaration.name)
+        if (refused is not None or declaration.offered(case, panel)) and user.has_perm(declaration.perm):
+            page_form = PageForm(
+                declaration,
+                build=partial(declaration.make, case, user, panel=panel),
+                url=declaration.url(case),
+                place=declaration.place(case),
+                open=declaration.name == opened,
+                refused=refused,
+            )
             sections[declaration.section].append(page_form)
     return sections
 

@@ -1,6 +1,8 @@
 """Genomförandeplaner: the form that creates one on the insats page, the plan page (current or earlier
 version) with its forms, and the PDF."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -229,9 +231,11 @@ def _plan_forms(user, plan: Plan, state: PlanState, bound: dict | None, opened: 
     return [
         PageForm(
             declaration,
-            (bound or {}).get(declaration.name) or declaration.make(plan, state),
-            declaration.url(plan),
+            build=partial(declaration.make, plan, state),
+            url=declaration.url(plan),
+            place=declaration.place(plan.pk),
             open=declaration.name == opened,
+            refused=(bound or {}).get(declaration.name),
         )
         for declaration in PLAN_FORMS
         if user.has_perm(declaration.perm) and declaration.applies(state)

@@ -46,6 +46,17 @@
     foldMenu();
     // search hits and other parts swapped in by htmx get the same labels
     document.body.addEventListener("htmx:afterSettle", labelTables);
+    // A closed action form is loaded from its place when opened (partials/action_form.html). An answer without
+    // it (the session ended and the sign-in page came back) is not swapped in: go to the place itself instead,
+    // as without JavaScript.
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var details = event.target.closest("details.action-form");  // the event comes from the form's placeholder
+      if (!details) return;
+      if (event.detail.xhr.status === 200 && event.detail.serverResponse.indexOf('id="' + details.id + '"') !== -1) return;
+      event.detail.shouldSwap = false;
+      var link = details.querySelector(".action-form__wait a");
+      if (link) window.location.assign(link.href);
+    });
     // After a failed form post, move keyboard and screen-reader focus to the error summary.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {

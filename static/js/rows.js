@@ -30,9 +30,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // Once per form: it is on the page from the start when opened by its link, or loaded by htmx when its closed
+  // section is opened (partials/action_form.html).
+  function wireGoals() {
     var goals = document.querySelector('[data-rows="mal"]');
-    if (!goals) return;
+    if (!goals || goals.rowsWired) return;
+    goals.rowsWired = true;
     var form = goals.closest("form");
     wire(form);
     form.querySelectorAll("[data-add-goal]").forEach(function (button) {
@@ -41,5 +44,10 @@
         addFrom("mal-empty", goals, form.querySelector('input[name="mal-TOTAL_FORMS"]'), []);
       });
     });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    wireGoals();
+    document.body.addEventListener("htmx:afterSettle", wireGoals);
   });
 })();

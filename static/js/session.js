@@ -32,9 +32,12 @@
     return PREFIX + user + ":" + new URL(form.action || window.location.href).pathname + ":" + field.name;
   }
 
+  // The text areas not yet kept: a form loaded later (a closed action form, opened) is kept from then on.
   function draftFields() {
     return Array.prototype.filter.call(document.querySelectorAll("form textarea[name]"), function (field) {
       var form = field.form;
+      if (field.draftKept) { return false; }
+      field.draftKept = true;
       return form && (form.getAttribute("method") || "").toLowerCase() === "post" && !field.hasAttribute("data-no-draft");
     });
   }
@@ -172,7 +175,10 @@
     var store = storage();
     if (store) {
       settleDrafts(store);
-      if (user) { restoreAndKeep(store); }
+      if (user) {
+        restoreAndKeep(store);
+        document.body.addEventListener("htmx:afterSettle", function () { restoreAndKeep(store); });
+      }
       forgetAllOnLogout(store);
     }
     warnBeforeTheEnd();

@@ -88,6 +88,7 @@ def test_staff_pages_fit_a_phone(phone, live_server, login, handler, coordinator
     page.goto(f"{live_server.url}/insatser/arende/{case.pk}/")
     for summary in page.locator("main details > summary").all():
         summary.click()
+    expect(page.locator("main .action-form__wait")).to_have_count(0)  # each opened form is loaded
     assert_fits_the_phone(page, "insatsen")
     assert_accessible("phone-insatsen")
 
@@ -96,6 +97,7 @@ def test_staff_pages_fit_a_phone(phone, live_server, login, handler, coordinator
     page.goto(f"{live_server.url}/insatser/plan/{plan.pk}/")
     for summary in page.locator("main details > summary").all():
         summary.click()
+    expect(page.locator("main .action-form__wait")).to_have_count(0)
     assert_fits_the_phone(page, "planen")
     assert_accessible("phone-planen")
 
