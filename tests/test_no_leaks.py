@@ -30,6 +30,9 @@ from decisions.models import Decision, Lagrum
 from documents.models import DocumentKind
 from documents.services import aktbilaga_record, document_add
 from interventions import services as intervention_services
+from interventions.views.declarations import OPEN_PARAMETER
+from interventions.views.insats_page import INSATS_FORMS  # importing the pages registers their forms
+from interventions.views.plans import PLAN_FORMS
 from tests.environment import require
 from tests.factories import (
     CaseFactory,
@@ -377,6 +380,20 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
         "person page": client.get(reverse("person_detail", kwargs={"person_id": person.pk})),
         "case page (with the akt)": client.get(reverse("case_detail", kwargs={"case_id": protected_case.pk})),
         "plan page": client.get(reverse("interventions:plan", kwargs={"plan_id": plan.pk})),
+        # every form opened: a closed form is not on its page until it is loaded from there
+        **{
+            f"plan page, {declaration.name} opened": client.get(
+                reverse("interventions:plan", kwargs={"plan_id": plan.pk}), {OPEN_PARAMETER: declaration.name}
+            )
+            for declaration in PLAN_FORMS
+        },
+        **{
+            f"insats page, {declaration.name} opened": client.get(
+                reverse("interventions:case", args=[protected_case.pk]), {OPEN_PARAMETER: declaration.name}
+            )
+            for declaration in INSATS_FORMS
+            if declaration.fits(protected_case)
+        },
         "history": client.get(reverse("person_history", kwargs={"person_id": person.pk})),
         "akt: add document": client.get(reverse("documents:case_document_add", args=[protected_case.pk])),
         "akt: journal print form": client.get(reverse("case_journal_print", args=[protected_case.pk])),
@@ -406,6 +423,7 @@ def test_protected_identity_never_shown_on_any_surface(client, handler, coordina
         assert response.status_code == (400 if where.startswith("registration") else 200), where
         _assert_clean(response, [s for s in secrets if s not in typed.get(where, set())], where)
     assert "kan inte registreras här" in surfaces["registration with the number"].content.decode()
+    assert 'name="giver"' in surfaces["insats page, samtycke opened"].content.decode()  # the forms were there
     # a typed number or district never finds (and so confirms) the masked person
     for where in ["search by number", "registration with the number", "API people by district"]:
         assert str(person.pk) not in surfaces[where].content.decode(), where
@@ -482,9 +500,14 @@ def test_consent_forms_do_not_name_the_custodians_of_a_protected_person(client, 
         form="skriftligt",
     )
     client.force_login(handler)
-    page = client.get(reverse("interventions:case", args=[protected_case.pk])).content.decode()
-    assert "Hemlig Förälder" not in page and "Hemlig" not in page
-    assert "Vårdnadshavare 1" in page  # offered as a giver of a new consent, without the name
+    url = reverse("interventions:case", args=[protected_case.pk])
+    # the page, and each form opened (a closed form is loaded from there when opened)
+    pages = {
+        opened: client.get(f"{url}?oppna={opened}" if opened else url).content.decode()
+        for opened in ("", "samtycke", "aterkalla")
+    }
+    assert not [opened for opened, page in pages.items() if "Hemlig" in page]
+    assert "Vårdnadshavare 1" in pages["samtycke"]  # offered as a giver of a new consent, without the name
 
 
 def test_custodians_of_a_protected_identity_are_not_named_on_plan_pdf_or_aslan(client, handler, coordinator):
