@@ -94,7 +94,7 @@ def planning_for_user(
     if owner:
         plans = plans.filter(coordinator=owner)
     plans = plans.select_related("coordinator", "case__person", "case__insats_type").order_by("case__number")
-    flagged = [state for state in plan_states(plans=list(plans), on=on) if state.flagged]
+    flagged = [state for state in plan_states(plans=list(plans), on=on, flags_only=True) if state.flagged]
 
     # every item's owner is among the counted, so listed above (counts and items are one read)
     people.update({state.plan.coordinator_id: state.plan.coordinator for state in flagged})

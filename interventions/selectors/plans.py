@@ -83,6 +83,16 @@ def _version_queryset() -> QuerySet[PlanVersion]:
     )
 
 
+def _consent_version_queryset() -> QuerySet[PlanVersion]:
+    """What a PlanState reads (the consent flag's actors, the follow-ups not held), without the goals, agreements and
+    attainments the plan page shows."""
+    return PlanVersion.objects.prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.select_related("actor").order_by("due_on", "id")),
+        Prefetch("participants", queryset=PlanParticipant.objects.select_related("actor")),
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_on", "id")),
+    )
+
+
 def _actors_needing_consent(version: PlanVersion) -> list[Actor]:
     actors = {p.actor_id: p.actor for p in version.participants.all()}
     actors.update({a.actor_id: a.actor for a in version.activities.all()})
@@ -90,16 +100,23 @@ def _actors_needing_consent(version: PlanVersion) -> list[Actor]:
 
 
 def plan_states(
-    *, plans: list[Plan], on: datetime.date, consent_state: PersonConsentState | None = None
+    *,
+    plans: list[Plan],
+    on: datetime.date,
+    consent_state: PersonConsentState | None = None,
+    flags_only: bool = False,
 ) -> list[PlanState]:
     """Current version and live consent problems for each plan (constant number of queries).
 
     Plans must come with `case__person` loaded. A plan is flagged when an actor in it (participant or
     responsible for an activity) needs consent and sharing_decision does not allow it on `on`.
     `consent_state` (consent.selectors.person_consent_state of the plans' one person on `on`) decides
-    without further queries when the caller already has it (the case page).
+    without further queries when the caller already has it (the case page). `flags_only`: the versions carry
+    only what the states read, not the goals, agreements and attainments (Planering's list of plans lacking
+    consent shows none of them).
     """
-    versions = {v.plan_id: v for v in _version_queryset().filter(plan__in=plans, superseded_at__isnull=True)}
+    queryset = _consent_version_queryset() if flags_only else _version_queryset()
+    versions = {v.plan_id: v for v in queryset.filter(plan__in=plans, superseded_at__isnull=True)}
     return plan_states_for_versions(plans=plans, versions=versions, on=on, consent_state=consent_state)
 
 
