@@ -31,6 +31,27 @@ def make_case(handler):
 
 
 @pytest.fixture
+def ordered_community_service(make_case, handler):
+    """An ongoing ungdomstjänst of 40 hours (judgment 20 days ago, the young person 16) at the workplace
+    Biblioteket, made when called: returns the order (its case is order.case) and the workplace."""
+
+    def make():
+        today = datetime.date.today()  # as the browser tests' own "today"
+        case = make_case("ungdomstjanst", birth_date=datetime.date(today.year - 16, 5, 5))
+        order = services.community_service_set(
+            actor=handler,
+            case=case,
+            ordered_hours=40,
+            judgment_on=today - datetime.timedelta(days=20),
+            issued_by="Attunda tingsrätt",
+            report_to="Åklagare Ek",
+        )
+        return order, services.community_service_workplace_add(actor=handler, order=order, name="Biblioteket")
+
+    return make
+
+
+@pytest.fixture
 def police(db):
     return Actor.objects.get(code="polis")
 

@@ -2,13 +2,11 @@
 works as if it had been on the page, text typed into it is kept for a session end (static/js/session.js), and
 when the session has ended, opening a form leads to the sign-in and from there to that form, opened."""
 
-import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from interventions import services
 from tests.browser import conftest as browser_helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,18 +15,8 @@ browser_context_args = browser_helpers.browser_context_args
 login = browser_helpers.login
 
 
-def test_a_closed_form_is_loaded_when_opened(page, live_server, login, handler, make_case):
-    today = datetime.date.today()
-    case = make_case("ungdomstjanst", birth_date=datetime.date(today.year - 16, 5, 5))
-    order = services.community_service_set(
-        actor=handler,
-        case=case,
-        ordered_hours=40,
-        judgment_on=today - datetime.timedelta(days=20),
-        issued_by="Attunda tingsrätt",
-        report_to="Åklagare Ek",
-    )
-    services.community_service_workplace_add(actor=handler, order=order, name="Biblioteket")
+def test_a_closed_form_is_loaded_when_opened(page, live_server, login, handler, ordered_community_service):
+    case = ordered_community_service()[0].case
     login(handler)
     page.goto(f"{live_server.url}/insatser/arende/{case.pk}/")
     form = page.locator("#form-timmar")

@@ -20,18 +20,11 @@ screenshot = browser_helpers.screenshot
 assert_accessible = browser_helpers.assert_accessible
 
 
-def test_hours_and_costs_typed_with_a_decimal_comma(page, live_server, login, handler, make_case):
+def test_hours_and_costs_typed_with_a_decimal_comma(
+    page, live_server, login, handler, make_case, ordered_community_service
+):
     today = datetime.date.today()
-    service_case = make_case("ungdomstjanst", birth_date=datetime.date(today.year - 16, 5, 5))
-    order = services.community_service_set(
-        actor=handler,
-        case=service_case,
-        ordered_hours=40,
-        judgment_on=today - datetime.timedelta(days=20),
-        issued_by="Attunda tingsrätt",
-        report_to="Åklagare Ek",
-    )
-    services.community_service_workplace_add(actor=handler, order=order, name="Biblioteket")
+    service_case = ordered_community_service()[0].case
     avhopp_case = make_case("avhopp", birth_date=datetime.date(today.year - 19, 5, 5))
 
     login(handler)
@@ -71,19 +64,11 @@ def test_hours_and_costs_typed_with_a_decimal_comma(page, live_server, login, ha
 
 
 def test_hours_saved_wrongly_are_corrected_on_their_own_page(
-    page, live_server, login, handler, make_case, assert_accessible
+    page, live_server, login, handler, ordered_community_service, assert_accessible
 ):
     today = datetime.date.today()
-    case = make_case("ungdomstjanst", birth_date=datetime.date(today.year - 16, 5, 5))
-    order = services.community_service_set(
-        actor=handler,
-        case=case,
-        ordered_hours=40,
-        judgment_on=today - datetime.timedelta(days=20),
-        issued_by="Attunda tingsrätt",
-        report_to="Åklagare Ek",
-    )
-    workplace = services.community_service_workplace_add(actor=handler, order=order, name="Biblioteket")
+    order, workplace = ordered_community_service()
+    case = order.case
     services.community_service_session_add(
         actor=handler, order=order, workplace=workplace, performed_on=today, hours=Decimal("15")
     )
