@@ -204,7 +204,7 @@ class PageForm:
 
     A form the page shows closed is neither built nor rendered: the page carries only its title and `place`, the
     page with that form opened, which htmx loads into it when it is opened (and which is a plain link without
-    JavaScript). Building and rendering the closed forms was about two thirds of the insats and plan pages' CPU
+    JavaScript). Building and rendering the closed forms was about half of the insats and plan pages' CPU
     (13 forms, 41 to 109 widgets and a query per select), on every visit, for forms that are seldom opened (issue
     23.4). A form shown opened (`open`, the link named it) or refused with its errors (`refused`) is rendered."""
 
