@@ -365,7 +365,8 @@ def _fetched(
 def _items(rows: list[tuple], on: datetime.date) -> list[TodoItem]:
     """The rows as items, with their cases and people: one query."""
     # one object per case, so masking and logging see each case once; the fields the lists show
-    case_ids = {row[COLUMNS.index("todo_case")]: _CASE.to_python(row[COLUMNS.index("todo_case")]) for row in rows}
+    case_column = COLUMNS.index("todo_case")
+    case_ids = {row[case_column]: _CASE.to_python(row[case_column]) for row in rows}  # text -> UUID, once a case
     cases_by_id: dict[UUID, Case] = {
         case.pk: case
         for case in Case.objects.filter(pk__in=set(case_ids.values()))

@@ -36,9 +36,8 @@
   function draftFields() {
     return Array.prototype.filter.call(document.querySelectorAll("form textarea[name]"), function (field) {
       var form = field.form;
-      if (field.draftKept) { return false; }
-      field.draftKept = true;
-      return form && (form.getAttribute("method") || "").toLowerCase() === "post" && !field.hasAttribute("data-no-draft");
+      return !field.draftKept && form && (form.getAttribute("method") || "").toLowerCase() === "post" &&
+        !field.hasAttribute("data-no-draft");
     });
   }
 
@@ -61,6 +60,7 @@
   function restoreAndKeep(store) {
     var restored = [];
     draftFields().forEach(function (field) {
+      field.draftKept = true;
       var key = fieldKey(field.form, field);
       var saved = null;
       try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) { saved = null; }
